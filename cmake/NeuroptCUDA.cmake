@@ -1,0 +1,31 @@
+#===- NeuroptCUDA.cmake - Optional CUDA toolkit detection -----------------===#
+#
+# Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+#
+# NEUROPT_ENABLE_CUDA=AUTO builds kernels/cuda when a CUDA toolkit (nvcc and
+# cuBLAS) is found; ON requires it; OFF never uses it. Sets NEUROPT_HAVE_CUDA.
+#===----------------------------------------------------------------------===#
+set(NEUROPT_HAVE_CUDA OFF)
+if(NOT NEUROPT_ENABLE_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  find_package(CUDAToolkit QUIET)
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CUDAToolkit_FOUND AND CMAKE_CUDA_COMPILER AND TARGET CUDA::cublas)
+    enable_language(CUDA)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
+      # Hopper (H100/H200) is the lent GPU; sm_80 keeps Ampere working.
+      set(CMAKE_CUDA_ARCHITECTURES 80 90)
+    endif()
+    set(NEUROPT_HAVE_CUDA ON)
+    message(STATUS "neuropt: CUDA ${CUDAToolkit_VERSION} found, building kernels/cuda")
+  elseif(NEUROPT_ENABLE_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "neuropt: NEUROPT_ENABLE_CUDA=ON but no CUDA toolkit with nvcc and cuBLAS was found")
+  else()
+    message(STATUS "neuropt: no CUDA toolkit found, using the CPU backend only")
+  endif()
+else()
+  message(STATUS "neuropt: CUDA disabled (NEUROPT_ENABLE_CUDA=OFF)")
+endif()

@@ -1,0 +1,67 @@
+//===- Plugin.cpp - The neuropt pass plugin entry point ---------------------===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The single entry point of build/lib/NeurOpt.so. It registers every neuropt
+// pass with the new pass manager, for `opt -load-pass-plugin=... -passes=...`
+// and for `clang -fpass-plugin=...`, where passes are added at extension
+// points and tuned with `-mllvm -neuropt-...` options.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuropt/Passes/FeaturesPrinter.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Plugins/PassPlugin.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace neuropt;
+
+namespace {
+enum class PrintPoint { None, Start, Last };
+} // namespace
+
+static cl::opt<PrintPoint> PrintFeaturesAt(
+    "neuropt-print-features",
+    cl::desc("Run print<neuropt-features> inside a default pipeline (for "
+             "clang, which has no -passes)"),
+    cl::values(clEnumValN(PrintPoint::None, "none", "do not print"),
+               clEnumValN(PrintPoint::Start, "start",
+                          "at the pipeline start, on unoptimized IR"),
+               clEnumValN(PrintPoint::Last, "last",
+                          "at the end of the optimizer")),
+    cl::init(PrintPoint::None));
+
+static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
+                            ArrayRef<PassBuilder::PipelineElement>) {
+  if (Name == "print<neuropt-features>") {
+    MPM.addPass(FeaturesPrinterPass(errs()));
+    return true;
+  }
+  return false;
+}
+
+static void registerCallbacks(PassBuilder &PB) {
+  PB.registerPipelineParsingCallback(parseModulePass);
+  PB.registerPipelineStartEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel) {
+        if (PrintFeaturesAt == PrintPoint::Start)
+          MPM.addPass(FeaturesPrinterPass(errs()));
+      });
+  PB.registerOptimizerLastEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase) {
+        if (PrintFeaturesAt == PrintPoint::Last)
+          MPM.addPass(FeaturesPrinterPass(errs()));
+      });
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
+  return {LLVM_PLUGIN_API_VERSION, "NeurOpt", LLVM_VERSION_STRING,
+          registerCallbacks};
+}

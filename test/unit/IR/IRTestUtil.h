@@ -1,0 +1,26 @@
+//===- IRTestUtil.h - Parsing IR snippets in unit tests ---------*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NEUROPT_TEST_UNIT_IR_IRTESTUTIL_H
+#define NEUROPT_TEST_UNIT_IR_IRTESTUTIL_H
+
+#include "llvm/AsmParser/Parser.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/SourceMgr.h"
+#include "gtest/gtest.h"
+
+namespace neuropt {
+inline std::unique_ptr<llvm::Module> parseIR(llvm::LLVMContext &Ctx,
+                                             llvm::StringRef Text) {
+  llvm::SMDiagnostic Err;
+  auto M = llvm::parseAssemblyString(Text, Err, Ctx);
+  if (!M)
+    ADD_FAILURE() << "bad test IR: " << Err.getMessage().str();
+  return M;
+}
+} // namespace neuropt
+
+#endif
