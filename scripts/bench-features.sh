@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Featurization cost against -Oz: compiles examples/*.c (and, if given, the
+# .bc files of a corpus directory) to unoptimized -Oz bitcode and runs
+# build/bench/FeaturesBM on them. Usage: scripts/bench-features.sh [CORPUS_BC_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${NEUROPT_BUILD_DIR:-build}
+CLANG=/usr/lib/llvm-22/bin/clang
+ninja -C "$BUILD_DIR" FeaturesBM >/dev/null
+IN="$BUILD_DIR/bench/features-inputs"
+rm -rf "$IN"; mkdir -p "$IN"
+if [ $# -ge 1 ]; then
+  find "$1" -name '*.bc' | sort | while read -r f; do
+    cp "$f" "$IN/$(echo "$f" | md5sum | cut -c1-12).bc"; done
+else
+  for c in examples/*.c; do
+    "$CLANG" -Oz -Xclang -disable-llvm-passes -ffp-contract=off -emit-llvm -c "$c" \
+      -o "$IN/$(basename "$c" .c).bc"
+  done
+fi
+"$BUILD_DIR/bench/FeaturesBM" --inputs="$IN" --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true
