@@ -1,0 +1,87 @@
+//===- PipelineEvaluator.h - Apply a pass pipeline and measure code size -*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The measurement behind every size decision: run a textual new-PM pipeline
+// on a copy of a module, then generate an x86-64 object in memory, exactly as
+// `clang -Oz -c` would for that module (same triple, CPU, relocation model,
+// code-generation level and pipeline tuning), and read the section sizes.
+// The objective is .text + .rodata + .data bytes; .text alone and the IR
+// instruction count are recorded as well.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NEUROPT_SEARCH_PIPELINEEVALUATOR_H
+#define NEUROPT_SEARCH_PIPELINEEVALUATOR_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace neuropt {
+
+/// Bytes per section family of one object file.
+struct ObjectSize {
+  uint64_t Text = 0;   ///< .text and .text.*
+  uint64_t ROData = 0; ///< .rodata and .rodata.*
+  uint64_t Data = 0;   ///< .data, .data.*, .data.rel.ro* (not .bss)
+  /// The size objective: .text + .rodata + .data.
+  uint64_t objective() const { return Text + ROData + Data; }
+};
+
+struct SizeMeasurement {
+  ObjectSize Object;
+  uint64_t IRInstructions = 0;
+};
+
+/// Target configuration matching `clang -O<level> -c` on x86-64 Linux.
+struct CodegenConfig {
+  std::string Triple = "x86_64-pc-linux-gnu";
+  std::string CPU = "x86-64";
+  std::string Features;
+  bool PIC = true; ///< Debian's clang builds PIE by default.
+};
+
+class PipelineEvaluator {
+public:
+  /// Creates an evaluator; fails if the target is not available.
+  static llvm::Expected<std::unique_ptr<PipelineEvaluator>>
+  create(const CodegenConfig &Config = CodegenConfig());
+  ~PipelineEvaluator();
+
+  /// Measures \p M as it is: no IR passes, only code generation. \p M is not
+  /// modified (code generation runs on a copy that keeps use-list order).
+  llvm::Expected<SizeMeasurement> measure(const llvm::Module &M);
+
+  /// Runs \p Pipeline (new-PM syntax, e.g. "default<Oz>" or
+  /// "function(instcombine,simplifycfg)") on a copy of \p M and measures the
+  /// result. A malformed pipeline is an error naming it.
+  llvm::Expected<SizeMeasurement> evaluate(const llvm::Module &M,
+                                           llvm::StringRef Pipeline);
+
+  /// Runs \p Pipeline on \p M in place, with the same pipeline tuning as
+  /// clang at -Oz (loop vectorization off, SLP on, unrolling on).
+  llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
+
+private:
+  explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
+  llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M);
+  std::unique_ptr<llvm::TargetMachine> TM;
+};
+
+/// Number of instructions in the defined functions of \p M.
+uint64_t countIRInstructions(const llvm::Module &M);
+
+} // namespace neuropt
+
+#endif // NEUROPT_SEARCH_PIPELINEEVALUATOR_H

@@ -1,0 +1,240 @@
+//===- PipelineEvaluator.cpp - Apply a pass pipeline and measure code size -===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements PipelineEvaluator. Code generation runs in memory into
+// a SmallVector, and the object is parsed back with llvm::object to sum the
+// section families; no file is written.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuropt/Search/PipelineEvaluator.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Analysis/CGSCCPassManager.h"
+#include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+using namespace llvm;
+using namespace neuropt;
+
+uint64_t neuropt::countIRInstructions(const Module &M) {
+  uint64_t N = 0;
+  for (const Function &F : M)
+    N += F.getInstructionCount();
+  return N;
+}
+
+PipelineEvaluator::PipelineEvaluator(std::unique_ptr<TargetMachine> TM)
+    : TM(std::move(TM)) {}
+PipelineEvaluator::~PipelineEvaluator() = default;
+
+Expected<std::unique_ptr<PipelineEvaluator>>
+PipelineEvaluator::create(const CodegenConfig &Config) {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargets();
+    InitializeAllTargetMCs();
+    InitializeAllAsmPrinters();
+  });
+  Triple T(Config.Triple);
+  std::string Err;
+  const Target *TheTarget = TargetRegistry::lookupTarget(T, Err);
+  if (!TheTarget)
+    return createStringError(inconvertibleErrorCode(),
+                             "no target for '%s': %s", Config.Triple.c_str(),
+                             Err.c_str());
+  TargetOptions Opts;
+  // clang's defaults for C on Linux: -funwind-tables=2 (eh_frame is not a
+  // measured section), function sections off, address-significance tables.
+  Opts.FunctionSections = false;
+  Opts.DataSections = false;
+  Opts.UniqueSectionNames = true;
+  std::unique_ptr<TargetMachine> TM(TheTarget->createTargetMachine(
+      T, Config.CPU, Config.Features, Opts,
+      Config.PIC ? Reloc::PIC_ : Reloc::Static, std::nullopt,
+      CodeGenOptLevel::Default));
+  if (!TM)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot create a target machine for '%s'",
+                             Config.Triple.c_str());
+  return std::unique_ptr<PipelineEvaluator>(new PipelineEvaluator(std::move(TM)));
+}
+
+/// Splits "a,b(c,d),e" into "a", "b(c,d)", "e" (commas inside () or <>
+/// do not split).
+static SmallVector<StringRef, 8> splitTopLevel(StringRef Pipeline) {
+  SmallVector<StringRef, 8> Out;
+  int Depth = 0;
+  size_t Start = 0;
+  for (size_t I = 0; I < Pipeline.size(); ++I) {
+    char C = Pipeline[I];
+    if (C == '(' || C == '<')
+      ++Depth;
+    else if (C == ')' || C == '>')
+      --Depth;
+    else if (C == ',' && Depth == 0) {
+      Out.push_back(Pipeline.slice(Start, I).trim());
+      Start = I + 1;
+    }
+  }
+  Out.push_back(Pipeline.substr(Start).trim());
+  return Out;
+}
+
+static std::optional<OptimizationLevel> parseDefaultLevel(StringRef Element) {
+  return StringSwitch<std::optional<OptimizationLevel>>(Element)
+      .Case("default<O0>", OptimizationLevel::O0)
+      .Case("default<O1>", OptimizationLevel::O1)
+      .Case("default<O2>", OptimizationLevel::O2)
+      .Case("default<O3>", OptimizationLevel::O3)
+      .Case("default<Os>", OptimizationLevel::Os)
+      .Case("default<Oz>", OptimizationLevel::Oz)
+      .Default(std::nullopt);
+}
+
+Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
+  // clang -Oz: no loop vectorization (no -vectorize-loops), SLP on,
+  // unrolling on (OptimizationLevel 2).
+  PipelineTuningOptions PTO;
+  PTO.LoopVectorization = false;
+  PTO.LoopInterleaving = true;
+  PTO.SLPVectorization = true;
+  PTO.LoopUnrolling = true;
+  LoopAnalysisManager LAM;
+  FunctionAnalysisManager FAM;
+  CGSCCAnalysisManager CGAM;
+  ModuleAnalysisManager MAM;
+  PassBuilder PB(TM.get(), PTO);
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  ModulePassManager MPM;
+  // The textual "default<Oz>" does not honour the tuning options (LLVM 22
+  // re-derives SLP vectorization from the level when parsing it), while
+  // clang builds its pipeline with buildPerModuleDefaultPipeline. So top-level
+  // default<L> elements are built the way clang builds them, and every other
+  // element is parsed as text.
+  for (StringRef Element : splitTopLevel(Pipeline)) {
+    if (std::optional<OptimizationLevel> L = parseDefaultLevel(Element)) {
+      MPM.addPass(PB.buildPerModuleDefaultPipeline(*L));
+      continue;
+    }
+    if (Error E = PB.parsePassPipeline(MPM, Element))
+      return createStringError(inconvertibleErrorCode(),
+                               "invalid pipeline '%s': %s",
+                               Pipeline.str().c_str(),
+                               toString(std::move(E)).c_str());
+  }
+  MPM.run(M, MAM);
+  if (verifyModule(M, &errs()))
+    return createStringError(inconvertibleErrorCode(),
+                             "pipeline '%s' produced invalid IR",
+                             Pipeline.str().c_str());
+  return Error::success();
+}
+
+static void addSection(ObjectSize &S, StringRef Name, uint64_t Size) {
+  auto Is = [&](StringRef Base) {
+    return Name == Base || Name.starts_with((Base + ".").str());
+  };
+  if (Is(".text"))
+    S.Text += Size;
+  else if (Is(".rodata"))
+    S.ROData += Size;
+  else if (Is(".data") || Name.starts_with(".data.rel.ro"))
+    S.Data += Size;
+}
+
+/// Generates an object for \p M in place and sums its section families.
+Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M) {
+  M.setTargetTriple(TM->getTargetTriple());
+  M.setDataLayout(TM->createDataLayout());
+  SmallVector<char, 0> Buffer;
+  raw_svector_ostream OS(Buffer);
+  legacy::PassManager PM;
+  if (TM->addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile))
+    return createStringError(inconvertibleErrorCode(),
+                             "target cannot emit object files");
+  PM.run(M);
+
+  auto Obj = object::ObjectFile::createObjectFile(
+      MemoryBufferRef(StringRef(Buffer.data(), Buffer.size()), "neuropt.o"));
+  if (!Obj)
+    return Obj.takeError();
+  ObjectSize Size;
+  for (const object::SectionRef &Sec : (*Obj)->sections()) {
+    Expected<StringRef> Name = Sec.getName();
+    if (!Name)
+      return Name.takeError();
+    if (Sec.isBSS())
+      continue;
+    addSection(Size, *Name, Sec.getSize());
+  }
+  return Size;
+}
+
+/// Code generation depends on use-list order, which CloneModule and textual
+/// IR do not keep. Round-tripping through bitcode written with use-list
+/// order, as clang's own .bc files are, reproduces clang's result exactly.
+static Expected<std::unique_ptr<Module>> freshCopy(const Module &M,
+                                                    LLVMContext &Ctx) {
+  SmallVector<char, 0> Buffer;
+  raw_svector_ostream OS(Buffer);
+  WriteBitcodeToFile(M, OS, /*ShouldPreserveUseListOrder=*/true);
+  return parseBitcodeFile(
+      MemoryBufferRef(StringRef(Buffer.data(), Buffer.size()), "neuropt.bc"),
+      Ctx);
+}
+
+Expected<SizeMeasurement> PipelineEvaluator::measure(const Module &M) {
+  LLVMContext Ctx;
+  auto Copy = freshCopy(M, Ctx);
+  if (!Copy)
+    return Copy.takeError();
+  SizeMeasurement Result;
+  Result.IRInstructions = countIRInstructions(**Copy);
+  Expected<ObjectSize> Size = emitAndMeasure(**Copy);
+  if (!Size)
+    return Size.takeError();
+  Result.Object = *Size;
+  return Result;
+}
+
+Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
+                                                      StringRef Pipeline) {
+  LLVMContext Ctx;
+  auto Copy = freshCopy(M, Ctx);
+  if (!Copy)
+    return Copy.takeError();
+  if (Error E = runPipeline(**Copy, Pipeline))
+    return std::move(E);
+  SizeMeasurement Result;
+  Result.IRInstructions = countIRInstructions(**Copy);
+  Expected<ObjectSize> Size = emitAndMeasure(**Copy);
+  if (!Size)
+    return Size.takeError();
+  Result.Object = *Size;
+  return Result;
+}
