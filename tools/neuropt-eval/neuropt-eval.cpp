@@ -5,25 +5,35 @@
 //===----------------------------------------------------------------------===//
 //
 //   neuropt-eval measure [--pipeline=P]... FILE.{ll,bc}...
+//     For each file and each pipeline (default: "default<Oz>"), runs the
+//     pipeline and x86-64 code generation in memory, as clang -Oz -c would,
+//     and prints one line: file, pipeline, .text, .rodata, .data, objective,
+//     IR instructions.
 //
-// For each file and each pipeline (default: "default<Oz>"), runs the pipeline
-// and x86-64 code generation in memory, as clang -Oz -c would, and prints one
-// line: file, pipeline, .text, .rodata, .data, objective, IR instructions.
-// `--json` prints JSON Lines instead.
+//   neuropt-eval search [--budget=N] [--seed=S] [--no-extras] FILE...
+//     The autotuning ceiling: random search plus greedy refinement over pass
+//     sequences for each file, against default<Oz>, and the geometric-mean
+//     reduction of the objective and of .text over all files.
+//
+// `--json` prints JSON Lines instead of text.
 //
 //===----------------------------------------------------------------------===//
 
+#include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 using namespace llvm;
 using namespace neuropt;
@@ -37,8 +47,21 @@ static cl::list<std::string> Pipelines(
     cl::sub(MeasureCmd), cl::cat(Category));
 static cl::opt<bool> AsJSON("json", cl::desc("Print JSON Lines"),
                             cl::sub(MeasureCmd), cl::cat(Category));
+static cl::SubCommand SearchCmd("search",
+                                "Search pass sequences for smaller objects");
+static cl::opt<bool> AsJSON2("json", cl::desc("Print JSON Lines"),
+                             cl::sub(SearchCmd), cl::cat(Category));
+static cl::opt<unsigned> Budget("budget", cl::desc("Evaluations per file"),
+                                cl::init(300), cl::sub(SearchCmd),
+                                cl::cat(Category));
+static cl::opt<uint64_t> Seed("seed", cl::desc("Random seed"), cl::init(1),
+                              cl::sub(SearchCmd), cl::cat(Category));
+static cl::opt<bool> NoExtras("no-extras",
+                              cl::desc("Only use the passes of -Oz"),
+                              cl::sub(SearchCmd), cl::cat(Category));
 static cl::list<std::string> Inputs(cl::Positional, cl::desc("<IR files>"),
-                                    cl::sub(MeasureCmd), cl::cat(Category));
+                                    cl::sub(MeasureCmd), cl::sub(SearchCmd),
+                                    cl::cat(Category));
 
 static int runMeasure() {
   if (Inputs.empty()) {
@@ -92,12 +115,85 @@ static int runMeasure() {
   return Status;
 }
 
+/// Reduction of \p New against \p Old as a fraction (positive = smaller).
+static double reduction(uint64_t Old, uint64_t New) {
+  return Old ? 1.0 - double(New) / double(Old) : 0.0;
+}
+
+static int runSearch() {
+  if (Inputs.empty()) {
+    WithColor::error(errs(), "neuropt-eval") << "search: no input files\n";
+    return 1;
+  }
+  auto EvalOrErr = PipelineEvaluator::create();
+  if (!EvalOrErr) {
+    WithColor::error(errs(), "neuropt-eval") << toString(EvalOrErr.takeError()) << "\n";
+    return 1;
+  }
+  SearchOptions Opts;
+  Opts.Budget = Budget;
+  Opts.Seed = Seed;
+  Opts.WithExtras = !NoExtras;
+  double LogObj = 0, LogText = 0;
+  unsigned N = 0;
+  int Status = 0;
+  for (const std::string &Path : Inputs) {
+    LLVMContext Ctx;
+    SMDiagnostic Err;
+    std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+    if (!M) {
+      Err.print("neuropt-eval", errs());
+      Status = 1;
+      continue;
+    }
+    Expected<SearchResult> R = searchPassSequences(**EvalOrErr, *M, Opts);
+    if (!R) {
+      WithColor::error(errs(), "neuropt-eval")
+          << Path << ": " << toString(R.takeError()) << "\n";
+      Status = 1;
+      continue;
+    }
+    const ObjectSize &B = R->Baseline.Object, &S = R->Best.Object;
+    double RO = reduction(B.objective(), S.objective());
+    double RT = reduction(B.Text, S.Text);
+    LogObj += std::log(double(S.objective()) / double(B.objective()));
+    LogText += std::log(double(S.Text ? S.Text : 1) / double(B.Text ? B.Text : 1));
+    ++N;
+    if (AsJSON2) {
+      outs() << json::Value(json::Object{
+                    {"file", Path},
+                    {"oz_objective", B.objective()},
+                    {"oz_text", B.Text},
+                    {"oz_ir_insts", R->Baseline.IRInstructions},
+                    {"best_objective", S.objective()},
+                    {"best_text", S.Text},
+                    {"best_ir_insts", R->Best.IRInstructions},
+                    {"evaluations", R->Evaluations},
+                    {"failures", R->Failures},
+                    {"best_pipeline", R->BestPipeline}})
+             << "\n";
+    } else {
+      outs() << formatv("{0}: oz={1} best={2} ({3:P2} objective, {4:P2} .text) "
+                        "evals={5} failed={6}\n",
+                        Path, B.objective(), S.objective(), RO, RT,
+                        R->Evaluations, R->Failures);
+    }
+  }
+  if (N && !AsJSON2)
+    outs() << formatv("geomean reduction over {0} files: {1:P2} objective, "
+                      "{2:P2} .text\n",
+                      N, 1.0 - std::exp(LogObj / N), 1.0 - std::exp(LogText / N));
+  return Status;
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   cl::HideUnrelatedOptions(Category);
   cl::ParseCommandLineOptions(argc, argv, "neuropt evaluation driver\n");
   if (MeasureCmd)
     return runMeasure();
+  if (SearchCmd)
+    return runSearch();
   WithColor::error(errs(), "neuropt-eval") << "missing subcommand; try --help\n";
   return 1;
 }

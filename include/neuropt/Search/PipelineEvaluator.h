@@ -69,6 +69,13 @@ public:
   llvm::Expected<SizeMeasurement> evaluate(const llvm::Module &M,
                                            llvm::StringRef Pipeline);
 
+  /// Like evaluate(), but in a forked child process with a wall-clock limit,
+  /// so that a pass that crashes, aborts with a fatal error or loops forever
+  /// costs one failed candidate, not the caller's process.
+  llvm::Expected<SizeMeasurement> evaluateIsolated(const llvm::Module &M,
+                                                   llvm::StringRef Pipeline,
+                                                   unsigned TimeoutMs);
+
   /// Runs \p Pipeline on \p M in place, with the same pipeline tuning as
   /// clang at -Oz (loop vectorization off, SLP on, unrolling on).
   llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
