@@ -19,6 +19,7 @@ config.substitutions.append(("%plugin", plugin))
 config.substitutions.append(("%opt", os.path.join(config.llvm_tools_dir, "opt") + " -load-pass-plugin=" + plugin))
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 config.substitutions.append(("%bindir", os.path.join(config.neuropt_obj_root, "bin")))
+config.substitutions.append(("%obj_root", config.neuropt_obj_root))
 config.substitutions.append(("%srcroot", config.neuropt_src_root))
 config.substitutions.append(("%examples", os.path.join(config.neuropt_src_root, "examples")))
 

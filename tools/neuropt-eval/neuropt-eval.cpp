@@ -22,12 +22,15 @@
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
 
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -59,6 +62,11 @@ static cl::opt<uint64_t> Seed("seed", cl::desc("Random seed"), cl::init(1),
 static cl::opt<bool> NoExtras("no-extras",
                               cl::desc("Only use the passes of -Oz"),
                               cl::sub(SearchCmd), cl::cat(Category));
+static cl::opt<std::string> EmitBest(
+    "emit-best",
+    cl::desc("Write each file's module after its best sequence to "
+             "DIR/<name>.best.bc (for differential testing)"),
+    cl::value_desc("dir"), cl::sub(SearchCmd), cl::cat(Category));
 static cl::list<std::string> Inputs(cl::Positional, cl::desc("<IR files>"),
                                     cl::sub(MeasureCmd), cl::sub(SearchCmd),
                                     cl::cat(Category));
@@ -120,6 +128,24 @@ static double reduction(uint64_t Old, uint64_t New) {
   return Old ? 1.0 - double(New) / double(Old) : 0.0;
 }
 
+/// Applies \p Pipeline to \p M in place and writes it as bitcode into
+/// --emit-best, named after \p Path.
+static Error writeBest(PipelineEvaluator &Eval, Module &M, StringRef Pipeline,
+                       StringRef Path) {
+  if (Error E = Eval.runPipeline(M, Pipeline))
+    return E;
+  if (std::error_code EC = sys::fs::create_directories(EmitBest))
+    return createStringError(EC, "cannot create '%s'", EmitBest.c_str());
+  SmallString<256> Out(EmitBest);
+  sys::path::append(Out, sys::path::stem(Path) + ".best.bc");
+  std::error_code EC;
+  raw_fd_ostream OS(Out, EC, sys::fs::OF_None);
+  if (EC)
+    return createStringError(EC, "cannot write '%s'", Out.c_str());
+  WriteBitcodeToFile(M, OS);
+  return Error::success();
+}
+
 static int runSearch() {
   if (Inputs.empty()) {
     WithColor::error(errs(), "neuropt-eval") << "search: no input files\n";
@@ -152,6 +178,13 @@ static int runSearch() {
           << Path << ": " << toString(R.takeError()) << "\n";
       Status = 1;
       continue;
+    }
+    if (!EmitBest.empty()) {
+      if (Error E = writeBest(**EvalOrErr, *M, R->BestPipeline, Path)) {
+        WithColor::error(errs(), "neuropt-eval")
+            << Path << ": " << toString(std::move(E)) << "\n";
+        Status = 1;
+      }
     }
     const ObjectSize &B = R->Baseline.Object, &S = R->Best.Object;
     double RO = reduction(B.objective(), S.objective());
