@@ -10,6 +10,10 @@
 //     and prints one line: file, pipeline, .text, .rodata, .data, objective,
 //     IR instructions.
 //
+//   neuropt-eval label --corpus=DIR [--split=train] [--shard=i/N] [--budget=N]
+//     Offline labels for neuropt-size: the search on every module of a
+//     neuropt-corpus database, stored in its size_search table; resumable.
+//
 //   neuropt-eval search [--budget=N] [--seed=S] [--no-extras] FILE...
 //     The autotuning ceiling: random search plus greedy refinement over pass
 //     sequences for each file, against default<Oz>, and the geometric-mean
@@ -18,6 +22,8 @@
 // `--json` prints JSON Lines instead of text.
 //
 //===----------------------------------------------------------------------===//
+
+#include "Label.h"
 
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
@@ -67,6 +73,27 @@ static cl::opt<std::string> EmitBest(
     cl::desc("Write each file's module after its best sequence to "
              "DIR/<name>.best.bc (for differential testing)"),
     cl::value_desc("dir"), cl::sub(SearchCmd), cl::cat(Category));
+static cl::SubCommand LabelCmd("label",
+                               "Label a corpus with searched pass sequences");
+static cl::opt<std::string> LabelCorpus("corpus", cl::desc("Corpus directory"),
+                                        cl::Required, cl::sub(LabelCmd),
+                                        cl::cat(Category));
+static cl::opt<std::string> LabelSplit("split",
+                                       cl::desc("Only this split (train/val)"),
+                                       cl::init("train"), cl::sub(LabelCmd),
+                                       cl::cat(Category));
+static cl::opt<std::string> LabelShardOpt("shard", cl::desc("Shard i/N"),
+                                          cl::init("0/1"), cl::sub(LabelCmd),
+                                          cl::cat(Category));
+static cl::opt<unsigned> LabelBudget("budget", cl::desc("Evaluations per module"),
+                                     cl::init(300), cl::sub(LabelCmd),
+                                     cl::cat(Category));
+static cl::opt<uint64_t> LabelSeed("seed", cl::desc("Random seed"), cl::init(1),
+                                   cl::sub(LabelCmd), cl::cat(Category));
+static cl::opt<unsigned> LabelMax("max-modules",
+                                  cl::desc("Stop after this many new labels"),
+                                  cl::init(0), cl::sub(LabelCmd),
+                                  cl::cat(Category));
 static cl::list<std::string> Inputs(cl::Positional, cl::desc("<IR files>"),
                                     cl::sub(MeasureCmd), cl::sub(SearchCmd),
                                     cl::cat(Category));
@@ -227,6 +254,20 @@ int main(int argc, char **argv) {
     return runMeasure();
   if (SearchCmd)
     return runSearch();
+  if (LabelCmd) {
+    auto Shard = parseShard(LabelShardOpt);
+    if (!Shard) {
+      WithColor::error(errs(), "neuropt-eval") << toString(Shard.takeError()) << "\n";
+      return 1;
+    }
+    LabelOptions Opts{LabelCorpus, LabelSplit, *Shard, LabelBudget, LabelSeed,
+                      LabelMax};
+    if (Error E = runLabelling(Opts, outs())) {
+      WithColor::error(errs(), "neuropt-eval") << "label: " << toString(std::move(E)) << "\n";
+      return 1;
+    }
+    return 0;
+  }
   WithColor::error(errs(), "neuropt-eval") << "missing subcommand; try --help\n";
   return 1;
 }

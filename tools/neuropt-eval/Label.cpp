@@ -1,0 +1,216 @@
+//===- Label.cpp - neuropt-eval label: sharded, resumable size labels ------===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Offline label generation for neuropt-size: runs the pass-sequence search on
+// every module of a neuropt-corpus database (optionally one split, one shard)
+// and stores the -Oz baseline and the best sequence in the table
+// size_search of the same database. A module already labelled with the same
+// budget and seed is skipped, so a run can be stopped and resumed, and shards
+// can run in parallel processes (SQLite WAL with a busy timeout).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Label.h"
+
+#include "neuropt/Search/PassSearch.h"
+
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IRReader/IRReader.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <sqlite3.h>
+
+#include "llvm/ADT/ScopeExit.h"
+
+#include <chrono>
+
+using namespace llvm;
+using namespace neuropt;
+
+namespace {
+/// A prepared statement that finalizes itself.
+class Stmt {
+public:
+  Stmt(sqlite3 *DB, const char *SQL) {
+    if (sqlite3_prepare_v2(DB, SQL, -1, &S, nullptr) != SQLITE_OK)
+      S = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(S); }
+  sqlite3_stmt *get() const { return S; }
+  explicit operator bool() const { return S != nullptr; }
+
+private:
+  sqlite3_stmt *S = nullptr;
+};
+
+Error sqlError(sqlite3 *DB, const Twine &What) {
+  return createStringError(inconvertibleErrorCode(), "%s: %s",
+                           What.str().c_str(), sqlite3_errmsg(DB));
+}
+
+Error exec(sqlite3 *DB, const char *SQL) {
+  char *Msg = nullptr;
+  if (sqlite3_exec(DB, SQL, nullptr, nullptr, &Msg) != SQLITE_OK) {
+    std::string M = Msg ? Msg : "unknown error";
+    sqlite3_free(Msg);
+    return createStringError(inconvertibleErrorCode(), "%s", M.c_str());
+  }
+  return Error::success();
+}
+
+struct ModuleRow {
+  std::string Hash, Path, Package;
+};
+} // namespace
+
+Expected<LabelShard> neuropt::parseShard(StringRef Text) {
+  unsigned I = 0, N = 0;
+  auto [A, B] = Text.split('/');
+  if (A.getAsInteger(10, I) || B.getAsInteger(10, N) || N == 0 || I >= N)
+    return createStringError(inconvertibleErrorCode(),
+                             "invalid shard '%s': expected i/N with 0 <= i < N",
+                             Text.str().c_str());
+  return LabelShard{I, N};
+}
+
+Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
+  SmallString<256> DBPath(Opts.CorpusDir);
+  sys::path::append(DBPath, "corpus.db");
+  sqlite3 *DB = nullptr;
+  if (sqlite3_open_v2(DBPath.c_str(), &DB, SQLITE_OPEN_READWRITE, nullptr) !=
+      SQLITE_OK) {
+    Error E = createStringError(inconvertibleErrorCode(),
+                                "cannot open corpus database '%s': %s",
+                                DBPath.c_str(),
+                                DB ? sqlite3_errmsg(DB) : "out of memory");
+    sqlite3_close(DB);
+    return E;
+  }
+  auto Close = make_scope_exit([&] { sqlite3_close(DB); });
+  sqlite3_busy_timeout(DB, 30000);
+  if (Error E = exec(DB, "PRAGMA journal_mode=WAL;"
+                         "CREATE TABLE IF NOT EXISTS size_search("
+                         " module TEXT NOT NULL, budget INTEGER NOT NULL,"
+                         " seed INTEGER NOT NULL, package TEXT NOT NULL,"
+                         " oz_text INTEGER, oz_rodata INTEGER, oz_data INTEGER,"
+                         " oz_ir INTEGER, best_text INTEGER,"
+                         " best_rodata INTEGER, best_data INTEGER,"
+                         " best_ir INTEGER, best_pipeline TEXT,"
+                         " evaluations INTEGER, failures INTEGER,"
+                         " seconds REAL, status TEXT NOT NULL,"
+                         " PRIMARY KEY(module, budget, seed));"))
+    return createStringError(inconvertibleErrorCode(),
+                             "corpus database '%s': %s", DBPath.c_str(),
+                             toString(std::move(E)).c_str());
+
+  // Modules of the requested split, in hash order; the shard is the hash
+  // order index modulo N, so shards are disjoint and stable.
+  Stmt List(DB, "SELECT m.hash, m.path, m.package FROM modules m"
+                " JOIN packages p ON p.name = m.package"
+                " WHERE (?1 = '' OR p.split = ?1) ORDER BY m.hash");
+  if (!List)
+    return sqlError(DB, "corpus database has no modules/packages tables");
+  sqlite3_bind_text(List.get(), 1, Opts.Split.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<ModuleRow> Rows;
+  for (size_t Index = 0; sqlite3_step(List.get()) == SQLITE_ROW; ++Index) {
+    if (Index % Opts.Shard.Count != Opts.Shard.Index)
+      continue;
+    Rows.push_back({reinterpret_cast<const char *>(sqlite3_column_text(List.get(), 0)),
+                    reinterpret_cast<const char *>(sqlite3_column_text(List.get(), 1)),
+                    reinterpret_cast<const char *>(sqlite3_column_text(List.get(), 2))});
+  }
+  if (Rows.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "no modules in '%s' for split '%s' shard %u/%u%s",
+                             DBPath.c_str(), Opts.Split.c_str(),
+                             Opts.Shard.Index, Opts.Shard.Count,
+                             Opts.Split.empty() ? ""
+                                                : " (did `neuropt-corpus split` run?)");
+
+  Stmt Done(DB, "SELECT 1 FROM size_search WHERE module=?1 AND budget=?2 AND seed=?3");
+  Stmt Insert(DB, "INSERT OR REPLACE INTO size_search VALUES("
+                  "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+  if (!Done || !Insert)
+    return sqlError(DB, "cannot prepare size_search statements");
+
+  auto EvalOrErr = PipelineEvaluator::create();
+  if (!EvalOrErr)
+    return EvalOrErr.takeError();
+  SearchOptions SOpts;
+  SOpts.Budget = Opts.Budget;
+  SOpts.Seed = Opts.Seed;
+
+  unsigned Labelled = 0, Skipped = 0, Failed = 0, Count = 0;
+  for (const ModuleRow &Row : Rows) {
+    ++Count;
+    if (Opts.MaxModules && Labelled >= Opts.MaxModules)
+      break;
+    sqlite3_reset(Done.get());
+    sqlite3_bind_text(Done.get(), 1, Row.Hash.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(Done.get(), 2, Opts.Budget);
+    sqlite3_bind_int64(Done.get(), 3, Opts.Seed);
+    if (sqlite3_step(Done.get()) == SQLITE_ROW) {
+      ++Skipped;
+      continue;
+    }
+    auto Start = std::chrono::steady_clock::now();
+    SmallString<256> Path(Opts.CorpusDir);
+    sys::path::append(Path, Row.Path);
+    LLVMContext Ctx;
+    SMDiagnostic Err;
+    std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+    Expected<SearchResult> R =
+        M ? searchPassSequences(**EvalOrErr, *M, SOpts)
+          : Expected<SearchResult>(createStringError(
+                inconvertibleErrorCode(), "%s", Err.getMessage().str().c_str()));
+    double Secs = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
+    sqlite3_stmt *I = Insert.get();
+    sqlite3_reset(I);
+    sqlite3_clear_bindings(I);
+    sqlite3_bind_text(I, 1, Row.Hash.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(I, 2, Opts.Budget);
+    sqlite3_bind_int64(I, 3, Opts.Seed);
+    sqlite3_bind_text(I, 4, Row.Package.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(I, 16, Secs);
+    if (R) {
+      const SizeMeasurement &B = R->Baseline, &S = R->Best;
+      uint64_t Vals[] = {B.Object.Text, B.Object.ROData, B.Object.Data,
+                         B.IRInstructions, S.Object.Text, S.Object.ROData,
+                         S.Object.Data, S.IRInstructions};
+      for (unsigned K = 0; K < 8; ++K)
+        sqlite3_bind_int64(I, 5 + K, Vals[K]);
+      sqlite3_bind_text(I, 13, R->BestPipeline.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(I, 14, R->Evaluations);
+      sqlite3_bind_int64(I, 15, R->Failures);
+      sqlite3_bind_text(I, 17, "ok", -1, SQLITE_STATIC);
+      ++Labelled;
+      Log << formatv("[{0}/{1}] {2} {3}: oz={4} best={5} ({6:F1}s)\n", Count,
+                     Rows.size(), Row.Package, Row.Hash.substr(0, 12),
+                     B.Object.objective(), S.Object.objective(), Secs);
+    } else {
+      std::string Msg = toString(R.takeError());
+      sqlite3_bind_text(I, 13, Msg.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(I, 17, "failed", -1, SQLITE_STATIC);
+      ++Failed;
+      Log << formatv("[{0}/{1}] {2} {3}: failed: {4}\n", Count, Rows.size(),
+                     Row.Package, Row.Hash.substr(0, 12), Msg);
+    }
+    if (sqlite3_step(I) != SQLITE_DONE)
+      return sqlError(DB, "cannot store the label of " + Row.Hash);
+    Log.flush();
+  }
+  Log << formatv("label: shard {0}/{1}: {2} modules, {3} labelled now, {4} "
+                 "already done, {5} failed\n",
+                 Opts.Shard.Index, Opts.Shard.Count, Rows.size(), Labelled,
+                 Skipped, Failed);
+  return Error::success();
+}
