@@ -27,27 +27,6 @@ using namespace neuropt;
 
 std::string PassSequence::str() const { return join(Steps, ","); }
 
-/// Splits at top-level commas (not inside () or <>).
-static SmallVector<StringRef, 16> splitElements(StringRef S) {
-  SmallVector<StringRef, 16> Out;
-  int Depth = 0;
-  size_t Start = 0;
-  for (size_t I = 0; I < S.size(); ++I) {
-    char C = S[I];
-    if (C == '(' || C == '<')
-      ++Depth;
-    else if (C == ')' || C == '>')
-      --Depth;
-    else if (C == ',' && Depth == 0) {
-      Out.push_back(S.slice(Start, I).trim());
-      Start = I + 1;
-    }
-  }
-  if (Start < S.size())
-    Out.push_back(S.substr(Start).trim());
-  return Out;
-}
-
 std::vector<std::string> neuropt::getOzSteps() {
   PassInstrumentationCallbacks PIC;
   PassBuilder PB(nullptr, PipelineTuningOptions(), std::nullopt, &PIC);
@@ -61,14 +40,14 @@ std::vector<std::string> neuropt::getOzSteps() {
   OS.flush();
 
   std::vector<std::string> Steps;
-  for (StringRef E : splitElements(Text)) {
+  for (StringRef E : splitPipelineElements(Text)) {
     if (E == "verify" || E.empty())
       continue;
     // function(...) and function<opts>(...) groups become one step per pass.
     if (E.starts_with("function") && E.ends_with(")")) {
       size_t Open = E.find('(');
       StringRef Inner = E.slice(Open + 1, E.size() - 1);
-      for (StringRef P : splitElements(Inner))
+      for (StringRef P : splitPipelineElements(Inner))
         if (!P.empty())
           Steps.push_back(("function(" + P + ")").str());
       continue;

@@ -86,10 +86,8 @@ PipelineEvaluator::create(const CodegenConfig &Config) {
   return std::unique_ptr<PipelineEvaluator>(new PipelineEvaluator(std::move(TM)));
 }
 
-/// Splits "a,b(c,d),e" into "a", "b(c,d)", "e" (commas inside () or <>
-/// do not split).
-static SmallVector<StringRef, 8> splitTopLevel(StringRef Pipeline) {
-  SmallVector<StringRef, 8> Out;
+SmallVector<StringRef, 16> neuropt::splitPipelineElements(StringRef Pipeline) {
+  SmallVector<StringRef, 16> Out;
   int Depth = 0;
   size_t Start = 0;
   for (size_t I = 0; I < Pipeline.size(); ++I) {
@@ -103,7 +101,8 @@ static SmallVector<StringRef, 8> splitTopLevel(StringRef Pipeline) {
       Start = I + 1;
     }
   }
-  Out.push_back(Pipeline.substr(Start).trim());
+  if (Start < Pipeline.size())
+    Out.push_back(Pipeline.substr(Start).trim());
   return Out;
 }
 
@@ -142,7 +141,7 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
   // clang builds its pipeline with buildPerModuleDefaultPipeline. So top-level
   // default<L> elements are built the way clang builds them, and every other
   // element is parsed as text.
-  for (StringRef Element : splitTopLevel(Pipeline)) {
+  for (StringRef Element : splitPipelineElements(Pipeline)) {
     if (std::optional<OptimizationLevel> L = parseDefaultLevel(Element)) {
       MPM.addPass(PB.buildPerModuleDefaultPipeline(*L));
       continue;
@@ -215,17 +214,7 @@ static Expected<std::unique_ptr<Module>> freshCopy(const Module &M,
 }
 
 Expected<SizeMeasurement> PipelineEvaluator::measure(const Module &M) {
-  LLVMContext Ctx;
-  auto Copy = freshCopy(M, Ctx);
-  if (!Copy)
-    return Copy.takeError();
-  SizeMeasurement Result;
-  Result.IRInstructions = countIRInstructions(**Copy);
-  Expected<ObjectSize> Size = emitAndMeasure(**Copy);
-  if (!Size)
-    return Size.takeError();
-  Result.Object = *Size;
-  return Result;
+  return evaluate(M, "");
 }
 
 Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
@@ -234,8 +223,9 @@ Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
   auto Copy = freshCopy(M, Ctx);
   if (!Copy)
     return Copy.takeError();
-  if (Error E = runPipeline(**Copy, Pipeline))
-    return std::move(E);
+  if (!Pipeline.empty())
+    if (Error E = runPipeline(**Copy, Pipeline))
+      return std::move(E);
   SizeMeasurement Result;
   Result.IRInstructions = countIRInstructions(**Copy);
   Expected<ObjectSize> Size = emitAndMeasure(**Copy);

@@ -98,32 +98,47 @@ static cl::list<std::string> Inputs(cl::Positional, cl::desc("<IR files>"),
                                     cl::sub(MeasureCmd), cl::sub(SearchCmd),
                                     cl::cat(Category));
 
-static int runMeasure() {
+/// Creates the evaluator, or reports why not.
+static std::unique_ptr<PipelineEvaluator> createEvaluator(StringRef Cmd) {
   if (Inputs.empty()) {
-    WithColor::error(errs(), "neuropt-eval") << "measure: no input files\n";
-    return 1;
+    WithColor::error(errs(), "neuropt-eval") << Cmd << ": no input files\n";
+    return nullptr;
   }
   auto EvalOrErr = PipelineEvaluator::create();
   if (!EvalOrErr) {
     WithColor::error(errs(), "neuropt-eval") << toString(EvalOrErr.takeError()) << "\n";
-    return 1;
+    return nullptr;
   }
+  return std::move(*EvalOrErr);
+}
+
+/// Parses one input file, printing the parser's diagnostic on failure.
+static std::unique_ptr<Module> loadModule(StringRef Path, LLVMContext &Ctx) {
+  SMDiagnostic Err;
+  std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+  if (!M)
+    Err.print("neuropt-eval", errs());
+  return M;
+}
+
+static int runMeasure() {
+  std::unique_ptr<PipelineEvaluator> Eval = createEvaluator("measure");
+  if (!Eval)
+    return 1;
   std::vector<std::string> Ps(Pipelines.begin(), Pipelines.end());
   if (Ps.empty())
     Ps.push_back("default<Oz>");
   int Status = 0;
   for (const std::string &Path : Inputs) {
     LLVMContext Ctx;
-    SMDiagnostic Err;
-    std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+    std::unique_ptr<Module> M = loadModule(Path, Ctx);
     if (!M) {
-      Err.print("neuropt-eval", errs());
       Status = 1;
       continue;
     }
     for (const std::string &P : Ps) {
-      Expected<SizeMeasurement> R = P == "none" ? (*EvalOrErr)->measure(*M)
-                                                : (*EvalOrErr)->evaluate(*M, P);
+      Expected<SizeMeasurement> R = P == "none" ? Eval->measure(*M)
+                                                : Eval->evaluate(*M, P);
       if (!R) {
         WithColor::error(errs(), "neuropt-eval")
             << Path << ": " << toString(R.takeError()) << "\n";
@@ -174,15 +189,9 @@ static Error writeBest(PipelineEvaluator &Eval, Module &M, StringRef Pipeline,
 }
 
 static int runSearch() {
-  if (Inputs.empty()) {
-    WithColor::error(errs(), "neuropt-eval") << "search: no input files\n";
+  std::unique_ptr<PipelineEvaluator> Eval = createEvaluator("search");
+  if (!Eval)
     return 1;
-  }
-  auto EvalOrErr = PipelineEvaluator::create();
-  if (!EvalOrErr) {
-    WithColor::error(errs(), "neuropt-eval") << toString(EvalOrErr.takeError()) << "\n";
-    return 1;
-  }
   SearchOptions Opts;
   Opts.Budget = Budget;
   Opts.Seed = Seed;
@@ -192,14 +201,12 @@ static int runSearch() {
   int Status = 0;
   for (const std::string &Path : Inputs) {
     LLVMContext Ctx;
-    SMDiagnostic Err;
-    std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+    std::unique_ptr<Module> M = loadModule(Path, Ctx);
     if (!M) {
-      Err.print("neuropt-eval", errs());
       Status = 1;
       continue;
     }
-    Expected<SearchResult> R = searchPassSequences(**EvalOrErr, *M, Opts);
+    Expected<SearchResult> R = searchPassSequences(*Eval, *M, Opts);
     if (!R) {
       WithColor::error(errs(), "neuropt-eval")
           << Path << ": " << toString(R.takeError()) << "\n";
@@ -207,7 +214,7 @@ static int runSearch() {
       continue;
     }
     if (!EmitBest.empty()) {
-      if (Error E = writeBest(**EvalOrErr, *M, R->BestPipeline, Path)) {
+      if (Error E = writeBest(*Eval, *M, R->BestPipeline, Path)) {
         WithColor::error(errs(), "neuropt-eval")
             << Path << ": " << toString(std::move(E)) << "\n";
         Status = 1;

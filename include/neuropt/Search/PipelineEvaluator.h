@@ -16,6 +16,7 @@
 #ifndef NEUROPT_SEARCH_PIPELINEEVALUATOR_H
 #define NEUROPT_SEARCH_PIPELINEEVALUATOR_H
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -61,6 +62,7 @@ public:
 
   /// Measures \p M as it is: no IR passes, only code generation. \p M is not
   /// modified (code generation runs on a copy that keeps use-list order).
+  /// Same as evaluate(M, "").
   llvm::Expected<SizeMeasurement> measure(const llvm::Module &M);
 
   /// Runs \p Pipeline (new-PM syntax, e.g. "default<Oz>" or
@@ -85,6 +87,11 @@ private:
   llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M);
   std::unique_ptr<llvm::TargetMachine> TM;
 };
+
+/// Splits a textual pipeline at its top-level commas: "a,b(c,d),e<f,g>"
+/// gives "a", "b(c,d)" and "e<f,g>".
+llvm::SmallVector<llvm::StringRef, 16>
+splitPipelineElements(llvm::StringRef Pipeline);
 
 /// Number of instructions in the defined functions of \p M.
 uint64_t countIRInstructions(const llvm::Module &M);
