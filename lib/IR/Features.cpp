@@ -17,6 +17,7 @@
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InstIterator.h"
@@ -347,9 +348,12 @@ static FeatureVector computeWithLoopInfo(const Function &F,
       ++C[FF::BlocksTwoPred];
     else if (NumPred > 2)
       ++C[FF::BlocksManyPred];
-    if (const Instruction *T = BB.getTerminator())
-      for (unsigned I = 0, E = T->getNumSuccessors(); I != E; ++I)
-        C[FF::CriticalEdges] += isCriticalEdge(T, I);
+    // An edge P->BB is critical when P has several successors and BB
+    // several predecessors; count from the BB side, where pred_size() is
+    // already known, instead of llvm::isCriticalEdge's per-edge walk.
+    if (NumPred > 1)
+      for (const BasicBlock *P : predecessors(&BB))
+        C[FF::CriticalEdges] += succ_size(P) > 1;
     bool InLoop = LI.getLoopFor(&BB) != nullptr;
     C[FF::BlocksInLoops] += InLoop;
     if (InLoop)
@@ -367,6 +371,13 @@ FeatureVector neuropt::computeFunctionFeatures(const Function &F,
     return FeatureVector(getNumFunctionFeatures(), 0);
   if (LI)
     return computeWithLoopInfo(F, *LI);
+  // Building a dominator tree and loop info costs as much as all the counting
+  // together; a function whose CFG has no back edge has no loop, and an empty
+  // LoopInfo describes it exactly.
+  SmallVector<std::pair<const BasicBlock *, const BasicBlock *>, 8> BackEdges;
+  FindFunctionBackedges(F, BackEdges);
+  if (BackEdges.empty())
+    return computeWithLoopInfo(F, LoopInfo());
   DominatorTree DT(const_cast<Function &>(F));
   LoopInfo LocalLI(DT);
   return computeWithLoopInfo(F, LocalLI);

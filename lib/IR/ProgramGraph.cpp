@@ -203,24 +203,42 @@ public:
     ProgramGraph G;
     G.NodeTypes = std::move(Types);
     G.NodeTypeClasses = std::move(Classes);
-    std::sort(Edges.begin(), Edges.end(), [](const Edge &A, const Edge &B) {
-      return std::tie(A.Src, A.Kind, A.Dst, A.Pos) <
-             std::tie(B.Src, B.Kind, B.Dst, B.Pos);
-    });
-    G.RowPtr.assign(G.NodeTypes.size() + 1, 0);
+    size_t N = G.NodeTypes.size();
+    // Counting sort by source, then a small sort of each row by
+    // (kind, destination, position): linear in the edges for typical rows.
+    G.RowPtr.assign(N + 1, 0);
     for (const Edge &E : Edges)
       ++G.RowPtr[E.Src + 1];
-    for (size_t I = 1; I < G.RowPtr.size(); ++I)
+    for (size_t I = 1; I <= N; ++I)
       G.RowPtr[I] += G.RowPtr[I - 1];
-    G.Col.reserve(Edges.size());
-    G.EdgeKinds.reserve(Edges.size());
-    G.EdgePositions.reserve(Edges.size());
-    for (const Edge &E : Edges) {
-      G.Col.push_back(E.Dst);
-      G.EdgeKinds.push_back(static_cast<uint8_t>(E.Kind));
-      G.EdgePositions.push_back(E.Pos);
+    std::vector<Edge> Sorted(Edges.size());
+    std::vector<uint32_t> Fill(G.RowPtr.begin(), G.RowPtr.end() - 1);
+    for (const Edge &E : Edges)
+      Sorted[Fill[E.Src]++] = E;
+    auto Less = [](const Edge &A, const Edge &B) {
+      return std::tie(A.Kind, A.Dst, A.Pos) < std::tie(B.Kind, B.Dst, B.Pos);
+    };
+    for (size_t I = 0; I < N; ++I)
+      if (G.RowPtr[I + 1] - G.RowPtr[I] > 1)
+        std::sort(Sorted.begin() + G.RowPtr[I], Sorted.begin() + G.RowPtr[I + 1],
+                  Less);
+    G.Col.resize(Sorted.size());
+    G.EdgeKinds.resize(Sorted.size());
+    G.EdgePositions.resize(Sorted.size());
+    for (size_t I = 0; I < Sorted.size(); ++I) {
+      G.Col[I] = Sorted[I].Dst;
+      G.EdgeKinds[I] = static_cast<uint8_t>(Sorted[I].Kind);
+      G.EdgePositions[I] = Sorted[I].Pos;
     }
     return G;
+  }
+
+  /// Pre-sizes the tables for about \p NumValues nodes.
+  void reserve(size_t NumValues) {
+    Ids.reserve(NumValues);
+    Types.reserve(NumValues);
+    Classes.reserve(NumValues);
+    Edges.reserve(3 * NumValues);
   }
 
 private:
@@ -268,8 +286,10 @@ json::Value ProgramGraph::toJSON() const {
 
 ProgramGraph neuropt::buildProgramGraph(const Function &F) {
   GraphBuilder B;
-  if (!F.isDeclaration())
+  if (!F.isDeclaration()) {
+    B.reserve(F.getInstructionCount() + F.arg_size() + 16);
     B.addFunction(F);
+  }
   return B.finish();
 }
 
