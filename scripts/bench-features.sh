@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Featurization cost against -Oz: compiles examples/*.c (and, if given, the
 # .bc files of a corpus directory) to unoptimized -Oz bitcode and runs
-# build/bench/FeaturesBM on them. Usage: scripts/bench-features.sh [CORPUS_BC_DIR]
+# build/bench/FeaturesBM on them.
+# Usage: scripts/bench-features.sh [CORPUS_DIR [N]]
+#   With CORPUS_DIR, an evenly spaced sample of N (default 200) of its .bc
+#   files, in sorted path order, is measured instead of the examples.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${NEUROPT_BUILD_DIR:-build}
@@ -10,8 +13,11 @@ ninja -C "$BUILD_DIR" FeaturesBM >/dev/null
 IN="$BUILD_DIR/bench/features-inputs"
 rm -rf "$IN"; mkdir -p "$IN"
 if [ $# -ge 1 ]; then
-  find "$1" -name '*.bc' | sort | while read -r f; do
-    cp "$f" "$IN/$(echo "$f" | md5sum | cut -c1-12).bc"; done
+  N=${2:-200}
+  total=$(find "$1" -name '*.bc' | wc -l)
+  step=$(( total > N ? total / N : 1 ))
+  find "$1" -name '*.bc' | sort | awk -v s="$step" 'NR % s == 0' | head -n "$N" |
+    while read -r f; do cp "$f" "$IN/$(basename "$f")"; done
 else
   for c in examples/*.c; do
     "$CLANG" -Oz -Xclang -disable-llvm-passes -ffp-contract=off -emit-llvm -c "$c" \
