@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "neuropt/Passes/FeaturesPrinter.h"
+#include "neuropt/Passes/ScoresPrinter.h"
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/PassManager.h"
@@ -42,6 +43,10 @@ static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
                             ArrayRef<PassBuilder::PipelineElement>) {
   if (Name == "print<neuropt-features>") {
     MPM.addPass(FeaturesPrinterPass(errs()));
+    return true;
+  }
+  if (Name == "print<neuropt-scores>") {
+    MPM.addPass(ScoresPrinterPass(errs()));
     return true;
   }
   return false;

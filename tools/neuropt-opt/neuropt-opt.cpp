@@ -8,6 +8,7 @@
 // opt and the plugin:
 //
 //   neuropt-opt --feature-manifest           the feature manifest (JSON)
+//   neuropt-opt --feature-manifest-hash      its hash and the vector width
 //   neuropt-opt --feature-docs               docs/features.md
 //   neuropt-opt --features FILE.{ll,bc}...   per-function features (JSON Lines)
 //
@@ -33,6 +34,10 @@ static cl::OptionCategory Category("neuropt-opt options");
 static cl::opt<bool> PrintManifest("feature-manifest",
                                    cl::desc("Print the feature manifest (JSON)"),
                                    cl::cat(Category));
+static cl::opt<bool> PrintManifestHash(
+    "feature-manifest-hash",
+    cl::desc("Print the feature manifest hash and the per-function width"),
+    cl::cat(Category));
 static cl::opt<bool> PrintDocs("feature-docs",
                                cl::desc("Print the feature documentation (Markdown)"),
                                cl::cat(Category));
@@ -80,6 +85,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "neuropt standalone driver\n");
   if (PrintManifest) {
     outs() << formatv("{0:2}", getFeatureManifest()) << "\n";
+    return 0;
+  }
+  if (PrintManifestHash) {
+    outs() << getFeatureManifestHash() << " " << getNumFunctionFeatures() << "\n";
     return 0;
   }
   if (PrintDocs) {
