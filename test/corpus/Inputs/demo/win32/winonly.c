@@ -1,0 +1,2 @@
+#include <windows.h>
+int win_only(void) { return GetTickCount(); }
