@@ -14,12 +14,15 @@
 #include "neuropt/IR/Features.h"
 #include "neuropt/IR/IR2Vec.h"
 #include "neuropt/IR/ProgramGraph.h"
+#include "neuropt/Passes/ModelSupport.h"
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #define DEBUG_TYPE "neuropt-features"
@@ -40,8 +43,23 @@ static cl::opt<OutputFormat> FeaturesFormat(
 static cl::opt<std::string> IR2VecVocab(
     "neuropt-ir2vec-vocab",
     cl::desc("IR2Vec seed vocabulary (JSON) for print<neuropt-features>; "
-             "without it no embedding is printed"),
+             "default: ir2vec/vocab.json in the model directory; 'none' "
+             "prints no embedding"),
     cl::value_desc("file"));
+
+/// The vocabulary to use: the option, else the shipped one if present.
+static std::string vocabPath() {
+  if (IR2VecVocab == "none")
+    return "";
+  if (!IR2VecVocab.empty())
+    return IR2VecVocab;
+  std::string Dir = getModelDir();
+  if (Dir.empty())
+    return "";
+  SmallString<256> P(Dir);
+  sys::path::append(P, "ir2vec", "vocab.json");
+  return sys::fs::exists(P) ? P.str().str() : "";
+}
 
 static cl::opt<bool> FeaturesPrintGraph(
     "neuropt-features-graph",
@@ -88,8 +106,8 @@ static void printEmbedding(raw_ostream &OS, ArrayRef<double> E) {
 PreservedAnalyses FeaturesPrinterPass::run(Module &M,
                                            ModuleAnalysisManager &MAM) {
   std::unique_ptr<ir2vec::Vocabulary> Vocab;
-  if (!IR2VecVocab.empty()) {
-    auto VocabOrErr = loadIR2VecVocabulary(IR2VecVocab);
+  if (std::string Path = vocabPath(); !Path.empty()) {
+    auto VocabOrErr = loadIR2VecVocabulary(Path);
     if (!VocabOrErr) {
       // A bad vocabulary is the user's input error: say so and go on without
       // embeddings, as the compile must not fail for a printer.

@@ -16,3 +16,10 @@
 ; BAD: warning: IR2Vec vocabulary '{{.*}}bad.json' is not valid JSON
 ; RUN: %opt -passes='print<neuropt-features>' -neuropt-ir2vec-vocab=%t.missing.json -disable-output %S/Inputs/loops.ll 2>&1 | FileCheck %s --check-prefix=MISSING
 ; MISSING: warning: cannot read IR2Vec vocabulary '{{.*}}missing.json'
+
+; By default the vocabulary shipped in models/ir2vec/ (trained on the corpus
+; by neuropt-corpus ir2vec-vocab) is used: 75 dimensions.
+; RUN: %opt -passes='print<neuropt-features>' -disable-output %S/Inputs/loops.ll 2>&1 | grep '^function sq ir2vec:' | tr ',' '\n' | count 75
+; RUN: %opt -passes='print<neuropt-features>' -neuropt-ir2vec-vocab=none -disable-output %S/Inputs/loops.ll 2>&1 | FileCheck %s --check-prefix=NONE
+; NONE: neuropt-features: module
+; NONE-NOT: ir2vec
