@@ -16,8 +16,10 @@ if [ $# -ge 1 ]; then
   N=${2:-200}
   total=$(find "$1" -name '*.bc' | wc -l)
   step=$(( total > N ? total / N : 1 ))
-  find "$1" -name '*.bc' | sort | awk -v s="$step" 'NR % s == 0' | head -n "$N" |
-    while read -r f; do cp "$f" "$IN/$(basename "$f")"; done
+  # awk stops reading by itself, so no stage of the pipe dies of SIGPIPE.
+  find "$1" -name '*.bc' | sort |
+    awk -v s="$step" -v n="$N" 'NR % s == 0 && c < n { print; c++ }' >"$IN.list"
+  while read -r f; do cp "$f" "$IN/$(basename "$f")"; done <"$IN.list"
 else
   for c in examples/*.c; do
     "$CLANG" -Oz -Xclang -disable-llvm-passes -ffp-contract=off -emit-llvm -c "$c" \

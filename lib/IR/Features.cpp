@@ -13,7 +13,6 @@
 #include "neuropt/IR/Features.h"
 #include "neuropt/Support/Hashing.h"
 
-#include "llvm/Analysis/CFG.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
@@ -365,6 +364,20 @@ static FeatureVector computeWithLoopInfo(const Function &F,
   return V;
 }
 
+/// True if some CFG edge goes to a block at or before its source in layout
+/// order (a necessary condition for a cycle).
+static bool hasRetreatingLayoutEdge(const Function &F) {
+  SmallVector<unsigned, 64> Pos(F.getMaxBlockNumber(), 0);
+  unsigned I = 0;
+  for (const BasicBlock &BB : F)
+    Pos[BB.getNumber()] = I++;
+  for (const BasicBlock &BB : F)
+    for (const BasicBlock *Succ : successors(&BB))
+      if (Pos[Succ->getNumber()] <= Pos[BB.getNumber()])
+        return true;
+  return false;
+}
+
 FeatureVector neuropt::computeFunctionFeatures(const Function &F,
                                                const LoopInfo *LI) {
   if (F.isDeclaration())
@@ -372,11 +385,10 @@ FeatureVector neuropt::computeFunctionFeatures(const Function &F,
   if (LI)
     return computeWithLoopInfo(F, *LI);
   // Building a dominator tree and loop info costs as much as all the counting
-  // together; a function whose CFG has no back edge has no loop, and an empty
-  // LoopInfo describes it exactly.
-  SmallVector<std::pair<const BasicBlock *, const BasicBlock *>, 8> BackEdges;
-  FindFunctionBackedges(F, BackEdges);
-  if (BackEdges.empty())
+  // together. If every CFG edge goes forward in block layout order, the
+  // layout is a topological order, the CFG is acyclic and an empty LoopInfo
+  // describes it exactly; only otherwise are they built.
+  if (!hasRetreatingLayoutEdge(F))
     return computeWithLoopInfo(F, LoopInfo());
   DominatorTree DT(const_cast<Function &>(F));
   LoopInfo LocalLI(DT);
