@@ -13,6 +13,7 @@
 
 #include "neuropt/Passes/FeaturesPrinter.h"
 #include "neuropt/Passes/ScoresPrinter.h"
+#include "neuropt/Passes/TranslationValidation.h"
 
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/PassManager.h"
@@ -20,6 +21,8 @@
 #include "llvm/Plugins/PassPlugin.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
 
 using namespace llvm;
 using namespace neuropt;
@@ -54,6 +57,23 @@ static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
 
 static void registerCallbacks(PassBuilder &PB) {
   PB.registerPipelineParsingCallback(parseModulePass);
+  // neuropt-tv<PIPELINE>: translation validation of a function pipeline
+  // (passes separated by ';', since ',' ends the outer element).
+  PB.registerPipelineParsingCallback(
+      [&PB](StringRef Name, ModulePassManager &MPM,
+            ArrayRef<PassBuilder::PipelineElement>) {
+        if (!Name.consume_front("neuropt-tv<") || !Name.consume_back(">"))
+          return false;
+        std::string Inner = Name.str();
+        std::replace(Inner.begin(), Inner.end(), ';', ',');
+        FunctionPassManager FPM;
+        if (Error E = PB.parsePassPipeline(FPM, Inner)) {
+          errs() << "neuropt-tv: " << toString(std::move(E)) << "\n";
+          return false;
+        }
+        MPM.addPass(TranslationValidationPass(std::move(FPM), Inner));
+        return true;
+      });
   PB.registerPipelineStartEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel) {
         if (PrintFeaturesAt == PrintPoint::Start)

@@ -1,0 +1,148 @@
+//===- Verifier.h - Refinement checking of LLVM IR functions ----*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+///
+/// \file
+/// The one API every neuropt pass calls before it accepts a transformation:
+/// check that a candidate function (the target) refines the original (the
+/// source) under LLVM's poison, undef and UB rules, within a budget.
+///
+/// Verifiers are layered the way souper layers its solvers: an SMT verifier
+/// (createSMTVerifier) does the proofs, a differential-execution verifier
+/// (createDiffExecVerifier) finds cheap concrete counterexamples, and
+/// createLayeredVerifier runs a cheap first line before a precise one. No
+/// solver type appears here, so the SMT back end can be replaced.
+///
+//===----------------------------------------------------------------------===//
+#ifndef NEUROPT_VERIFY_VERIFIER_H
+#define NEUROPT_VERIFY_VERIFIER_H
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llvm {
+class Function;
+class raw_ostream;
+} // namespace llvm
+
+namespace neuropt {
+
+/// What a verifier concluded about "target refines source".
+enum class Verdict {
+  Proved,  ///< Refinement holds for every input.
+  Refuted, ///< A concrete input shows the target is not a refinement.
+  Unknown, ///< Undecided: unsupported IR, budget exhausted, or tested only.
+  Bounded, ///< Refinement holds for every execution within the unroll bound.
+};
+
+/// The lower-case name used on the tool's first line and in JSON.
+const char *verdictName(Verdict V);
+
+/// Budgets and knobs. Every query honours TimeoutMs and MemoryMB.
+struct VerifyOptions {
+  /// Per solver query, in milliseconds.
+  unsigned TimeoutMs = 5000;
+  /// Solver memory cap, in megabytes.
+  unsigned MemoryMB = 2048;
+  /// Loop unrolling bound: executions that take more back edges than this
+  /// are not covered, and the answer is at best Verdict::Bounded.
+  unsigned UnrollBound = 4;
+  /// Produce a self-contained SMT-LIB2 query for each proof.
+  bool WantCertificate = false;
+  /// Differential execution: seeded random inputs on top of the edge cases.
+  unsigned RandomInputs = 256;
+  uint64_t Seed = 0x5eed;
+  /// Wall-clock limit for the differential-execution child process.
+  unsigned ExecTimeoutMs = 2000;
+  /// Run the solver in a forked child killed at a wall-clock deadline
+  /// (4 x TimeoutMs + 2 s), so that no solver step can hang the host.
+  bool Isolate = true;
+};
+
+/// One concrete witness that the target does not refine the source.
+struct Counterexample {
+  /// (name, rendered value) per argument, e.g. {"%x", "i8 0x80 (128, -128)"}.
+  std::vector<std::pair<std::string, std::string>> Inputs;
+  /// The source's outcome: a value, "poison" or "UB".
+  std::string SrcValue;
+  /// The target's outcome: a value, "poison" or "UB".
+  std::string TgtValue;
+  /// Further detail (a differing memory byte, for example); may be empty.
+  std::string Note;
+};
+
+/// One SMT-LIB2 file that re-checks a proof: any solver must answer unsat.
+struct Certificate {
+  std::string Name; ///< Suggested file stem, e.g. "q" or "q-bound".
+  std::string SMT2;
+};
+
+struct VerifyResult {
+  Verdict V = Verdict::Unknown;
+  /// Why the answer is Unknown ("timeout", "unsupported: call @f",
+  /// "tested 300 inputs", ...); empty otherwise.
+  std::string Reason;
+  /// The unroll bound for Verdict::Bounded.
+  unsigned Bound = 0;
+  std::optional<Counterexample> CEX;
+  std::vector<Certificate> Certificates;
+  /// Which layer produced the answer ("smt", "diffexec").
+  std::string Engine;
+
+  bool proved() const { return V == Verdict::Proved; }
+  bool refuted() const { return V == Verdict::Refuted; }
+};
+
+/// Checks that Tgt refines Src. The two functions must have the same
+/// signature; they may live in different modules and contexts.
+class Verifier {
+public:
+  virtual ~Verifier();
+  virtual VerifyResult verify(const llvm::Function &Src,
+                              const llvm::Function &Tgt,
+                              const VerifyOptions &Opts) = 0;
+};
+
+/// The precise verifier: encodes both functions into SMT (Z3) and asks for
+/// an input on which the target is not a refinement.
+std::unique_ptr<Verifier> createSMTVerifier();
+
+/// JITs both functions (ORC LLJIT) in a forked child with a time limit and
+/// runs them on edge-case and seeded random inputs. Finds counterexamples;
+/// never proves (agreement is Unknown "tested N inputs").
+std::unique_ptr<Verifier> createDiffExecVerifier();
+
+/// Runs First; returns its answer when it refutes, otherwise asks Second.
+/// An Unknown from Second keeps First's reason as a suffix.
+std::unique_ptr<Verifier> createLayeredVerifier(std::unique_ptr<Verifier> First,
+                                                std::unique_ptr<Verifier> Second);
+
+/// The default stack: differential execution, then SMT.
+std::unique_ptr<Verifier> createDefaultVerifier();
+
+/// Convenience: one call with the default stack.
+VerifyResult verifyRefinement(const llvm::Function &Src,
+                              const llvm::Function &Tgt,
+                              const VerifyOptions &Opts = VerifyOptions());
+
+/// Returns an empty string when Src and Tgt can be compared, else why not.
+std::string checkSignatures(const llvm::Function &Src,
+                            const llvm::Function &Tgt);
+
+/// Human-readable report; the first line is "verdict: ...".
+void printResult(llvm::raw_ostream &OS, const VerifyResult &R);
+/// The same as one JSON object.
+void printResultJSON(llvm::raw_ostream &OS, const VerifyResult &R);
+/// The first line's text without the "verdict: " prefix, e.g.
+/// "unknown (timeout)" or "bounded (k=4)".
+std::string verdictLine(const VerifyResult &R);
+
+} // namespace neuropt
+
+#endif // NEUROPT_VERIFY_VERIFIER_H

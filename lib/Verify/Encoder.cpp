@@ -1,0 +1,1563 @@
+//===- Encoder.cpp - LLVM IR to Z3 encoding under poison/undef/UB -*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements the symbolic execution of one LLVM function into Z3
+// formulas: integers of any width, the common intrinsics, basic floating
+// point, acyclic and (bounded-unrolled) cyclic control flow, and a
+// byte-level memory model. See Encoder.h for the conventions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Encoder.h"
+
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/IR/GetElementPtrTypeIterator.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DataLayout.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Operator.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <array>
+#include <map>
+
+using namespace llvm;
+
+namespace neuropt {
+namespace verify {
+
+/// Largest constant-size memory operation expanded byte by byte.
+static constexpr uint64_t MaxMemOpBytes = 64;
+/// Largest number of encoded instructions before giving up.
+static constexpr unsigned MaxEncodedInsts = 20000;
+
+static std::string describe(const Value &V) {
+  std::string S;
+  raw_string_ostream OS(S);
+  if (auto *I = dyn_cast<Instruction>(&V))
+    OS << I->getOpcodeName();
+  else
+    V.printAsOperand(OS, false);
+  return S;
+}
+
+[[noreturn]] static void unsupported(const Twine &What) {
+  throw Unsupported{What.str()};
+}
+
+z3::sort sortFor(z3::context &C, Type *T) {
+  if (auto *IT = dyn_cast<IntegerType>(T))
+    return C.bv_sort(IT->getBitWidth());
+  if (T->isPointerTy()) {
+    if (T->getPointerAddressSpace() != 0)
+      unsupported("non-zero address space");
+    return C.bv_sort(64);
+  }
+  if (T->isHalfTy())
+    return z3::sort(C, Z3_mk_fpa_sort(C, 5, 11));
+  if (T->isFloatTy())
+    return z3::sort(C, Z3_mk_fpa_sort(C, 8, 24));
+  if (T->isDoubleTy())
+    return z3::sort(C, Z3_mk_fpa_sort(C, 11, 53));
+  std::string S;
+  raw_string_ostream OS(S);
+  T->print(OS);
+  unsupported("type " + OS.str());
+}
+
+void makeSharedInputs(SharedInputs &In, const Function &F) {
+  z3::context &C = In.C;
+  for (const Argument &A : F.args()) {
+    std::string N = "arg" + std::to_string(A.getArgNo());
+    In.X.push_back(C.constant(N.c_str(), sortFor(C, A.getType())));
+    In.XP.push_back(C.bool_const((N + "_poison").c_str()));
+    In.XU.push_back(C.bool_const((N + "_undef").c_str()));
+  }
+  z3::sort Addr = C.bv_sort(64);
+  In.Mem0 = C.constant("mem0", C.array_sort(Addr, C.bv_sort(8)));
+  In.PM0 = C.constant("mem0_poison", C.array_sort(Addr, C.bool_sort()));
+  In.DM0 = C.constant("mem0_undef", C.array_sort(Addr, C.bool_sort()));
+  In.Valid = C.constant("valid", C.array_sort(Addr, C.bool_sort()));
+  // Address space 0: null is never dereferenceable.
+  In.GlobalPre.push_back(!z3::select(In.Valid, C.bv_val(0, 64)));
+}
+
+namespace {
+
+using Env = DenseMap<const Value *, Val>;
+
+struct State {
+  z3::expr Reach;
+  Env E;
+  MemState M;                 ///< caller memory (block 0)
+  std::vector<MemState> Locals; ///< one block per alloca
+  explicit State(z3::context &C) : Reach(C), M(C) {}
+};
+
+/// An edge into a block instance, with the state at the end of its source.
+struct Incoming {
+  const BasicBlock *From;
+  z3::expr Guard; ///< reach(from) && edge condition
+  std::shared_ptr<State> S;
+};
+
+class FunctionEncoder {
+public:
+  FunctionEncoder(SharedInputs &In, const Function &F, bool IsSrc,
+                  unsigned Bound, EncodedFunction &Out)
+      : C(In.C), In(In), F(F), DL(F.getParent()->getDataLayout()),
+        IsSrc(IsSrc), Bound(Bound), Out(Out),
+        Prefix(IsSrc ? "src_" : "tgt_") {}
+
+  void run();
+
+private:
+  z3::context &C;
+  SharedInputs &In;
+  const Function &F;
+  const DataLayout &DL;
+  bool IsSrc;
+  unsigned Bound;
+  EncodedFunction &Out;
+  std::string Prefix;
+  unsigned Fresh = 0;
+  unsigned Encoded = 0;
+
+  // Current instance.
+  State *Cur = nullptr;
+  std::vector<z3::expr> UBs, Cuts, Approxs;
+  std::vector<std::pair<z3::expr, Val>> Rets;
+  std::vector<std::pair<z3::expr, MemState>> RetMems;
+
+  z3::expr t() { return C.bool_val(true); }
+  z3::expr f() { return C.bool_val(false); }
+
+  z3::expr fresh(z3::sort S, const char *Tag) {
+    std::string N = Prefix + Tag + "_" + std::to_string(Fresh++);
+    return C.constant(N.c_str(), S);
+  }
+
+  /// A nondeterministic choice: free in the target, universally quantified
+  /// (in the exact query) in the source.
+  z3::expr choice(z3::sort S, const char *Tag) {
+    z3::expr X = fresh(S, Tag);
+    if (IsSrc)
+      Out.ForallVars.push_back(X);
+    return X;
+  }
+
+  void addUB(const z3::expr &Cond) { UBs.push_back(Cur->Reach && Cond); }
+  void addApprox(const z3::expr &Cond, const char *What) {
+    z3::expr E = (Cur->Reach && Cond).simplify();
+    if (E.is_false())
+      return;
+    Approxs.push_back(E);
+    Out.ApproxWhat.insert(What);
+  }
+  void addPre(const z3::expr &Cond) { Out.Pre.push_back(implies(Cur->Reach, Cond)); }
+
+  static unsigned bw(const z3::expr &E) { return E.get_sort().bv_size(); }
+  z3::expr bvv(uint64_t V, unsigned W) { return C.bv_val(V, W); }
+  z3::expr bvAPInt(const APInt &A) {
+    if (A.getBitWidth() <= 64)
+      return C.bv_val(A.getZExtValue(), A.getBitWidth());
+    SmallString<80> S;
+    A.toStringUnsigned(S, 10);
+    return C.bv_val(S.c_str(), A.getBitWidth());
+  }
+  z3::expr isZero(const z3::expr &E) { return E == bvv(0, bw(E)); }
+  z3::expr intMin(unsigned W) { return bvAPInt(APInt::getSignedMinValue(W)); }
+  z3::expr allOnes(unsigned W) { return bvAPInt(APInt::getAllOnes(W)); }
+
+  Val get(const Value *V);
+  Val constant(const Constant *K);
+  Val argUse(const Argument *A);
+  void setVal(const Instruction *I, Val V) { Cur->E.insert_or_assign(I, V); }
+
+  void encodeBlock(const BasicBlock *BB, unsigned K,
+                   std::map<std::pair<const BasicBlock *, unsigned>,
+                            std::vector<Incoming>> &Work,
+                   const DenseSet<std::pair<const BasicBlock *, const BasicBlock *>> &Back);
+  void encodeInst(const Instruction &I);
+  Val binop(const BinaryOperator &I, const Val &A, const Val &B);
+  Val icmp(const ICmpInst &I, const Val &A, const Val &B);
+  Val fcmp(const FCmpInst &I, const Val &A, const Val &B);
+  Val castOp(const CastInst &I, const Val &A);
+  Val intrinsic(const IntrinsicInst &II);
+  Val fpBinop(const Instruction &I, const Val &A, const Val &B);
+
+  // Memory.
+  z3::expr undefBytes(const Val &V);
+  MemState &block(unsigned K) { return K == 0 ? Cur->M : Cur->Locals[K - 1]; }
+  std::vector<std::pair<unsigned, z3::expr>> blocksOf(const Val &Ptr);
+  /// Reads one byte (bits, poison, uninitialised, undef) through Ptr.
+  std::array<z3::expr, 4> readByte(const Val &Ptr, const z3::expr &A);
+  void writeByte(const Val &Ptr, const z3::expr &A,
+                 const std::array<z3::expr, 4> &B);
+  void checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align, const char *What,
+                   bool IsWrite);
+  Val load(const Val &Ptr, Type *T, uint64_t Align);
+  void store(const Val &Ptr, const Val &V, Type *T, uint64_t Align);
+  Val gep(const GEPOperator &G);
+
+  Val mergeVals(const std::vector<std::pair<z3::expr, Val>> &Ins);
+  MemState mergeMem(const std::vector<std::pair<z3::expr, MemState>> &Ins);
+};
+
+} // namespace
+
+static z3::expr orAll(z3::context &C, const std::vector<z3::expr> &V) {
+  if (V.empty())
+    return C.bool_val(false);
+  z3::expr_vector EV(C);
+  for (auto &E : V)
+    EV.push_back(E);
+  return z3::mk_or(EV);
+}
+
+static bool sameAst(const z3::expr &A, const z3::expr &B) {
+  return (bool)A == (bool)B && (!(bool)A || z3::eq(A, B));
+}
+
+Val FunctionEncoder::mergeVals(const std::vector<std::pair<z3::expr, Val>> &Ins) {
+  Val R = Ins.back().second;
+  for (int I = (int)Ins.size() - 2; I >= 0; --I) {
+    const z3::expr &G = Ins[I].first;
+    const Val &X = Ins[I].second;
+    if (!sameAst(X.V, R.V))
+      R.V = z3::ite(G, X.V, R.V);
+    if (!sameAst(X.P, R.P))
+      R.P = z3::ite(G, X.P, R.P);
+    if (!sameAst(X.U, R.U))
+      R.U = z3::ite(G, X.U, R.U);
+    if ((bool)X.Bid && !sameAst(X.Bid, R.Bid))
+      R.Bid = z3::ite(G, X.Bid, R.Bid);
+    if (!sameAst(X.FU, R.FU))
+      R.FU = z3::ite(G, X.FU, R.FU);
+    R.Local |= X.Local;
+    for (size_t E = 0; E < R.Elems.size(); ++E) {
+      std::vector<std::pair<z3::expr, Val>> Sub = {{G, X.Elems[E]},
+                                                   {t(), R.Elems[E]}};
+      R.Elems[E] = mergeVals(Sub);
+    }
+  }
+  return R;
+}
+
+MemState FunctionEncoder::mergeMem(
+    const std::vector<std::pair<z3::expr, MemState>> &Ins) {
+  MemState R = Ins.back().second;
+  for (int I = (int)Ins.size() - 2; I >= 0; --I) {
+    const z3::expr &G = Ins[I].first;
+    const MemState &X = Ins[I].second;
+    if (!sameAst(X.Mem, R.Mem))
+      R.Mem = z3::ite(G, X.Mem, R.Mem);
+    if (!sameAst(X.PM, R.PM))
+      R.PM = z3::ite(G, X.PM, R.PM);
+    if (!sameAst(X.UM, R.UM))
+      R.UM = z3::ite(G, X.UM, R.UM);
+    if (!sameAst(X.DM, R.DM))
+      R.DM = z3::ite(G, X.DM, R.DM);
+    if (!sameAst(X.Dead, R.Dead))
+      R.Dead = z3::ite(G, X.Dead, R.Dead);
+  }
+  return R;
+}
+
+Val FunctionEncoder::argUse(const Argument *A) {
+  unsigned N = A->getArgNo();
+  z3::expr X = In.X[N];
+  // Each use of an undef argument may see a different value.
+  z3::expr Use = fresh(X.get_sort(), "arg_use");
+  Out.ArgUseVars[N].push_back(Use);
+  Val R(z3::ite(In.XU[N], Use, X), In.XP[N], In.XU[N]);
+  R.FU = In.XU[N];
+  if (A->getType()->isPointerTy()) {
+    R.Bid = bvv(0, 8);
+    const AttributeSet AS = F.getAttributes().getParamAttrs(N);
+    if (AS.hasAttribute(Attribute::NonNull))
+      R.P = R.P || isZero(R.V);
+    if (MaybeAlign Al = AS.getAlignment())
+      if (Al->value() > 1)
+        R.P = R.P || (z3::urem(R.V, bvv(Al->value(), 64)) != bvv(0, 64));
+  }
+  return R;
+}
+
+Val FunctionEncoder::constant(const Constant *K) {
+  Type *T = K->getType();
+  if (isa<PoisonValue>(K)) {
+    if (T->isStructTy())
+      unsupported("aggregate constant");
+    Val R(fresh(sortFor(C, T), "poison"), t(), f());
+    if (T->isPointerTy())
+      R.Bid = bvv(0, 8), R.FU = f();
+    return R;
+  }
+  if (isa<UndefValue>(K)) {
+    if (T->isStructTy())
+      unsupported("aggregate constant");
+    Val R(choice(sortFor(C, T), "undef"), f(), t());
+    R.FU = t();
+    if (T->isPointerTy())
+      R.Bid = bvv(0, 8);
+    return R;
+  }
+  if (auto *CI = dyn_cast<ConstantInt>(K)) {
+    if (T->isVectorTy())
+      unsupported("vector constant");
+    return Val(bvAPInt(CI->getValue()), f(), f());
+  }
+  if (isa<ConstantPointerNull>(K)) {
+    Val R(bvv(0, 64), f(), f());
+    R.Bid = bvv(0, 8);
+    R.FU = f();
+    return R;
+  }
+  if (auto *CF = dyn_cast<ConstantFP>(K)) {
+    z3::sort S = sortFor(C, T);
+    z3::expr Bits = bvAPInt(CF->getValueAPF().bitcastToAPInt());
+    z3::expr FP(C, Z3_mk_fpa_to_fp_bv(C, Bits, S));
+    return Val(FP, f(), f());
+  }
+  if (auto *GV = dyn_cast<GlobalVariable>(K)) {
+    auto It = In.Globals.find(GV->getName().str());
+    if (It == In.Globals.end())
+      unsupported("global " + describe(*K));
+    Val R(It->second.first, f(), f());
+    R.Bid = bvv(0, 8);
+    return R;
+  }
+  if (auto *G = dyn_cast<GEPOperator>(K))
+    return gep(*G);
+  if (isa<GlobalValue>(K))
+    unsupported("global " + describe(*K));
+  unsupported("constant " + describe(*K));
+}
+
+Val FunctionEncoder::get(const Value *V) {
+  if (auto *K = dyn_cast<Constant>(V))
+    return constant(K);
+  if (auto *A = dyn_cast<Argument>(V))
+    return argUse(A);
+  auto It = Cur->E.find(V);
+  if (It == Cur->E.end())
+    unsupported("use of " + describe(*V) + " not dominated on every path");
+  return It->second;
+}
+
+//===----------------------------------------------------------------------===//
+// Integer arithmetic
+//===----------------------------------------------------------------------===//
+
+Val FunctionEncoder::binop(const BinaryOperator &I, const Val &A, const Val &B) {
+  if (I.getType()->isFloatingPointTy())
+    return fpBinop(I, A, B);
+  const z3::expr &X = A.V, &Y = B.V;
+  unsigned W = bw(X);
+  z3::expr P = A.P || B.P;
+  z3::expr U = A.U || B.U;
+  auto sext1 = [&](const z3::expr &E) { return z3::sext(E, 1); };
+  auto zext1 = [&](const z3::expr &E) { return z3::zext(E, 1); };
+  bool NSW = isa<OverflowingBinaryOperator>(I) && I.hasNoSignedWrap();
+  bool NUW = isa<OverflowingBinaryOperator>(I) && I.hasNoUnsignedWrap();
+  bool Exact = isa<PossiblyExactOperator>(I) && I.isExact();
+  z3::expr R(C);
+  switch (I.getOpcode()) {
+  case Instruction::Add:
+    R = X + Y;
+    if (NSW)
+      P = P || (sext1(X) + sext1(Y) != sext1(R));
+    if (NUW)
+      P = P || (zext1(X) + zext1(Y) != zext1(R));
+    break;
+  case Instruction::Sub:
+    R = X - Y;
+    if (NSW)
+      P = P || (sext1(X) - sext1(Y) != sext1(R));
+    if (NUW)
+      P = P || z3::ult(X, Y);
+    break;
+  case Instruction::Mul:
+    R = X * Y;
+    if (NSW)
+      P = P || (z3::sext(X, W) * z3::sext(Y, W) != z3::sext(R, W));
+    if (NUW)
+      P = P || (z3::zext(X, W) * z3::zext(Y, W) != z3::zext(R, W));
+    break;
+  case Instruction::UDiv:
+  case Instruction::URem: {
+    // Division by zero, or by poison, is immediate UB.
+    addUB(B.P || isZero(Y));
+    bool Div = I.getOpcode() == Instruction::UDiv;
+    R = Div ? z3::udiv(X, Y) : z3::urem(X, Y);
+    P = A.P;
+    if (Exact)
+      P = P || !isZero(z3::urem(X, Y));
+    break;
+  }
+  case Instruction::SDiv:
+  case Instruction::SRem: {
+    z3::expr Ovf = (Y == allOnes(W));
+    if (IsSrc) {
+      // Only UB we are sure of: a poison dividend might not be INT_MIN.
+      addUB(B.P || isZero(Y) || (!A.P && X == intMin(W) && Ovf));
+    } else {
+      addUB(B.P || isZero(Y) || ((A.P || X == intMin(W)) && Ovf));
+      addApprox(A.P && Ovf && !B.P && !isZero(Y), "sdiv of poison by -1");
+    }
+    bool Div = I.getOpcode() == Instruction::SDiv;
+    R = Div ? z3::expr(C, Z3_mk_bvsdiv(C, X, Y)) : z3::srem(X, Y);
+    P = A.P;
+    if (Exact)
+      P = P || !isZero(z3::srem(X, Y));
+    break;
+  }
+  case Instruction::Shl:
+  case Instruction::LShr:
+  case Instruction::AShr: {
+    // W < 2^W, so W is representable in W bits for every width.
+    z3::expr Over = z3::uge(Y, bvAPInt(APInt(W, W)));
+    P = P || Over;
+    if (I.getOpcode() == Instruction::Shl) {
+      R = z3::shl(X, Y);
+      if (NUW)
+        P = P || (z3::lshr(R, Y) != X);
+      if (NSW)
+        P = P || (z3::ashr(R, Y) != X);
+    } else if (I.getOpcode() == Instruction::LShr) {
+      R = z3::lshr(X, Y);
+      if (Exact)
+        P = P || (z3::shl(R, Y) != X);
+    } else {
+      R = z3::ashr(X, Y);
+      if (Exact)
+        P = P || (z3::shl(R, Y) != X);
+    }
+    break;
+  }
+  case Instruction::And:
+    R = X & Y;
+    break;
+  case Instruction::Or:
+    R = X | Y;
+    if (cast<PossiblyDisjointInst>(I).isDisjoint())
+      P = P || !isZero(X & Y);
+    break;
+  case Instruction::Xor:
+    R = X ^ Y;
+    break;
+  default:
+    unsupported(Twine("opcode ") + I.getOpcodeName());
+  }
+  return Val(R, P, U);
+}
+
+Val FunctionEncoder::icmp(const ICmpInst &I, const Val &A, const Val &B) {
+  if (A.Local || B.Local)
+    unsupported("comparison of alloca pointers");
+  const z3::expr &X = A.V, &Y = B.V;
+  z3::expr R(C);
+  switch (I.getPredicate()) {
+  case ICmpInst::ICMP_EQ: R = X == Y; break;
+  case ICmpInst::ICMP_NE: R = X != Y; break;
+  case ICmpInst::ICMP_UGT: R = z3::ugt(X, Y); break;
+  case ICmpInst::ICMP_UGE: R = z3::uge(X, Y); break;
+  case ICmpInst::ICMP_ULT: R = z3::ult(X, Y); break;
+  case ICmpInst::ICMP_ULE: R = z3::ule(X, Y); break;
+  case ICmpInst::ICMP_SGT: R = X > Y; break;
+  case ICmpInst::ICMP_SGE: R = X >= Y; break;
+  case ICmpInst::ICMP_SLT: R = X < Y; break;
+  case ICmpInst::ICMP_SLE: R = X <= Y; break;
+  default: unsupported("icmp predicate");
+  }
+  z3::expr P = A.P || B.P;
+  if (I.hasSameSign()) {
+    unsigned W = bw(X);
+    P = P || (X.extract(W - 1, W - 1) != Y.extract(W - 1, W - 1));
+  }
+  return Val(z3::ite(R, bvv(1, 1), bvv(0, 1)), P, A.U || B.U);
+}
+
+Val FunctionEncoder::fcmp(const FCmpInst &I, const Val &A, const Val &B) {
+  if (I.getFastMathFlags().any())
+    unsupported("fast-math flags");
+  z3::expr X = A.V, Y = B.V;
+  z3::expr Uno = X.mk_is_nan() || Y.mk_is_nan();
+  z3::expr Eq(C, Z3_mk_fpa_eq(C, X, Y)), Lt(C, Z3_mk_fpa_lt(C, X, Y)),
+      Gt(C, Z3_mk_fpa_gt(C, X, Y)), Le(C, Z3_mk_fpa_leq(C, X, Y)),
+      Ge(C, Z3_mk_fpa_geq(C, X, Y));
+  z3::expr R(C);
+  switch (I.getPredicate()) {
+  case FCmpInst::FCMP_FALSE: R = f(); break;
+  case FCmpInst::FCMP_TRUE: R = t(); break;
+  case FCmpInst::FCMP_OEQ: R = Eq; break;
+  case FCmpInst::FCMP_OGT: R = Gt; break;
+  case FCmpInst::FCMP_OGE: R = Ge; break;
+  case FCmpInst::FCMP_OLT: R = Lt; break;
+  case FCmpInst::FCMP_OLE: R = Le; break;
+  case FCmpInst::FCMP_ONE: R = !Uno && !Eq; break;
+  case FCmpInst::FCMP_ORD: R = !Uno; break;
+  case FCmpInst::FCMP_UNO: R = Uno; break;
+  case FCmpInst::FCMP_UEQ: R = Uno || Eq; break;
+  case FCmpInst::FCMP_UGT: R = Uno || Gt; break;
+  case FCmpInst::FCMP_UGE: R = Uno || Ge; break;
+  case FCmpInst::FCMP_ULT: R = Uno || Lt; break;
+  case FCmpInst::FCMP_ULE: R = Uno || Le; break;
+  case FCmpInst::FCMP_UNE: R = Uno || !Eq; break;
+  default: unsupported("fcmp predicate");
+  }
+  return Val(z3::ite(R, bvv(1, 1), bvv(0, 1)), A.P || B.P, A.U || B.U);
+}
+
+Val FunctionEncoder::fpBinop(const Instruction &I, const Val &A, const Val &B) {
+  if (I.getFastMathFlags().any())
+    unsupported("fast-math flags");
+  z3::expr RM(C, Z3_mk_fpa_rne(C));
+  // Wrap each raw Z3_ast at once: an unreferenced AST may be collected by
+  // the next API call.
+  z3::expr R(C);
+  switch (I.getOpcode()) {
+  case Instruction::FAdd: R = z3::expr(C, Z3_mk_fpa_add(C, RM, A.V, B.V)); break;
+  case Instruction::FSub: R = z3::expr(C, Z3_mk_fpa_sub(C, RM, A.V, B.V)); break;
+  case Instruction::FMul: R = z3::expr(C, Z3_mk_fpa_mul(C, RM, A.V, B.V)); break;
+  case Instruction::FDiv: R = z3::expr(C, Z3_mk_fpa_div(C, RM, A.V, B.V)); break;
+  default: unsupported(Twine("opcode ") + I.getOpcodeName());
+  }
+  return Val(R, A.P || B.P, A.U || B.U);
+}
+
+Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
+  Type *DT = I.getDestTy();
+  if (!DT->isIntegerTy() || !I.getSrcTy()->isIntegerTy())
+    unsupported(Twine("cast ") + I.getOpcodeName());
+  unsigned From = bw(A.V), To = DT->getIntegerBitWidth();
+  z3::expr P = A.P;
+  z3::expr R(C);
+  switch (I.getOpcode()) {
+  case Instruction::ZExt:
+    R = z3::zext(A.V, To - From);
+    if (I.hasNonNeg())
+      P = P || (A.V < bvv(0, From));
+    break;
+  case Instruction::SExt:
+    R = z3::sext(A.V, To - From);
+    break;
+  case Instruction::Trunc: {
+    R = A.V.extract(To - 1, 0);
+    auto &TI = cast<TruncInst>(I);
+    if (TI.hasNoUnsignedWrap())
+      P = P || (z3::zext(R, From - To) != A.V);
+    if (TI.hasNoSignedWrap())
+      P = P || (z3::sext(R, From - To) != A.V);
+    break;
+  }
+  default:
+    unsupported(Twine("cast ") + I.getOpcodeName());
+  }
+  return Val(R, P, A.U);
+}
+
+static z3::expr popcount(z3::context &C, const z3::expr &X, unsigned W) {
+  unsigned RW = W;
+  z3::expr Sum = C.bv_val(0, RW);
+  for (unsigned I = 0; I < W; ++I)
+    Sum = Sum + z3::zext(X.extract(I, I), RW - 1);
+  return Sum;
+}
+
+Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
+  Intrinsic::ID ID = II.getIntrinsicID();
+  auto arg = [&](unsigned N) { return get(II.getArgOperand(N)); };
+  auto constArg = [&](unsigned N) -> bool {
+    auto *CI = dyn_cast<ConstantInt>(II.getArgOperand(N));
+    if (!CI)
+      unsupported("non-constant flag on " + II.getCalledFunction()->getName());
+    return !CI->isZero();
+  };
+  if (II.getType()->isVectorTy())
+    unsupported("vector intrinsic");
+  switch (ID) {
+  case Intrinsic::assume: {
+    Val Cnd = arg(0);
+    addUB(Cnd.P || Cnd.V == bvv(0, 1) || (IsSrc ? Cnd.FU : Cnd.U));
+    addApprox(Cnd.U && !Cnd.FU, "assume on partially undef value");
+    return Val(C);
+  }
+  case Intrinsic::ctpop: {
+    Val A = arg(0);
+    return Val(popcount(C, A.V, bw(A.V)), A.P, A.U);
+  }
+  case Intrinsic::ctlz:
+  case Intrinsic::cttz: {
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    bool ZeroPoison = constArg(1);
+    z3::expr R = bvAPInt(APInt(W, W));
+    if (W == 1)
+      R = z3::ite(A.V == bvv(0, 1), bvv(1, 1), bvv(0, 1));
+    else
+      for (unsigned I = 0; I < W; ++I) {
+        // The outermost ite must test the bit nearest the counted end.
+        unsigned Bit = ID == Intrinsic::ctlz ? I : W - 1 - I;
+        unsigned Res = ID == Intrinsic::ctlz ? W - 1 - Bit : Bit;
+        R = z3::ite(A.V.extract(Bit, Bit) == bvv(1, 1), bvv(Res, W), R);
+      }
+    z3::expr P = A.P;
+    if (ZeroPoison)
+      P = P || isZero(A.V);
+    return Val(R, P, A.U);
+  }
+  case Intrinsic::abs: {
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    bool MinPoison = constArg(1);
+    z3::expr R = z3::ite(A.V < bvv(0, W), -A.V, A.V);
+    z3::expr P = A.P;
+    if (MinPoison)
+      P = P || A.V == intMin(W);
+    return Val(R, P, A.U);
+  }
+  case Intrinsic::smin:
+  case Intrinsic::smax:
+  case Intrinsic::umin:
+  case Intrinsic::umax: {
+    Val A = arg(0), B = arg(1);
+    z3::expr Cnd(C);
+    if (ID == Intrinsic::smin) Cnd = A.V < B.V;
+    else if (ID == Intrinsic::smax) Cnd = A.V > B.V;
+    else if (ID == Intrinsic::umin) Cnd = z3::ult(A.V, B.V);
+    else Cnd = z3::ugt(A.V, B.V);
+    return Val(z3::ite(Cnd, A.V, B.V), A.P || B.P, A.U || B.U);
+  }
+  case Intrinsic::fshl:
+  case Intrinsic::fshr: {
+    Val A = arg(0), B = arg(1), S = arg(2);
+    unsigned W = bw(A.V);
+    z3::expr Amt = z3::urem(S.V, bvAPInt(APInt(W, W)));
+    z3::expr Cat = z3::concat(A.V, B.V);
+    z3::expr Amt2 = z3::zext(Amt, W);
+    z3::expr R(C);
+    if (ID == Intrinsic::fshl)
+      R = z3::shl(Cat, Amt2).extract(2 * W - 1, W);
+    else
+      R = z3::lshr(Cat, Amt2).extract(W - 1, 0);
+    return Val(R, A.P || B.P || S.P, A.U || B.U || S.U);
+  }
+  case Intrinsic::bswap: {
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    if (W % 16)
+      unsupported("bswap width");
+    z3::expr R = A.V.extract(7, 0);
+    for (unsigned B = 1; B < W / 8; ++B)
+      R = z3::concat(R, A.V.extract(8 * B + 7, 8 * B));
+    return Val(R, A.P, A.U);
+  }
+  case Intrinsic::bitreverse: {
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    z3::expr R = A.V.extract(0, 0);
+    for (unsigned B = 1; B < W; ++B)
+      R = z3::concat(R, A.V.extract(B, B));
+    return Val(R, A.P, A.U);
+  }
+  case Intrinsic::sadd_with_overflow:
+  case Intrinsic::uadd_with_overflow:
+  case Intrinsic::ssub_with_overflow:
+  case Intrinsic::usub_with_overflow:
+  case Intrinsic::smul_with_overflow:
+  case Intrinsic::umul_with_overflow: {
+    Val A = arg(0), B = arg(1);
+    unsigned W = bw(A.V);
+    z3::expr R(C), O(C);
+    switch (ID) {
+    case Intrinsic::sadd_with_overflow:
+      R = A.V + B.V;
+      O = z3::sext(A.V, 1) + z3::sext(B.V, 1) != z3::sext(R, 1);
+      break;
+    case Intrinsic::uadd_with_overflow:
+      R = A.V + B.V;
+      O = z3::zext(A.V, 1) + z3::zext(B.V, 1) != z3::zext(R, 1);
+      break;
+    case Intrinsic::ssub_with_overflow:
+      R = A.V - B.V;
+      O = z3::sext(A.V, 1) - z3::sext(B.V, 1) != z3::sext(R, 1);
+      break;
+    case Intrinsic::usub_with_overflow:
+      R = A.V - B.V;
+      O = z3::ult(A.V, B.V);
+      break;
+    case Intrinsic::smul_with_overflow:
+      R = A.V * B.V;
+      O = z3::sext(A.V, W) * z3::sext(B.V, W) != z3::sext(R, W);
+      break;
+    default:
+      R = A.V * B.V;
+      O = z3::zext(A.V, W) * z3::zext(B.V, W) != z3::zext(R, W);
+      break;
+    }
+    z3::expr P = A.P || B.P, U = A.U || B.U;
+    Val Agg(R, P, U);
+    Agg.Elems.push_back(Val(R, P, U));
+    Agg.Elems.push_back(Val(z3::ite(O, bvv(1, 1), bvv(0, 1)), P, U));
+    return Agg;
+  }
+  case Intrinsic::uadd_sat:
+  case Intrinsic::usub_sat:
+  case Intrinsic::sadd_sat:
+  case Intrinsic::ssub_sat: {
+    Val A = arg(0), B = arg(1);
+    unsigned W = bw(A.V);
+    z3::expr R(C);
+    z3::expr SMax = bvAPInt(APInt::getSignedMaxValue(W));
+    switch (ID) {
+    case Intrinsic::uadd_sat:
+      R = z3::ite(z3::zext(A.V, 1) + z3::zext(B.V, 1) != z3::zext(A.V + B.V, 1),
+                  allOnes(W), A.V + B.V);
+      break;
+    case Intrinsic::usub_sat:
+      R = z3::ite(z3::ult(A.V, B.V), bvv(0, W), A.V - B.V);
+      break;
+    case Intrinsic::sadd_sat: {
+      z3::expr Wide = z3::sext(A.V, 1) + z3::sext(B.V, 1);
+      R = z3::ite(Wide > z3::sext(SMax, 1), SMax,
+                  z3::ite(Wide < z3::sext(intMin(W), 1), intMin(W), A.V + B.V));
+      break;
+    }
+    default: {
+      z3::expr Wide = z3::sext(A.V, 1) - z3::sext(B.V, 1);
+      R = z3::ite(Wide > z3::sext(SMax, 1), SMax,
+                  z3::ite(Wide < z3::sext(intMin(W), 1), intMin(W), A.V - B.V));
+      break;
+    }
+    }
+    return Val(R, A.P || B.P, A.U || B.U);
+  }
+  case Intrinsic::memset: {
+    Val Dst = arg(0), V = arg(1);
+    auto *Len = dyn_cast<ConstantInt>(II.getArgOperand(2));
+    if (!Len || Len->getZExtValue() > MaxMemOpBytes)
+      unsupported("memset of non-constant or large length");
+    uint64_t N = Len->getZExtValue();
+    if (N == 0)
+      return Val(C);
+    Out.UsesMemory = true;
+    checkAccess(Dst, N, 1, "memset", true);
+    z3::expr Und = undefBytes(V);
+    for (uint64_t I = 0; I < N; ++I) {
+      z3::expr A = Dst.V + bvv(I, 64);
+      writeByte(Dst, A, {V.V, V.P, f(), Und});
+    }
+    return Val(C);
+  }
+  case Intrinsic::memcpy:
+  case Intrinsic::memmove: {
+    Val Dst = arg(0), Src = arg(1);
+    auto *Len = dyn_cast<ConstantInt>(II.getArgOperand(2));
+    if (!Len || Len->getZExtValue() > MaxMemOpBytes)
+      unsupported("memcpy of non-constant or large length");
+    uint64_t N = Len->getZExtValue();
+    if (N == 0)
+      return Val(C);
+    Out.UsesMemory = true;
+    checkAccess(Dst, N, 1, "memcpy", true);
+    checkAccess(Src, N, 1, "memcpy", false);
+    if (ID == Intrinsic::memcpy) {
+      // Overlapping memcpy is UB (exactly overlapping is allowed).
+      z3::expr D = Dst.V - Src.V;
+      z3::expr Overlap = (z3::ult(D, bvv(N, 64)) || z3::ult(Src.V - Dst.V, bvv(N, 64))) &&
+                         Dst.V != Src.V;
+      addUB(Overlap);
+    }
+    std::vector<std::array<z3::expr, 4>> Bytes;
+    for (uint64_t I = 0; I < N; ++I)
+      Bytes.push_back(readByte(Src, Src.V + bvv(I, 64)));
+    for (uint64_t I = 0; I < N; ++I)
+      writeByte(Dst, Dst.V + bvv(I, 64), Bytes[I]);
+    return Val(C);
+  }
+  case Intrinsic::lifetime_start:
+  case Intrinsic::lifetime_end: {
+    // Whether touching a dead object is UB or yields poison, the target is
+    // treated as UB (less defined) and the source as not (more defined).
+    // A restarted object is uninitialised again.
+    Out.UsesMemory = true;
+    Val Ptr = arg(II.arg_size() - 1);
+    bool Start = ID == Intrinsic::lifetime_start;
+    for (auto &[K, G] : blocksOf(Ptr)) {
+      if (K == 0)
+        continue;
+      MemState &M = block(K);
+      z3::expr Dead = Start ? f() : t();
+      M.Dead = G.is_true() ? Dead : z3::ite(G, Dead, M.Dead);
+      if (Start && !IsSrc) {
+        z3::expr P = z3::const_array(C.bv_sort(64), t());
+        M.PM = G.is_true() ? P : z3::ite(G, P, M.PM);
+      }
+    }
+    return Val(C);
+  }
+  case Intrinsic::donothing:
+  case Intrinsic::dbg_value:
+  case Intrinsic::dbg_declare:
+  case Intrinsic::dbg_label:
+    return Val(C);
+  default:
+    unsupported("intrinsic " + II.getCalledFunction()->getName());
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+/// Which stored bytes are undef: exactly-undef values in the source (more
+/// defined), possibly-undef ones in the target (less defined).
+z3::expr FunctionEncoder::undefBytes(const Val &V) {
+  addApprox(V.U && !V.FU, "partially undef value stored");
+  return IsSrc ? V.FU : V.U;
+}
+
+std::vector<std::pair<unsigned, z3::expr>>
+FunctionEncoder::blocksOf(const Val &Ptr) {
+  // Each alloca has its own memory block; caller memory is block 0. Valid
+  // caller addresses never overlap an alloca, so provenance picks the block.
+  z3::expr B = Ptr.Bid.simplify();
+  unsigned N = Cur->Locals.size();
+  if (B.is_numeral()) {
+    unsigned K = B.get_numeral_uint();
+    if (K <= N)
+      return {{K, t()}};
+  }
+  std::vector<std::pair<unsigned, z3::expr>> R;
+  for (unsigned K = 0; K <= N; ++K)
+    R.push_back({K, Ptr.Bid == bvv(K, 8)});
+  return R;
+}
+
+std::array<z3::expr, 4> FunctionEncoder::readByte(const Val &Ptr,
+                                                  const z3::expr &A) {
+  auto Bs = blocksOf(Ptr);
+  auto get = [&](unsigned K) -> std::array<z3::expr, 4> {
+    MemState &M = block(K);
+    return {z3::select(M.Mem, A), z3::select(M.PM, A), z3::select(M.UM, A),
+            z3::select(M.DM, A)};
+  };
+  std::array<z3::expr, 4> R = get(Bs.back().first);
+  for (int I = (int)Bs.size() - 2; I >= 0; --I) {
+    std::array<z3::expr, 4> X = get(Bs[I].first);
+    for (unsigned F = 0; F < 4; ++F)
+      R[F] = z3::ite(Bs[I].second, X[F], R[F]);
+  }
+  return R;
+}
+
+void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
+                                const std::array<z3::expr, 4> &B) {
+  for (auto &[K, G] : blocksOf(Ptr)) {
+    MemState &M = block(K);
+    z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
+    for (unsigned F = 0; F < 4; ++F) {
+      z3::expr New = z3::store(*Fields[F], A, B[F]);
+      *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
+    }
+  }
+}
+
+void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align,
+                                  const char *What, bool IsWrite) {
+  // Dereferencing poison or an undef pointer is UB (the source may pick an
+  // invalid address). An undef offset is only tracked approximately.
+  // In the target every undef choice is a free variable already, so the
+  // address check below covers it; in the source an argument's undef may
+  // stand for one fixed value (see SMTVerifier), hence the approximation.
+  addUB(Ptr.P || Ptr.FU);
+  if (IsSrc)
+    addApprox(Ptr.U && !Ptr.FU, "access through undef offset");
+  if (Align > 1)
+    addUB(z3::urem(Ptr.V, bvv(Align, 64)) != bvv(0, 64));
+  // Caller memory: every byte must be valid, and valid bytes never overlap
+  // this function's allocas (they are fresh).
+  std::vector<z3::expr> Bad;
+  z3::expr Last = Ptr.V + bvv(Bytes - 1, 64);
+  Bad.push_back(z3::ult(Last, Ptr.V)); // wraps around
+  for (uint64_t I = 0; I < Bytes; ++I) {
+    z3::expr A = Ptr.V + bvv(I, 64);
+    z3::expr Valid = z3::select(In.Valid, A);
+    std::vector<z3::expr> InGlobal;
+    for (auto &[Name, G] : In.Globals) {
+      z3::expr InG = z3::uge(A, G.first) && z3::ult(A - G.first, bvv(G.second, 64));
+      InGlobal.push_back(InG);
+      if (IsWrite && In.ConstGlobals.count(Name))
+        Bad.push_back(Ptr.Bid == bvv(0, 8) && InG);
+    }
+    Bad.push_back(Ptr.Bid == bvv(0, 8) && !Valid && !orAll(C, InGlobal));
+  }
+  // Alloca memory: within the object.
+  for (unsigned K = 0; K < Out.Allocas.size(); ++K) {
+    auto &[Base, Size] = Out.Allocas[K];
+    z3::expr InObj = z3::uge(Ptr.V, Base) &&
+                     z3::ule(Ptr.V - Base + bvv(Bytes, 64), Size) &&
+                     z3::ule(Ptr.V - Base, Size);
+    Bad.push_back(Ptr.Bid == bvv(K + 1, 8) && !InObj);
+    if (!IsSrc) {
+      z3::expr Dead = Cur->Locals[K].Dead;
+      Bad.push_back(Ptr.Bid == bvv(K + 1, 8) && Dead);
+      addApprox(Ptr.Bid == bvv(K + 1, 8) && Dead, "access to a dead alloca");
+    }
+  }
+  addUB(orAll(C, Bad));
+  (void)What;
+}
+
+Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
+  bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
+  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
+    unsupported("load of type other than i8*k or ptr");
+  Out.UsesMemory = true;
+  uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
+  if (N > MaxMemOpBytes)
+    unsupported("load too wide");
+  checkAccess(Ptr, N, Align, "load", false);
+  z3::expr V(C);
+  std::vector<z3::expr> Poison, Uninit, Undef;
+  for (uint64_t I = 0; I < N; ++I) {
+    z3::expr A = Ptr.V + bvv(I, 64);
+    std::array<z3::expr, 4> RB = readByte(Ptr, A);
+    z3::expr Byte = RB[0];
+    z3::expr Und = RB[3];
+    // An undef byte reads as a fresh value each time: free in the target,
+    // universally quantified in the source.
+    if (!Und.simplify().is_false()) {
+      z3::expr Any = choice(C.bv_sort(8), "undef_byte");
+      Out.UndefByteVars.push_back({Any, Byte});
+      Byte = z3::ite(Und, Any, Byte);
+    }
+    V = I == 0 ? Byte : z3::concat(Byte, V); // little endian
+    Poison.push_back(RB[1]);
+    Uninit.push_back(RB[2]);
+    Undef.push_back(Und);
+  }
+  addApprox(orAll(C, Uninit), "read of uninitialised memory");
+  z3::expr AnyUndef = orAll(C, Undef);
+  Val R(V, orAll(C, Poison), AnyUndef);
+  z3::expr_vector AllU(C);
+  for (auto &E : Undef)
+    AllU.push_back(E);
+  R.FU = z3::mk_and(AllU);
+  // Only caller pointers are ever stored (see store), so a loaded pointer
+  // points to caller memory.
+  if (IsPtr)
+    R.Bid = bvv(0, 8);
+  return R;
+}
+
+void FunctionEncoder::store(const Val &Ptr, const Val &V, Type *T,
+                            uint64_t Align) {
+  bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
+  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
+    unsupported("store of type other than i8*k or ptr");
+  if (IsPtr && V.Local)
+    unsupported("storing an alloca pointer");
+  Out.UsesMemory = true;
+  uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
+  if (N > MaxMemOpBytes)
+    unsupported("store too wide");
+  checkAccess(Ptr, N, Align, "store", true);
+  z3::expr Und = undefBytes(V);
+  for (uint64_t I = 0; I < N; ++I) {
+    z3::expr A = Ptr.V + bvv(I, 64);
+    writeByte(Ptr, A, {V.V.extract(8 * I + 7, 8 * I), V.P, f(), Und});
+  }
+}
+
+Val FunctionEncoder::gep(const GEPOperator &G) {
+  Val Base = get(G.getPointerOperand());
+  if (G.getType()->isVectorTy())
+    unsupported("vector GEP");
+  z3::expr Off = bvv(0, 64);
+  // Exact offsets for the no-wrap flags: signed and unsigned, 128 bits.
+  z3::expr SOff = bvv(0, 128), UOff = bvv(0, 128);
+  z3::expr P = Base.P, U = Base.U;
+  for (gep_type_iterator GTI = gep_type_begin(G), E = gep_type_end(G);
+       GTI != E; ++GTI) {
+    const Value *Idx = GTI.getOperand();
+    if (StructType *ST = GTI.getStructTypeOrNull()) {
+      unsigned FieldNo = cast<ConstantInt>(Idx)->getZExtValue();
+      uint64_t FO = DL.getStructLayout(ST)->getElementOffset(FieldNo);
+      Off = Off + bvv(FO, 64);
+      SOff = SOff + bvv(FO, 128);
+      UOff = UOff + bvv(FO, 128);
+      continue;
+    }
+    TypeSize TS = GTI.getSequentialElementStride(DL);
+    if (TS.isScalable())
+      unsupported("scalable GEP");
+    Val I = get(Idx);
+    unsigned W = bw(I.V);
+    if (W > 64)
+      unsupported("GEP index wider than 64 bits");
+    z3::expr I64 = W < 64 ? z3::sext(I.V, 64 - W) : I.V;
+    uint64_t Scale = TS.getFixedValue();
+    Off = Off + I64 * bvv(Scale, 64);
+    SOff = SOff + z3::sext(I.V, 128 - W) * bvv(Scale, 128);
+    UOff = UOff + z3::zext(I.V, 128 - W) * bvv(Scale, 128);
+    P = P || I.P;
+    U = U || I.U;
+  }
+  Val R(Base.V + Off, P, U);
+  R.Bid = Base.Bid;
+  R.FU = Base.FU;
+  R.Local = Base.Local;
+  GEPNoWrapFlags NW = G.getNoWrapFlags();
+  z3::expr Base128 = z3::zext(Base.V, 64);
+  z3::expr Top = bvAPInt(APInt::getOneBitSet(128, 64)); // 2^64
+  if (NW.hasNoUnsignedSignedWrap()) {
+    // The signed offset fits in 64 bits and base + offset does not wrap.
+    z3::expr Sum = Base128 + SOff;
+    R.P = R.P || (z3::sext(SOff.extract(63, 0), 64) != SOff) || Sum < bvv(0, 128) ||
+          z3::uge(Sum, Top);
+  }
+  if (NW.hasNoUnsignedWrap())
+    R.P = R.P || z3::uge(UOff, Top) || z3::uge(Base128 + UOff, Top);
+  if (NW.isInBounds()) {
+    z3::expr B = Base.Bid.simplify();
+    if (B.is_numeral() && B.get_numeral_uint() > 0 &&
+        B.get_numeral_uint() <= Out.Allocas.size()) {
+      // Alloca: the object's extent is known, so the rule is exact (the
+      // one-past-the-end address is in bounds).
+      auto &[OB, OS] = Out.Allocas[B.get_numeral_uint() - 1];
+      z3::expr Lo = z3::zext(OB, 64), Hi = z3::zext(OB, 64) + z3::zext(OS, 64);
+      z3::expr Res = Base128 + SOff;
+      R.P = R.P || z3::ult(Base128, Lo) || z3::ugt(Base128, Hi) ||
+            z3::ult(Res, Lo) || z3::ugt(Res, Hi);
+    } else if (!Off.simplify().is_numeral() ||
+               Off.simplify().get_numeral_uint64() != 0) {
+      // Caller memory: object extents are not modelled. Source: ignore
+      // (more defined). Target: poison unless the offset is zero (less
+      // defined). Either way, approximate.
+      if (!IsSrc)
+        R.P = R.P || Off != bvv(0, 64);
+      addApprox(Off != bvv(0, 64), "getelementptr inbounds on caller memory");
+    }
+  }
+  return R;
+}
+
+//===----------------------------------------------------------------------===//
+// Instructions and control flow
+//===----------------------------------------------------------------------===//
+
+void FunctionEncoder::encodeInst(const Instruction &I) {
+  if (++Encoded > MaxEncodedInsts)
+    unsupported("function too large to encode");
+  if (I.getType()->isVectorTy())
+    unsupported("vector " + describe(I));
+  if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
+    Val A = get(BO->getOperand(0)), B = get(BO->getOperand(1));
+    setVal(&I, binop(*BO, A, B));
+    return;
+  }
+  if (auto *UO = dyn_cast<UnaryOperator>(&I)) {
+    if (UO->getOpcode() != Instruction::FNeg)
+      unsupported(describe(I));
+    Val A = get(UO->getOperand(0));
+    z3::expr Neg(C, Z3_mk_fpa_neg(C, A.V));
+    setVal(&I, Val(Neg, A.P, A.U));
+    return;
+  }
+  if (auto *IC = dyn_cast<ICmpInst>(&I)) {
+    if (IC->getOperand(0)->getType()->isVectorTy())
+      unsupported("vector icmp");
+    setVal(&I, icmp(*IC, get(IC->getOperand(0)), get(IC->getOperand(1))));
+    return;
+  }
+  if (auto *FC = dyn_cast<FCmpInst>(&I)) {
+    setVal(&I, fcmp(*FC, get(FC->getOperand(0)), get(FC->getOperand(1))));
+    return;
+  }
+  if (auto *SI = dyn_cast<SelectInst>(&I)) {
+    if (SI->getCondition()->getType()->isVectorTy())
+      unsupported("vector select");
+    Val Cnd = get(SI->getCondition());
+    Val A = get(SI->getTrueValue()), B = get(SI->getFalseValue());
+    if (isa<FPMathOperator>(SI) && SI->getFastMathFlags().any())
+      unsupported("fast-math flags");
+    z3::expr Cb = Cnd.V == bvv(1, 1);
+    Val R(z3::ite(Cb, A.V, B.V), Cnd.P || z3::ite(Cb, A.P, B.P),
+          Cnd.U || z3::ite(Cb, A.U, B.U));
+    if ((bool)A.Bid)
+      R.Bid = z3::ite(Cb, A.Bid, B.Bid);
+    R.FU = z3::ite(Cb, A.FU, B.FU);
+    R.Local = A.Local || B.Local;
+    setVal(&I, R);
+    return;
+  }
+  if (auto *CI = dyn_cast<CastInst>(&I)) {
+    setVal(&I, castOp(*CI, get(CI->getOperand(0))));
+    return;
+  }
+  if (auto *FI = dyn_cast<FreezeInst>(&I)) {
+    Val A = get(FI->getOperand(0));
+    if (A.Local || FI->getType()->isPointerTy())
+      unsupported("freeze of a pointer");
+    // A poison or undef operand becomes one arbitrary, fixed value.
+    z3::expr Any = choice(A.V.get_sort(), "freeze");
+    setVal(&I, Val(z3::ite(A.P, Any, A.V), f(), f()));
+    return;
+  }
+  if (auto *EV = dyn_cast<ExtractValueInst>(&I)) {
+    Val A = get(EV->getAggregateOperand());
+    if (EV->getNumIndices() != 1 || A.Elems.empty())
+      unsupported("extractvalue");
+    setVal(&I, A.Elems[EV->getIndices()[0]]);
+    return;
+  }
+  if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
+    Val R = intrinsic(*II);
+    if (!I.getType()->isVoidTy())
+      setVal(&I, R);
+    return;
+  }
+  if (auto *CB = dyn_cast<CallBase>(&I)) {
+    const Function *Callee = CB->getCalledFunction();
+    unsupported(Callee ? "call @" + Callee->getName() : Twine("indirect call"));
+  }
+  if (auto *AI = dyn_cast<AllocaInst>(&I)) {
+    std::optional<TypeSize> Sz = AI->getAllocationSize(DL);
+    if (!Sz || Sz->isScalable() || Sz->getFixedValue() > (1u << 20) ||
+        Sz->getFixedValue() == 0)
+      unsupported("alloca of non-constant or large size");
+    if (Out.Allocas.size() >= 200)
+      unsupported("too many allocas");
+    if (I.getParent() != &F.getEntryBlock())
+      unsupported("alloca outside the entry block");
+    Out.UsesMemory = true;
+    uint64_t N = Sz->getFixedValue();
+    uint64_t Align = AI->getAlign().value();
+    z3::expr Base = fresh(C.bv_sort(64), "alloca");
+    z3::expr Size = bvv(N, 64);
+    // Placement is the implementation's choice; the address is never
+    // observable because comparisons and casts of alloca pointers are
+    // unsupported, so any placement is as good as any other.
+    Out.Pre.push_back(Base != bvv(0, 64));
+    Out.Pre.push_back(z3::urem(Base, bvv(Align, 64)) == bvv(0, 64));
+    Out.Pre.push_back(z3::ule(Base, bvv(0, 64) - Size - bvv(1, 64)));
+    for (auto &[OB, OS] : Out.Allocas)
+      Out.Pre.push_back(z3::uge(OB, Base + Size) || z3::uge(Base, OB + OS));
+    Out.Allocas.push_back({Base, Size});
+    unsigned K = Out.Allocas.size();
+    // Fresh memory is uninitialised. The source reads one fixed choice of
+    // its bytes, the target reads poison; both are marked approximate.
+    // A fresh block: uninitialised. The source reads one fixed choice of its
+    // bytes, the target reads poison; both are marked approximate on read.
+    MemState M(C);
+    M.Mem = fresh(C.array_sort(C.bv_sort(64), C.bv_sort(8)), "uninit");
+    M.PM = z3::const_array(C.bv_sort(64), IsSrc ? f() : t());
+    M.UM = z3::const_array(C.bv_sort(64), t());
+    M.DM = z3::const_array(C.bv_sort(64), f());
+    if (!IsSrc)
+      for (const User *U : AI->users())
+        if (auto *LI = dyn_cast<IntrinsicInst>(U))
+          if (LI->getIntrinsicID() == Intrinsic::lifetime_start)
+            M.Dead = t();
+    Cur->Locals.push_back(M);
+    Val R(Base, f(), f());
+    R.Bid = bvv(K, 8);
+    R.FU = f();
+    R.Local = true;
+    setVal(&I, R);
+    return;
+  }
+  if (auto *LI = dyn_cast<LoadInst>(&I)) {
+    if (LI->isVolatile() || LI->isAtomic())
+      unsupported("volatile or atomic load");
+    Val Ptr = get(LI->getPointerOperand());
+    setVal(&I, load(Ptr, LI->getType(), LI->getAlign().value()));
+    return;
+  }
+  if (auto *SI = dyn_cast<StoreInst>(&I)) {
+    if (SI->isVolatile() || SI->isAtomic())
+      unsupported("volatile or atomic store");
+    Val Ptr = get(SI->getPointerOperand());
+    Val V = get(SI->getValueOperand());
+    store(Ptr, V, SI->getValueOperand()->getType(), SI->getAlign().value());
+    return;
+  }
+  if (auto *G = dyn_cast<GetElementPtrInst>(&I)) {
+    setVal(&I, gep(*cast<GEPOperator>(G)));
+    return;
+  }
+  unsupported(describe(I));
+}
+
+void FunctionEncoder::encodeBlock(
+    const BasicBlock *BB, unsigned K,
+    std::map<std::pair<const BasicBlock *, unsigned>, std::vector<Incoming>> &Work,
+    const DenseSet<std::pair<const BasicBlock *, const BasicBlock *>> &Back) {
+  auto It = Work.find({BB, K});
+  State S(C);
+  if (BB == &F.getEntryBlock() && K == 0) {
+    S.Reach = t();
+    S.M.Mem = In.Mem0;
+    S.M.PM = In.PM0;
+    S.M.UM = z3::const_array(C.bv_sort(64), f());
+    S.M.DM = In.DM0;
+  } else {
+    if (It == Work.end())
+      return;
+    std::vector<Incoming> &Ins = It->second;
+    std::vector<z3::expr> Guards;
+    for (auto &In2 : Ins)
+      Guards.push_back(In2.Guard);
+    S.Reach = orAll(C, Guards).simplify();
+    // Environment: values defined on every incoming path.
+    for (auto &[Key, V0] : Ins.front().S->E) {
+      std::vector<std::pair<z3::expr, Val>> Vs;
+      bool All = true;
+      for (auto &In2 : Ins) {
+        auto F2 = In2.S->E.find(Key);
+        if (F2 == In2.S->E.end()) {
+          All = false;
+          break;
+        }
+        Vs.push_back({In2.Guard, F2->second});
+      }
+      if (All)
+        S.E.insert({Key, mergeVals(Vs)});
+    }
+    std::vector<std::pair<z3::expr, MemState>> Ms;
+    for (auto &In2 : Ins)
+      Ms.push_back({In2.Guard, In2.S->M});
+    S.M = mergeMem(Ms);
+    for (size_t L = 0; L < Ins.front().S->Locals.size(); ++L) {
+      std::vector<std::pair<z3::expr, MemState>> Ls;
+      for (auto &In2 : Ins)
+        Ls.push_back({In2.Guard, In2.S->Locals[L]});
+      S.Locals.push_back(mergeMem(Ls));
+    }
+    // Phis read their operand at the end of the incoming block.
+    std::vector<std::pair<const PHINode *, Val>> PhiVals;
+    for (const PHINode &Phi : BB->phis()) {
+      std::vector<std::pair<z3::expr, Val>> Vs;
+      for (auto &In2 : Ins) {
+        State *Saved = Cur;
+        Cur = In2.S.get();
+        Val V = get(Phi.getIncomingValueForBlock(In2.From));
+        Cur = Saved;
+        Vs.push_back({In2.Guard, V});
+      }
+      PhiVals.push_back({&Phi, mergeVals(Vs)});
+    }
+    for (auto &[Phi, V] : PhiVals)
+      S.E.insert_or_assign(Phi, V);
+    Work.erase(It);
+  }
+  Cur = &S;
+  for (const Instruction &I : *BB) {
+    if (isa<PHINode>(I))
+      continue;
+    if (I.isTerminator())
+      break;
+    encodeInst(I);
+  }
+  const Instruction *Term = BB->getTerminator();
+  auto edge = [&](const BasicBlock *To, const z3::expr &Cond) {
+    z3::expr G = (S.Reach && Cond).simplify();
+    if (G.is_false())
+      return;
+    if (Back.count({BB, To})) {
+      Out.HasLoops = true;
+      if (K + 1 > Bound) {
+        Cuts.push_back(G);
+        return;
+      }
+      Work[{To, K + 1}].push_back({BB, G, std::make_shared<State>(S)});
+    } else {
+      Work[{To, K}].push_back({BB, G, std::make_shared<State>(S)});
+    }
+  };
+  auto branchUB = [&](const Val &Cnd) {
+    // Branching on undef is UB. FU under- and U over-approximates it.
+    addUB(Cnd.P || (IsSrc ? Cnd.FU : Cnd.U));
+    addApprox(Cnd.U && !Cnd.FU, "branch on partially undef value");
+  };
+  if (auto *Ret = dyn_cast<ReturnInst>(Term)) {
+    if (Ret->getReturnValue()) {
+      Val V = get(Ret->getReturnValue());
+      if (V.Local)
+        unsupported("returning an alloca pointer");
+      if (!V.Elems.empty())
+        unsupported("aggregate return");
+      if (F.getAttributes().hasRetAttr(Attribute::NoUndef)) {
+        addUB(V.P || (IsSrc ? V.FU : V.U));
+        addApprox(V.U && !V.FU, "noundef return of partially undef value");
+      }
+      Rets.push_back({S.Reach, V});
+    }
+    RetMems.push_back({S.Reach, S.M});
+  } else if (auto *Br = dyn_cast<BranchInst>(Term)) {
+    if (Br->isUnconditional()) {
+      edge(Br->getSuccessor(0), t());
+    } else {
+      Val Cnd = get(Br->getCondition());
+      branchUB(Cnd);
+      z3::expr B = Cnd.V == bvv(1, 1);
+      if (Br->getSuccessor(0) == Br->getSuccessor(1)) {
+        edge(Br->getSuccessor(0), t());
+      } else {
+        edge(Br->getSuccessor(0), B);
+        edge(Br->getSuccessor(1), !B);
+      }
+    }
+  } else if (auto *Sw = dyn_cast<SwitchInst>(Term)) {
+    Val Cnd = get(Sw->getCondition());
+    branchUB(Cnd);
+    // One edge per distinct successor; conditions are disjoint per case.
+    std::vector<std::pair<const BasicBlock *, std::vector<z3::expr>>> Succs;
+    auto add = [&](const BasicBlock *To, z3::expr E) {
+      for (auto &P : Succs)
+        if (P.first == To) {
+          P.second.push_back(E);
+          return;
+        }
+      Succs.push_back({To, {E}});
+    };
+    std::vector<z3::expr> AnyCase;
+    for (auto &Case : Sw->cases()) {
+      z3::expr E = Cnd.V == bvAPInt(Case.getCaseValue()->getValue());
+      AnyCase.push_back(E);
+      add(Case.getCaseSuccessor(), E);
+    }
+    add(Sw->getDefaultDest(), !orAll(C, AnyCase));
+    for (auto &P : Succs)
+      edge(P.first, orAll(C, P.second));
+  } else if (isa<UnreachableInst>(Term)) {
+    addUB(t());
+  } else {
+    unsupported(describe(*Term));
+  }
+  Cur = nullptr;
+}
+
+void FunctionEncoder::run() {
+  Out.ArgUseVars.assign(F.arg_size(), {});
+  Out.IsVoid = F.getReturnType()->isVoidTy();
+  if (!Out.IsVoid)
+    (void)sortFor(C, F.getReturnType());
+  // noundef arguments: passing poison or undef is UB at the call.
+  std::vector<z3::expr> ArgUB;
+  for (const Argument &A : F.args())
+    if (A.hasAttribute(Attribute::NoUndef))
+      ArgUB.push_back(In.XP[A.getArgNo()] || In.XU[A.getArgNo()]);
+  for (const Argument &A : F.args())
+    if (A.hasAttribute(Attribute::ByVal) || A.hasAttribute(Attribute::InAlloca) ||
+        A.hasAttribute(Attribute::Preallocated) || A.hasAttribute(Attribute::StructRet))
+      unsupported("argument with byval/sret/inalloca");
+
+  // The caller guarantees the source's dereferenceable bytes (the target's
+  // attributes are checked against the source's by the verifier).
+  if (IsSrc)
+    for (const Argument &A : F.args()) {
+      uint64_t N = A.getDereferenceableBytes();
+      if (!A.getType()->isPointerTy() || !N)
+        continue;
+      unsigned No = A.getArgNo();
+      for (uint64_t I = 0; I < N && I < MaxMemOpBytes; ++I)
+        Out.Pre.push_back(z3::implies(!In.XP[No] && !In.XU[No],
+                                      z3::select(In.Valid, In.X[No] + bvv(I, 64))));
+    }
+  bool HasNoAlias = false;
+  for (const Argument &A : F.args())
+    HasNoAlias |= A.hasNoAliasAttr();
+
+  // Back edges from a DFS; the rest form a DAG, visited in RPO.
+  DenseSet<std::pair<const BasicBlock *, const BasicBlock *>> Back;
+  {
+    SmallPtrSet<const BasicBlock *, 32> OnStack, Seen;
+    std::vector<std::pair<const BasicBlock *, unsigned>> Stack;
+    Stack.push_back({&F.getEntryBlock(), 0});
+    OnStack.insert(&F.getEntryBlock());
+    Seen.insert(&F.getEntryBlock());
+    while (!Stack.empty()) {
+      auto &[BB, Idx] = Stack.back();
+      const Instruction *T = BB->getTerminator();
+      if (Idx < T->getNumSuccessors()) {
+        const BasicBlock *S = T->getSuccessor(Idx++);
+        if (OnStack.count(S))
+          Back.insert({BB, S});
+        else if (Seen.insert(S).second) {
+          OnStack.insert(S);
+          Stack.push_back({S, 0});
+        }
+      } else {
+        OnStack.erase(BB);
+        Stack.pop_back();
+      }
+    }
+  }
+  ReversePostOrderTraversal<const Function *> RPOT(&F);
+  std::vector<const BasicBlock *> Order(RPOT.begin(), RPOT.end());
+  std::map<std::pair<const BasicBlock *, unsigned>, std::vector<Incoming>> Work;
+  unsigned MaxK = Back.empty() ? 0 : Bound;
+  for (unsigned K = 0; K <= MaxK; ++K)
+    for (const BasicBlock *BB : Order)
+      encodeBlock(BB, K, Work, Back);
+
+  std::vector<z3::expr> AllUB = UBs;
+  AllUB.insert(AllUB.end(), ArgUB.begin(), ArgUB.end());
+  Out.UB = orAll(C, AllUB);
+  Out.Cut = orAll(C, Cuts);
+  if (HasNoAlias && Out.UsesMemory) {
+    // noalias is not modelled: pointers may alias regardless.
+    Approxs.push_back(t());
+    Out.ApproxWhat.insert("noalias not modelled");
+  }
+  Out.Approx = orAll(C, Approxs);
+  if (!Out.IsVoid) {
+    if (Rets.empty()) {
+      z3::sort S = sortFor(C, F.getReturnType());
+      Out.Ret = Val(fresh(S, "noret"), t(), f());
+    } else {
+      Out.Ret = mergeVals(Rets);
+    }
+  }
+  if (RetMems.empty()) {
+    MemState M(C);
+    M.Mem = In.Mem0;
+    M.PM = In.PM0;
+    M.UM = z3::const_array(C.bv_sort(64), f());
+    M.DM = In.DM0;
+    Out.MemOut = M;
+  } else {
+    Out.MemOut = mergeMem(RetMems);
+  }
+}
+
+/// The bytes of a constant initializer, or false when it is not plain data.
+static bool initializerBytes(const Constant *K, const DataLayout &DL,
+                             std::vector<uint8_t> &Out) {
+  uint64_t Size = DL.getTypeAllocSize(K->getType());
+  if (isa<ConstantAggregateZero>(K)) {
+    Out.insert(Out.end(), Size, 0);
+    return true;
+  }
+  if (auto *CI = dyn_cast<ConstantInt>(K)) {
+    APInt V = CI->getValue().zext(Size * 8);
+    for (uint64_t I = 0; I < Size; ++I)
+      Out.push_back((uint8_t)V.extractBitsAsZExtValue(8, 8 * I));
+    return true;
+  }
+  if (auto *CDS = dyn_cast<ConstantDataSequential>(K)) {
+    if (!CDS->getElementType()->isIntegerTy() ||
+        DL.getTypeAllocSize(CDS->getElementType()) * 8 !=
+            CDS->getElementType()->getIntegerBitWidth())
+      return false;
+    StringRef Raw = CDS->getRawDataValues(); // host order: little endian
+    Out.insert(Out.end(), Raw.bytes_begin(), Raw.bytes_end());
+    return true;
+  }
+  if (auto *CA = dyn_cast<ConstantArray>(K)) {
+    for (const Use &Op : CA->operands()) {
+      size_t Before = Out.size();
+      if (!initializerBytes(cast<Constant>(Op), DL, Out))
+        return false;
+      uint64_t ES = DL.getTypeAllocSize(Op->getType());
+      Out.resize(Before + ES, 0);
+    }
+    return true;
+  }
+  if (auto *CS = dyn_cast<ConstantStruct>(K)) {
+    const StructLayout *SL = DL.getStructLayout(CS->getType());
+    size_t Base = Out.size();
+    for (unsigned I = 0; I < CS->getNumOperands(); ++I) {
+      Out.resize(Base + SL->getElementOffset(I), 0);
+      if (!initializerBytes(CS->getOperand(I), DL, Out))
+        return false;
+    }
+    Out.resize(Base + Size, 0);
+    return true;
+  }
+  return false;
+}
+
+void registerGlobals(SharedInputs &In, const Function &F) {
+  z3::context &C = In.C;
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  SmallPtrSet<const Value *, 32> Seen;
+  std::vector<const Value *> Work;
+  for (const Instruction &I : instructions(F))
+    for (const Value *Op : I.operands())
+      if (isa<Constant>(Op))
+        Work.push_back(Op);
+  while (!Work.empty()) {
+    const Value *V = Work.back();
+    Work.pop_back();
+    if (!Seen.insert(V).second)
+      continue;
+    if (auto *CE = dyn_cast<ConstantExpr>(V))
+      for (const Value *Op : CE->operands())
+        Work.push_back(Op);
+    auto *GV = dyn_cast<GlobalVariable>(V);
+    if (!GV)
+      continue;
+    std::string Name = GV->getName().str();
+    if (Name.empty())
+      unsupported("unnamed global");
+    uint64_t Size = DL.getTypeAllocSize(GV->getValueType());
+    auto It = In.Globals.find(Name);
+    if (It != In.Globals.end()) {
+      if (It->second.second != Size)
+        unsupported("global @" + Name + " differs in size");
+      continue;
+    }
+    if (GV->isThreadLocal() || GV->getAddressSpace() != 0)
+      unsupported("thread-local or non-zero address space global");
+    if (Size == 0 || Size > (1u << 20))
+      unsupported("global @" + Name + " of unsupported size");
+    z3::expr Addr = C.bv_const(("global_" + Name).c_str(), 64);
+    uint64_t Align = GV->getAlign() ? GV->getAlign()->value() : 1;
+    In.GlobalPre.push_back(Addr != C.bv_val(0, 64));
+    In.GlobalPre.push_back(z3::urem(Addr, C.bv_val(Align, 64)) == C.bv_val(0, 64));
+    In.GlobalPre.push_back(z3::ule(Addr, C.bv_val(0, 64) - C.bv_val(Size + 1, 64)));
+    for (auto &[ON, OG] : In.Globals)
+      In.GlobalPre.push_back(z3::uge(OG.first, Addr + C.bv_val(Size, 64)) ||
+                             z3::uge(Addr, OG.first + C.bv_val(OG.second, 64)));
+    if (GV->isConstant()) {
+      // Both functions may rely on a constant global's contents.
+      std::vector<uint8_t> Bytes;
+      if (!GV->hasDefinitiveInitializer() ||
+          !initializerBytes(GV->getInitializer(), DL, Bytes) || Bytes.size() > 4096)
+        unsupported("constant global @" + Name + " initializer");
+      for (size_t I = 0; I < Bytes.size(); ++I) {
+        z3::expr A = Addr + C.bv_val(I, 64);
+        In.GlobalPre.push_back(z3::select(In.Mem0, A) == C.bv_val(Bytes[I], 8));
+        In.GlobalPre.push_back(!z3::select(In.PM0, A));
+        In.GlobalPre.push_back(!z3::select(In.DM0, A));
+      }
+    }
+    if (GV->isConstant())
+      In.ConstGlobals.insert(Name);
+    In.Globals.insert({Name, {Addr, Size}});
+  }
+}
+
+void encodeFunction(SharedInputs &In, const Function &F, bool IsSrc,
+                    unsigned UnrollBound, EncodedFunction &Out) {
+  if (F.isDeclaration())
+    unsupported("declaration without a body");
+  FunctionEncoder(In, F, IsSrc, UnrollBound, Out).run();
+}
+
+} // namespace verify
+} // namespace neuropt

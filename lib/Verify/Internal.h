@@ -1,0 +1,45 @@
+//===- Internal.h - Helpers shared inside lib/Verify ------------*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Private to lib/Verify; free of solver types so that the exception-free
+// files (DiffExec.cpp) can include it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NEUROPT_LIB_VERIFY_INTERNAL_H
+#define NEUROPT_LIB_VERIFY_INTERNAL_H
+
+#include "neuropt/Verify/Verifier.h"
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+namespace neuropt {
+namespace verify {
+
+/// Runs the SMT check with every argument fixed to a defined value (raw
+/// bits, zero-extended). Refuted means the target is wrong on exactly this
+/// input; Proved means it is right on it.
+VerifyResult checkConcreteInput(const llvm::Function &Src,
+                                const llvm::Function &Tgt,
+                                const std::vector<uint64_t> &Args,
+                                const VerifyOptions &Opts);
+
+/// Runs Fn in a forked child and returns its result, or Unknown "timeout"
+/// when the child is still running after DeadlineMs (it is then killed).
+VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
+                         unsigned DeadlineMs, const char *Engine);
+
+/// The wall-clock deadline for a whole SMT verification under Opts.
+inline unsigned smtDeadlineMs(const VerifyOptions &Opts) {
+  return Opts.TimeoutMs * 4 + 2000;
+}
+
+} // namespace verify
+} // namespace neuropt
+
+#endif // NEUROPT_LIB_VERIFY_INTERNAL_H

@@ -1,0 +1,552 @@
+//===- SMTVerifier.cpp - Refinement queries over the Z3 encoding -*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements createSMTVerifier(): it encodes source and target
+// (Encoder.cpp), builds the negated refinement query and interprets Z3's
+// answer. Three queries, each under the time and memory budget:
+//
+//  1. Q: the negated refinement with every source undef choice instantiated.
+//     Q over-approximates the real query, so "unsat" is a proof.
+//  2. Q_exact: only when Q is "sat": source undef choices universally
+//     quantified, approximations excluded. "sat" is a genuine refutation;
+//     "unsat" is a proof when the encoding used no approximation.
+//  3. Q_bound: with loops, whether any execution exceeds the unroll bound;
+//     if none can, "bounded" becomes "proved".
+//
+//===----------------------------------------------------------------------===//
+
+#include "Encoder.h"
+#include "Internal.h"
+#include "neuropt/Verify/Verifier.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/IR/Attributes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+namespace neuropt {
+using namespace verify;
+
+namespace {
+
+class SMTVerifier final : public Verifier {
+public:
+  VerifyResult verify(const Function &Src, const Function &Tgt,
+                      const VerifyOptions &Opts) override;
+};
+
+VerifyResult runSMT(const Function &Src, const Function &Tgt,
+                    const VerifyOptions &Opts,
+                    const std::vector<uint64_t> *Fixed);
+
+struct Query {
+  z3::context &C;
+  const VerifyOptions &Opts;
+  SharedInputs In;
+  EncodedFunction S, T;
+  z3::expr CmpAddr;
+  std::vector<bool> Substituted;
+  Query(z3::context &C, const VerifyOptions &Opts)
+      : C(C), Opts(Opts), In(C), S(C), T(C), CmpAddr(C) {}
+};
+
+} // namespace
+
+static z3::expr mkAnd(z3::context &C, const std::vector<z3::expr> &V) {
+  z3::expr_vector EV(C);
+  for (auto &E : V)
+    EV.push_back(E);
+  return z3::mk_and(EV);
+}
+
+/// Renders a bit-vector or floating-point model value.
+static std::string renderValue(z3::context &C, z3::model &M, const z3::expr &E,
+                               bool IsPtr) {
+  z3::expr V = M.eval(E, true);
+  std::string S;
+  raw_string_ostream OS(S);
+  if (V.get_sort().is_fpa()) {
+    z3::expr IsNaN = M.eval(E.mk_is_nan(), true);
+    unsigned EB = Z3_fpa_get_ebits(C, V.get_sort());
+    unsigned SB = Z3_fpa_get_sbits(C, V.get_sort());
+    if (IsNaN.is_true()) {
+      OS << "NaN";
+      return OS.str();
+    }
+    z3::expr Bits = M.eval(z3::expr(C, Z3_mk_fpa_to_ieee_bv(C, V)), true);
+    uint64_t B = 0;
+    Bits.is_numeral_u64(B);
+    if (EB == 8 && SB == 24)
+      OS << "float " << format("%g", APFloat(APFloat::IEEEsingle(), APInt(32, B)).convertToFloat());
+    else if (EB == 11 && SB == 53)
+      OS << "double " << format("%g", APFloat(APFloat::IEEEdouble(), APInt(64, B)).convertToDouble());
+    else
+      OS << "half 0x" << format_hex_no_prefix(B, 4);
+    return OS.str();
+  }
+  unsigned W = V.get_sort().bv_size();
+  uint64_t U = 0;
+  if (IsPtr) {
+    V.is_numeral_u64(U);
+    OS << "ptr " << format_hex(U, 18);
+    return OS.str();
+  }
+  if (W <= 64 && V.is_numeral_u64(U)) {
+    int64_t Sx = W == 64 ? (int64_t)U : SignExtend64(U, W);
+    OS << "i" << W << " " << format_hex(U, 2 + (W + 3) / 4) << " (" << U;
+    if (Sx < 0)
+      OS << ", " << Sx;
+    OS << ")";
+    return OS.str();
+  }
+  OS << "i" << W << " " << Z3_get_numeral_string(C, V);
+  return OS.str();
+}
+
+static std::string outcome(z3::context &C, z3::model &M, const EncodedFunction &F,
+                           bool IsPtr) {
+  if (M.eval(F.UB, true).is_true())
+    return "UB";
+  if (F.IsVoid)
+    return "returns (void)";
+  if (M.eval(F.Ret.P, true).is_true())
+    return "poison";
+  return renderValue(C, M, F.Ret.V, IsPtr);
+}
+
+static Counterexample makeCEX(Query &Q, z3::model &M, const Function &Src) {
+  Counterexample X;
+  for (const Argument &A : Src.args()) {
+    unsigned N = A.getArgNo();
+    std::string Name = A.hasName() ? "%" + A.getName().str()
+                                   : "%" + std::to_string(N);
+    std::string V;
+    if (M.eval(Q.In.XP[N], true).is_true())
+      V = "poison";
+    else if (!Q.Substituted[N] && M.eval(Q.In.XU[N], true).is_true())
+      V = "undef";
+    else
+      V = renderValue(Q.C, M, Q.In.X[N], A.getType()->isPointerTy());
+    X.Inputs.push_back({Name, V});
+  }
+  bool Ptr = Src.getReturnType()->isPointerTy();
+  X.SrcValue = outcome(Q.C, M, Q.S, Ptr);
+  X.TgtValue = outcome(Q.C, M, Q.T, Ptr);
+  bool AnyUndef = false;
+  for (auto &In : X.Inputs)
+    AnyUndef |= In.second == "undef";
+  if (AnyUndef)
+    X.Note = "for every choice of the source's undef values";
+  if ((bool)Q.CmpAddr && X.SrcValue != "UB" && X.TgtValue != "UB") {
+    z3::expr A = Q.CmpAddr;
+    bool SameRet = X.SrcValue == X.TgtValue || X.SrcValue == "poison";
+    if (SameRet) {
+      auto byte = [&](const EncodedFunction &F) {
+        if (M.eval(z3::select(F.MemOut.PM, A), true).is_true())
+          return std::string("poison");
+        return renderValue(Q.C, M, z3::select(F.MemOut.Mem, A), false);
+      };
+      uint64_t Addr = 0;
+      M.eval(A, true).is_numeral_u64(Addr);
+      std::string S;
+      raw_string_ostream OS(S);
+      OS << "memory at " << format_hex(Addr, 18) << ": src " << byte(Q.S)
+         << ", tgt " << byte(Q.T);
+      X.Note = X.Note.empty() ? OS.str() : OS.str() + "; " + X.Note;
+    }
+  }
+  return X;
+}
+
+static std::string unknownReason(const z3::solver &S) {
+  std::string R = S.reason_unknown();
+  if (R.empty())
+    return "timeout";
+  if (R.find("timeout") != std::string::npos ||
+      R.find("canceled") != std::string::npos ||
+      R.find("memory") != std::string::npos ||
+      R.find("resource") != std::string::npos)
+    return "timeout";
+  return "solver: " + R;
+}
+
+/// Each query gets the per-query limit, but never more than what is left
+/// of the whole verification's deadline.
+static void setBudget(z3::solver &S, const VerifyOptions &Opts,
+                      std::chrono::steady_clock::time_point Start) {
+  auto Used = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - Start)
+                  .count();
+  int64_t Left = (int64_t)verify::smtDeadlineMs(Opts) - 1000 - Used;
+  S.set("timeout", (unsigned)std::max<int64_t>(1, std::min<int64_t>(Opts.TimeoutMs, Left)));
+}
+
+/// Tgt may not promise callers more than Src does.
+static std::string checkAttributes(const Function &Src, const Function &Tgt) {
+  for (unsigned N = 0; N < Src.arg_size(); ++N) {
+    AttributeSet SA = Src.getAttributes().getParamAttrs(N);
+    AttributeSet TA = Tgt.getAttributes().getParamAttrs(N);
+    // The target may drop the source's promises about its arguments, but
+    // any it adds (other than noundef, which is modelled) is not checked.
+    for (Attribute A : TA) {
+      if (A.isStringAttribute())
+        continue;
+      Attribute::AttrKind K = A.getKindAsEnum();
+      if (K == Attribute::NoUndef)
+        continue;
+      if (!SA.hasAttribute(K) || SA.getAttribute(K) != A)
+        return "target adds parameter attribute " + A.getAsString();
+    }
+  }
+  // Function attributes the target adds may make it less defined
+  // (memory(none), willreturn, ...); only harmless ones are accepted.
+  for (Attribute A : Tgt.getAttributes().getFnAttrs()) {
+    if (A.isStringAttribute())
+      continue;
+    Attribute::AttrKind K = A.getKindAsEnum();
+    switch (K) {
+    case Attribute::NoInline: case Attribute::OptimizeNone: case Attribute::UWTable:
+    case Attribute::NoUnwind: case Attribute::Cold: case Attribute::Hot:
+    case Attribute::MinSize: case Attribute::OptimizeForSize: case Attribute::AlwaysInline:
+      continue;
+    default:
+      break;
+    }
+    if (!Src.getAttributes().getFnAttrs().hasAttribute(K) ||
+        Src.getAttributes().getFnAttrs().getAttribute(K) != A)
+      return "target adds function attribute " + A.getAsString();
+  }
+  AttributeSet SR = Src.getAttributes().getRetAttrs();
+  AttributeSet TR = Tgt.getAttributes().getRetAttrs();
+  for (Attribute A : SR)
+    if (A.getKindAsEnum() != Attribute::NoUndef && A.getKindAsEnum() != Attribute::ZExt &&
+        A.getKindAsEnum() != Attribute::SExt)
+      return "return attribute " + A.getAsString();
+  for (Attribute A : TR)
+    if (A.getKindAsEnum() != Attribute::NoUndef && A.getKindAsEnum() != Attribute::ZExt &&
+        A.getKindAsEnum() != Attribute::SExt)
+      return "return attribute " + A.getAsString();
+  return "";
+}
+
+VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
+                                 const VerifyOptions &Opts) {
+  if (!Opts.Isolate)
+    return runSMT(Src, Tgt, Opts, nullptr);
+  return runIsolated([&] { return runSMT(Src, Tgt, Opts, nullptr); },
+                     smtDeadlineMs(Opts), "smt");
+}
+
+VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt,
+                                        const std::vector<uint64_t> &Args,
+                                        const VerifyOptions &Opts) {
+  if (!Opts.Isolate)
+    return runSMT(Src, Tgt, Opts, &Args);
+  return runIsolated([&] { return runSMT(Src, Tgt, Opts, &Args); },
+                     smtDeadlineMs(Opts), "smt");
+}
+
+namespace {
+VerifyResult runSMT(const Function &Src, const Function &Tgt,
+                    const VerifyOptions &Opts,
+                    const std::vector<uint64_t> *Fixed) {
+  auto Start = std::chrono::steady_clock::now();
+  VerifyResult R;
+  R.Engine = "smt";
+  if (std::string Why = checkSignatures(Src, Tgt); !Why.empty()) {
+    R.Reason = "signature mismatch: " + Why;
+    return R;
+  }
+  if (std::string Why = checkAttributes(Src, Tgt); !Why.empty()) {
+    R.Reason = "unsupported: " + Why;
+    return R;
+  }
+  try {
+    z3::set_param("memory_max_size", (int)Opts.MemoryMB);
+    z3::config Cfg;
+    z3::context C(Cfg);
+    Query Q(C, Opts);
+    makeSharedInputs(Q.In, Src);
+    try {
+      registerGlobals(Q.In, Src);
+      registerGlobals(Q.In, Tgt);
+      encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
+      encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
+    } catch (Unsupported &U) {
+      R.Reason = "unsupported: " + U.What;
+      return R;
+    }
+
+    if (Fixed) {
+      for (unsigned N = 0; N < Src.arg_size() && N < Fixed->size(); ++N) {
+        z3::expr X = Q.In.X[N];
+        z3::expr Bits = X.get_sort().is_fpa()
+                            ? C.bv_val((*Fixed)[N], Z3_fpa_get_ebits(C, X.get_sort()) +
+                                                        Z3_fpa_get_sbits(C, X.get_sort()))
+                            : C.bv_val((*Fixed)[N], X.get_sort().bv_size());
+        z3::expr V = Bits;
+        if (X.get_sort().is_fpa())
+          V = z3::expr(C, Z3_mk_fpa_to_fp_bv(C, Bits, X.get_sort()));
+        Q.S.Pre.push_back(X == V && !Q.In.XP[N] && !Q.In.XU[N]);
+      }
+    }
+    // Arguments used at most once on each side need no per-use undef
+    // variables: an undef argument then behaves like some defined value.
+    z3::expr_vector From(C), To(C);
+    // Two instantiations of the source's per-use argument variables: all
+    // uses see the argument's value, or the i-th use sees the target's i-th.
+    z3::expr_vector InstFrom(C), Inst1(C), Inst2(C);
+    Q.Substituted.assign(Src.arg_size(), false);
+    for (unsigned N = 0; N < Src.arg_size(); ++N) {
+      bool SameNoUndef = Src.getArg(N)->hasAttribute(Attribute::NoUndef) ==
+                         Tgt.getArg(N)->hasAttribute(Attribute::NoUndef);
+      auto &SU = Q.S.ArgUseVars[N], &TU = Q.T.ArgUseVars[N];
+      if (SU.size() <= 1 && TU.size() <= 1 && SameNoUndef) {
+        Q.Substituted[N] = true;
+        for (auto &V : SU)
+          From.push_back(V), To.push_back(Q.In.X[N]);
+        for (auto &V : TU)
+          From.push_back(V), To.push_back(Q.In.X[N]);
+        continue;
+      }
+      for (size_t I = 0; I < SU.size(); ++I) {
+        Q.S.ForallVars.push_back(SU[I]);
+        InstFrom.push_back(SU[I]);
+        Inst1.push_back(Q.In.X[N]);
+        Inst2.push_back(TU.empty() ? Q.In.X[N] : TU[std::min(I, TU.size() - 1)]);
+      }
+    }
+    // Every other source choice (undef constants, freeze) is instantiated
+    // by a fresh copy, so that no universally quantified variable is ever
+    // free in a candidate query.
+    for (size_t I = 0; I < Q.S.ForallVars.size(); ++I) {
+      const z3::expr &V = Q.S.ForallVars[I];
+      bool Done = false;
+      for (unsigned J = 0; J < InstFrom.size() && !Done; ++J)
+        Done = z3::eq(InstFrom[J], V);
+      if (Done)
+        continue;
+      // Undef memory bytes: the stored bits, or the target's read in the
+      // same position.
+      std::optional<size_t> ByteIdx;
+      for (size_t J = 0; J < Q.S.UndefByteVars.size() && !ByteIdx; ++J)
+        if (z3::eq(Q.S.UndefByteVars[J].first, V))
+          ByteIdx = J;
+      InstFrom.push_back(V);
+      if (ByteIdx) {
+        const auto &TB = Q.T.UndefByteVars;
+        Inst1.push_back(Q.S.UndefByteVars[*ByteIdx].second);
+        Inst2.push_back(TB.empty() ? Q.S.UndefByteVars[*ByteIdx].second
+                                   : TB[*ByteIdx % TB.size()].first);
+        continue;
+      }
+      z3::expr Copy = C.constant(("inst_" + V.decl().name().str()).c_str(), V.get_sort());
+      Inst1.push_back(Copy);
+      Inst2.push_back(Copy);
+    }
+    // A replacement may mention other source choices (a byte read through
+    // a pointer that was itself read from undef memory): resolve to a
+    // fixpoint, which exists because reads only depend on earlier reads.
+    for (z3::expr_vector *Inst : {&Inst1, &Inst2})
+      for (unsigned Round = 0; Round < 16 && InstFrom.size(); ++Round) {
+        bool Changed = false;
+        z3::expr_vector Next(C);
+        for (unsigned J = 0; J < Inst->size(); ++J) {
+          z3::expr E = (*Inst)[J].substitute(InstFrom, *Inst);
+          if (From.size())
+            E = E.substitute(From, To);
+          Changed |= !z3::eq(E, (*Inst)[J]);
+          Next.push_back(E);
+        }
+        *Inst = Next;
+        if (!Changed)
+          break;
+      }
+    auto sub = [&](z3::expr &E) {
+      if ((bool)E && From.size())
+        E = E.substitute(From, To);
+    };
+    for (EncodedFunction *F : {&Q.S, &Q.T}) {
+      sub(F->UB), sub(F->Cut), sub(F->Approx);
+      if (!F->IsVoid)
+        sub(F->Ret.V), sub(F->Ret.P), sub(F->Ret.U);
+      sub(F->MemOut.Mem), sub(F->MemOut.PM), sub(F->MemOut.UM), sub(F->MemOut.DM);
+      for (auto &P : F->Pre)
+        sub(P);
+    }
+
+    // The negated refinement: source defined, target UB or different.
+    std::vector<z3::expr> Bad;
+    Bad.push_back(Q.T.UB);
+    if (!Q.S.IsVoid)
+      Bad.push_back(!Q.S.Ret.P && (Q.T.Ret.P || Q.T.Ret.V != Q.S.Ret.V));
+    if (Q.S.UsesMemory || Q.T.UsesMemory) {
+      z3::expr A = C.bv_const("cmp_addr", 64);
+      Q.CmpAddr = A;
+      Bad.push_back(z3::select(Q.In.Valid, A) &&
+                    !z3::select(Q.S.MemOut.PM, A) && !z3::select(Q.S.MemOut.DM, A) &&
+                    (z3::select(Q.T.MemOut.PM, A) || z3::select(Q.T.MemOut.DM, A) ||
+                     z3::select(Q.T.MemOut.Mem, A) != z3::select(Q.S.MemOut.Mem, A)));
+    }
+    z3::expr_vector BadV(C);
+    for (auto &B : Bad)
+      BadV.push_back(B);
+    z3::expr NotRef = !Q.S.UB && z3::mk_or(BadV);
+    z3::expr PreS = mkAnd(C, Q.S.Pre) && !Q.S.Cut;
+    z3::expr PreT = mkAnd(C, Q.T.Pre) && !Q.T.Cut && mkAnd(C, Q.In.GlobalPre);
+    bool HasLoops = Q.S.HasLoops || Q.T.HasLoops;
+    bool Exact = Q.S.Approx.simplify().is_false() && Q.T.Approx.simplify().is_false();
+
+    // After a proof of the main query: are executions beyond the bound
+    // possible at all?
+    auto finishProof = [&](z3::solver &Proof) {
+      if (Opts.WantCertificate)
+        R.Certificates.push_back({"q", Proof.to_smt2("unsat")});
+      if (!HasLoops) {
+        R.V = Verdict::Proved;
+        return;
+      }
+      z3::solver B(C);
+      setBudget(B, Opts, Start);
+      B.add(mkAnd(C, Q.S.Pre) && mkAnd(C, Q.T.Pre) && mkAnd(C, Q.In.GlobalPre) &&
+            (Q.S.Cut || Q.T.Cut));
+      if (B.check() == z3::unsat) {
+        R.V = Verdict::Proved;
+        if (Opts.WantCertificate)
+          R.Certificates.push_back({"q-bound", B.to_smt2("unsat")});
+        return;
+      }
+      R.V = Verdict::Bounded;
+      R.Bound = Opts.UnrollBound;
+    };
+
+    z3::solver S1(C);
+    setBudget(S1, Opts, Start);
+    z3::expr Main = PreS && NotRef;
+    if (InstFrom.size())
+      Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
+    S1.add(PreT && Main);
+    z3::check_result CR = S1.check();
+    if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
+      errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
+    if (CR == z3::unsat) {
+      finishProof(S1);
+      return R;
+    }
+    if (CR == z3::unknown) {
+      R.Reason = unknownReason(S1);
+      return R;
+    }
+    if (Q.S.ForallVars.empty()) {
+      z3::model M = S1.get_model();
+      if (M.eval(Q.S.Approx || Q.T.Approx, true).is_false()) {
+        R.V = Verdict::Refuted;
+        R.CEX = makeCEX(Q, M, Src);
+        return R;
+      }
+    }
+    // The exact query, exists-forall over the source's undef choices, by
+    // counterexample-guided instantiation: a candidate (inputs, target
+    // choices) must violate refinement under every instantiation found so
+    // far; a candidate that no source choice can rescue is a refutation.
+    z3::expr Body = PreS && !Q.S.Approx && NotRef;
+    z3::solver S2(C);
+    setBudget(S2, Opts, Start);
+    S2.add(PreT && !Q.T.Approx);
+    z3::expr_vector Vars(C);
+    for (auto &V : Q.S.ForallVars)
+      Vars.push_back(V);
+    if (Vars.empty()) {
+      S2.add(Body);
+    } else {
+      S2.add(Body.substitute(InstFrom, Inst1));
+      S2.add(Body.substitute(InstFrom, Inst2));
+    }
+    z3::check_result CR2 = z3::unknown;
+    bool UsedMBQI = false;
+    for (unsigned Round = 0; Round < 16; ++Round) {
+      if (std::chrono::steady_clock::now() - Start >
+          std::chrono::milliseconds(verify::smtDeadlineMs(Opts) - 1000)) {
+        CR2 = z3::unknown;
+        break;
+      }
+      if (Round > 0) // the solver keeps its own timeout; refresh it
+        setBudget(S2, Opts, Start);
+      if (Round == 12 && !Vars.empty()) {
+        // Instantiation is not converging: hand the quantifier to Z3.
+        S2.add(z3::forall(Vars, Body));
+        UsedMBQI = true;
+      }
+      CR2 = S2.check();
+      if (CR2 != z3::sat)
+        break;
+      z3::model M = S2.get_model();
+      if (Vars.empty() || UsedMBQI) {
+        R.V = Verdict::Refuted;
+        R.CEX = makeCEX(Q, M, Src);
+        return R;
+      }
+      // Can some source choice make this candidate a refinement?
+      z3::solver Chk(C);
+      setBudget(Chk, Opts, Start);
+      Chk.add(!M.eval(Body, false));
+      z3::check_result CR3 = Chk.check();
+      if (CR3 == z3::unsat) {
+        R.V = Verdict::Refuted;
+        R.CEX = makeCEX(Q, M, Src);
+        return R;
+      }
+      if (CR3 == z3::unknown) {
+        CR2 = z3::unknown;
+        break;
+      }
+      z3::model CM = Chk.get_model();
+      z3::expr_vector Choice(C);
+      for (auto &V : Q.S.ForallVars)
+        Choice.push_back(CM.eval(V, true));
+      S2.add(Body.substitute(Vars, Choice));
+      CR2 = z3::unknown;
+    }
+    if (CR2 == z3::unsat && Exact) {
+      finishProof(S2);
+      return R;
+    }
+    if (CR2 == z3::unknown) {
+      R.Reason = Vars.empty() ? unknownReason(S2) : "timeout (undef quantifier)";
+      return R;
+    }
+    std::string What;
+    for (auto *F : {&Q.S, &Q.T})
+      for (auto &W : F->ApproxWhat)
+        if (What.find(W) == std::string::npos)
+          What += (What.empty() ? "" : ", ") + W;
+    R.Reason = "approximated: " + What;
+    return R;
+  } catch (z3::exception &E) {
+    std::string Msg = E.msg();
+    R.V = Verdict::Unknown;
+    R.Certificates.clear();
+    R.CEX.reset();
+    if (Msg.find("memory") != std::string::npos ||
+        Msg.find("canceled") != std::string::npos)
+      R.Reason = "timeout";
+    else
+      R.Reason = "solver error: " + Msg;
+    return R;
+  }
+}
+} // namespace
+
+std::unique_ptr<Verifier> createSMTVerifier() {
+  return std::make_unique<SMTVerifier>();
+}
+
+} // namespace neuropt

@@ -1,0 +1,701 @@
+//===- VerifyTests.cpp - Unit and mutation tests for lib/Verify -*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements the unit tests of the Verifier API and the mutation
+// test: every correct transformation of the .srctgt.ll suite that fits in
+// i8 is mutated (operands swapped, constants, predicates and opcodes
+// changed); every mutant that exhaustive evaluation by an independent
+// concrete interpreter shows to be wrong must be refuted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuropt/Verify/Verifier.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/AsmParser/Parser.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/Cloning.h"
+
+#include "gtest/gtest.h"
+
+#include <map>
+#include <optional>
+
+using namespace llvm;
+using namespace neuropt;
+
+namespace {
+
+std::unique_ptr<Module> parse(LLVMContext &Ctx, StringRef Text) {
+  SMDiagnostic Err;
+  auto M = parseAssemblyString(Text, Err, Ctx);
+  if (!M) {
+    std::string S;
+    raw_string_ostream OS(S);
+    Err.print("test", OS);
+    ADD_FAILURE() << OS.str();
+  }
+  return M;
+}
+
+VerifyOptions quick() {
+  VerifyOptions O;
+  O.TimeoutMs = 5000;
+  return O;
+}
+
+TEST(Verifier, ProvesAndRefutes) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, R"(
+define i8 @a(i8 %x) {
+  %r = mul i8 %x, 4
+  ret i8 %r
+}
+define i8 @b(i8 %x) {
+  %r = shl i8 %x, 2
+  ret i8 %r
+}
+define i8 @c(i8 %x) {
+  %r = shl i8 %x, 3
+  ret i8 %r
+}
+)");
+  auto V = createSMTVerifier();
+  VerifyResult R = V->verify(*M->getFunction("a"), *M->getFunction("b"), quick());
+  EXPECT_EQ(R.V, Verdict::Proved);
+  EXPECT_EQ(verdictLine(R), "proved");
+  R = V->verify(*M->getFunction("a"), *M->getFunction("c"), quick());
+  ASSERT_EQ(R.V, Verdict::Refuted);
+  ASSERT_TRUE(R.CEX.has_value());
+  EXPECT_EQ(R.CEX->Inputs.size(), 1u);
+  EXPECT_EQ(R.CEX->Inputs[0].first, "%x");
+  EXPECT_NE(R.CEX->SrcValue, R.CEX->TgtValue);
+}
+
+TEST(Verifier, FunctionsInDifferentContexts) {
+  LLVMContext C1, C2;
+  auto M1 = parse(C1, "define i32 @f(i32 %x) {\n %r = add i32 %x, %x\n ret i32 %r\n}\n");
+  auto M2 = parse(C2, "define i32 @f(i32 %x) {\n %r = shl i32 %x, 1\n ret i32 %r\n}\n");
+  VerifyResult R = createSMTVerifier()->verify(*M1->getFunction("f"),
+                                               *M2->getFunction("f"), quick());
+  EXPECT_EQ(R.V, Verdict::Proved);
+}
+
+TEST(Verifier, SignatureMismatchIsUnknown) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, "define i32 @a(i32 %x) {\n ret i32 %x\n}\n"
+                      "define i64 @b(i32 %x) {\n %r = zext i32 %x to i64\n ret i64 %r\n}\n");
+  EXPECT_NE(checkSignatures(*M->getFunction("a"), *M->getFunction("b")), "");
+  VerifyResult R = createSMTVerifier()->verify(*M->getFunction("a"),
+                                               *M->getFunction("b"), quick());
+  EXPECT_EQ(R.V, Verdict::Unknown);
+  EXPECT_NE(R.Reason.find("signature mismatch"), std::string::npos);
+}
+
+TEST(Verifier, UnsupportedCallIsUnknown) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, "declare i32 @g(i32)\n"
+                      "define i32 @a(i32 %x) {\n %r = call i32 @g(i32 %x)\n ret i32 %r\n}\n");
+  Function *F = M->getFunction("a");
+  VerifyResult R = createSMTVerifier()->verify(*F, *F, quick());
+  EXPECT_EQ(verdictLine(R), "unknown (unsupported: call @g)");
+}
+
+TEST(Verifier, TimeoutIsUnknown) {
+  LLVMContext Ctx;
+  // Refutation needs the factors of (2^31-1)^2.
+  auto M = parse(Ctx, R"(
+define i1 @s(i64 %x, i64 %y) {
+  %a = zext i64 %x to i128
+  %b = zext i64 %y to i128
+  %m = mul i128 %a, %b
+  %c = icmp eq i128 %m, 4611686014132420609
+  %x1 = icmp ugt i64 %x, 1
+  %y1 = icmp ugt i64 %y, 1
+  %c1 = and i1 %c, %x1
+  %c2 = and i1 %c1, %y1
+  ret i1 %c2
+}
+define i1 @t(i64 %x, i64 %y) {
+  ret i1 false
+}
+)");
+  VerifyOptions O;
+  O.TimeoutMs = 50;
+  VerifyResult R = createSMTVerifier()->verify(*M->getFunction("s"), *M->getFunction("t"), O);
+  EXPECT_EQ(verdictLine(R), "unknown (timeout)");
+}
+
+TEST(Verifier, CertificateAndLoopsBounded) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, R"(
+define i32 @s(i32 noundef %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [0, %entry], [%i1, %loop]
+  %i1 = add i32 %i, 1
+  %c = icmp ult i32 %i1, %n
+  br i1 %c, label %loop, label %exit
+exit:
+  ret i32 %i1
+}
+)");
+  Function *F = M->getFunction("s");
+  VerifyOptions O = quick();
+  O.WantCertificate = true;
+  O.UnrollBound = 3;
+  VerifyResult R = createSMTVerifier()->verify(*F, *F, O);
+  EXPECT_EQ(verdictLine(R), "bounded (k=3)");
+  ASSERT_FALSE(R.Certificates.empty());
+  EXPECT_NE(R.Certificates[0].SMT2.find("(check-sat)"), std::string::npos);
+}
+
+TEST(Verifier, LayeredAndDiffExec) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, R"(
+define i32 @s(i32 %x) {
+  %r = sdiv i32 %x, 2
+  ret i32 %r
+}
+define i32 @t(i32 %x) {
+  %r = ashr i32 %x, 1
+  ret i32 %r
+}
+)");
+  Function *S = M->getFunction("s"), *T = M->getFunction("t");
+  VerifyResult D = createDiffExecVerifier()->verify(*S, *T, quick());
+  EXPECT_EQ(D.V, Verdict::Refuted);
+  EXPECT_EQ(D.Engine, "diffexec");
+  VerifyResult Same = createDiffExecVerifier()->verify(*S, *S, quick());
+  EXPECT_EQ(Same.V, Verdict::Unknown);
+  EXPECT_EQ(Same.Reason.rfind("tested ", 0), 0u);
+  VerifyResult L = verifyRefinement(*S, *S, quick());
+  EXPECT_EQ(L.V, Verdict::Proved);
+  EXPECT_EQ(L.Engine, "smt");
+}
+
+TEST(Verifier, JSON) {
+  VerifyResult R;
+  R.V = Verdict::Refuted;
+  R.Engine = "smt";
+  R.CEX = Counterexample{{{"%x", "i8 0x01 (1)"}}, "i8 0x02 (2)", "poison", ""};
+  std::string S;
+  raw_string_ostream OS(S);
+  printResultJSON(OS, R);
+  EXPECT_NE(OS.str().find("\"verdict\": \"refuted\""), std::string::npos);
+  EXPECT_NE(OS.str().find("\"tgt\": \"poison\""), std::string::npos);
+}
+
+//===----------------------------------------------------------------------===//
+// An independent concrete interpreter for the i8 fragment.
+//===----------------------------------------------------------------------===//
+
+struct CVal {
+  APInt V;
+  bool Poison = false;
+  std::vector<CVal> Elems;
+};
+
+enum class Outcome { Value, Poison, UB, Skip };
+
+struct Result {
+  Outcome O = Outcome::Skip;
+  APInt V;
+};
+
+/// Whether the interpreter understands every instruction of F.
+bool interpretable(const Function &F) {
+  for (const Argument &A : F.args())
+    if (!A.getType()->isIntegerTy() || A.getType()->getIntegerBitWidth() > 8)
+      return false;
+  if (!F.getReturnType()->isIntegerTy())
+    return false;
+  for (const Instruction &I : instructions(F)) {
+    for (const Value *Op : I.operands())
+      if (isa<UndefValue>(Op) && !isa<PoisonValue>(Op))
+        return false;
+    if (isa<BinaryOperator>(I) || isa<ICmpInst>(I) || isa<SelectInst>(I) ||
+        isa<ZExtInst>(I) || isa<SExtInst>(I) || isa<TruncInst>(I) ||
+        isa<FreezeInst>(I) || isa<PHINode>(I) || isa<BranchInst>(I) ||
+        isa<ReturnInst>(I) || isa<SwitchInst>(I) || isa<UnreachableInst>(I) ||
+        isa<ExtractValueInst>(I))
+      continue;
+    if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
+      switch (II->getIntrinsicID()) {
+      case Intrinsic::smin: case Intrinsic::smax: case Intrinsic::umin:
+      case Intrinsic::umax: case Intrinsic::abs: case Intrinsic::ctpop:
+      case Intrinsic::ctlz: case Intrinsic::cttz: case Intrinsic::bswap:
+      case Intrinsic::bitreverse: case Intrinsic::fshl: case Intrinsic::fshr:
+      case Intrinsic::uadd_sat: case Intrinsic::usub_sat:
+      case Intrinsic::sadd_sat: case Intrinsic::ssub_sat:
+      case Intrinsic::sadd_with_overflow: case Intrinsic::uadd_with_overflow:
+      case Intrinsic::ssub_with_overflow: case Intrinsic::usub_with_overflow:
+      case Intrinsic::smul_with_overflow: case Intrinsic::umul_with_overflow:
+      case Intrinsic::assume:
+        continue;
+      default:
+        return false;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
+class Interp {
+public:
+  explicit Interp(const Function &F) : F(F) {}
+
+  Result run(const std::vector<APInt> &Args) {
+    Vals.clear();
+    for (unsigned I = 0; I < Args.size(); ++I)
+      Vals[F.getArg(I)] = CVal{Args[I], false, {}};
+    const BasicBlock *BB = &F.getEntryBlock(), *Pred = nullptr;
+    for (unsigned Steps = 0; Steps < 1000; ++Steps) {
+      // Phis read their operands simultaneously.
+      std::vector<std::pair<const PHINode *, CVal>> Phis;
+      for (const PHINode &P : BB->phis())
+        Phis.push_back({&P, get(P.getIncomingValueForBlock(Pred))});
+      for (auto &[P, V] : Phis)
+        Vals[P] = V;
+      for (const Instruction &I : *BB) {
+        if (isa<PHINode>(I))
+          continue;
+        if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
+          CVal V = get(Ret->getReturnValue());
+          if (V.Poison)
+            return F.hasRetAttribute(Attribute::NoUndef) ? Result{Outcome::UB, APInt()}
+                                                         : Result{Outcome::Poison, APInt()};
+          return Result{Outcome::Value, V.V};
+        }
+        if (isa<UnreachableInst>(I))
+          return Result{Outcome::UB, APInt()};
+        if (auto *Br = dyn_cast<BranchInst>(&I)) {
+          Pred = BB;
+          if (Br->isUnconditional()) {
+            BB = Br->getSuccessor(0);
+          } else {
+            CVal C = get(Br->getCondition());
+            if (C.Poison)
+              return Result{Outcome::UB, APInt()};
+            BB = Br->getSuccessor(C.V.isOne() ? 0 : 1);
+          }
+          break;
+        }
+        if (auto *Sw = dyn_cast<SwitchInst>(&I)) {
+          CVal C = get(Sw->getCondition());
+          if (C.Poison)
+            return Result{Outcome::UB, APInt()};
+          Pred = BB;
+          BB = Sw->getDefaultDest();
+          for (auto &Case : Sw->cases())
+            if (Case.getCaseValue()->getValue() == C.V)
+              BB = Case.getCaseSuccessor();
+          break;
+        }
+        std::optional<Outcome> Stop;
+        CVal R = eval(I, Stop);
+        if (Stop)
+          return Result{*Stop, APInt()};
+        Vals[&I] = R;
+      }
+    }
+    return Result{Outcome::Skip, APInt()};
+  }
+
+private:
+  const Function &F;
+  std::map<const Value *, CVal> Vals;
+
+  CVal get(const Value *V) {
+    if (auto *C = dyn_cast<ConstantInt>(V))
+      return CVal{C->getValue(), false, {}};
+    if (isa<PoisonValue>(V))
+      return CVal{APInt(V->getType()->getIntegerBitWidth(), 0), true, {}};
+    return Vals.at(V);
+  }
+
+  CVal eval(const Instruction &I, std::optional<Outcome> &Stop) {
+    unsigned W = I.getType()->isIntegerTy() ? I.getType()->getIntegerBitWidth() : 0;
+    if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
+      CVal A = get(BO->getOperand(0)), B = get(BO->getOperand(1));
+      bool P = A.Poison || B.Poison, Ov = false;
+      APInt X = A.V, Y = B.V, R(W, 0);
+      switch (BO->getOpcode()) {
+      case Instruction::Add:
+        R = X + Y;
+        if (BO->hasNoSignedWrap()) { (void)X.sadd_ov(Y, Ov); P |= Ov; }
+        if (BO->hasNoUnsignedWrap()) { (void)X.uadd_ov(Y, Ov); P |= Ov; }
+        break;
+      case Instruction::Sub:
+        R = X - Y;
+        if (BO->hasNoSignedWrap()) { (void)X.ssub_ov(Y, Ov); P |= Ov; }
+        if (BO->hasNoUnsignedWrap()) { (void)X.usub_ov(Y, Ov); P |= Ov; }
+        break;
+      case Instruction::Mul:
+        R = X * Y;
+        if (BO->hasNoSignedWrap()) { (void)X.smul_ov(Y, Ov); P |= Ov; }
+        if (BO->hasNoUnsignedWrap()) { (void)X.umul_ov(Y, Ov); P |= Ov; }
+        break;
+      case Instruction::UDiv: case Instruction::URem:
+      case Instruction::SDiv: case Instruction::SRem: {
+        bool Signed = BO->getOpcode() == Instruction::SDiv || BO->getOpcode() == Instruction::SRem;
+        if (B.Poison || Y.isZero() ||
+            (Signed && Y.isAllOnes() && (A.Poison || X.isMinSignedValue()))) {
+          Stop = Outcome::UB;
+          return CVal{APInt(), false, {}};
+        }
+        P = A.Poison;
+        switch (BO->getOpcode()) {
+        case Instruction::UDiv: R = X.udiv(Y); P |= BO->isExact() && !X.urem(Y).isZero(); break;
+        case Instruction::URem: R = X.urem(Y); break;
+        case Instruction::SDiv: R = X.sdiv(Y); P |= BO->isExact() && !X.srem(Y).isZero(); break;
+        default: R = X.srem(Y); break;
+        }
+        break;
+      }
+      case Instruction::Shl: case Instruction::LShr: case Instruction::AShr: {
+        if (Y.uge(W)) {
+          P = true;
+          break;
+        }
+        unsigned S = Y.getZExtValue();
+        if (BO->getOpcode() == Instruction::Shl) {
+          R = X.shl(S);
+          if (BO->hasNoUnsignedWrap()) P |= R.lshr(S) != X;
+          if (BO->hasNoSignedWrap()) P |= R.ashr(S) != X;
+        } else {
+          R = BO->getOpcode() == Instruction::LShr ? X.lshr(S) : X.ashr(S);
+          if (BO->isExact()) P |= R.shl(S) != X;
+        }
+        break;
+      }
+      case Instruction::And: R = X & Y; break;
+      case Instruction::Or:
+        R = X | Y;
+        if (cast<PossiblyDisjointInst>(BO)->isDisjoint()) P |= (X & Y) != 0;
+        break;
+      case Instruction::Xor: R = X ^ Y; break;
+      default: Stop = Outcome::Skip; return CVal{APInt(), false, {}};
+      }
+      return CVal{R, P, {}};
+    }
+    if (auto *IC = dyn_cast<ICmpInst>(&I)) {
+      CVal A = get(IC->getOperand(0)), B = get(IC->getOperand(1));
+      bool R = ICmpInst::compare(A.V, B.V, IC->getPredicate());
+      bool P = A.Poison || B.Poison;
+      if (IC->hasSameSign()) P |= A.V.isNegative() != B.V.isNegative();
+      return CVal{APInt(1, R), P, {}};
+    }
+    if (auto *SI = dyn_cast<SelectInst>(&I)) {
+      CVal C = get(SI->getCondition());
+      CVal R = C.V.isOne() ? get(SI->getTrueValue()) : get(SI->getFalseValue());
+      R.Poison |= C.Poison;
+      return R;
+    }
+    if (auto *CI = dyn_cast<CastInst>(&I)) {
+      CVal A = get(CI->getOperand(0));
+      switch (CI->getOpcode()) {
+      case Instruction::ZExt:
+        return CVal{A.V.zext(W), A.Poison || (CI->hasNonNeg() && A.V.isNegative()), {}};
+      case Instruction::SExt:
+        return CVal{A.V.sext(W), A.Poison, {}};
+      default: {
+        APInt R = A.V.trunc(W);
+        auto *TI = cast<TruncInst>(CI);
+        bool P = A.Poison || (TI->hasNoUnsignedWrap() && R.zext(A.V.getBitWidth()) != A.V) ||
+                 (TI->hasNoSignedWrap() && R.sext(A.V.getBitWidth()) != A.V);
+        return CVal{R, P, {}};
+      }
+      }
+    }
+    if (auto *FI = dyn_cast<FreezeInst>(&I)) {
+      CVal A = get(FI->getOperand(0));
+      if (A.Poison) // a nondeterministic choice: this input tells nothing
+        Stop = Outcome::Skip;
+      return A;
+    }
+    if (auto *EV = dyn_cast<ExtractValueInst>(&I))
+      return get(EV->getAggregateOperand()).Elems.at(EV->getIndices()[0]);
+    auto *II = cast<IntrinsicInst>(&I);
+    auto arg = [&](unsigned N) { return get(II->getArgOperand(N)); };
+    auto flag = [&](unsigned N) { return !cast<ConstantInt>(II->getArgOperand(N))->isZero(); };
+    switch (II->getIntrinsicID()) {
+    case Intrinsic::assume: {
+      CVal C = arg(0);
+      if (C.Poison || C.V.isZero())
+        Stop = Outcome::UB;
+      return CVal{APInt(), false, {}};
+    }
+    case Intrinsic::smin: case Intrinsic::smax: case Intrinsic::umin: case Intrinsic::umax: {
+      CVal A = arg(0), B = arg(1);
+      APInt R = II->getIntrinsicID() == Intrinsic::smin ? APIntOps::smin(A.V, B.V)
+              : II->getIntrinsicID() == Intrinsic::smax ? APIntOps::smax(A.V, B.V)
+              : II->getIntrinsicID() == Intrinsic::umin ? APIntOps::umin(A.V, B.V)
+                                                        : APIntOps::umax(A.V, B.V);
+      return CVal{R, A.Poison || B.Poison, {}};
+    }
+    case Intrinsic::abs: {
+      CVal A = arg(0);
+      return CVal{A.V.abs(), A.Poison || (flag(1) && A.V.isMinSignedValue()), {}};
+    }
+    case Intrinsic::ctpop: {
+      CVal A = arg(0);
+      return CVal{APInt(W, A.V.popcount()), A.Poison, {}};
+    }
+    case Intrinsic::ctlz: case Intrinsic::cttz: {
+      CVal A = arg(0);
+      unsigned N = II->getIntrinsicID() == Intrinsic::ctlz ? A.V.countl_zero() : A.V.countr_zero();
+      return CVal{APInt(W, N), A.Poison || (flag(1) && A.V.isZero()), {}};
+    }
+    case Intrinsic::bswap: { CVal A = arg(0); return CVal{A.V.byteSwap(), A.Poison, {}}; }
+    case Intrinsic::bitreverse: { CVal A = arg(0); return CVal{A.V.reverseBits(), A.Poison, {}}; }
+    case Intrinsic::fshl: case Intrinsic::fshr: {
+      CVal A = arg(0), B = arg(1), S = arg(2);
+      APInt R = II->getIntrinsicID() == Intrinsic::fshl ? APIntOps::fshl(A.V, B.V, S.V)
+                                                        : APIntOps::fshr(A.V, B.V, S.V);
+      return CVal{R, A.Poison || B.Poison || S.Poison, {}};
+    }
+    case Intrinsic::uadd_sat: case Intrinsic::usub_sat:
+    case Intrinsic::sadd_sat: case Intrinsic::ssub_sat: {
+      CVal A = arg(0), B = arg(1);
+      APInt R = II->getIntrinsicID() == Intrinsic::uadd_sat ? A.V.uadd_sat(B.V)
+              : II->getIntrinsicID() == Intrinsic::usub_sat ? A.V.usub_sat(B.V)
+              : II->getIntrinsicID() == Intrinsic::sadd_sat ? A.V.sadd_sat(B.V)
+                                                            : A.V.ssub_sat(B.V);
+      return CVal{R, A.Poison || B.Poison, {}};
+    }
+    default: {
+      CVal A = arg(0), B = arg(1);
+      bool Ov = false;
+      APInt R(A.V.getBitWidth(), 0);
+      switch (II->getIntrinsicID()) {
+      case Intrinsic::sadd_with_overflow: R = A.V.sadd_ov(B.V, Ov); break;
+      case Intrinsic::uadd_with_overflow: R = A.V.uadd_ov(B.V, Ov); break;
+      case Intrinsic::ssub_with_overflow: R = A.V.ssub_ov(B.V, Ov); break;
+      case Intrinsic::usub_with_overflow: R = A.V.usub_ov(B.V, Ov); break;
+      case Intrinsic::smul_with_overflow: R = A.V.smul_ov(B.V, Ov); break;
+      default: R = A.V.umul_ov(B.V, Ov); break;
+      }
+      bool P = A.Poison || B.Poison;
+      return CVal{R, P, {CVal{R, P, {}}, CVal{APInt(1, Ov), P, {}}}};
+    }
+    }
+  }
+};
+
+/// Exhaustive check on defined inputs: a witness that Tgt does not refine
+/// Src, if there is one. Also reports whether every input was decided.
+std::optional<std::vector<APInt>> bruteForceWitness(const Function &Src,
+                                                    const Function &Tgt) {
+  std::vector<unsigned> Widths;
+  unsigned Total = 0;
+  for (const Argument &A : Src.args()) {
+    Widths.push_back(A.getType()->getIntegerBitWidth());
+    Total += Widths.back();
+  }
+  if (Total > 16)
+    return std::nullopt;
+  Interp IS(Src), IT(Tgt);
+  for (uint64_t Bits = 0; Bits < (1ULL << Total); ++Bits) {
+    std::vector<APInt> Args;
+    unsigned Shift = 0;
+    for (unsigned W : Widths) {
+      Args.push_back(APInt(W, (Bits >> Shift) & ((1ULL << W) - 1)));
+      Shift += W;
+    }
+    Result S = IS.run(Args);
+    if (S.O != Outcome::Value)
+      continue; // UB or poison in the source: anything refines it
+    Result T = IT.run(Args);
+    if (T.O == Outcome::Skip)
+      continue;
+    if (T.O != Outcome::Value || T.V != S.V)
+      return Args;
+  }
+  return std::nullopt;
+}
+
+/// Narrows every integer type wider than 8 bits to i8 (constants wrap).
+std::string narrow(std::string Text) {
+  for (const char *W : {"i128", "i64", "i32", "i16"}) {
+    size_t Pos = 0;
+    std::string From = W;
+    while ((Pos = Text.find(From, Pos)) != std::string::npos) {
+      bool Word = Pos + From.size() >= Text.size() || !isDigit(Text[Pos + From.size()]);
+      if (Word && (Pos == 0 || !isAlnum(Text[Pos - 1]))) {
+        Text.replace(Pos, From.size(), "i8");
+        Pos += 2;
+      } else {
+        Pos += From.size();
+      }
+    }
+  }
+  return Text;
+}
+
+/// One mutant per applicable (instruction, operator) pair of @tgt.
+struct Mutation {
+  unsigned Inst;
+  unsigned Kind;
+};
+
+bool applyMutation(Function &F, const Mutation &M) {
+  Instruction *I = nullptr;
+  unsigned N = 0;
+  for (Instruction &X : instructions(F))
+    if (N++ == M.Inst)
+      I = &X;
+  if (!I)
+    return false;
+  static const Instruction::BinaryOps Ops[] = {
+      Instruction::Add, Instruction::Sub, Instruction::Mul, Instruction::And,
+      Instruction::Or, Instruction::Xor, Instruction::Shl, Instruction::LShr,
+      Instruction::AShr, Instruction::UDiv, Instruction::SDiv};
+  static const CmpInst::Predicate Preds[] = {
+      CmpInst::ICMP_EQ, CmpInst::ICMP_NE, CmpInst::ICMP_SLT, CmpInst::ICMP_ULT,
+      CmpInst::ICMP_SGT, CmpInst::ICMP_UGE, CmpInst::ICMP_SLE};
+  if (auto *BO = dyn_cast<BinaryOperator>(I)) {
+    if (M.Kind == 0) { // swap operands
+      Value *A = BO->getOperand(0);
+      BO->setOperand(0, BO->getOperand(1));
+      BO->setOperand(1, A);
+      return true;
+    }
+    unsigned K = M.Kind - 1;
+    if (K < std::size(Ops)) {
+      if (Ops[K] == BO->getOpcode())
+        return false;
+      auto *New = BinaryOperator::Create(Ops[K], BO->getOperand(0), BO->getOperand(1), "", BO->getIterator());
+      BO->replaceAllUsesWith(New);
+      New->takeName(BO);
+      BO->eraseFromParent();
+      return true;
+    }
+  } else if (auto *IC = dyn_cast<ICmpInst>(I)) {
+    if (M.Kind == 0) {
+      Value *A = IC->getOperand(0);
+      IC->setOperand(0, IC->getOperand(1));
+      IC->setOperand(1, A);
+      return true;
+    }
+    unsigned K = M.Kind - 1;
+    if (K < std::size(Preds) && Preds[K] != IC->getPredicate()) {
+      IC->setPredicate(Preds[K]);
+      IC->setSameSign(false);
+      return true;
+    }
+    return false;
+  } else if (auto *SI = dyn_cast<SelectInst>(I)) {
+    if (M.Kind == 0) {
+      SI->swapValues();
+      return true;
+    }
+  }
+  // Constant operands: +1, -1, 0.
+  unsigned CK = M.Kind >= 20 ? M.Kind - 20 : ~0u;
+  if (CK == ~0u || isa<PHINode>(I) || isa<SwitchInst>(I) || isa<IntrinsicInst>(I))
+    return false;
+  unsigned OpNo = CK / 3, Which = CK % 3;
+  if (OpNo >= I->getNumOperands())
+    return false;
+  auto *C = dyn_cast<ConstantInt>(I->getOperand(OpNo));
+  if (!C)
+    return false;
+  APInt V = C->getValue();
+  APInt NV = Which == 0 ? V + 1 : Which == 1 ? V - 1 : APInt(V.getBitWidth(), 0);
+  if (NV == V)
+    return false;
+  I->setOperand(OpNo, ConstantInt::get(C->getType(), NV));
+  return true;
+}
+
+TEST(Mutation, EveryWrongMutantIsRefuted) {
+  SmallString<256> Dir(NEUROPT_VERIFY_SUITE);
+  std::error_code EC;
+  unsigned Bases = 0, Mutants = 0, Wrong = 0, Refuted = 0;
+  std::vector<std::string> Missed;
+  auto SMT = createSMTVerifier();
+  VerifyOptions Opts = quick();
+  Opts.Isolate = false; // small queries; forking per mutant costs more
+
+  std::vector<std::string> Files;
+  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC; It.increment(EC)) {
+    StringRef Name = sys::path::filename(It->path());
+    if (Name.starts_with("p-") && Name.ends_with(".srctgt.ll"))
+      Files.push_back(It->path());
+  }
+  std::sort(Files.begin(), Files.end());
+  ASSERT_GE(Files.size(), 80u) << "suite not found in " << Dir.str().str();
+  for (const std::string &Path : Files) {
+    auto Buf = MemoryBuffer::getFile(Path);
+    ASSERT_TRUE((bool)Buf);
+    for (bool Narrow : {false, true}) {
+      std::string Text = (*Buf)->getBuffer().str();
+      if (Narrow)
+        Text = narrow(Text);
+      LLVMContext Ctx;
+      SMDiagnostic Err;
+      auto M = parseAssemblyString(Text, Err, Ctx);
+      if (!M)
+        continue;
+      Function *Src = M->getFunction("src"), *Tgt = M->getFunction("tgt");
+      if (!Src || !Tgt || !interpretable(*Src) || !interpretable(*Tgt))
+        continue;
+      // The (narrowed) base must itself be a correct transformation.
+      if (bruteForceWitness(*Src, *Tgt))
+        continue;
+      ++Bases;
+      unsigned NInst = 0;
+      for (Instruction &I : instructions(*Tgt))
+        (void)I, ++NInst;
+      for (unsigned II = 0; II < NInst; ++II)
+        for (unsigned K = 0; K < 20 + 3 * 4; ++K) {
+          std::unique_ptr<Module> MM = CloneModule(*M);
+          Function *MT = MM->getFunction("tgt");
+          if (!applyMutation(*MT, {II, K}))
+            continue;
+          ++Mutants;
+          auto W = bruteForceWitness(*MM->getFunction("src"), *MT);
+          if (!W)
+            continue;
+          ++Wrong;
+          VerifyResult R = SMT->verify(*MM->getFunction("src"), *MT, Opts);
+          if (R.V == Verdict::Refuted) {
+            ++Refuted;
+            continue;
+          }
+          std::string S;
+          raw_string_ostream OS(S);
+          OS << sys::path::filename(Path) << (Narrow ? " (i8)" : "") << " inst " << II
+             << " kind " << K << ": " << verdictLine(R) << "\n";
+          MT->print(OS);
+          Missed.push_back(OS.str());
+        }
+    }
+  }
+  outs() << "mutation: " << Bases << " base transformations, " << Mutants
+         << " mutants, " << Wrong << " wrong by brute force, " << Refuted
+         << " refuted\n";
+  EXPECT_GE(Bases, 40u);
+  EXPECT_GE(Wrong, 200u);
+  EXPECT_EQ(Refuted, Wrong);
+  for (auto &S : Missed)
+    ADD_FAILURE() << "wrong mutant not refuted: " << S;
+}
+
+} // namespace

@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""Generates the .srctgt.ll refinement suite in this directory.
+
+Each case becomes one file holding @src and @tgt, in Alive2's convention,
+with the expected verdict in a comment and in a CHECK line. Files starting
+with "p-" must be proved, "r-" refuted, "b-" bounded. Run from anywhere:
+
+    python3 test/verify/gen_srctgt.py
+
+The generated files are committed; re-running rewrites them identically.
+"""
+import os
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = []
+
+
+def case(name, verdict, src, tgt, decls="", why=""):
+    CASES.append((name, verdict, src.strip("\n"), tgt.strip("\n"), decls.strip("\n"), why))
+
+
+def fn(sig, body, name):
+    # sig: "i8 (i8 %x, i8 %y)" -> define i8 @NAME(i8 %x, i8 %y)
+    ret, args = sig.split(" ", 1)
+    attrs = ""
+    if ret.startswith("noundef:"):
+        attrs, ret = "noundef ", ret.split(":", 1)[1]
+    lines = [l.strip() for l in body.strip().split("\n")]
+    out = "define %s%s @%s%s {\n" % (attrs, ret, name, args)
+    for l in lines:
+        if l.endswith(":") and not l.startswith(";"):
+            out += l + "\n"
+        else:
+            out += "  " + l + "\n"
+    return out + "}\n"
+
+
+def simple(name, verdict, sig, src, tgt, decls="", why=""):
+    case(name, verdict, fn(sig, src, "src"), fn(sig, tgt, "tgt"), decls, why)
+
+
+# ----------------------------------------------------------------------------
+# Correct transformations: must be proved.
+# ----------------------------------------------------------------------------
+for w in (1, 4, 8, 32, 64, 128):
+    t = "i%d" % w
+    simple("add-commute-%s" % t, "proved", "%s (%s %%x, %s %%y)" % (t, t, t),
+           "%%r = add %s %%x, %%y\nret %s %%r" % (t, t),
+           "%%r = add %s %%y, %%x\nret %s %%r" % (t, t))
+for w in (8, 32, 64):
+    t = "i%d" % w
+    simple("demorgan-%s" % t, "proved", "%s (%s %%x, %s %%y)" % (t, t, t),
+           "%%a = xor %s %%x, -1\n%%b = xor %s %%y, -1\n%%r = and %s %%a, %%b\nret %s %%r" % (t, t, t, t),
+           "%%o = or %s %%x, %%y\n%%r = xor %s %%o, -1\nret %s %%r" % (t, t, t))
+    simple("sub-self-%s" % t, "proved", "%s (%s %%x)" % (t, t),
+           "%%r = sub %s %%x, %%x\nret %s %%r" % (t, t), "ret %s 0" % t,
+           why="undef x makes the source any value; 0 refines it")
+    simple("mul-to-shl-%s" % t, "proved", "%s (%s %%x)" % (t, t),
+           "%%r = mul %s %%x, 8\nret %s %%r" % (t, t), "%%r = shl %s %%x, 3\nret %s %%r" % (t, t))
+
+P = "proved"
+R = "refuted"
+simple("add-zero", P, "i32 (i32 %x)", "%r = add i32 %x, 0\nret i32 %r", "ret i32 %x")
+simple("udiv-pow2-to-lshr", P, "i32 (i32 %x)", "%r = udiv i32 %x, 16\nret i32 %r", "%r = lshr i32 %x, 4\nret i32 %r")
+simple("urem-pow2-to-and", P, "i16 (i16 %x)", "%r = urem i16 %x, 8\nret i16 %r", "%r = and i16 %x, 7\nret i16 %r")
+simple("xor-self", P, "i8 (i8 %x)", "%r = xor i8 %x, %x\nret i8 %r", "ret i8 0")
+simple("and-self", P, "i8 (i8 %x)", "%r = and i8 %x, %x\nret i8 %r", "ret i8 %x")
+simple("or-zero", P, "i8 (i8 %x)", "%r = or i8 %x, 0\nret i8 %r", "ret i8 %x")
+simple("not-not", P, "i8 (i8 %x)", "%a = xor i8 %x, -1\n%r = xor i8 %a, -1\nret i8 %r", "ret i8 %x")
+simple("sub-const-to-add", P, "i32 (i32 %x)", "%r = sub i32 %x, 5\nret i32 %r", "%r = add i32 %x, -5\nret i32 %r")
+simple("neg-neg", P, "i32 (i32 %x)", "%a = sub i32 0, %x\n%r = sub i32 0, %a\nret i32 %r", "ret i32 %x")
+simple("drop-nsw", P, "i32 (i32 %x, i32 %y)", "%r = add nsw i32 %x, %y\nret i32 %r", "%r = add i32 %x, %y\nret i32 %r")
+simple("drop-nuw-shl", P, "i32 (i32 %x)", "%r = shl nuw i32 %x, 3\nret i32 %r", "%r = shl i32 %x, 3\nret i32 %r")
+simple("drop-exact-udiv", P, "i32 (i32 %x)", "%r = udiv exact i32 %x, 4\nret i32 %r", "%r = udiv i32 %x, 4\nret i32 %r")
+simple("drop-disjoint", P, "i8 (i8 %x, i8 %y)", "%r = or disjoint i8 %x, %y\nret i8 %r", "%r = or i8 %x, %y\nret i8 %r")
+simple("icmp-swap", P, "i1 (i32 %x, i32 %y)", "%r = icmp slt i32 %x, %y\nret i1 %r", "%r = icmp sgt i32 %y, %x\nret i1 %r")
+simple("icmp-eq-xor", P, "i1 (i32 %x, i32 %y)", "%a = xor i32 %x, %y\n%r = icmp eq i32 %a, 0\nret i1 %r", "%r = icmp eq i32 %x, %y\nret i1 %r")
+simple("icmp-ult-zero", P, "i1 (i32 %x)", "%r = icmp ult i32 %x, 0\nret i1 %r", "ret i1 false")
+simple("icmp-uge-zero", P, "i1 (i32 %x)", "%r = icmp uge i32 %x, 0\nret i1 %r", "ret i1 true")
+simple("add-nsw-sgt", P, "i1 (i8 %x)", "%a = add nsw i8 %x, 1\n%r = icmp sgt i8 %a, %x\nret i1 %r", "ret i1 true",
+       why="overflow would be poison, so the compare may be folded")
+simple("select-same-arms", P, "i8 (i1 %c, i8 %x)", "%r = select i1 %c, i8 %x, i8 %x\nret i8 %r", "ret i8 %x")
+simple("select-true", P, "i8 (i8 %x, i8 %y)", "%r = select i1 true, i8 %x, i8 %y\nret i8 %r", "ret i8 %x")
+simple("and-to-select", P, "i1 (i1 %c, i1 %d)", "%r = and i1 %c, %d\nret i1 %r", "%r = select i1 %c, i1 %d, i1 false\nret i1 %r",
+       why="select blocks poison from %d; the target is more defined")
+simple("or-to-select", P, "i1 (i1 %c, i1 %d)", "%r = or i1 %c, %d\nret i1 %r", "%r = select i1 %c, i1 true, i1 %d\nret i1 %r")
+simple("zext-trunc", P, "i8 (i8 %x)", "%a = zext i8 %x to i32\n%r = trunc i32 %a to i8\nret i8 %r", "ret i8 %x")
+simple("sext-sign-test", P, "i1 (i8 %x)", "%a = sext i8 %x to i32\n%r = icmp slt i32 %a, 0\nret i1 %r", "%r = icmp slt i8 %x, 0\nret i1 %r")
+simple("zext-zext", P, "i32 (i8 %x)", "%a = zext i8 %x to i16\n%r = zext i16 %a to i32\nret i32 %r", "%r = zext i8 %x to i32\nret i32 %r")
+simple("zext-to-nneg-known", P, "i32 (i8 %x)", "%a = and i8 %x, 127\n%r = zext i8 %a to i32\nret i32 %r",
+       "%a = and i8 %x, 127\n%r = zext nneg i8 %a to i32\nret i32 %r")
+simple("trunc-nuw-known", P, "i8 (i8 %x)", "%a = zext i8 %x to i16\n%r = trunc i16 %a to i8\nret i8 %r",
+       "%a = zext i8 %x to i16\n%r = trunc nuw i16 %a to i8\nret i8 %r")
+simple("freeze-const", P, "i8 ()", "%r = freeze i8 5\nret i8 %r", "ret i8 5")
+simple("add-freeze", P, "i8 (i8 %x)", "ret i8 %x", "%r = freeze i8 %x\nret i8 %r", why="freeze only makes poison defined")
+simple("freeze-freeze", P, "i8 (i8 %x)", "%a = freeze i8 %x\n%r = freeze i8 %a\nret i8 %r", "%r = freeze i8 %x\nret i8 %r")
+simple("freeze-push", P, "i8 (i8 %x)", "%a = add i8 %x, 1\n%r = freeze i8 %a\nret i8 %r", "%f = freeze i8 %x\n%r = add i8 %f, 1\nret i8 %r")
+simple("select-to-abs", P, "i32 (i32 %x)", "%c = icmp slt i32 %x, 0\n%n = sub i32 0, %x\n%r = select i1 %c, i32 %n, i32 %x\nret i32 %r",
+       "%r = call i32 @llvm.abs.i32(i32 %x, i1 false)\nret i32 %r", "declare i32 @llvm.abs.i32(i32, i1)")
+simple("select-to-smax", P, "i32 (i32 %x, i32 %y)", "%c = icmp sgt i32 %x, %y\n%r = select i1 %c, i32 %x, i32 %y\nret i32 %r",
+       "%r = call i32 @llvm.smax.i32(i32 %x, i32 %y)\nret i32 %r", "declare i32 @llvm.smax.i32(i32, i32)")
+simple("select-to-umin", P, "i16 (i16 %x, i16 %y)", "%c = icmp ult i16 %x, %y\n%r = select i1 %c, i16 %x, i16 %y\nret i16 %r",
+       "%r = call i16 @llvm.umin.i16(i16 %x, i16 %y)\nret i16 %r", "declare i16 @llvm.umin.i16(i16, i16)")
+simple("smin-commute", P, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.smin.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%r = call i8 @llvm.smin.i8(i8 %y, i8 %x)\nret i8 %r", "declare i8 @llvm.smin.i8(i8, i8)")
+simple("umax-self", P, "i8 (i8 %x)", "%r = call i8 @llvm.umax.i8(i8 %x, i8 0)\nret i8 %r", "ret i8 %x", "declare i8 @llvm.umax.i8(i8, i8)")
+simple("ctlz-is-zero", P, "i1 (i8 %x)", "%c = call i8 @llvm.ctlz.i8(i8 %x, i1 false)\n%r = icmp eq i8 %c, 8\nret i1 %r",
+       "%r = icmp eq i8 %x, 0\nret i1 %r", "declare i8 @llvm.ctlz.i8(i8, i1)")
+simple("cttz-drop-zero-poison", P, "i32 (i32 %x)", "%r = call i32 @llvm.cttz.i32(i32 %x, i1 true)\nret i32 %r",
+       "%r = call i32 @llvm.cttz.i32(i32 %x, i1 false)\nret i32 %r", "declare i32 @llvm.cttz.i32(i32, i1)")
+simple("cttz-of-pow2", P, "i8 ()", "%r = call i8 @llvm.cttz.i8(i8 16, i1 true)\nret i8 %r", "ret i8 4", "declare i8 @llvm.cttz.i8(i8, i1)")
+simple("ctpop-of-mask", P, "i8 (i8 %x)", "%a = and i8 %x, 1\n%r = call i8 @llvm.ctpop.i8(i8 %a)\nret i8 %r", "%r = and i8 %x, 1\nret i8 %r",
+       "declare i8 @llvm.ctpop.i8(i8)")
+simple("ctpop-parity", P, "i1 (i8 %x)", "%c = call i8 @llvm.ctpop.i8(i8 %x)\n%r = trunc i8 %c to i1\nret i1 %r",
+       "%c = call i8 @llvm.ctpop.i8(i8 %x)\n%a = and i8 %c, 1\n%r = icmp ne i8 %a, 0\nret i1 %r", "declare i8 @llvm.ctpop.i8(i8)")
+simple("bswap-bswap", P, "i32 (i32 %x)", "%a = call i32 @llvm.bswap.i32(i32 %x)\n%r = call i32 @llvm.bswap.i32(i32 %a)\nret i32 %r", "ret i32 %x",
+       "declare i32 @llvm.bswap.i32(i32)")
+simple("bitreverse-bitreverse", P, "i16 (i16 %x)", "%a = call i16 @llvm.bitreverse.i16(i16 %x)\n%r = call i16 @llvm.bitreverse.i16(i16 %a)\nret i16 %r",
+       "ret i16 %x", "declare i16 @llvm.bitreverse.i16(i16)")
+simple("fshl-to-shifts", P, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.fshl.i8(i8 %x, i8 %y, i8 3)\nret i8 %r",
+       "%a = shl i8 %x, 3\n%b = lshr i8 %y, 5\n%r = or i8 %a, %b\nret i8 %r", "declare i8 @llvm.fshl.i8(i8, i8, i8)")
+simple("fshr-rotate", P, "i32 (i32 %x)", "%r = call i32 @llvm.fshr.i32(i32 %x, i32 %x, i32 8)\nret i32 %r",
+       "%r = call i32 @llvm.fshl.i32(i32 %x, i32 %x, i32 24)\nret i32 %r", "declare i32 @llvm.fshr.i32(i32, i32, i32)\ndeclare i32 @llvm.fshl.i32(i32, i32, i32)")
+simple("uaddo-value", P, "i32 (i32 %x, i32 %y)", "%s = call {i32, i1} @llvm.uadd.with.overflow.i32(i32 %x, i32 %y)\n%r = extractvalue {i32, i1} %s, 0\nret i32 %r",
+       "%r = add i32 %x, %y\nret i32 %r", "declare {i32, i1} @llvm.uadd.with.overflow.i32(i32, i32)")
+simple("usubo-flag", P, "i1 (i8 noundef %x, i8 noundef %y)", "%s = call {i8, i1} @llvm.usub.with.overflow.i8(i8 %x, i8 %y)\n%r = extractvalue {i8, i1} %s, 1\nret i1 %r",
+       "%r = icmp ult i8 %x, %y\nret i1 %r", "declare {i8, i1} @llvm.usub.with.overflow.i8(i8, i8)")
+simple("smulo-flag-by-1", P, "i1 (i16 %x)", "%s = call {i16, i1} @llvm.smul.with.overflow.i16(i16 %x, i16 1)\n%r = extractvalue {i16, i1} %s, 1\nret i1 %r",
+       "ret i1 false", "declare {i16, i1} @llvm.smul.with.overflow.i16(i16, i16)")
+simple("uadd-sat-zero", P, "i8 (i8 %x)", "%r = call i8 @llvm.uadd.sat.i8(i8 %x, i8 0)\nret i8 %r", "ret i8 %x", "declare i8 @llvm.uadd.sat.i8(i8, i8)")
+simple("usub-sat-self", P, "i8 (i8 %x)", "%r = call i8 @llvm.usub.sat.i8(i8 %x, i8 %x)\nret i8 %r", "ret i8 0", "declare i8 @llvm.usub.sat.i8(i8, i8)")
+simple("sadd-sat-to-select", P, "i8 (i8 noundef %x)", "%r = call i8 @llvm.sadd.sat.i8(i8 %x, i8 1)\nret i8 %r",
+       "%c = icmp eq i8 %x, 127\n%a = add i8 %x, 1\n%r = select i1 %c, i8 127, i8 %a\nret i8 %r", "declare i8 @llvm.sadd.sat.i8(i8, i8)")
+simple("ssub-sat-zero", P, "i32 (i32 %x)", "%r = call i32 @llvm.ssub.sat.i32(i32 %x, i32 0)\nret i32 %r", "ret i32 %x", "declare i32 @llvm.ssub.sat.i32(i32, i32)")
+simple("assume-range", P, "i8 (i8 noundef %x)", "%c = icmp ult i8 %x, 4\ncall void @llvm.assume(i1 %c)\n%r = and i8 %x, 3\nret i8 %r",
+       "ret i8 %x", "declare void @llvm.assume(i1)")
+simple("assume-nonzero-div", P, "i32 (i32 %x, i32 noundef %y)", "%c = icmp ne i32 %y, 0\ncall void @llvm.assume(i1 %c)\n%r = udiv i32 %x, %y\nret i32 %r",
+       "%r = udiv i32 %x, %y\nret i32 %r", "declare void @llvm.assume(i1)")
+simple("udiv-one", P, "i32 (i32 %x)", "%r = udiv i32 %x, 1\nret i32 %r", "ret i32 %x")
+simple("sdiv-exact-to-ashr", P, "i32 (i32 %x)", "%r = sdiv exact i32 %x, 4\nret i32 %r", "%r = ashr exact i32 %x, 2\nret i32 %r")
+simple("srem-one", P, "i32 (i32 %x)", "%r = srem i32 %x, 1\nret i32 %r", "ret i32 0")
+simple("shl-lshr-to-and", P, "i8 (i8 %x)", "%a = shl i8 %x, 4\n%r = lshr i8 %a, 4\nret i8 %r", "%r = and i8 %x, 15\nret i8 %r")
+simple("shift-too-far-is-poison", P, "i8 (i8 %x)", "%r = lshr i8 %x, 8\nret i8 %r", "ret i8 0", why="an oversized shift is poison")
+simple("disjoint-or-to-add", P, "i8 (i8 %x, i8 %y)", "%r = or disjoint i8 %x, %y\nret i8 %r", "%r = add i8 %x, %y\nret i8 %r")
+simple("add-to-disjoint-or", P, "i8 (i8 %x, i8 %y)", "%a = shl i8 %x, 4\n%b = and i8 %y, 15\n%r = add i8 %a, %b\nret i8 %r",
+       "%a = shl i8 %x, 4\n%b = and i8 %y, 15\n%r = or disjoint i8 %a, %b\nret i8 %r")
+simple("udiv-by-zero-is-ub", P, "i8 (i8 %x)", "%r = udiv i8 %x, 0\nret i8 %r", "ret i8 42", why="the source is always UB")
+simple("select-undef-noundef", P, "i8 (i1 %c, i8 noundef %x)", "%r = select i1 %c, i8 undef, i8 %x\nret i8 %r", "ret i8 %x",
+       why="undef may be chosen as %x, which cannot be poison")
+simple("add-undef", P, "i8 (i8 %x)", "%r = add i8 %x, undef\nret i8 %r", "ret i8 undef")
+simple("undef-to-zero", P, "i8 ()", "ret i8 undef", "ret i8 0")
+simple("poison-to-anything", P, "i8 (i8 %x)", "ret i8 poison", "%r = mul i8 %x, %x\nret i8 %r")
+simple("noundef-ret-drop", P, "noundef:i8 (i8 %x)", "ret i8 %x", "ret i8 %x")
+simple("branch-to-select", P, "i8 (i1 %c, i8 %x, i8 %y)", """
+entry:
+br i1 %c, label %a, label %b
+a:
+br label %m
+b:
+br label %m
+m:
+%r = phi i8 [%x, %a], [%y, %b]
+ret i8 %r""", "%r = select i1 %c, i8 %x, i8 %y\nret i8 %r", why="branch on poison is UB, select on poison is poison")
+simple("switch-to-icmp", P, "i8 (i8 %x)", """
+entry:
+switch i8 %x, label %d [i8 1, label %one
+                        i8 2, label %one]
+one:
+ret i8 1
+d:
+ret i8 0""", "%a = add i8 %x, -1\n%c = icmp ult i8 %a, 2\n%r = zext i1 %c to i8\nret i8 %r")
+simple("merge-returns", P, "i32 (i1 %c, i32 %x)", """
+entry:
+br i1 %c, label %t, label %f
+t:
+%a = add i32 %x, 1
+ret i32 %a
+f:
+ret i32 %x""", "%z = zext i1 %c to i32\n%r = add i32 %x, %z\nret i32 %r")
+simple("const-branch", P, "i8 (i8 %x)", """
+entry:
+br i1 true, label %t, label %f
+t:
+ret i8 %x
+f:
+ret i8 0""", "ret i8 %x")
+simple("unreachable-arm", P, "i8 (i1 %c, i8 %x)", """
+entry:
+br i1 %c, label %t, label %f
+t:
+ret i8 %x
+f:
+unreachable""", "ret i8 %x", why="the false arm is UB, so it may be assumed away")
+simple("hoist-common-add", P, "i8 (i1 %c, i8 %x)", """
+entry:
+br i1 %c, label %t, label %f
+t:
+%a = add i8 %x, 1
+br label %m
+f:
+%b = add i8 %x, 1
+br label %m
+m:
+%r = phi i8 [%a, %t], [%b, %f]
+ret i8 %r""", """
+entry:
+%a = add i8 %x, 1
+br i1 %c, label %t, label %f
+t:
+br label %m
+f:
+br label %m
+m:
+ret i8 %a""")
+simple("loop-const-trip", P, "i32 (i32 noundef %x)", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%s = phi i32 [0, %entry], [%s1, %loop]
+%s1 = add i32 %s, %x
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, 3
+br i1 %c, label %loop, label %exit
+exit:
+ret i32 %s1""", "%r = mul i32 %x, 3\nret i32 %r", why="the loop runs three times, within the bound, so this is a full proof")
+simple("store-load-forward", P, "i32 (ptr %p, i32 noundef %x)", "store i32 %x, ptr %p\n%v = load i32, ptr %p\nret i32 %v",
+       "store i32 %x, ptr %p\nret i32 %x")
+simple("dead-store", P, "void (ptr %p, i32 %x)", "store i32 1, ptr %p\nstore i32 %x, ptr %p\nret void", "store i32 %x, ptr %p\nret void")
+simple("load-load-cse", P, "i32 (ptr %p)", "%a = load i32, ptr %p\n%b = load i32, ptr %p\n%r = add i32 %a, %b\nret i32 %r",
+       "%a = load i32, ptr %p\n%r = shl i32 %a, 1\nret i32 %r")
+simple("mem2reg", P, "i32 (i32 %x)", "%a = alloca i32\nstore i32 %x, ptr %a\n%v = load i32, ptr %a\nret i32 %v", "ret i32 %x")
+simple("alloca-private", P, "i32 (ptr %p)", "%a = alloca i32\nstore i32 7, ptr %a\nstore i32 3, ptr %p\n%v = load i32, ptr %a\nret i32 %v",
+       "store i32 3, ptr %p\nret i32 7", why="an alloca cannot alias caller memory")
+simple("memset-to-store", P, "void (ptr %p)", "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 4, i1 false)\nret void",
+       "store i32 0, ptr %p, align 1\nret void", "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+simple("memcpy-to-byte-load-store", P, "void (ptr noundef %d, ptr noundef %s)", "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 1, i1 false)\nret void",
+       "%v = load i8, ptr %s, align 1\nstore i8 %v, ptr %d, align 1\nret void", "declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)")
+simple("memcpy-to-int-load-store", R, "void (ptr noundef %d, ptr noundef %s)", "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 4, i1 false)\nret void",
+       "%v = load i32, ptr %s, align 1\nstore i32 %v, ptr %d, align 1\nret void", "declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)",
+       why="one poison byte makes the whole i32 poison, so the copy spreads it")
+simple("gep-i8-to-i32", P, "i32 (ptr %p)", "%q = getelementptr i8, ptr %p, i64 4\n%v = load i32, ptr %q\nret i32 %v",
+       "%q = getelementptr i32, ptr %p, i64 1\n%v = load i32, ptr %q\nret i32 %v")
+simple("store-then-load-byte", P, "i8 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i8, ptr %p\nret i8 %v",
+       "store i32 %x, ptr %p\n%v = trunc i32 %x to i8\nret i8 %v", why="little-endian layout")
+simple("fneg-fneg", P, "float (float %x)", "%a = fneg float %x\n%r = fneg float %a\nret float %r", "ret float %x")
+simple("fcmp-oeq-self", P, "i1 (double %x)", "%r = fcmp oeq double %x, %x\nret i1 %r", "%r = fcmp ord double %x, 0.0\nret i1 %r")
+simple("fadd-negzero", P, "half (half %x)", "%r = fadd half %x, -0.0\nret half %r", "ret half %x")
+simple("fmul-one", P, "half (half %x)", "%r = fmul half %x, 1.0\nret half %r", "ret half %x")
+
+# ----------------------------------------------------------------------------
+# Incorrect transformations: must be refuted.
+# ----------------------------------------------------------------------------
+for op, fl in (("add", "nsw"), ("add", "nuw"), ("sub", "nsw"), ("sub", "nuw"), ("mul", "nsw"), ("mul", "nuw"), ("shl", "nsw"), ("shl", "nuw")):
+    simple("add-%s-%s" % (fl, op), R, "i8 (i8 %x, i8 %y)", "%%r = %s i8 %%x, %%y\nret i8 %%r" % op,
+           "%%r = %s %s i8 %%x, %%y\nret i8 %%r" % (op, fl), why="adding a poison-producing flag")
+for op in ("udiv", "sdiv", "lshr", "ashr"):
+    simple("add-exact-%s" % op, R, "i8 (i8 %x)", "%%r = %s i8 %%x, 2\nret i8 %%r" % op, "%%r = %s exact i8 %%x, 2\nret i8 %%r" % op)
+simple("add-disjoint", R, "i8 (i8 %x, i8 %y)", "%r = or i8 %x, %y\nret i8 %r", "%r = or disjoint i8 %x, %y\nret i8 %r")
+simple("add-nneg", R, "i32 (i8 %x)", "%r = zext i8 %x to i32\nret i32 %r", "%r = zext nneg i8 %x to i32\nret i32 %r")
+simple("add-trunc-nuw", R, "i8 (i16 %x)", "%r = trunc i16 %x to i8\nret i8 %r", "%r = trunc nuw i16 %x to i8\nret i8 %r")
+simple("add-trunc-nsw", R, "i8 (i16 %x)", "%r = trunc i16 %x to i8\nret i8 %r", "%r = trunc nsw i16 %x to i8\nret i8 %r")
+simple("add-samesign", R, "i1 (i8 %x, i8 %y)", "%r = icmp ult i8 %x, %y\nret i1 %r", "%r = icmp samesign ult i8 %x, %y\nret i1 %r")
+simple("add-sgt-no-nsw", R, "i1 (i8 %x)", "%a = add i8 %x, 1\n%r = icmp sgt i8 %a, %x\nret i1 %r", "ret i1 true",
+       why="without nsw, 127 + 1 wraps")
+simple("select-to-and", R, "i1 (i1 %c, i1 %d)", "%r = select i1 %c, i1 %d, i1 false\nret i1 %r", "%r = and i1 %c, %d\nret i1 %r",
+       why="%d poison with %c false: select is false, and is poison")
+simple("select-to-or", R, "i1 (i1 %c, i1 %d)", "%r = select i1 %c, i1 true, i1 %d\nret i1 %r", "%r = or i1 %c, %d\nret i1 %r")
+simple("drop-freeze", R, "i8 (i8 %x)", "%r = freeze i8 %x\nret i8 %r", "ret i8 %x")
+simple("mul2-to-add-undef", R, "i32 (i32 %x)", "%r = mul i32 %x, 2\nret i32 %r", "%r = add i32 %x, %x\nret i32 %r",
+       why="an undef %x may differ between the two uses")
+simple("zero-to-xor-self", R, "i8 (i8 %x)", "ret i8 0", "%r = xor i8 %x, %x\nret i8 %r")
+simple("select-undef-to-x", R, "i8 (i1 %c, i8 %x)", "%r = select i1 %c, i8 undef, i8 %x\nret i8 %r", "ret i8 %x",
+       why="%x may be poison, which does not refine undef")
+simple("zero-to-undef", R, "i8 ()", "ret i8 0", "ret i8 undef")
+simple("value-to-poison", R, "i8 (i8 %x)", "ret i8 %x", "ret i8 poison")
+simple("tgt-adds-noundef-arg", R, "i8 (i8 %x)", "ret i8 %x", "ret i8 %x", why="see the target's signature")
+simple("tgt-noundef-ret-poison", R, "i8 (i8 %x)", "%r = add nsw i8 %x, 1\nret i8 %r", "%r = add nsw i8 %x, 1\nret i8 %r")
+simple("udiv-unguarded", R, "i8 (i8 %x, i8 noundef %y)", "%c = icmp eq i8 %y, 0\n%s = select i1 %c, i8 1, i8 %y\n%r = udiv i8 %x, %s\nret i8 %r",
+       "%r = udiv i8 %x, %y\nret i8 %r", why="the source never divides by zero")
+simple("select-udiv-both-ub", P, "i8 (i8 %x, i8 %y)", "%c = icmp eq i8 %y, 0\n%d = udiv i8 %x, %y\n%r = select i1 %c, i8 0, i8 %d\nret i8 %r",
+       "%r = udiv i8 %x, %y\nret i8 %r", why="the division executes regardless of the select")
+simple("udiv-speculate", R, "i8 (i8 %x, i8 noundef %y)", """
+entry:
+%c = icmp eq i8 %y, 0
+br i1 %c, label %z, label %nz
+z:
+ret i8 0
+nz:
+%d = udiv i8 %x, %y
+ret i8 %d""", "%d = udiv i8 %x, %y\n%c = icmp eq i8 %y, 0\n%r = select i1 %c, i8 0, i8 %d\nret i8 %r",
+       why="hoisting a division above its zero check introduces UB")
+simple("sdiv-intmin-minus1", R, "i8 (i8 %x, i8 noundef %y)", """
+entry:
+%c = icmp eq i8 %y, -1
+br i1 %c, label %neg, label %div
+neg:
+%n = sub i8 0, %x
+ret i8 %n
+div:
+%d = sdiv i8 %x, %y
+ret i8 %d""", "%d = sdiv i8 %x, %y\nret i8 %d", why="INT_MIN / -1 is UB")
+simple("srem-intmin-minus1", R, "i8 (i8 %x)", "ret i8 0", "%d = srem i8 %x, -1\nret i8 %d")
+simple("shl-unguarded", R, "i8 (i8 %x, i8 %y)", "%c = icmp ult i8 %y, 8\n%s = shl i8 %x, %y\n%r = select i1 %c, i8 %s, i8 0\nret i8 %r",
+       "%r = shl i8 %x, %y\nret i8 %r", why="a shift by 8 or more is poison")
+simple("zero-to-oversized-shift", R, "i8 (i8 %x)", "ret i8 0", "%r = lshr i8 %x, 8\nret i8 %r")
+simple("ashr-to-lshr", R, "i8 (i8 %x)", "%r = ashr i8 %x, 7\nret i8 %r", "%r = lshr i8 %x, 7\nret i8 %r")
+simple("sdiv2-to-ashr", R, "i32 (i32 %x)", "%r = sdiv i32 %x, 2\nret i32 %r", "%r = ashr i32 %x, 1\nret i32 %r", why="rounding differs for negatives")
+simple("srem2-to-and", R, "i32 (i32 %x)", "%r = srem i32 %x, 2\nret i32 %r", "%r = and i32 %x, 1\nret i32 %r")
+simple("urem3-to-and", R, "i32 (i32 %x)", "%r = urem i32 %x, 3\nret i32 %r", "%r = and i32 %x, 3\nret i32 %r")
+simple("slt-to-ult", R, "i1 (i32 %x, i32 %y)", "%r = icmp slt i32 %x, %y\nret i1 %r", "%r = icmp ult i32 %x, %y\nret i1 %r")
+simple("sle-to-slt", R, "i1 (i32 %x, i32 %y)", "%r = icmp sle i32 %x, %y\nret i1 %r", "%r = icmp slt i32 %x, %y\nret i1 %r")
+simple("add-to-sub", R, "i64 (i64 %x, i64 %y)", "%r = add i64 %x, %y\nret i64 %r", "%r = sub i64 %x, %y\nret i64 %r")
+simple("xor-to-or", R, "i8 (i8 %x, i8 %y)", "%r = xor i8 %x, %y\nret i8 %r", "%r = or i8 %x, %y\nret i8 %r")
+simple("sext-to-zext", R, "i32 (i8 %x)", "%r = sext i8 %x to i32\nret i32 %r", "%r = zext i8 %x to i32\nret i32 %r")
+simple("select-swap-arms", R, "i8 (i1 %c, i8 %x, i8 %y)", "%r = select i1 %c, i8 %x, i8 %y\nret i8 %r", "%r = select i1 %c, i8 %y, i8 %x\nret i8 %r")
+simple("sub-commute", R, "i128 (i128 %x, i128 %y)", "%r = sub i128 %x, %y\nret i128 %r", "%r = sub i128 %y, %x\nret i128 %r")
+simple("i1-add-to-or", R, "i1 (i1 %x, i1 %y)", "%r = add i1 %x, %y\nret i1 %r", "%r = or i1 %x, %y\nret i1 %r")
+simple("i7-mul-const", R, "i7 (i7 %x)", "%r = mul i7 %x, 3\nret i7 %r", "%r = mul i7 %x, 5\nret i7 %r")
+simple("add-ctlz-zero-poison", R, "i8 (i8 %x)", "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 false)\nret i8 %r",
+       "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 true)\nret i8 %r", "declare i8 @llvm.ctlz.i8(i8, i1)")
+simple("add-abs-min-poison", R, "i8 (i8 %x)", "%r = call i8 @llvm.abs.i8(i8 %x, i1 false)\nret i8 %r",
+       "%r = call i8 @llvm.abs.i8(i8 %x, i1 true)\nret i8 %r", "declare i8 @llvm.abs.i8(i8, i1)")
+simple("smax-to-umax", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.smax.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%r = call i8 @llvm.umax.i8(i8 %x, i8 %y)\nret i8 %r", "declare i8 @llvm.smax.i8(i8, i8)\ndeclare i8 @llvm.umax.i8(i8, i8)")
+simple("smin-to-select-wrong", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.smin.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%c = icmp slt i8 %x, %y\n%r = select i1 %c, i8 %y, i8 %x\nret i8 %r", "declare i8 @llvm.smin.i8(i8, i8)")
+simple("uadd-sat-to-add", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.uadd.sat.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%r = add i8 %x, %y\nret i8 %r", "declare i8 @llvm.uadd.sat.i8(i8, i8)")
+simple("usub-sat-to-sub", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.usub.sat.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%r = sub i8 %x, %y\nret i8 %r", "declare i8 @llvm.usub.sat.i8(i8, i8)")
+simple("ssub-sat-to-usub-sat", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.ssub.sat.i8(i8 %x, i8 %y)\nret i8 %r",
+       "%r = call i8 @llvm.usub.sat.i8(i8 %x, i8 %y)\nret i8 %r", "declare i8 @llvm.ssub.sat.i8(i8, i8)\ndeclare i8 @llvm.usub.sat.i8(i8, i8)")
+simple("saddo-flag-to-uaddo", R, "i1 (i8 %x, i8 %y)", "%s = call {i8, i1} @llvm.sadd.with.overflow.i8(i8 %x, i8 %y)\n%r = extractvalue {i8, i1} %s, 1\nret i1 %r",
+       "%s = call {i8, i1} @llvm.uadd.with.overflow.i8(i8 %x, i8 %y)\n%r = extractvalue {i8, i1} %s, 1\nret i1 %r",
+       "declare {i8, i1} @llvm.sadd.with.overflow.i8(i8, i8)\ndeclare {i8, i1} @llvm.uadd.with.overflow.i8(i8, i8)")
+simple("umulo-flag-false", R, "i1 (i8 %x)", "%s = call {i8, i1} @llvm.umul.with.overflow.i8(i8 %x, i8 3)\n%r = extractvalue {i8, i1} %s, 1\nret i1 %r",
+       "ret i1 false", "declare {i8, i1} @llvm.umul.with.overflow.i8(i8, i8)")
+simple("fshl-to-fshr", R, "i8 (i8 %x, i8 %y)", "%r = call i8 @llvm.fshl.i8(i8 %x, i8 %y, i8 3)\nret i8 %r",
+       "%r = call i8 @llvm.fshr.i8(i8 %x, i8 %y, i8 3)\nret i8 %r", "declare i8 @llvm.fshl.i8(i8, i8, i8)\ndeclare i8 @llvm.fshr.i8(i8, i8, i8)")
+simple("bswap-to-bitreverse", R, "i16 (i16 %x)", "%r = call i16 @llvm.bswap.i16(i16 %x)\nret i16 %r",
+       "%r = call i16 @llvm.bitreverse.i16(i16 %x)\nret i16 %r", "declare i16 @llvm.bswap.i16(i16)\ndeclare i16 @llvm.bitreverse.i16(i16)")
+simple("ctpop-to-ctlz", R, "i8 (i8 %x)", "%r = call i8 @llvm.ctpop.i8(i8 %x)\nret i8 %r",
+       "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 false)\nret i8 %r", "declare i8 @llvm.ctpop.i8(i8)\ndeclare i8 @llvm.ctlz.i8(i8, i1)")
+simple("cttz-to-ctlz", R, "i32 (i32 %x)", "%r = call i32 @llvm.cttz.i32(i32 %x, i1 false)\nret i32 %r",
+       "%r = call i32 @llvm.ctlz.i32(i32 %x, i1 false)\nret i32 %r", "declare i32 @llvm.cttz.i32(i32, i1)\ndeclare i32 @llvm.ctlz.i32(i32, i1)")
+simple("assume-wrong-range", R, "i8 (i8 noundef %x)", "%c = icmp ult i8 %x, 8\ncall void @llvm.assume(i1 %c)\n%r = and i8 %x, 3\nret i8 %r",
+       "ret i8 %x", "declare void @llvm.assume(i1)")
+simple("phi-swapped", R, "i8 (i1 %c, i8 %x, i8 %y)", """
+entry:
+br i1 %c, label %a, label %b
+a:
+br label %m
+b:
+br label %m
+m:
+%r = phi i8 [%x, %a], [%y, %b]
+ret i8 %r""", "%r = select i1 %c, i8 %y, i8 %x\nret i8 %r")
+simple("switch-wrong-case", R, "i8 (i8 %x)", """
+entry:
+switch i8 %x, label %d [i8 1, label %one
+                        i8 2, label %one]
+one:
+ret i8 1
+d:
+ret i8 0""", "%c = icmp ult i8 %x, 3\n%r = zext i1 %c to i8\nret i8 %r")
+simple("remove-zero-check", R, "i8 (i8 noundef %x)", """
+entry:
+%c = icmp eq i8 %x, 0
+br i1 %c, label %z, label %nz
+z:
+ret i8 0
+nz:
+%d = udiv i8 100, %x
+ret i8 %d""", "%d = udiv i8 100, %x\nret i8 %d")
+simple("tgt-unreachable", R, "i8 (i1 noundef %c, i8 %x)", """
+entry:
+br i1 %c, label %t, label %f
+t:
+ret i8 %x
+f:
+ret i8 0""", """
+entry:
+br i1 %c, label %t, label %f
+t:
+ret i8 %x
+f:
+unreachable""")
+simple("select-to-branch", R, "i8 (i1 %c, i8 %x, i8 %y)", "%r = select i1 %c, i8 %x, i8 %y\nret i8 %r", """
+entry:
+br i1 %c, label %a, label %b
+a:
+ret i8 %x
+b:
+ret i8 %y""", why="branching on poison is UB; select on poison is only poison")
+simple("loop-wrong-trip", R, "i32 (i32 noundef %x)", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%s = phi i32 [0, %entry], [%s1, %loop]
+%s1 = add i32 %s, %x
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, 3
+br i1 %c, label %loop, label %exit
+exit:
+ret i32 %s1""", "%r = mul i32 %x, 4\nret i32 %r")
+simple("loop-off-by-one", R, "i32 (i32 noundef %n)", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, %n
+br i1 %c, label %loop, label %exit
+exit:
+ret i32 %i1""", "%c = icmp ugt i32 %n, 1\n%r = select i1 %c, i32 %n, i32 0\nret i32 %r")
+simple("forward-across-alias", R, "i32 (ptr %p, ptr %q)", "store i32 1, ptr %p\nstore i32 2, ptr %q\n%v = load i32, ptr %p\nret i32 %v",
+       "store i32 1, ptr %p\nstore i32 2, ptr %q\nret i32 1", why="%p and %q may alias")
+simple("dse-across-alias", R, "void (ptr %p, ptr %q)", "store i32 1, ptr %p\nstore i32 2, ptr %q\nret void", "store i32 2, ptr %q\nret void")
+simple("swap-stores-alias", R, "void (ptr %p, ptr %q)", "store i32 1, ptr %p\nstore i32 2, ptr %q\nret void",
+       "store i32 2, ptr %q\nstore i32 1, ptr %p\nret void")
+simple("load-wrong-byte", R, "i8 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i8, ptr %p\nret i8 %v",
+       "store i32 %x, ptr %p\n%s = lshr i32 %x, 24\n%v = trunc i32 %s to i8\nret i8 %v", why="memory is little-endian")
+simple("memset-wrong-value", R, "void (ptr %p)", "call void @llvm.memset.p0.i64(ptr %p, i8 1, i64 4, i1 false)\nret void",
+       "store i32 1, ptr %p, align 1\nret void", "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+simple("introduce-load", R, "i32 (ptr %p)", "ret i32 0", "%v = load i32, ptr %p\nret i32 0", why="%p may not be dereferenceable")
+simple("store-value-changed", R, "void (ptr %p, i32 %x)", "store i32 %x, ptr %p\nret void", "%y = add i32 %x, 1\nstore i32 %y, ptr %p\nret void")
+simple("store-forward-wrong-value", R, "i32 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i32, ptr %p\nret i32 %v",
+       "store i32 %x, ptr %p\n%y = add i32 %x, 1\nret i32 %y")
+simple("raise-alignment", R, "i32 (ptr %p)", "%v = load i32, ptr %p, align 1\nret i32 %v", "%v = load i32, ptr %p, align 4\nret i32 %v",
+       why="a misaligned pointer makes the target UB")
+simple("alloca-leak-wrong", R, "i32 (ptr %p)", "%a = alloca i32\nstore i32 7, ptr %a\nstore i32 3, ptr %p\n%v = load i32, ptr %a\nret i32 %v",
+       "store i32 3, ptr %p\nret i32 3")
+simple("fadd-poszero", R, "float (float %x)", "%r = fadd float %x, 0.0\nret float %r", "ret float %x", why="-0.0 + 0.0 is +0.0")
+simple("fcmp-oeq-to-ueq", R, "i1 (half %x, half %y)", "%r = fcmp oeq half %x, %y\nret i1 %r", "%r = fcmp ueq half %x, %y\nret i1 %r")
+simple("fsub-self-zero", R, "half (half %x)", "%r = fsub half %x, %x\nret half %r", "ret half 0.0", why="NaN and infinities")
+simple("fmul-zero", R, "half (half %x)", "%r = fmul half %x, 0.0\nret half %r", "ret half 0.0")
+simple("fneg-to-fsub", R, "half (half %x)", "%r = fneg half %x\nret half %r", "%r = fsub half 0.0, %x\nret half %r", why="fsub 0, +0 is +0")
+simple("const-change", R, "i8 (i8 %x)", "%r = add i8 %x, 1\nret i8 %r", "%r = add i8 %x, 2\nret i8 %r")
+simple("urem-to-srem", R, "i8 (i8 %x, i8 noundef %y)", "%r = urem i8 %x, %y\nret i8 %r", "%r = srem i8 %x, %y\nret i8 %r")
+simple("mul-to-shl-wrong", R, "i32 (i32 %x)", "%r = mul i32 %x, 6\nret i32 %r", "%r = shl i32 %x, 2\nret i32 %r")
+simple("and-to-or-const", R, "i16 (i16 %x)", "%r = and i16 %x, 255\nret i16 %r", "%r = or i16 %x, 255\nret i16 %r")
+simple("lshr-to-ashr", R, "i64 (i64 %x)", "%r = lshr i64 %x, 1\nret i64 %r", "%r = ashr i64 %x, 1\nret i64 %r")
+simple("ne-to-ugt", R, "i1 (i8 %x)", "%r = icmp ne i8 %x, 1\nret i1 %r", "%r = icmp ugt i8 %x, 1\nret i1 %r")
+
+# Globals, pointers in memory and lifetime markers.
+TAB = "@tab = constant [4 x i32] [i32 10, i32 20, i32 30, i32 40]\n@g = global i32 0"
+simple("const-global-fold", P, "i32 ()", "%q = getelementptr [4 x i32], ptr @tab, i64 0, i64 2\n%v = load i32, ptr %q\nret i32 %v",
+       "ret i32 30", TAB, why="constant globals have known contents")
+simple("const-global-wrong", R, "i32 ()", "%q = getelementptr [4 x i32], ptr @tab, i64 0, i64 2\n%v = load i32, ptr %q\nret i32 %v",
+       "ret i32 20", TAB)
+simple("store-to-const-global", R, "i32 ()", "ret i32 1", "store i32 10, ptr @tab\nret i32 1", TAB,
+       why="writing a constant global is UB, even with its own value")
+simple("global-store-forward", P, "i32 (i32 noundef %x)", "store i32 %x, ptr @g\n%v = load i32, ptr @g\nret i32 %v",
+       "store i32 %x, ptr @g\nret i32 %x", TAB)
+simple("global-alias-arg", R, "i32 (ptr %p)", "store i32 1, ptr @g\nstore i32 2, ptr %p\n%v = load i32, ptr @g\nret i32 %v",
+       "store i32 1, ptr @g\nstore i32 2, ptr %p\nret i32 1", TAB, why="%p may point to @g")
+simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
+       "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
+simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
+       "ret i32 0", why="both loads read the same pointer and the same bytes")
+simple("lifetime-mem2reg", P, "i32 (i32 %x)", """
+%a = alloca i32
+call void @llvm.lifetime.start.p0(ptr %a)
+store i32 %x, ptr %a
+%v = load i32, ptr %a
+call void @llvm.lifetime.end.p0(ptr %a)
+ret i32 %v""", "ret i32 %x", "declare void @llvm.lifetime.start.p0(ptr)\ndeclare void @llvm.lifetime.end.p0(ptr)")
+
+simple("gep-inbounds-alloca", P, "i32 (i64 %i)", """
+%a = alloca [4 x i32]
+%p = getelementptr inbounds [4 x i32], ptr %a, i64 0, i64 %i
+store i32 5, ptr %p
+%v = load i32, ptr %p
+ret i32 %v""", "ret i32 5", why="an out-of-bounds index is poison, and storing through it UB")
+simple("gep-add-nuw", R, "ptr (ptr %p, i64 %i)", "%q = getelementptr i8, ptr %p, i64 %i\nret ptr %q",
+       "%q = getelementptr nuw i8, ptr %p, i64 %i\nret ptr %q")
+simple("gep-add-nusw", R, "ptr (ptr %p, i64 %i)", "%q = getelementptr i8, ptr %p, i64 %i\nret ptr %q",
+       "%q = getelementptr nusw i8, ptr %p, i64 %i\nret ptr %q")
+simple("gep-drop-inbounds", P, "ptr (ptr %p, i64 %i)", "%q = getelementptr inbounds i32, ptr %p, i64 %i\nret ptr %q",
+       "%q = getelementptr i32, ptr %p, i64 %i\nret ptr %q")
+
+# Signature attribute tweaks that the generic helper cannot express.
+def patch(name, old, new, which="tgt"):
+    for i, c in enumerate(CASES):
+        if c[0] == name:
+            src, tgt = c[2], c[3]
+            if which == "tgt":
+                tgt = tgt.replace(old, new, 1)
+            else:
+                src = src.replace(old, new, 1)
+            CASES[i] = (c[0], c[1], src, tgt, c[4], c[5])
+            return
+    raise SystemExit("no case " + name)
+
+patch("tgt-adds-noundef-arg", "@tgt(i8 %x)", "@tgt(i8 noundef %x)")
+patch("tgt-noundef-ret-poison", "define i8 @tgt", "define noundef i8 @tgt")
+patch("noundef-ret-drop", "define noundef i8 @tgt", "define i8 @tgt")
+
+# Loops: equivalent but the trip count is unbounded, so only bounded.
+simple("loop-unbounded-same", "bounded", "i32 (i32 noundef %x, i32 noundef %n)", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%s = phi i32 [0, %entry], [%s1, %loop]
+%s1 = add i32 %s, %x
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, %n
+br i1 %c, label %loop, label %exit
+exit:
+ret i32 %s1""", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%s = phi i32 [0, %entry], [%s1, %loop]
+%s1 = add i32 %x, %s
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, %n
+br i1 %c, label %loop, label %exit
+exit:
+ret i32 %s1""")
+simple("loop-unbounded-strength", "bounded", "i32 (i32 noundef %n)", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, %n
+br i1 %c, label %loop, label %exit
+exit:
+%r = mul i32 %i1, 2
+ret i32 %r""", """
+entry:
+br label %loop
+loop:
+%i = phi i32 [0, %entry], [%i1, %loop]
+%i1 = add i32 %i, 1
+%c = icmp ult i32 %i1, %n
+br i1 %c, label %loop, label %exit
+exit:
+%r = shl i32 %i1, 1
+ret i32 %r""")
+
+
+def main():
+    for f in os.listdir(HERE):
+        if f.endswith(".srctgt.ll") and re.match(r"^[prb]-", f):
+            os.remove(os.path.join(HERE, f))
+    names = set()
+    counts = {}
+    for name, verdict, src, tgt, decls, why in CASES:
+        assert name not in names, name
+        names.add(name)
+        prefix = {"proved": "p", "refuted": "r", "bounded": "b"}[verdict]
+        counts[verdict] = counts.get(verdict, 0) + 1
+        path = os.path.join(HERE, "%s-%s.srctgt.ll" % (prefix, name))
+        run = {"proved": "; RUN: neuropt-verify %s | FileCheck %s",
+               "refuted": "; RUN: not neuropt-verify %s | FileCheck %s",
+               "bounded": "; RUN: not neuropt-verify %s | FileCheck %s"}[verdict]
+        check = {"proved": "; CHECK: verdict: proved",
+                 "refuted": "; CHECK: verdict: refuted\n; CHECK: counterexample:",
+                 "bounded": "; CHECK: verdict: bounded (k=4)"}[verdict]
+        text = "; Generated by gen_srctgt.py; do not edit.\n"
+        text += "; Expected: %s%s\n" % (verdict, (" (" + why + ")") if why else "")
+        text += run + "\n" + check + "\n\n" + src + "\n" + tgt
+        if decls:
+            text += "\n" + decls + "\n"
+        with open(path, "w") as fh:
+            fh.write(text)
+    print(" ".join("%s=%d" % kv for kv in sorted(counts.items())))
+
+
+if __name__ == "__main__":
+    main()
