@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "neuropt/Search/PipelineEvaluator.h"
+#include "neuropt/Support/ChildProcess.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
@@ -31,13 +32,8 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Triple.h"
 
-#include <chrono>
+#include <cstring>
 #include <mutex>
-
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace llvm;
 using namespace neuropt;
@@ -238,81 +234,36 @@ Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
 Expected<SizeMeasurement>
 PipelineEvaluator::evaluateIsolated(const Module &M, StringRef Pipeline,
                                     unsigned TimeoutMs) {
-  int Fds[2];
-  if (pipe(Fds) != 0)
-    return createStringError(std::error_code(errno, std::generic_category()),
-                             "pipe failed");
-  pid_t Pid = fork();
-  if (Pid < 0) {
-    close(Fds[0]);
-    close(Fds[1]);
-    return createStringError(std::error_code(errno, std::generic_category()),
-                             "fork failed");
-  }
-  if (Pid == 0) {
-    close(Fds[0]);
-    // Child: evaluate, send {ok, text, rodata, data, ir} and leave without
-    // running any of the parent's exit handlers.
-    uint64_t Msg[5] = {0, 0, 0, 0, 0};
-    Expected<SizeMeasurement> R = evaluate(M, Pipeline);
-    if (R) {
-      Msg[0] = 1;
-      Msg[1] = R->Object.Text;
-      Msg[2] = R->Object.ROData;
-      Msg[3] = R->Object.Data;
-      Msg[4] = R->IRInstructions;
-    } else {
-      consumeError(R.takeError());
-    }
-    ssize_t Unused = write(Fds[1], Msg, sizeof(Msg));
-    (void)Unused;
-    _exit(0);
-  }
-  close(Fds[1]);
-  uint64_t Msg[5] = {0, 0, 0, 0, 0};
-  size_t Got = 0;
-  bool TimedOut = false;
-  auto Deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(TimeoutMs);
-  while (Got < sizeof(Msg)) {
-    int Left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   Deadline - std::chrono::steady_clock::now())
-                   .count();
-    if (Left <= 0) {
-      TimedOut = true;
-      break;
-    }
-    struct pollfd P = {Fds[0], POLLIN, 0};
-    int N = poll(&P, 1, Left);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N <= 0) {
-      TimedOut = N == 0;
-      break;
-    }
-    ssize_t R = read(Fds[0], reinterpret_cast<char *>(Msg) + Got,
-                     sizeof(Msg) - Got);
-    if (R <= 0)
-      break; // the child died before writing everything
-    Got += R;
-  }
-  close(Fds[0]);
-  if (TimedOut)
-    kill(Pid, SIGKILL);
-  int Status = 0;
-  while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
-  }
-  if (TimedOut)
+  // The child sends {ok, text, rodata, data, ir}.
+  Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) {
+        uint64_t Msg[5] = {0, 0, 0, 0, 0};
+        Expected<SizeMeasurement> R = evaluate(M, Pipeline);
+        if (R) {
+          Msg[0] = 1;
+          Msg[1] = R->Object.Text;
+          Msg[2] = R->Object.ROData;
+          Msg[3] = R->Object.Data;
+          Msg[4] = R->IRInstructions;
+        } else {
+          consumeError(R.takeError());
+        }
+        writeAll(Fd, StringRef(reinterpret_cast<const char *>(Msg), sizeof(Msg)));
+      },
+      TimeoutMs);
+  if (!Child)
+    return Child.takeError();
+  if (Child->TimedOut)
     return createStringError(inconvertibleErrorCode(),
                              "pipeline '%s' timed out after %u ms",
                              Pipeline.str().c_str(), TimeoutMs);
-  if (Got != sizeof(Msg))
+  uint64_t Msg[5];
+  if (Child->Output.size() != sizeof(Msg))
     return createStringError(inconvertibleErrorCode(),
-                             "pipeline '%s' crashed (%s %d)",
+                             "pipeline '%s' crashed (%s)",
                              Pipeline.str().c_str(),
-                             WIFSIGNALED(Status) ? "signal" : "exit status",
-                             WIFSIGNALED(Status) ? WTERMSIG(Status)
-                                                 : WEXITSTATUS(Status));
+                             Child->describeEnd().c_str());
+  std::memcpy(Msg, Child->Output.data(), sizeof(Msg));
   if (!Msg[0])
     return createStringError(inconvertibleErrorCode(),
                              "pipeline '%s' failed to run or verify",

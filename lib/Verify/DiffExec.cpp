@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "neuropt/Support/ChildProcess.h"
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -31,13 +32,10 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <csetjmp>
 #include <csignal>
 #include <cstring>
-#include <poll.h>
 #include <random>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -409,55 +407,18 @@ VerifyResult DiffExecVerifier::verify(const Function &Src, const Function &Tgt,
       Aliasing.push_back(Same);
   }
 
-  int Fds[2];
-  if (pipe(Fds) != 0) {
-    R.Reason = "cannot create pipe";
+  llvm::Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) {
+        childMain(Fd, Src, Tgt, Shapes, HasRet, Inputs, Aliasing, Opts.Seed);
+      },
+      Opts.ExecTimeoutMs);
+  if (!Child) {
+    R.Reason = toString(Child.takeError());
     return R;
   }
-  fflush(nullptr);
-  pid_t Pid = fork();
-  if (Pid < 0) {
-    close(Fds[0]);
-    close(Fds[1]);
-    R.Reason = "cannot fork";
-    return R;
-  }
-  if (Pid == 0) {
-    close(Fds[0]);
-    childMain(Fds[1], Src, Tgt, Shapes, HasRet, Inputs, Aliasing, Opts.Seed);
-  }
-  close(Fds[1]);
-  std::string Buf;
-  auto Deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(Opts.ExecTimeoutMs);
-  bool TimedOut = false;
-  for (;;) {
-    auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    Deadline - std::chrono::steady_clock::now())
-                    .count();
-    if (Left <= 0) {
-      TimedOut = true;
-      break;
-    }
-    struct pollfd P = {Fds[0], POLLIN, 0};
-    int N = poll(&P, 1, (int)Left);
-    if (N <= 0) {
-      if (N == 0)
-        TimedOut = true;
-      if (N < 0 && errno == EINTR)
-        continue;
-      break;
-    }
-    char Tmp[4096];
-    ssize_t Got = read(Fds[0], Tmp, sizeof(Tmp));
-    if (Got <= 0)
-      break;
-    Buf.append(Tmp, Got);
-  }
-  close(Fds[0]);
-  kill(Pid, SIGKILL);
-  int Status = 0;
-  waitpid(Pid, &Status, 0);
+  // On a timeout, the lines written so far still count.
+  bool TimedOut = Child->TimedOut;
+  const std::string &Buf = Child->Output;
 
   unsigned Tested = 0;
   std::vector<std::string> Mismatches;

@@ -13,14 +13,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "neuropt/Support/ChildProcess.h"
 
-#include <chrono>
-#include <cerrno>
-#include <csignal>
-#include <cstdio>
-#include <poll.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 namespace neuropt {
 namespace verify {
@@ -114,75 +109,23 @@ VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
                          unsigned DeadlineMs, const char *Engine) {
   VerifyResult R;
   R.Engine = Engine;
-  int Fds[2];
-  if (pipe(Fds) != 0) {
-    R.Reason = "cannot create pipe";
+  llvm::Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) { writeAll(Fd, serialize(Fn())); }, DeadlineMs);
+  if (!Child) {
+    R.Reason = llvm::toString(Child.takeError());
     return R;
   }
-  fflush(nullptr);
-  pid_t Pid = fork();
-  if (Pid < 0) {
-    close(Fds[0]);
-    close(Fds[1]);
-    R.Reason = "cannot fork";
-    return R;
-  }
-  if (Pid == 0) {
-    close(Fds[0]);
-    std::string Out = serialize(Fn());
-    size_t Done = 0;
-    while (Done < Out.size()) {
-      ssize_t W = write(Fds[1], Out.data() + Done, Out.size() - Done);
-      if (W <= 0)
-        break;
-      Done += W;
-    }
-    _exit(0);
-  }
-  close(Fds[1]);
-  std::string Buf;
-  auto Deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(DeadlineMs);
-  bool TimedOut = false;
-  for (;;) {
-    auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    Deadline - std::chrono::steady_clock::now())
-                    .count();
-    if (Left <= 0) {
-      TimedOut = true;
-      break;
-    }
-    struct pollfd P = {Fds[0], POLLIN, 0};
-    int N = poll(&P, 1, (int)Left);
-    if (N < 0 && errno == EINTR)
-      continue;
-    if (N == 0) {
-      TimedOut = true;
-      break;
-    }
-    if (N < 0)
-      break;
-    char Tmp[65536];
-    ssize_t Got = read(Fds[0], Tmp, sizeof(Tmp));
-    if (Got <= 0)
-      break;
-    Buf.append(Tmp, Got);
-  }
-  close(Fds[0]);
-  if (TimedOut)
-    kill(Pid, SIGKILL);
-  int Status = 0;
-  while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR)
-    ;
-  if (TimedOut) {
+  if (Child->TimedOut) {
     R.Reason = "timeout";
     return R;
   }
-  if (!deserialize(Buf, R)) {
+  if (!deserialize(Child->Output, R)) {
     R = VerifyResult();
     R.Engine = Engine;
-    R.Reason = WIFSIGNALED(Status) ? "verifier crashed (signal " +
-                                         std::to_string(WTERMSIG(Status)) + ")"
-                                   : "verifier failed";
+    R.Reason = WIFSIGNALED(Child->WaitStatus)
+                   ? "verifier crashed (signal " +
+                         std::to_string(WTERMSIG(Child->WaitStatus)) + ")"
+                   : "verifier failed";
   }
   return R;
 }
