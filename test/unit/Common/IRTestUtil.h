@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NEUROPT_TEST_UNIT_IR_IRTESTUTIL_H
-#define NEUROPT_TEST_UNIT_IR_IRTESTUTIL_H
+#ifndef NEUROPT_TEST_UNIT_COMMON_IRTESTUTIL_H
+#define NEUROPT_TEST_UNIT_COMMON_IRTESTUTIL_H
 
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/IR/Module.h"
