@@ -119,7 +119,10 @@ public:
         Vocab(getStepVocabulary(Opts.WithExtras)) {}
 
   Expected<SearchResult> run() {
-    Expected<SizeMeasurement> Base = Eval.evaluate(M, "default<Oz>");
+    // The baseline runs isolated too: a module LLVM itself cannot compile
+    // must fail this search, not the labelling run around it.
+    Expected<SizeMeasurement> Base =
+        Eval.evaluateIsolated(M, "default<Oz>", Opts.CandidateTimeoutMs);
     if (!Base)
       return Base.takeError();
     Result.Baseline = *Base;

@@ -57,6 +57,9 @@ PipelineEvaluator::create(const CodegenConfig &Config) {
     InitializeAllTargets();
     InitializeAllTargetMCs();
     InitializeAllAsmPrinters();
+    // Inline assembly (module-level or in calls) is parsed when emitting an
+    // object; without the parsers LLVM aborts the process.
+    InitializeAllAsmParsers();
   });
   Triple T(Config.Triple);
   std::string Err;
