@@ -58,13 +58,14 @@ neuropt::loadIR2VecVocabulary(StringRef Path) {
   for (unsigned Size : Sizes) {
     std::vector<ir2vec::Embedding> Section;
     for (unsigned I = 0; I < Size; ++I, ++Pos) {
-      StringRef Key = V::getStringKey(Pos);
-      auto It = All.find(Key.str());
+      // getStringKey may return a view of a buffer it reuses: copy at once.
+      std::string Key = V::getStringKey(Pos).str();
+      auto It = All.find(Key);
       if (It == All.end())
         return createStringError(inconvertibleErrorCode(),
                                  "IR2Vec vocabulary '%s' has no entry for "
                                  "'%s'",
-                                 Path.str().c_str(), Key.str().c_str());
+                                 Path.str().c_str(), Key.c_str());
       Section.push_back(It->second);
     }
     Sections.push_back(std::move(Section));

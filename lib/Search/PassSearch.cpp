@@ -80,17 +80,23 @@ std::vector<std::string> neuropt::getExtraSteps() {
           "deadargelim"};
 }
 
-std::vector<std::string> neuropt::getStepVocabulary(bool WithExtras) {
+/// The distinct steps of \p OzSteps, then of the extras if asked.
+static std::vector<std::string> uniqueSteps(ArrayRef<std::string> OzSteps,
+                                            bool WithExtras) {
   std::vector<std::string> Vocab;
   StringSet<> Seen;
-  for (std::string &S : getOzSteps())
+  for (const std::string &S : OzSteps)
     if (Seen.insert(S).second)
-      Vocab.push_back(std::move(S));
+      Vocab.push_back(S);
   if (WithExtras)
     for (std::string &S : getExtraSteps())
       if (Seen.insert(S).second)
         Vocab.push_back(std::move(S));
   return Vocab;
+}
+
+std::vector<std::string> neuropt::getStepVocabulary(bool WithExtras) {
+  return uniqueSteps(getOzSteps(), WithExtras);
 }
 
 namespace {
@@ -115,8 +121,8 @@ private:
 class Searcher {
 public:
   Searcher(PipelineEvaluator &Eval, const Module &M, const SearchOptions &Opts)
-      : Eval(Eval), M(M), Opts(Opts), R(Opts.Seed),
-        Vocab(getStepVocabulary(Opts.WithExtras)) {}
+      : Eval(Eval), M(M), Opts(Opts), R(Opts.Seed), Oz{getOzSteps()},
+        Vocab(uniqueSteps(Oz.Steps, Opts.WithExtras)) {}
 
   Expected<SearchResult> run() {
     // The baseline runs isolated too: a module LLVM itself cannot compile
@@ -131,7 +137,6 @@ public:
     BestLen = ~0u; // The baseline loses every tie against a real sequence.
     note();
 
-    PassSequence Oz{getOzSteps()};
     try_(Oz);
     for (unsigned I = 0; I < Opts.RandomSamples && budgetLeft(); ++I)
       try_(randomSequence());
@@ -214,6 +219,8 @@ private:
   const Module &M;
   SearchOptions Opts;
   Rng R;
+  /// -Oz flattened into steps: a candidate, and the start of refinement.
+  PassSequence Oz;
   std::vector<std::string> Vocab;
   SearchResult Result;
   PassSequence Incumbent;

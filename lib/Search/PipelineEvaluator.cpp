@@ -224,7 +224,7 @@ Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
     return Copy.takeError();
   if (!Pipeline.empty())
     if (Error E = runPipeline(**Copy, Pipeline))
-      return std::move(E);
+      return E;
   SizeMeasurement Result;
   Result.IRInstructions = countIRInstructions(**Copy);
   Expected<ObjectSize> Size = emitAndMeasure(**Copy);

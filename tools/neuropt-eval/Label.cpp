@@ -93,7 +93,7 @@ Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
     sqlite3_close(DB);
     return E;
   }
-  auto Close = make_scope_exit([&] { sqlite3_close(DB); });
+  scope_exit Close([&] { sqlite3_close(DB); });
   sqlite3_busy_timeout(DB, 30000);
   if (Error E = exec(DB, "PRAGMA journal_mode=WAL;"
                          "CREATE TABLE IF NOT EXISTS size_search("
