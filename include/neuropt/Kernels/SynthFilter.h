@@ -111,10 +111,15 @@ struct InputBatch {
 /// backends call this first and refuse an invalid set.
 Status validate(const ProgramSet &Set, const InputBatch &Batch);
 
+/// A concrete value: Width-bit integer, zero-extended, or poison/UB.
+struct ConcreteValue {
+  uint64_t Bits = 0;
+  bool Poison = false;
+};
+
 /// Evaluates one program on one input (the reference semantics).
-/// Returns the result and sets Poison.
-uint64_t evaluate(const ProgramSet &Set, unsigned Program,
-                  const InputBatch &Batch, unsigned Input, bool &Poison);
+ConcreteValue evaluate(const ProgramSet &Set, unsigned Program,
+                       const InputBatch &Batch, unsigned Input);
 
 /// The CPU filter: Pass[P] = 1 iff program P agrees with the target on every
 /// input. Uses up to \p Threads threads (0: hardware concurrency).
