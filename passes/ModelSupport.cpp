@@ -38,9 +38,14 @@ std::string neuropt::getModelDir() {
 
 std::unique_ptr<model::ModelRunner> neuropt::loadPassModel(StringRef Name,
                                                            Module &M) {
+  return loadPassModel(Name, M, model::getCompilerFeatureManifest());
+}
+
+std::unique_ptr<model::ModelRunner>
+neuropt::loadPassModel(StringRef Name, Module &M,
+                       const model::FeatureManifestId &Manifest) {
   model::RunnerLoad L =
-      model::loadRunner(getModelDir(), Name.str(),
-                        model::getCompilerFeatureManifest(), DeviceOpt);
+      model::loadRunner(getModelDir(), Name.str(), Manifest, DeviceOpt);
   for (const std::string &W : L.Warnings)
     M.getContext().diagnose(
         DiagnosticInfoGeneric("neuropt: " + Twine(W), DS_Warning));

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "neuropt/Passes/FeaturesPrinter.h"
+#include "neuropt/Passes/NeuroptSize.h"
 #include "neuropt/Passes/ScoresPrinter.h"
 #include "neuropt/Passes/TranslationValidation.h"
 
@@ -52,6 +53,10 @@ static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
     MPM.addPass(ScoresPrinterPass(errs()));
     return true;
   }
+  if (Name == "neuropt-size") {
+    MPM.addPass(NeuroptSizePass());
+    return true;
+  }
   return false;
 }
 
@@ -78,6 +83,23 @@ static void registerCallbacks(PassBuilder &PB) {
       [](ModulePassManager &MPM, OptimizationLevel) {
         if (PrintFeaturesAt == PrintPoint::Start)
           MPM.addPass(FeaturesPrinterPass(errs()));
+      });
+  // neuropt-size in clang -Oz: keep the unoptimized module at the start,
+  // compare clang's own -Oz result with the candidates at the end.
+  auto Stash = std::make_shared<SizeStash>();
+  PB.registerPipelineStartEPCallback(
+      [Stash](ModulePassManager &MPM, OptimizationLevel Level) {
+        if (Level == OptimizationLevel::Oz &&
+            NeuroptSizePass::enabledInDefaultPipeline())
+          MPM.addPass(NeuroptSizeStashPass(Stash));
+      });
+  PB.registerOptimizerLastEPCallback(
+      [Stash](ModulePassManager &MPM, OptimizationLevel Level,
+              ThinOrFullLTOPhase Phase) {
+        if (Level == OptimizationLevel::Oz &&
+            Phase == ThinOrFullLTOPhase::None &&
+            NeuroptSizePass::enabledInDefaultPipeline())
+          MPM.addPass(NeuroptSizePass(Stash));
       });
   PB.registerOptimizerLastEPCallback(
       [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase) {

@@ -95,6 +95,11 @@ static std::vector<std::string> uniqueSteps(ArrayRef<std::string> OzSteps,
   return Vocab;
 }
 
+void neuropt::requireAlwaysInline(PassSequence &S) {
+  if (!is_contained(S.Steps, AlwaysInlineStep))
+    S.Steps.insert(S.Steps.begin(), AlwaysInlineStep);
+}
+
 std::vector<std::string> neuropt::getStepVocabulary(bool WithExtras) {
   return uniqueSteps(getOzSteps(), WithExtras);
 }
@@ -156,9 +161,10 @@ private:
     Result.BestSoFar.push_back(Result.Best.Object.objective());
   }
 
-  void try_(const PassSequence &S) {
+  void try_(PassSequence S) {
     if (!budgetLeft() || S.Steps.empty())
       return;
+    requireAlwaysInline(S);
     std::string P = S.str();
     Expected<SizeMeasurement> Size =
         Eval.evaluateIsolated(M, P, Opts.CandidateTimeoutMs);

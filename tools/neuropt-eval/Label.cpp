@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Label.h"
+#include "EvalDB.h"
 
 #include "neuropt/Search/PassSearch.h"
 
@@ -25,9 +26,6 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <sqlite3.h>
-
-#include "llvm/ADT/ScopeExit.h"
 
 #include <chrono>
 
@@ -35,36 +33,6 @@ using namespace llvm;
 using namespace neuropt;
 
 namespace {
-/// A prepared statement that finalizes itself.
-class Stmt {
-public:
-  Stmt(sqlite3 *DB, const char *SQL) {
-    if (sqlite3_prepare_v2(DB, SQL, -1, &S, nullptr) != SQLITE_OK)
-      S = nullptr;
-  }
-  ~Stmt() { sqlite3_finalize(S); }
-  sqlite3_stmt *get() const { return S; }
-  explicit operator bool() const { return S != nullptr; }
-
-private:
-  sqlite3_stmt *S = nullptr;
-};
-
-Error sqlError(sqlite3 *DB, const Twine &What) {
-  return createStringError(inconvertibleErrorCode(), "%s: %s",
-                           What.str().c_str(), sqlite3_errmsg(DB));
-}
-
-Error exec(sqlite3 *DB, const char *SQL) {
-  char *Msg = nullptr;
-  if (sqlite3_exec(DB, SQL, nullptr, nullptr, &Msg) != SQLITE_OK) {
-    std::string M = Msg ? Msg : "unknown error";
-    sqlite3_free(Msg);
-    return createStringError(inconvertibleErrorCode(), "%s", M.c_str());
-  }
-  return Error::success();
-}
-
 struct ModuleRow {
   std::string Hash, Path, Package;
 };
@@ -80,23 +48,30 @@ Expected<LabelShard> neuropt::parseShard(StringRef Text) {
   return LabelShard{I, N};
 }
 
-Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
-  SmallString<256> DBPath(Opts.CorpusDir);
+Expected<SQLiteDB> neuropt::openCorpusDB(StringRef CorpusDir) {
+  SmallString<256> DBPath(CorpusDir);
   sys::path::append(DBPath, "corpus.db");
-  sqlite3 *DB = nullptr;
-  if (sqlite3_open_v2(DBPath.c_str(), &DB, SQLITE_OPEN_READWRITE, nullptr) !=
-      SQLITE_OK) {
-    Error E = createStringError(inconvertibleErrorCode(),
-                                "cannot open corpus database '%s': %s",
-                                DBPath.c_str(),
-                                DB ? sqlite3_errmsg(DB) : "out of memory");
-    sqlite3_close(DB);
-    return E;
-  }
-  scope_exit Close([&] { sqlite3_close(DB); });
-  sqlite3_busy_timeout(DB, 30000);
-  if (Error E = exec(DB, "PRAGMA journal_mode=WAL;"
-                         "CREATE TABLE IF NOT EXISTS size_search("
+  sqlite3 *Raw = nullptr;
+  int RC = sqlite3_open_v2(DBPath.c_str(), &Raw, SQLITE_OPEN_READWRITE, nullptr);
+  SQLiteDB DB(Raw);
+  if (RC != SQLITE_OK)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot open corpus database '%s': %s",
+                             DBPath.c_str(),
+                             Raw ? sqlite3_errmsg(Raw) : "out of memory");
+  sqlite3_busy_timeout(Raw, 30000);
+  if (Error E = execSQL(Raw, "PRAGMA journal_mode=WAL;"))
+    return createStringError(inconvertibleErrorCode(), "corpus database '%s': %s",
+                             DBPath.c_str(), toString(std::move(E)).c_str());
+  return DB;
+}
+
+Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
+  Expected<SQLiteDB> DBOrErr = openCorpusDB(Opts.CorpusDir);
+  if (!DBOrErr)
+    return DBOrErr.takeError();
+  sqlite3 *DB = DBOrErr->get();
+  if (Error E = execSQL(DB, "CREATE TABLE IF NOT EXISTS size_search("
                          " module TEXT NOT NULL, budget INTEGER NOT NULL,"
                          " seed INTEGER NOT NULL, package TEXT NOT NULL,"
                          " oz_text INTEGER, oz_rodata INTEGER, oz_data INTEGER,"
@@ -107,7 +82,8 @@ Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
                          " seconds REAL, status TEXT NOT NULL,"
                          " PRIMARY KEY(module, budget, seed));"))
     return createStringError(inconvertibleErrorCode(),
-                             "corpus database '%s': %s", DBPath.c_str(),
+                             "corpus database in '%s': %s",
+                             Opts.CorpusDir.c_str(),
                              toString(std::move(E)).c_str());
 
   // Modules of the requested split, in hash order; the shard is the hash
@@ -129,7 +105,7 @@ Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
   if (Rows.empty())
     return createStringError(inconvertibleErrorCode(),
                              "no modules in '%s' for split '%s' shard %u/%u%s",
-                             DBPath.c_str(), Opts.Split.c_str(),
+                             Opts.CorpusDir.c_str(), Opts.Split.c_str(),
                              Opts.Shard.Index, Opts.Shard.Count,
                              Opts.Split.empty() ? ""
                                                 : " (did `neuropt-corpus split` run?)");

@@ -35,6 +35,12 @@ std::string getModelDir();
 std::unique_ptr<model::ModelRunner> loadPassModel(llvm::StringRef Name,
                                                   llvm::Module &M);
 
+/// Like loadPassModel(Name, M), for a model whose input rows follow
+/// \p Manifest instead of the per-function statistics vector.
+std::unique_ptr<model::ModelRunner>
+loadPassModel(llvm::StringRef Name, llvm::Module &M,
+              const model::FeatureManifestId &Manifest);
+
 } // namespace neuropt
 
 #endif // NEUROPT_PASSES_MODELSUPPORT_H

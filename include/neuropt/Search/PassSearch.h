@@ -45,6 +45,15 @@ std::vector<std::string> getExtraSteps();
 /// The distinct steps of getOzSteps(), plus getExtraSteps() if asked.
 std::vector<std::string> getStepVocabulary(bool WithExtras);
 
+/// The step that inlines `always_inline` functions. Every candidate sequence
+/// keeps it: always_inline is a contract with the programmer (code that
+/// needs a constant argument of a builtin, or must not have a call frame,
+/// depends on it), not a size trade-off for the search to drop.
+constexpr const char *AlwaysInlineStep = "always-inline";
+
+/// Adds AlwaysInlineStep in front of \p S unless \p S already runs it.
+void requireAlwaysInline(PassSequence &S);
+
 struct SearchOptions {
   unsigned Budget = 300;       ///< Pipeline evaluations, baseline included.
   uint64_t Seed = 1;           ///< Fixed seed: the search is deterministic.

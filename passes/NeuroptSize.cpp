@@ -1,0 +1,483 @@
+//===- NeuroptSize.cpp - Learned pass ordering for code size ---------------===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements neuropt-size. Per translation unit:
+//  1. the stock result is the module clang's -Oz produced (or, in opt, -Oz
+//     run here on the input), measured by real code generation;
+//  2. the size model scores every coreset sequence for the unoptimized
+//     module; without a usable model the coreset's own order (greedy
+//     coverage order, best first) is the fallback;
+//  3. the top k sequences each run on a fresh copy of the unoptimized module
+//     in the same context, must pass the LLVM verifier, and are measured;
+//  4. candidates smaller than stock, smallest first, go to the refinement
+//     verifier, function by function against the unoptimized source: one
+//     refuted function rejects the candidate;
+//  5. the first candidate that survives replaces the module's contents (by
+//     moving its globals, so the measured module is the emitted module).
+// A wall-clock budget bounds the whole; every decision is a remark.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuropt/Passes/NeuroptSize.h"
+
+#include "neuropt/Passes/ModelSupport.h"
+#include "neuropt/Search/ModuleSwap.h"
+#include "neuropt/Search/PipelineEvaluator.h"
+#include "neuropt/Search/SizeModel.h"
+#include "neuropt/Verify/Verifier.h"
+
+#include "llvm/Analysis/OptimizationRemarkEmitter.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace llvm;
+using namespace neuropt;
+
+#define DEBUG_TYPE "neuropt-size"
+
+static cl::opt<bool> EnableInClang(
+    "neuropt-size",
+    cl::desc("Run neuropt-size at the end of the -Oz pipeline (clang -Oz "
+             "with the plugin)"),
+    cl::init(true));
+static cl::opt<unsigned>
+    SizeK("neuropt-size-k",
+          cl::desc("Candidates (top-k coreset sequences) measured per "
+                   "translation unit"),
+          cl::init(2));
+static cl::opt<unsigned> BudgetMs(
+    "neuropt-size-budget-ms",
+    cl::desc("Wall-clock budget per translation unit in ms; when it runs "
+             "out the pass keeps the best verified result so far"),
+    cl::init(30000));
+static cl::opt<std::string> SizeModelName(
+    "neuropt-size-model",
+    cl::desc("Size model in -neuropt-model-dir, or 'off' to rank the "
+             "coreset without a model (its stored order)"),
+    cl::init("size"));
+static cl::opt<std::string> CoresetFile(
+    "neuropt-size-coreset",
+    cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
+             "the one beside the model)"));
+enum class VerifyMode { Off, SMT, Layered };
+static cl::opt<VerifyMode> VerifyWith(
+    "neuropt-size-verify", cl::desc("Refinement check of each candidate"),
+    cl::values(clEnumValN(VerifyMode::Off, "off", "LLVM verifier only"),
+               clEnumValN(VerifyMode::SMT, "smt", "SMT refinement per function"),
+               clEnumValN(VerifyMode::Layered, "layered",
+                          "differential execution, then SMT")),
+    cl::init(VerifyMode::SMT));
+static cl::opt<unsigned> VerifyTimeoutMs(
+    "neuropt-size-verify-timeout-ms",
+    cl::desc("Solver time per function in ms"), cl::init(200));
+static cl::opt<unsigned> VerifyBudgetMs(
+    "neuropt-size-verify-budget-ms",
+    cl::desc("Verification time per candidate in ms; functions not reached "
+             "stay unchecked"),
+    cl::init(2000));
+static cl::opt<bool> RequireProof(
+    "neuropt-size-require-proof",
+    cl::desc("Keep a candidate only if every changed function is proved "
+             "(default: reject only refuted candidates)"),
+    cl::init(false));
+static cl::opt<bool> Recheck(
+    "neuropt-size-recheck",
+    cl::desc("Measure the module again after installing the winner and "
+             "restore -Oz's result unless it is smaller"),
+    cl::init(false));
+static cl::opt<bool> PrintSummary(
+    "neuropt-size-print",
+    cl::desc("Print one summary line per translation unit to stderr"),
+    cl::init(false));
+
+bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
+
+PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
+                                            ModuleAnalysisManager &) {
+  Stash->ModuleID = M.getModuleIdentifier();
+  Stash->Bitcode = writeModuleBitcode(M);
+  return PreservedAnalyses::all();
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+/// What clang's -Oz pipeline runs after the optimizer-last extension point
+/// (LLVM 22). Every measurement includes it, because clang applies it to
+/// whichever module the pass leaves behind.
+constexpr const char *TailPipeline =
+    "globaldce,constmerge,cg-profile,rel-lookup-table-converter";
+
+struct Candidate {
+  unsigned Index = 0;     ///< Coreset index.
+  int32_t Predicted = 0;  ///< Model output (hundredths of a percent).
+  std::unique_ptr<Module> M;
+  uint64_t Objective = 0;
+  ObjectSize Object;
+};
+
+struct VerifySummary {
+  unsigned Proved = 0, Bounded = 0, Unknown = 0, Refuted = 0, Unchecked = 0;
+  std::string FirstRefuted;
+  std::string str() const {
+    std::string S = formatv("proved {0}, bounded {1}, unknown {2}, refuted "
+                            "{3}, unchecked {4}",
+                            Proved, Bounded, Unknown, Refuted, Unchecked);
+    if (!FirstRefuted.empty())
+      S += " (refuted: @" + FirstRefuted + ")";
+    return S;
+  }
+};
+
+class SizeDriver {
+public:
+  /// \p RunTail: whether the pass must run TailPipeline itself on an
+  /// installed candidate (opt, where no -Oz pipeline follows).
+  SizeDriver(Module &M, StringRef Source, bool RunTail)
+      : M(M), Source(Source), RunTail(RunTail), Start(Clock::now()) {}
+
+  void run(PipelineEvaluator &Eval);
+
+private:
+  unsigned elapsedMs() const {
+    return unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        Clock::now() - Start)
+                        .count());
+  }
+  bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  Function *anchor() const {
+    for (Function &F : M)
+      if (!F.isDeclaration())
+        return &F;
+    return nullptr;
+  }
+  template <typename RemarkT> void emit(StringRef Name,
+                                        function_ref<void(RemarkT &)> Fill) {
+    Function *F = anchor();
+    if (!F)
+      return;
+    OptimizationRemarkEmitter ORE(F);
+    ORE.emit([&] {
+      RemarkT R(DEBUG_TYPE, Name, F);
+      Fill(R);
+      return R;
+    });
+  }
+  void warn(const Twine &Msg) {
+    M.getContext().diagnose(
+        DiagnosticInfoGeneric("neuropt-size: " + Msg, DS_Warning));
+  }
+
+  /// Coreset order plus model scores; empty when no coreset is available.
+  std::vector<std::pair<unsigned, int32_t>> rank(const Coreset &C,
+                                                 const Module &Unopt,
+                                                 bool &UsedModel);
+  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
+
+  Module &M;
+  StringRef Source;
+  bool RunTail;
+  Clock::time_point Start;
+};
+} // namespace
+
+std::vector<std::pair<unsigned, int32_t>>
+SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
+  std::vector<std::pair<unsigned, int32_t>> Order;
+  for (unsigned I = 0; I < C.size(); ++I)
+    Order.push_back({I, 0});
+  UsedModel = false;
+  if (SizeModelName == "off")
+    return Order;
+  std::unique_ptr<model::ModelRunner> Runner = loadPassModel(
+      SizeModelName, M,
+      model::FeatureManifestId{getSizeModelManifestHash(C),
+                               getSizeModelNumFeatures(C)});
+  if (!Runner || !Runner->isUsable())
+    return Order; // loadPassModel warned; fall back to the coreset order.
+  std::vector<int64_t> Rows = buildSizeModelRows(Unopt, C);
+  model::ModelInput In;
+  In.BatchSize = C.size();
+  In.Counts = Rows.data();
+  model::StatusOr<model::Scores> S = Runner->evaluate(In);
+  if (!S) {
+    warn("model '" + SizeModelName + "' failed to score (" +
+         S.status().message() + "); using the coreset order");
+    return Order;
+  }
+  Order.clear();
+  for (size_t I : S->ranking())
+    Order.push_back({unsigned(I), S->raw(I)});
+  UsedModel = true;
+  return Order;
+}
+
+VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
+                                          const Module &Cand) {
+  VerifySummary Sum;
+  std::unique_ptr<Verifier> V;
+  if (VerifyWith == VerifyMode::SMT)
+    V = createSMTVerifier();
+  else
+    V = createDefaultVerifier();
+  VerifyOptions Opts;
+  Opts.TimeoutMs = VerifyTimeoutMs;
+  auto VStart = Clock::now();
+  for (const Function &Tgt : Cand) {
+    if (Tgt.isDeclaration())
+      continue;
+    const Function *Src = Unopt.getFunction(Tgt.getName());
+    // Functions the sequence created (outlined, merged) have no source
+    // counterpart; their callers are checked instead.
+    if (!Src || Src->isDeclaration() ||
+        !checkSignatures(*Src, Tgt).empty()) {
+      ++Sum.Unchecked;
+      continue;
+    }
+    unsigned Spent = unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  Clock::now() - VStart)
+                                  .count());
+    if (Spent >= VerifyBudgetMs || !budgetLeft()) {
+      ++Sum.Unchecked;
+      continue;
+    }
+    VerifyResult R = V->verify(*Src, Tgt, Opts);
+    switch (R.V) {
+    case Verdict::Proved:
+      ++Sum.Proved;
+      break;
+    case Verdict::Bounded:
+      ++Sum.Bounded;
+      break;
+    case Verdict::Refuted:
+      if (!Sum.Refuted++)
+        Sum.FirstRefuted = Tgt.getName().str();
+      break;
+    default:
+      ++Sum.Unknown;
+    }
+  }
+  return Sum;
+}
+
+void SizeDriver::run(PipelineEvaluator &Eval) {
+  Triple T(M.getTargetTriple());
+  if (!T.isX86() || !T.isArch64Bit() || !T.isOSLinux()) {
+    emit<OptimizationRemarkMissed>("Unsupported", [&](auto &R) {
+      R << "neuropt-size measures x86-64 Linux code only; target "
+        << ore::NV("Triple", M.getTargetTriple().str()) << " keeps -Oz";
+    });
+    return;
+  }
+  // The coreset: beside the model, or given explicitly.
+  std::string CoresetPath = CoresetFile.empty()
+                                ? getCoresetPath(getModelDir(),
+                                                 SizeModelName == "off"
+                                                     ? StringRef("size")
+                                                     : StringRef(SizeModelName))
+                                : CoresetFile.getValue();
+  Expected<Coreset> C = loadCoreset(CoresetPath);
+  if (!C) {
+    warn(toString(C.takeError()) + "; keeping -Oz");
+    return;
+  }
+  LLVMContext &Ctx = M.getContext();
+  Expected<std::unique_ptr<Module>> Unopt = readModuleBitcode(Source, Ctx);
+  if (!Unopt) {
+    warn("cannot read the unoptimized module: " + toString(Unopt.takeError()));
+    return;
+  }
+  bool UsedModel = false;
+  std::vector<std::pair<unsigned, int32_t>> Order = rank(*C, **Unopt, UsedModel);
+
+  Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+  if (!Stock) {
+    warn("cannot measure the -Oz result: " + toString(Stock.takeError()));
+    return;
+  }
+  uint64_t StockObj = Stock->Object.objective();
+
+  std::vector<Candidate> Cands;
+  unsigned K = std::min<unsigned>(SizeK, Order.size());
+  bool OutOfBudget = false;
+  for (unsigned I = 0; I < K; ++I) {
+    if (!budgetLeft()) {
+      OutOfBudget = true;
+      break;
+    }
+    Candidate Cand;
+    Cand.Index = Order[I].first;
+    Cand.Predicted = Order[I].second;
+    const std::string &P = C->Pipelines[Cand.Index];
+    Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, Ctx);
+    if (!Copy) {
+      consumeError(Copy.takeError());
+      continue;
+    }
+    Cand.M = std::move(*Copy);
+    Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
+      if (Error E = Eval.runPipeline(*Cand.M, P))
+        return std::move(E);
+      return Eval.evaluate(*Cand.M, TailPipeline);
+    }();
+    if (!Size) {
+      std::string Why = toString(Size.takeError());
+      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
+        R << "sequence " << ore::NV("Sequence", Cand.Index)
+          << " rejected: " << ore::NV("Reason", Why);
+      });
+      continue;
+    }
+    Cand.Object = Size->Object;
+    Cand.Objective = Size->Object.objective();
+    Cands.push_back(std::move(Cand));
+  }
+
+  // Smallest first; ties keep the model's order.
+  std::stable_sort(Cands.begin(), Cands.end(),
+                   [](const Candidate &A, const Candidate &B) {
+                     return A.Objective < B.Objective;
+                   });
+  auto Pct = [&](uint64_t Obj) {
+    return formatv("{0:F2}", 100.0 * (double(StockObj) - double(Obj)) /
+                                 double(StockObj ? StockObj : 1))
+        .str();
+  };
+  const Candidate *Chosen = nullptr;
+  VerifySummary ChosenSum;
+  for (Candidate &Cand : Cands) {
+    if (Cand.Objective >= StockObj)
+      break;
+    if (!budgetLeft()) {
+      OutOfBudget = true;
+      break;
+    }
+    VerifySummary Sum;
+    if (VerifyWith != VerifyMode::Off)
+      Sum = verifyCandidate(**Unopt, *Cand.M);
+    bool Reject = Sum.Refuted > 0 ||
+                  (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
+    if (Reject) {
+      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
+        R << "sequence " << ore::NV("Sequence", Cand.Index) << " ("
+          << ore::NV("MeasuredGain", Pct(Cand.Objective))
+          << "% smaller) rejected by verification: "
+          << ore::NV("Verdict", Sum.str());
+      });
+      continue;
+    }
+    Chosen = &Cand;
+    ChosenSum = Sum;
+    break;
+  }
+
+  if (OutOfBudget)
+    emit<OptimizationRemarkAnalysis>("Budget", [&](auto &R) {
+      R << "budget of " << ore::NV("BudgetMs", unsigned(BudgetMs))
+        << " ms ran out after " << ore::NV("Candidates", unsigned(Cands.size()))
+        << " candidates";
+    });
+
+  if (!Chosen) {
+    emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
+      R << "kept -Oz (" << ore::NV("StockObjective", StockObj)
+        << " bytes): no verified candidate of "
+        << ore::NV("Candidates", unsigned(Cands.size())) << " is smaller"
+        << (UsedModel ? "" : " (no model: coreset order)");
+    });
+    if (PrintSummary)
+      errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes, {2} "
+                        "candidates, {3} ms\n",
+                        M.getModuleIdentifier(), StockObj, Cands.size(),
+                        elapsedMs());
+    return;
+  }
+
+  std::string StockBitcode = Recheck ? writeModuleBitcode(M) : std::string();
+  unsigned Index = Chosen->Index;
+  int32_t Predicted = Chosen->Predicted;
+  uint64_t ChosenObj = Chosen->Objective;
+  replaceModuleContents(M, *Chosen->M);
+  if (RunTail)
+    if (Error E = Eval.runPipeline(M, TailPipeline))
+      report_fatal_error(Twine("neuropt-size: ") + toString(std::move(E)));
+  if (Recheck) {
+    Expected<SizeMeasurement> After =
+        RunTail ? Eval.measure(M) : Eval.evaluate(M, TailPipeline);
+    if (!After || After->Object.objective() != ChosenObj) {
+      std::string Why = After ? formatv("measured {0} bytes, expected {1}",
+                                        After->Object.objective(), ChosenObj)
+                                    .str()
+                              : toString(After.takeError());
+      warn("installed module differs from the measured candidate (" + Why +
+           "); restoring -Oz's result");
+      Expected<std::unique_ptr<Module>> Back = readModuleBitcode(StockBitcode, Ctx);
+      if (!Back)
+        report_fatal_error(Twine("neuropt-size: cannot restore -Oz's result: ") +
+                           toString(Back.takeError()));
+      replaceModuleContents(M, **Back);
+      return;
+    }
+  }
+  std::string Gain = Pct(ChosenObj);
+  std::string Pred = formatv("{0:F2}", double(Predicted) / SizeModelLabelScale);
+  std::string Verdict = VerifyWith == VerifyMode::Off
+                            ? std::string("LLVM verifier only")
+                            : ChosenSum.str();
+  emit<OptimizationRemark>("Applied", [&](auto &R) {
+    R << "applied sequence " << ore::NV("Sequence", Index) << ": "
+      << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
+      << ore::NV("StockObjective", StockObj) << " -> "
+      << ore::NV("Objective", ChosenObj) << " bytes), predicted "
+      << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
+      << "%; verification: " << ore::NV("Verdict", Verdict);
+  });
+  if (PrintSummary)
+    errs() << formatv("neuropt-size: {0}: sequence {1}, {2} -> {3} bytes "
+                      "({4}%), {5}, {6} ms\n",
+                      M.getModuleIdentifier(), Index, StockObj, ChosenObj, Gain,
+                      Verdict, elapsedMs());
+}
+
+PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
+  if (SizeK == 0)
+    return PreservedAnalyses::all();
+  Expected<std::unique_ptr<PipelineEvaluator>> Eval = PipelineEvaluator::create();
+  if (!Eval) {
+    M.getContext().diagnose(DiagnosticInfoGeneric(
+        "neuropt-size: " + toString(Eval.takeError()) + "; keeping -Oz",
+        DS_Warning));
+    return PreservedAnalyses::all();
+  }
+  std::string Source;
+  bool UsedStash = false;
+  if (Stash && Stash->ModuleID == M.getModuleIdentifier() &&
+      !Stash->Bitcode.empty()) {
+    Source = std::move(Stash->Bitcode);
+    Stash->Bitcode.clear();
+    UsedStash = true;
+  } else {
+    // opt: the input is the unoptimized module; -Oz runs here.
+    Source = writeModuleBitcode(M);
+    if (Error E = (*Eval)->runPipeline(M, "default<Oz>")) {
+      M.getContext().diagnose(DiagnosticInfoGeneric(
+          "neuropt-size: -Oz failed: " + toString(std::move(E)), DS_Error));
+      return PreservedAnalyses::none();
+    }
+  }
+  SizeDriver(M, Source, /*RunTail=*/!UsedStash)
+      .run(**Eval);
+  return PreservedAnalyses::none();
+}
