@@ -106,6 +106,8 @@ bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
 
 PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
                                             ModuleAnalysisManager &) {
+  if (SizeK == 0)
+    return PreservedAnalyses::all();
   Stash->ModuleID = M.getModuleIdentifier();
   Stash->Bitcode = writeModuleBitcode(M);
   return PreservedAnalyses::all();
@@ -122,7 +124,7 @@ constexpr const char *TailPipeline =
 
 struct Candidate {
   unsigned Index = 0;     ///< Coreset index.
-  int32_t Predicted = 0;  ///< Model output (hundredths of a percent).
+  float Predicted = 0;    ///< Model output: predicted reduction in percent.
   std::unique_ptr<Module> M;
   uint64_t Objective = 0;
   ObjectSize Object;
@@ -181,7 +183,7 @@ private:
   }
 
   /// Coreset order plus model scores; empty when no coreset is available.
-  std::vector<std::pair<unsigned, int32_t>> rank(const Coreset &C,
+  std::vector<std::pair<unsigned, float>> rank(const Coreset &C,
                                                  const Module &Unopt,
                                                  bool &UsedModel);
   VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
@@ -193,9 +195,9 @@ private:
 };
 } // namespace
 
-std::vector<std::pair<unsigned, int32_t>>
+std::vector<std::pair<unsigned, float>>
 SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
-  std::vector<std::pair<unsigned, int32_t>> Order;
+  std::vector<std::pair<unsigned, float>> Order;
   for (unsigned I = 0; I < C.size(); ++I)
     Order.push_back({I, 0});
   UsedModel = false;
@@ -219,7 +221,7 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
   }
   Order.clear();
   for (size_t I : S->ranking())
-    Order.push_back({unsigned(I), S->raw(I)});
+    Order.push_back({unsigned(I), S->value(I)});
   UsedModel = true;
   return Order;
 }
@@ -300,7 +302,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     return;
   }
   bool UsedModel = false;
-  std::vector<std::pair<unsigned, int32_t>> Order = rank(*C, **Unopt, UsedModel);
+  std::vector<std::pair<unsigned, float>> Order = rank(*C, **Unopt, UsedModel);
 
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   if (!Stock) {
@@ -407,7 +409,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
 
   std::string StockBitcode = Recheck ? writeModuleBitcode(M) : std::string();
   unsigned Index = Chosen->Index;
-  int32_t Predicted = Chosen->Predicted;
+  float Predicted = Chosen->Predicted;
   uint64_t ChosenObj = Chosen->Objective;
   replaceModuleContents(M, *Chosen->M);
   if (RunTail)
@@ -432,7 +434,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     }
   }
   std::string Gain = Pct(ChosenObj);
-  std::string Pred = formatv("{0:F2}", double(Predicted) / SizeModelLabelScale);
+  std::string Pred = formatv("{0:F2}", Predicted);
   std::string Verdict = VerifyWith == VerifyMode::Off
                             ? std::string("LLVM verifier only")
                             : ChosenSum.str();
@@ -452,7 +454,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
 }
 
 PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
-  if (SizeK == 0)
+  if (SizeK == 0 && Stash)
     return PreservedAnalyses::all();
   Expected<std::unique_ptr<PipelineEvaluator>> Eval = PipelineEvaluator::create();
   if (!Eval) {
@@ -477,7 +479,8 @@ PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
       return PreservedAnalyses::none();
     }
   }
-  SizeDriver(M, Source, /*RunTail=*/!UsedStash)
-      .run(**Eval);
+  if (SizeK == 0)
+    return PreservedAnalyses::none(); // opt: -Oz alone.
+  SizeDriver(M, Source, /*RunTail=*/!UsedStash).run(**Eval);
   return PreservedAnalyses::none();
 }

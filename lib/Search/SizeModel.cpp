@@ -99,5 +99,5 @@ float neuropt::getSizeModelLabel(uint64_t OzObjective, uint64_t SeqObjective) {
     return 0;
   double Pct = 100.0 * (double(OzObjective) - double(SeqObjective)) /
                double(OzObjective);
-  return float(std::clamp(Pct * SizeModelLabelScale, -2000.0, 5000.0));
+  return float(std::clamp(Pct, double(SizeModelFailedLabel), 50.0));
 }

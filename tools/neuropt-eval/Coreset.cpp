@@ -459,7 +459,7 @@ void appendModuleRows(model::Dataset &D, const Module &M, const Coreset &C,
   D.Counts.insert(D.Counts.end(), Rows.begin(), Rows.end());
   for (const std::optional<uint64_t> &Obj : SeqObjectives) {
     // A sequence that fails to run is the worst possible choice.
-    D.Labels.push_back(Obj ? getSizeModelLabel(OzObjective, *Obj) : -2000.0f);
+    D.Labels.push_back(Obj ? getSizeModelLabel(OzObjective, *Obj) : SizeModelFailedLabel);
     D.Groups.push_back(Group);
   }
 }

@@ -51,6 +51,7 @@ public:
     return It == Values.end() ? Default : It->second;
   }
   bool has(const std::string &K) const { return Values.count(K); }
+  void set(const std::string &K, const std::string &V) { Values[K] = V; }
   /// Reports unknown or malformed options.
   Status check() const {
     if (!Bad.empty())
@@ -204,9 +205,14 @@ int runTrain(Options &O, const std::string &Command) {
 
   // Deterministic split: the last Holdout fraction of groups (ranking) or
   // samples is held out, after a seeded shuffle of the group order.
+  // Samples of one group (one decision: a ranking group, or the coreset rows
+  // of one module for neuropt-size) stay on one side of the split.
+  bool Grouped = D.Task == HeadKind::Ranking ||
+                 std::any_of(D.Groups.begin(), D.Groups.end(),
+                             [](uint32_t G) { return G != 0; });
   std::map<uint32_t, std::vector<size_t>> Groups;
   for (size_t I = 0; I < D.size(); ++I)
-    Groups[D.Task == HeadKind::Ranking ? D.Groups[I] : uint32_t(I)].push_back(I);
+    Groups[Grouped ? D.Groups[I] : uint32_t(I)].push_back(I);
   std::vector<const std::vector<size_t> *> Order;
   for (const auto &G : Groups)
     Order.push_back(&G.second);
@@ -280,6 +286,49 @@ int runTrain(Options &O, const std::string &Command) {
               FM.MetricName, FM.Metric, QM.Metric, Cost);
   std::printf("  wrote %s and %s\n", weightsPath(Dir, Name).c_str(),
               cardPath(Dir, Name).c_str());
+  return 0;
+}
+
+/// neuropt-train size: trains the neuropt-size model (an MLP regression of
+/// each coreset sequence's reduction against -Oz) from the dataset that
+/// `neuropt-eval dataset` built, and ships the coreset beside it.
+int runSize(Options &O, const std::string &Command) {
+  std::string CoresetPath = O.get("coreset");
+  std::string Dir = O.get("out-dir", "."), Name = O.get("name", "size");
+  if (CoresetPath.empty() || !O.has("data"))
+    return fail(Status::error("size: --data FILE and --coreset FILE are "
+                              "required"));
+  TRY_ASSIGN(CoresetText, readFileBytes(CoresetPath));
+  unsigned Sequences = 0;
+  for (size_t P = 0; P < CoresetText.size();) {
+    size_t Q = CoresetText.find('\n', P);
+    if (Q == std::string::npos)
+      Q = CoresetText.size();
+    std::string Line = CoresetText.substr(P, Q - P);
+    size_t First = Line.find_first_not_of(" \t\r");
+    if (First != std::string::npos && Line[First] != '#')
+      ++Sequences;
+    P = Q + 1;
+  }
+  TRY_ASSIGN(D, readDataset(O.get("data")));
+  if (!Sequences || D.Kind != ModelKind::MLP ||
+      D.Task != HeadKind::Regression || D.NumFeatures <= Sequences ||
+      D.size() % Sequences)
+    return fail(Status::error(
+        "size: the dataset does not match the coreset (" +
+        std::to_string(Sequences) + " sequences; dataset: " +
+        std::to_string(D.size()) + " samples of " +
+        std::to_string(D.NumFeatures) + " features); rebuild it with "
+        "`neuropt-eval dataset --pipelines " + CoresetPath + "`"));
+  Options &Train = O;
+  Train.set("name", Name);
+  Train.set("out-dir", Dir);
+  if (int RC = runTrain(Train, Command))
+    return RC;
+  std::string Out = Dir + "/" + Name + ".coreset.txt";
+  if (Status S = writeFileBytes(Out, CoresetText))
+    return fail(S);
+  std::printf("  wrote %s (%u sequences)\n", Out.c_str(), Sequences);
   return 0;
 }
 
@@ -507,6 +556,8 @@ void usage() {
       "  neuropt-train import --features DUMP.jsonl --labels FILE --out FILE\n"
       "      [--kind mlp|gnn] [--task regression|classification|ranking]\n"
       "      [--classes K]\n"
+      "  neuropt-train size --data FILE --coreset FILE [--out-dir DIR]\n"
+      "      [--name size] [the train options]\n"
       "  neuropt-train score --name NAME --data FILE [--model-dir DIR]\n"
       "      [--device auto|cpu|cuda] [--out FILE] [--repeat N] [--log FILE]\n",
       stderr);
@@ -526,11 +577,11 @@ int main(int Argc, char **Argv) {
     return runScore(O);
   if (Cmd == "import")
     return runImport(O);
-  if (Cmd == "train") {
+  if (Cmd == "train" || Cmd == "size") {
     std::string Command = "neuropt-train";
     for (int I = 1; I < Argc; ++I)
       Command += std::string(" ") + Argv[I];
-    return runTrain(O, Command);
+    return Cmd == "size" ? runSize(O, Command) : runTrain(O, Command);
   }
   usage();
   return Cmd == "--help" || Cmd == "-h" ? 0 : 1;

@@ -9,7 +9,7 @@
 // model is an MLP that scores one (module, sequence) pair at a time: its
 // input is the module's feature vector (computeModuleFeatures) followed by a
 // one-hot code of the sequence, and its output is the predicted reduction of
-// the size objective against -Oz, in hundredths of a percent.
+// the size objective against -Oz, in percent.
 //
 // The coreset travels with the model: `<dir>/<name>.coreset.txt` beside the
 // weights. The feature manifest the model is tied to hashes the compiler's
@@ -64,12 +64,12 @@ std::string getSizeModelManifestHash(const Coreset &C);
 std::vector<int64_t> buildSizeModelRows(const llvm::Module &M,
                                         const Coreset &C);
 
-/// Model output unit: a predicted reduction of 1.00% is 100.
-constexpr double SizeModelLabelScale = 100.0;
+/// The label of a sequence that fails to run: the worst possible choice.
+constexpr float SizeModelFailedLabel = -20.0f;
 
 /// The training label of one sequence: its reduction of the objective
-/// against -Oz in percent times SizeModelLabelScale... clamped to
-/// [-2000, 5000] so that a few pathological sequences do not dominate.
+/// against -Oz in percent, clamped to [-20, 50] so that a few pathological
+/// sequences do not dominate the loss.
 float getSizeModelLabel(uint64_t OzObjective, uint64_t SeqObjective);
 
 } // namespace neuropt

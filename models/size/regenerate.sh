@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Regenerates the neuropt-size model (models/size/size.{safetensors,card.json,
+# coreset.txt}) from the corpus's TRAINING split. Every step is resumable
+# (results live in the corpus database) and deterministic.
+#
+#   bash models/size/regenerate.sh [CORPUS_DIR]      (default: corpus/oz)
+#
+# Needs: a built tree (bash scripts/build.sh) and a corpus built and split by
+# neuropt-corpus (see tools/neuropt-corpus/README.md). Environment knobs,
+# with the values the shipped model was made with:
+#   JOBS=2              parallel processes per step
+#   LABEL_SHARDS=24     label 1/LABEL_SHARDS of the training modules ...
+#   LABEL_BUDGET=100    ... with this many search evaluations each
+#   POOL=40             best sequences kept from the labels
+#   CORESET=16          sequences in the coreset
+#   EXTRA_SHARDS=12     sweep the coreset over 1/EXTRA_SHARDS more modules
+# The validation split is swept and ranked at the end for the model card's
+# evaluation; it never feeds the labels, the coreset or the training.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+CORPUS=${1:-corpus/oz}
+BIN=${NEUROPT_BIN:-build/bin}
+JOBS=${JOBS:-2}
+LABEL_SHARDS=${LABEL_SHARDS:-24}
+LABEL_BUDGET=${LABEL_BUDGET:-100}
+POOL=${POOL:-40}
+CORESET=${CORESET:-16}
+EXTRA_SHARDS=${EXTRA_SHARDS:-12}
+WORK=$CORPUS/size-work
+OUT=models/size
+mkdir -p "$WORK" "$OUT"
+
+parallel() { # parallel CMD... with @SHARD@ replaced by the shard index 0..JOBS-1
+  local pids=() i
+  for ((i = 0; i < JOBS; i++)); do
+    "${@//@SHARD@/$i}" > "$WORK/log.$i" 2>&1 & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+}
+
+echo "== 1. label: search $LABEL_BUDGET pipelines per module on 1/$LABEL_SHARDS of the training modules"
+# Shard s of LABEL_SHARDS is split again over the JOBS processes.
+parallel "$BIN/neuropt-eval" label --corpus "$CORPUS" --split train \
+  --shard "@SHARD@/$((LABEL_SHARDS * JOBS))" --budget "$LABEL_BUDGET"
+
+echo "== 2. pool: the $POOL best distinct sequences"
+"$BIN/neuropt-eval" pool --corpus "$CORPUS" --label-budget "$LABEL_BUDGET" \
+  --size "$POOL" -o "$WORK/pool.txt"
+
+echo "== 3. sweep the pool over the labelled modules"
+parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
+  --label-budget "$LABEL_BUDGET" --shard "@SHARD@/$JOBS" --pipelines "$WORK/pool.txt"
+
+echo "== 4. coreset: greedy cover, $CORESET sequences"
+"$BIN/neuropt-eval" coreset --corpus "$CORPUS" --split train \
+  --pipelines "$WORK/pool.txt" --size "$CORESET" -o "$WORK/coreset.txt"
+
+echo "== 5. sweep the coreset over more training modules"
+parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
+  --shard "@SHARD@/$((EXTRA_SHARDS * JOBS))" --pipelines "$WORK/coreset.txt"
+
+echo "== 6. dataset and training"
+"$BIN/neuropt-eval" dataset --corpus "$CORPUS" --split train \
+  --pipelines "$WORK/coreset.txt" -o "$WORK/size-data.txt"
+"$BIN/neuropt-train" size --data "$WORK/size-data.txt" \
+  --coreset "$WORK/coreset.txt" --out-dir "$OUT" --hidden 64,32 \
+  --epochs 80 --batch 64 --lr 0.002 --seed 1 --holdout 0.2 \
+  --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
+
+echo "== 7. held-out evaluation: sweep the coreset over the validation split and rank"
+parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split val \
+  --shard "@SHARD@/$((EXTRA_SHARDS * JOBS))" --pipelines "$WORK/coreset.txt"
+"$BIN/neuropt-eval" rank --corpus "$CORPUS" --split val --model-dir "$OUT" \
+  --model size | tee "$OUT/size.rank-val.txt"
