@@ -67,6 +67,12 @@ static cl::opt<std::string> SizeModelName(
     cl::desc("Size model in -neuropt-model-dir, or 'off' to rank the "
              "coreset without a model (its stored order)"),
     cl::init("size"));
+static cl::opt<float> MinPredicted(
+    "neuropt-size-min-predicted",
+    cl::desc("Skip candidates the model predicts to shrink the objective by "
+             "less than this many percent (saves compile time where nothing "
+             "is to be gained)"),
+    cl::init(0.0f));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -317,6 +323,16 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
   for (unsigned I = 0; I < K; ++I) {
     if (!budgetLeft()) {
       OutOfBudget = true;
+      break;
+    }
+    if (UsedModel && Order[I].second < MinPredicted) {
+      emit<OptimizationRemarkAnalysis>("Skipped", [&](auto &R) {
+        R << "sequence " << ore::NV("Sequence", Order[I].first)
+          << " and the rest not tried: predicted gain "
+          << ore::NV("PredictedGain",
+                     formatv("{0:F2}", Order[I].second).str())
+          << "% is below -neuropt-size-min-predicted";
+      });
       break;
     }
     Candidate Cand;

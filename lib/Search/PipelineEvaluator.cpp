@@ -23,6 +23,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -196,6 +197,15 @@ Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M) {
       continue;
     addSection(Size, *Name, Sec.getSize());
   }
+  if (const auto *ELF = dyn_cast<object::ELFObjectFileBase>(Obj->get()))
+    for (const object::ELFSymbolRef Sym : ELF->symbols()) {
+      if (Sym.getELFType() != ELF::STT_FUNC)
+        continue;
+      Expected<StringRef> SymName = Sym.getName();
+      if (!SymName)
+        return SymName.takeError();
+      Size.FunctionBytes.push_back({SymName->str(), Sym.getSize()});
+    }
   return Size;
 }
 

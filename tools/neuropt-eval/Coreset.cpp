@@ -27,11 +27,16 @@
 
 #include "neuropt/Model/Runner.h"
 #include "neuropt/Model/Train.h"
+#include "neuropt/Search/ModuleSwap.h"
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Search/SizeModel.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IRReader/IRReader.h"
@@ -61,6 +66,9 @@ static cl::SubCommand CoresetCmd("coreset", "Pick a coreset of sequences "
                                             "from a swept pool");
 static cl::SubCommand DatasetCmd("dataset", "Build the size model's dataset "
                                             "from a swept coreset");
+static cl::SubCommand GranularityCmd(
+    "granularity", "Compare choosing a sequence per module with choosing "
+                   "per function (oracle bounds from function symbol sizes)");
 static cl::SubCommand RankCmd("rank", "Rank a coreset with a size model and "
                                       "report gain against k");
 
@@ -93,7 +101,8 @@ static cl::opt<unsigned> Size("size", cl::desc("Sequences to keep"),
 static cl::opt<std::string>
     PipelinesFile("pipelines", cl::desc("Pipeline file (one per line)"),
                   cl::sub(SweepCmd), cl::sub(CoresetCmd), cl::sub(DatasetCmd),
-                  cl::sub(RankCmd), cl::cat(CoresetCategory));
+                  cl::sub(RankCmd), cl::sub(GranularityCmd),
+                  cl::cat(CoresetCategory));
 static cl::opt<std::string> Out("o", cl::desc("Output file"),
                                 cl::sub(PoolCmd), cl::sub(CoresetCmd),
                                 cl::sub(DatasetCmd), cl::cat(CoresetCategory));
@@ -102,10 +111,16 @@ static cl::opt<std::string> ModelDir("model-dir", cl::desc("Model directory"),
 static cl::opt<std::string> ModelName("model", cl::desc("Model name"),
                                       cl::init("size"), cl::sub(RankCmd),
                                       cl::cat(CoresetCategory));
+static cl::opt<float> MinPredicted(
+    "min-predicted",
+    cl::desc("As the pass's -neuropt-size-min-predicted: candidates predicted "
+             "below this gain (percent) are not tried"),
+    cl::init(0.0f), cl::sub(RankCmd), cl::cat(CoresetCategory));
 static cl::list<std::string> Files(cl::Positional,
                                    cl::desc("<IR files> (dataset without "
                                             "--corpus)"),
                                    cl::sub(DatasetCmd),
+                                   cl::sub(GranularityCmd),
                                    cl::cat(CoresetCategory));
 
 const cl::OptionCategory &neuropt::getCoresetCategory() {
@@ -582,7 +597,7 @@ Error runRank() {
                              Split.c_str());
   // LogKept[k]: sum of log(kept/oz) with the best of the model's top k.
   std::vector<double> LogKept(C.size() + 1, 0.0), MeanKept(C.size() + 1, 0.0);
-  std::vector<unsigned> Improved(C.size() + 1, 0);
+  std::vector<unsigned> Improved(C.size() + 1, 0), Tried(C.size() + 1, 0);
   double LogOracle = 0, MeanOracle = 0;
   for (const ModuleRef *Ref : Use) {
     const StringMap<Measured> &Row = T->find(Ref->Hash)->second;
@@ -604,8 +619,16 @@ Error runRank() {
                                S.status().message().c_str());
     std::vector<size_t> Order = S->ranking();
     double Kept = 0;
+    bool Stopped = false;
+    unsigned TriedHere = 0;
     for (size_t K = 1; K <= C.size(); ++K) {
-      Kept = std::max(Kept, clampedGain(Row, N.Pipelines[Order[K - 1]]));
+      // The pass stops at the first candidate predicted below the threshold.
+      Stopped |= S->value(Order[K - 1]) < MinPredicted;
+      if (!Stopped) {
+        ++TriedHere;
+        Kept = std::max(Kept, clampedGain(Row, N.Pipelines[Order[K - 1]]));
+      }
+      Tried[K] += TriedHere;
       LogKept[K] += std::log(1.0 - Kept);
       MeanKept[K] += Kept;
       Improved[K] += Kept > 0;
@@ -622,15 +645,187 @@ Error runRank() {
                     "{3}; objective reduction against -Oz (never larger: a "
                     "candidate that loses is not kept)\n",
                     ModelName, Use.size(), Split, C.size());
-  outs() << "   k  geomean   mean   improved  share of coreset oracle\n";
+  outs() << formatv("candidates predicted below {0:F2}% are not tried\n",
+                    float(MinPredicted));
+  outs() << "   k  geomean   mean   improved  tried/module  share of coreset "
+            "oracle\n";
   for (size_t K = 1; K <= C.size(); ++K) {
     double Geo = 1.0 - std::exp(LogKept[K] / NMods);
-    outs() << formatv("  {0,2}  {1,6:P2}  {2,6:P2}  {3,8}  {4,6:P1}\n", K, Geo,
-                      MeanKept[K] / NMods, Improved[K],
-                      Oracle > 0 ? Geo / Oracle : 0.0);
+    outs() << formatv("  {0,2}  {1,6:P2}  {2,6:P2}  {3,8}  {4,12:F2}  {5,6:P1}\n",
+                      K, Geo, MeanKept[K] / NMods, Improved[K],
+                      Tried[K] / NMods, Oracle > 0 ? Geo / Oracle : 0.0);
   }
   outs() << formatv("  oracle of the coreset: {0:P2} geomean, {1:P2} mean\n",
                     Oracle, MeanOracle / NMods);
+  return Error::success();
+}
+/// One optimized version of a module, in the caller's context.
+struct Version {
+  std::unique_ptr<Module> M;
+  ObjectSize Size;
+  StringMap<uint64_t> Bytes; ///< Function symbol sizes.
+};
+
+Expected<Version> optimizeAndMeasure(PipelineEvaluator &Eval, const Module &M,
+                                     StringRef Pipeline, LLVMContext &Ctx) {
+  Expected<std::unique_ptr<Module>> Copy =
+      readModuleBitcode(writeModuleBitcode(M), Ctx);
+  if (!Copy)
+    return Copy.takeError();
+  if (Error E = Eval.runPipeline(**Copy, Pipeline))
+    return E;
+  Expected<SizeMeasurement> S = Eval.measure(**Copy);
+  if (!S)
+    return S.takeError();
+  Version V;
+  V.M = std::move(*Copy);
+  V.Size = S->Object;
+  for (const auto &[Name, Bytes] : S->Object.FunctionBytes)
+    V.Bytes[Name] = Bytes;
+  return V;
+}
+
+/// The global values \p F's body refers to, through constant expressions too.
+SmallPtrSet<const GlobalValue *, 16> referencedGlobals(const Function &F) {
+  SmallPtrSet<const GlobalValue *, 16> Out;
+  SmallVector<const Constant *, 16> Work;
+  SmallPtrSet<const Constant *, 32> Seen;
+  for (const Instruction &I : instructions(F))
+    for (const Value *Op : I.operands())
+      if (const auto *C = dyn_cast<Constant>(Op))
+        Work.push_back(C);
+  while (!Work.empty()) {
+    const Constant *C = Work.pop_back_val();
+    if (!Seen.insert(C).second)
+      continue;
+    if (const auto *GV = dyn_cast<GlobalValue>(C)) {
+      Out.insert(GV);
+      continue;
+    }
+    for (const Value *Op : C->operands())
+      if (const auto *CO = dyn_cast<Constant>(Op))
+        Work.push_back(CO);
+  }
+  return Out;
+}
+
+/// Whether \p CandF (in another version) can replace \p StockF in the stock
+/// module without re-checking the interfaces around it: both external,
+/// same type, and every global it uses is an external declaration or
+/// definition of the stock module with the same name and value type.
+/// Internal functions and globals are excluded because interprocedural
+/// passes (IPSCCP, dead-argument elimination, globalopt) change how they are
+/// called or encoded differently in each version.
+bool canSwap(const Function &StockF, const Function &CandF, Module &Stock,
+             ValueToValueMapTy &VMap) {
+  if (StockF.hasLocalLinkage() || CandF.hasLocalLinkage() ||
+      StockF.isDeclaration() || CandF.isDeclaration() ||
+      StockF.getFunctionType() != CandF.getFunctionType())
+    return false;
+  for (const GlobalValue *GV : referencedGlobals(CandF)) {
+    GlobalValue *S = Stock.getNamedValue(GV->getName());
+    if (!S || GV->hasLocalLinkage() || S->hasLocalLinkage() ||
+        S->getValueType() != GV->getValueType())
+      return false;
+    VMap[GV] = S;
+  }
+  return true;
+}
+
+/// Measures a real per-function choice against the best per-module choice:
+/// starting from -Oz's module, each external function whose body is smaller
+/// in some sequence's version (by its symbol size) and can be swapped
+/// (canSwap) gets that body; the mixed module is then measured by code
+/// generation like any candidate.
+Error runGranularity() {
+  Expected<Coreset> CRaw = loadCoreset(PipelinesFile);
+  if (!CRaw)
+    return CRaw.takeError();
+  Coreset C = normalised(*CRaw);
+  auto EvalOrErr = PipelineEvaluator::create();
+  if (!EvalOrErr)
+    return EvalOrErr.takeError();
+  PipelineEvaluator &Eval = **EvalOrErr;
+  double LogModule = 0, LogFunction = 0, LogBoth = 0;
+  unsigned N = 0, Swapped = 0, Functions = 0;
+  outs() << "file: per-module best, per-function mix, best of the two "
+            "(objective reduction against -Oz)\n";
+  for (const std::string &F : Files) {
+    LLVMContext Ctx;
+    SMDiagnostic Err;
+    std::unique_ptr<Module> M = parseIRFile(F, Err, Ctx);
+    if (!M)
+      return createStringError(inconvertibleErrorCode(), "%s: %s", F.c_str(),
+                               Err.getMessage().str().c_str());
+    Expected<Version> Stock = optimizeAndMeasure(Eval, *M, OzPipeline, Ctx);
+    if (!Stock)
+      return Stock.takeError();
+    uint64_t StockObj = Stock->Size.objective(), BestModule = StockObj;
+    std::vector<Version> Versions;
+    for (const std::string &P : C.Pipelines) {
+      Expected<Version> V = optimizeAndMeasure(Eval, *M, P, Ctx);
+      if (!V) {
+        consumeError(V.takeError());
+        continue;
+      }
+      BestModule = std::min(BestModule, V->Size.objective());
+      Versions.push_back(std::move(*V));
+    }
+    // Per function: the smallest swappable version.
+    for (Function &SF : *Stock->M) {
+      if (SF.isDeclaration() || SF.hasLocalLinkage())
+        continue;
+      ++Functions;
+      uint64_t Best = Stock->Bytes.lookup(SF.getName());
+      const Function *Pick = nullptr;
+      ValueToValueMapTy PickMap;
+      for (Version &V : Versions) {
+        const Function *CF = V.M->getFunction(SF.getName());
+        auto It = V.Bytes.find(SF.getName());
+        if (!CF || It == V.Bytes.end() || It->second >= Best)
+          continue;
+        ValueToValueMapTy Map;
+        if (!canSwap(SF, *CF, *Stock->M, Map))
+          continue;
+        Best = It->second;
+        Pick = CF;
+      }
+      if (!Pick)
+        continue;
+      canSwap(SF, *Pick, *Stock->M, PickMap);
+      SF.deleteBody();
+      auto DstArg = SF.arg_begin();
+      for (const Argument &A : Pick->args())
+        PickMap[&A] = &*DstArg++;
+      SmallVector<ReturnInst *, 8> Returns;
+      CloneFunctionInto(&SF, Pick, PickMap,
+                        CloneFunctionChangeType::DifferentModule, Returns);
+      ++Swapped;
+    }
+    if (verifyModule(*Stock->M, &errs()))
+      return createStringError(inconvertibleErrorCode(),
+                               "%s: the per-function mix is invalid IR",
+                               F.c_str());
+    Expected<SizeMeasurement> Mixed = Eval.measure(*Stock->M);
+    if (!Mixed)
+      return Mixed.takeError();
+    uint64_t MixObj = Mixed->Object.objective();
+    double GM = 1.0 - double(BestModule) / double(StockObj);
+    double GF = 1.0 - double(MixObj) / double(StockObj);
+    double GB = std::max(GM, GF);
+    LogModule += std::log(1 - GM);
+    LogFunction += std::log(1 - GF);
+    LogBoth += std::log(1 - GB);
+    ++N;
+    outs() << formatv("{0}: {1:P2}, {2:P2}, {3:P2}\n", F, GM, GF, GB);
+  }
+  if (N)
+    outs() << formatv("geomean over {0} files: per-module {1:P2}, per-function "
+                      "{2:P2}, best of both {3:P2}; {4} of {5} external "
+                      "functions swapped\n",
+                      N, 1 - std::exp(LogModule / N),
+                      1 - std::exp(LogFunction / N), 1 - std::exp(LogBoth / N),
+                      Swapped, Functions);
   return Error::success();
 }
 } // namespace
@@ -647,6 +842,8 @@ std::optional<int> neuropt::runCoresetCommand() {
     E = runDataset();
   else if (RankCmd)
     E = runRank();
+  else if (GranularityCmd)
+    E = runGranularity();
   else {
     consumeError(std::move(E));
     return std::nullopt;

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace llvm {
 class Module;
@@ -38,6 +40,9 @@ struct ObjectSize {
   uint64_t Data = 0;   ///< .data, .data.*, .data.rel.ro* (not .bss)
   /// The size objective: .text + .rodata + .data.
   uint64_t objective() const { return Text + ROData + Data; }
+  /// Bytes of each function symbol (ELF STT_FUNC st_size), by name; filled
+  /// by in-process measurements only (not by evaluateIsolated).
+  std::vector<std::pair<std::string, uint64_t>> FunctionBytes;
 };
 
 struct SizeMeasurement {
