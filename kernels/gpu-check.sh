@@ -20,8 +20,12 @@
 #       ON, runs ModelTests (the CUDA agreement tests must RUN, not skip),
 #       checks that the CUDA runner's int32 scores for the dumped inputs
 #       equal, bit for bit, both the CPU runner's there and the CPU scores
-#       dumped here, and runs the benchmarks. Logs and JSON go to $OUT (or
-#       build-gpu/out). Exit status 0 only when everything agreed.
+#       dumped here, runs KernelsTests (the synthesis filter's CUDA agreement
+#       test must RUN: random programs x random inputs, Pass vectors
+#       byte-identical to the CPU filter's), and runs the benchmarks
+#       (ModelBM, SynthFilterBM: its int32_peak_frac column is the filter's
+#       useful int32 work over SMs x 64 lanes x SM clock). Logs and JSON go
+#       to $OUT (or build-gpu/out). Exit status 0 only when everything agreed.
 #===----------------------------------------------------------------------===#
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,6 +93,8 @@ run() {
   local TARGETS="NeuroptModel neuropt-train"
   ninja -C "$B" -t targets all | grep -q '^ModelTests:' && TARGETS+=" ModelTests"
   ninja -C "$B" -t targets all | grep -q '^ModelBM:' && TARGETS+=" ModelBM"
+  ninja -C "$B" -t targets all | grep -q '^KernelsTests:' && TARGETS+=" KernelsTests"
+  ninja -C "$B" -t targets all | grep -q '^SynthFilterBM:' && TARGETS+=" SynthFilterBM"
   ninja -C "$B" $TARGETS 2>&1 | tee "$OUTDIR/build.log" | tail -5
   local FAIL=0
 
@@ -99,6 +105,16 @@ run() {
     fi
   else
     echo "FAIL: ModelTests was not built (GoogleTest missing?)"; FAIL=1
+  fi
+
+  # The synthesis filter: CUDA must agree with the CPU filter byte for byte.
+  if [ -x "$B/unittests/KernelsTests" ]; then
+    "$B/unittests/KernelsTests" 2>&1 | tee "$OUTDIR/KernelsTests.log" | tail -8 || FAIL=1
+    if grep -q 'SKIPPED.*SynthFilterCudaAgreement' "$OUTDIR/KernelsTests.log"; then
+      echo "FAIL: synthesis filter CUDA agreement test was skipped on the GPU machine"; FAIL=1
+    fi
+  else
+    echo "FAIL: KernelsTests was not built (GoogleTest missing?)"; FAIL=1
   fi
 
   : > "$OUTDIR/bitexact.log"
@@ -133,6 +149,23 @@ run() {
   else
     echo "note: Google Benchmark not available; see score.log for timings"
   fi
+  # Synthesis filter throughput (CPU 1 and 2 threads, CUDA both layouts);
+  # 3 repetitions, medians. On a Firecracker machine ncu also counts the
+  # integer instructions the kernel really executes per evaluation (best
+  # effort: ncu is absent or refused on gVisor).
+  if [ -x "$B/bench/SynthFilterBM" ]; then
+    "$B/bench/SynthFilterBM" --benchmark_repetitions=3 \
+      --benchmark_report_aggregates_only=true \
+      --benchmark_out="$OUTDIR/SynthFilterBM.json" --benchmark_out_format=json \
+      2>&1 | tee "$OUTDIR/SynthFilterBM.txt" | grep -E 'median|GPU' || true
+    if command -v ncu >/dev/null 2>&1; then
+      ncu --clock-control none -k regex:filterWarpPerProgram -c 1 \
+        --metrics smsp__inst_executed.sum,smsp__sass_thread_inst_executed_op_integer_pred_on.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed \
+        "$B/bench/SynthFilterBM" --benchmark_filter='width:32/backend:2/mode:0' \
+        --benchmark_min_time=0.01 > "$OUTDIR/SynthFilter-ncu.txt" 2>&1 || true
+      grep -E 'inst_executed|pct_of_peak' "$OUTDIR/SynthFilter-ncu.txt" || true
+    fi
+  fi
   echo "results in $OUTDIR"
   exit $FAIL
 }
@@ -141,5 +174,5 @@ case "${1:-}" in
   prepare) prepare ;;
   dump) dump "${2:?usage: gpu-check.sh dump BUILD_DIR}" ;;
   run) run ;;
-  *) sed -n '3,24p' "$0"; exit 1 ;;
+  *) sed -n '3,28p' "$0"; exit 1 ;;
 esac

@@ -355,6 +355,6 @@ StatusOr<std::unique_ptr<CudaOps>> neuropt::model::cudaimpl::createOps() {
 const CudaBackendTable *neuropt_cuda_backend() {
   static const CudaBackendTable Table = {
       CudaBackendABIVersion, &cudaimpl::availability, &cudaimpl::createOps,
-      &cudaimpl::createRunner};
+      &cudaimpl::createRunner, &cudaimpl::filter};
   return &Table;
 }

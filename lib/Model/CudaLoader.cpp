@@ -4,11 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// This file implements cudaAvailability(), createCudaOps() and
-// createCUDARunner() by loading libNeuroptCUDA.so the first time one is
-// called (see CudaBackend.h for why it is a separate library). In a build
-// without CUDA they report that CUDA is not built in. Either way a caller
-// gets a Status, never a crash, and device selection falls back to the CPU.
+// This file implements cudaAvailability(), createCudaOps(),
+// createCUDARunner() and loadCudaBackend() by loading libNeuroptCUDA.so the
+// first time one is called (see CudaBackend.h for why it is a separate
+// library). In a build without CUDA they report that CUDA is not built in.
+// Either way a caller gets a Status, never a crash, and device selection
+// falls back to the CPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -95,6 +96,13 @@ const LoadedBackend &backend() {
 }
 } // namespace
 
+StatusOr<const CudaBackendTable *> neuropt::model::loadCudaBackend() {
+  const LoadedBackend &B = backend();
+  if (!B.Table)
+    return Status::error(B.Error);
+  return B.Table;
+}
+
 Status neuropt::model::cudaAvailability() {
   const LoadedBackend &B = backend();
   return B.Table ? B.Table->Availability() : Status::error(B.Error);
@@ -119,6 +127,10 @@ neuropt::model::createCUDARunner(std::shared_ptr<const QuantModel> Q) {
 
 static const char *NotBuilt =
     "this neuropt was built without CUDA (no CUDA toolkit at configure time)";
+
+StatusOr<const CudaBackendTable *> neuropt::model::loadCudaBackend() {
+  return Status::error(NotBuilt);
+}
 
 Status neuropt::model::cudaAvailability() { return Status::error(NotBuilt); }
 

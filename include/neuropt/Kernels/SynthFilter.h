@@ -34,10 +34,14 @@
 #include "neuropt/Model/Status.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace neuropt {
 namespace filter {
+
+using model::Status;
+using model::StatusOr;
 
 enum class Op : uint8_t {
   // Binary (A, B).
@@ -55,6 +59,15 @@ enum class Op : uint8_t {
   // Count of opcodes; keep last.
   NumOps
 };
+
+// Operand widths, as validate() checks them: comparisons have Width 1 and
+// read two SrcWidth-bit operands (like casts); Select reads a 1-bit A;
+// every other op reads Width-bit operands. Flags are accepted where LLVM has
+// them: nsw/nuw on Add, Sub, Mul, Shl and Trunc; exact on UDiv, SDiv, LShr
+// and AShr; and FlagNSW on Abs stands for llvm.abs's int_min_is_poison.
+// Operand slots an op does not read (B and C of unary ops, C of binary ops)
+// are ignored. A constant has no width of its own: it must fit every width
+// it is read at.
 
 /// Poison-generating flags (Inst::Flags bits).
 enum : uint8_t { FlagNSW = 1, FlagNUW = 2, FlagExact = 4 };
@@ -82,6 +95,8 @@ struct Program {
 constexpr unsigned MaxVars = 8;
 constexpr unsigned MaxConsts = 8;
 constexpr unsigned MaxInsts = 32;
+/// Value slots a program can address.
+constexpr unsigned MaxSlots = MaxVars + MaxConsts + MaxInsts;
 
 /// A batch of candidates sharing one problem (same leaves, same result
 /// width).
@@ -135,6 +150,36 @@ Status filterCUDA(const ProgramSet &Set, const InputBatch &Batch,
 /// Whether filterCUDA() can run here (backend loaded and a device present);
 /// the error says why not.
 Status cudaFilterAvailable();
+
+/// How the CUDA kernel maps work to threads (both give the same Pass).
+enum class CudaLayout : uint8_t {
+  WarpPerProgram,  ///< One warp per program, lanes stride over the inputs,
+                   ///< __any_sync early exit after each round of 32.
+  BlockPerProgram, ///< One 256-thread block per program, threads stride
+                   ///< over the inputs, __syncthreads_or early exit.
+};
+
+/// Measurements of one filterCUDA() call, for benchmarks.
+struct CudaFilterStats {
+  double KernelMs = 0;   ///< The kernel alone, by CUDA events.
+  double TotalMs = 0;    ///< Uploads, kernel and download.
+  unsigned SMs = 0;      ///< Multiprocessors of the device.
+  unsigned ClockKHz = 0; ///< Its SM clock (cudaDevAttrClockRate).
+  std::string Device;    ///< Name and compute capability.
+};
+
+/// filterCUDA() with a chosen layout, optionally filling \p Stats.
+Status filterCUDA(const ProgramSet &Set, const InputBatch &Batch,
+                  std::vector<uint8_t> &Pass, CudaLayout Layout,
+                  CudaFilterStats *Stats = nullptr);
+
+/// The useful work of evaluating program \p Program on one input and
+/// comparing it with the target, in int32-equivalent ALU operations (a
+/// 64-bit add counts 2, a 64-bit multiply 4, a 64-bit division 64, ...; see
+/// the table in kernels/cpu/SynthFilter.cpp). Interpreter overhead (operand
+/// fetch, dispatch) is not counted, so throughput times this over a GPU's
+/// int32 peak is the fraction of the peak doing useful work.
+unsigned int32OpsPerEvaluation(const ProgramSet &Set, unsigned Program);
 
 } // namespace filter
 } // namespace neuropt

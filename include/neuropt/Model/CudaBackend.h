@@ -12,14 +12,15 @@
 // not a load failure.
 //
 // The library exports one C symbol returning this table. Its functions are
-// the implementations behind cudaAvailability(), createCudaOps() and
-// createCUDARunner().
+// the implementations behind cudaAvailability(), createCudaOps(),
+// createCUDARunner() and the synthesis filter's filterCUDA().
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef NEUROPT_MODEL_CUDABACKEND_H
 #define NEUROPT_MODEL_CUDABACKEND_H
 
+#include "neuropt/Kernels/SynthFilter.h"
 #include "neuropt/Model/CudaOps.h"
 #include "neuropt/Model/Runner.h"
 
@@ -27,7 +28,7 @@ namespace neuropt {
 namespace model {
 
 /// Bump when this table or any type it passes changes layout.
-constexpr unsigned CudaBackendABIVersion = 1;
+constexpr unsigned CudaBackendABIVersion = 2;
 
 struct CudaBackendTable {
   unsigned ABIVersion;
@@ -35,7 +36,15 @@ struct CudaBackendTable {
   StatusOr<std::unique_ptr<CudaOps>> (*CreateOps)();
   StatusOr<std::unique_ptr<ModelRunner>> (*CreateRunner)(
       std::shared_ptr<const QuantModel>);
+  /// filter::filterCUDA() after validation (since ABI version 2).
+  Status (*Filter)(const filter::ProgramSet &, const filter::InputBatch &,
+                   std::vector<uint8_t> &, filter::CudaLayout,
+                   filter::CudaFilterStats *);
 };
+
+/// The loaded backend's table, loading it on first use; the error says why
+/// there is none (no CUDA build, no driver, library not found).
+StatusOr<const CudaBackendTable *> loadCudaBackend();
 
 /// The implementations, defined in kernels/cuda.
 namespace cudaimpl {
@@ -43,6 +52,9 @@ Status availability();
 StatusOr<std::unique_ptr<CudaOps>> createOps();
 StatusOr<std::unique_ptr<ModelRunner>>
 createRunner(std::shared_ptr<const QuantModel> Q);
+Status filter(const filter::ProgramSet &Set, const filter::InputBatch &Batch,
+              std::vector<uint8_t> &Pass, filter::CudaLayout Layout,
+              filter::CudaFilterStats *Stats);
 } // namespace cudaimpl
 
 } // namespace model
