@@ -69,10 +69,10 @@ static cl::opt<std::string> SizeModelName(
     cl::init("size"));
 static cl::opt<float> MinPredicted(
     "neuropt-size-min-predicted",
-    cl::desc("Skip candidates the model predicts to shrink the objective by "
-             "less than this many percent (saves compile time where nothing "
-             "is to be gained)"),
-    cl::init(0.0f));
+    cl::desc("Skip candidates whose model score (predicted gain in percent "
+             "over the coreset's median sequence) is below this; the default "
+             "tries all k"),
+    cl::init(-100.0f));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -460,7 +460,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       << ore::NV("StockObjective", StockObj) << " -> "
       << ore::NV("Objective", ChosenObj) << " bytes), predicted "
       << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
-      << "%; verification: " << ore::NV("Verdict", Verdict);
+      << "% over the median sequence; verification: " << ore::NV("Verdict", Verdict);
   });
   if (PrintSummary)
     errs() << formatv("neuropt-size: {0}: sequence {1}, {2} -> {3} bytes "

@@ -11,9 +11,9 @@
 #   JOBS=2              parallel processes per step
 #   LABEL_SHARDS=24     label 1/LABEL_SHARDS of the training modules ...
 #   LABEL_BUDGET=100    ... with this many search evaluations each
-#   POOL=40             best sequences kept from the labels
+#   POOL=32             best sequences kept from the labels
 #   CORESET=16          sequences in the coreset
-#   EXTRA_SHARDS=12     sweep the coreset over 1/EXTRA_SHARDS more modules
+#   VAL_SHARDS=12       evaluate on 1/VAL_SHARDS of the validation modules
 # The validation split is swept and ranked at the end for the model card's
 # evaluation; it never feeds the labels, the coreset or the training.
 set -euo pipefail
@@ -23,9 +23,9 @@ BIN=${NEUROPT_BIN:-build/bin}
 JOBS=${JOBS:-2}
 LABEL_SHARDS=${LABEL_SHARDS:-24}
 LABEL_BUDGET=${LABEL_BUDGET:-100}
-POOL=${POOL:-40}
+POOL=${POOL:-32}
 CORESET=${CORESET:-16}
-EXTRA_SHARDS=${EXTRA_SHARDS:-12}
+VAL_SHARDS=${VAL_SHARDS:-12}
 WORK=$CORPUS/size-work
 OUT=models/size
 mkdir -p "$WORK" "$OUT"
@@ -56,19 +56,27 @@ echo "== 4. coreset: greedy cover, $CORESET sequences"
   --pipelines "$WORK/pool.txt" --size "$CORESET" -o "$WORK/coreset.txt"
 
 echo "== 5. sweep the coreset over more training modules"
-parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
-  --shard "@SHARD@/$((EXTRA_SHARDS * JOBS))" --pipelines "$WORK/coreset.txt"
+# Shards JOBS..2*JOBS-1 of the labelling's sharding: modules not labelled.
+for ((i = 0; i < JOBS; i++)); do
+  "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
+    --shard "$((JOBS + i))/$((LABEL_SHARDS * JOBS))" \
+    --pipelines "$WORK/coreset.txt" > "$WORK/log.extra.$i" 2>&1 &
+done
+wait
 
 echo "== 6. dataset and training"
-"$BIN/neuropt-eval" dataset --corpus "$CORPUS" --split train \
+# Model selection (labels centred per module, 64,32 hidden, 40 epochs) was
+# done on a development part of the TRAINING split: `dataset --dev-percent
+# 25` and `rank --split train --dev-percent 25 --dev`.
+"$BIN/neuropt-eval" dataset --centered --corpus "$CORPUS" --split train \
   --pipelines "$WORK/coreset.txt" -o "$WORK/size-data.txt"
 "$BIN/neuropt-train" size --data "$WORK/size-data.txt" \
   --coreset "$WORK/coreset.txt" --out-dir "$OUT" --hidden 64,32 \
-  --epochs 80 --batch 64 --lr 0.002 --seed 1 --holdout 0.2 \
+  --epochs 40 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
   --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
 
 echo "== 7. held-out evaluation: sweep the coreset over the validation split and rank"
 parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split val \
-  --shard "@SHARD@/$((EXTRA_SHARDS * JOBS))" --pipelines "$WORK/coreset.txt"
+  --shard "@SHARD@/$((VAL_SHARDS * JOBS))" --pipelines "$WORK/coreset.txt"
 "$BIN/neuropt-eval" rank --corpus "$CORPUS" --split val --model-dir "$OUT" \
   --model size | tee "$OUT/size.rank-val.txt"

@@ -31,6 +31,7 @@
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Search/SizeModel.h"
+#include "neuropt/Support/Hashing.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
@@ -111,6 +112,28 @@ static cl::opt<std::string> ModelDir("model-dir", cl::desc("Model directory"),
 static cl::opt<std::string> ModelName("model", cl::desc("Model name"),
                                       cl::init("size"), cl::sub(RankCmd),
                                       cl::cat(CoresetCategory));
+static cl::opt<unsigned> DevPercent(
+    "dev-percent",
+    cl::desc("Model selection without the validation split: hold out this "
+             "percentage of the split's packages (by a hash of the package "
+             "name) as a development set"),
+    cl::init(0), cl::sub(DatasetCmd), cl::sub(RankCmd),
+    cl::cat(CoresetCategory));
+static cl::opt<bool> RankingTask(
+    "ranking",
+    cl::desc("dataset: a ranking task (pairwise loss within each module) "
+             "instead of regression of the gain"),
+    cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+static cl::opt<bool> Centered(
+    "centered",
+    cl::desc("dataset: label each sequence by its gain minus the module's "
+             "median gain over the coreset, clamped to [-5, 10] percent, so "
+             "the model learns the order of sequences rather than how much a "
+             "module can shrink"),
+    cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+static cl::opt<bool> DevOnly(
+    "dev", cl::desc("rank: evaluate on the --dev-percent packages only"),
+    cl::sub(RankCmd), cl::cat(CoresetCategory));
 static cl::opt<float> MinPredicted(
     "min-predicted",
     cl::desc("As the pass's -neuropt-size-min-predicted: candidates predicted "
@@ -200,6 +223,24 @@ Expected<SweepTable> readSweep(sqlite3 *DB) {
 }
 
 /// Modules of \p Mods whose sweep holds -Oz and every pipeline of \p C.
+/// Whether \p Package is in the development part (--dev-percent).
+bool isDevPackage(StringRef Package) {
+  StableHasher H;
+  H.update("neuropt-size-dev\n");
+  H.update(Package);
+  return H.final() % 100 < DevPercent;
+}
+
+/// Keeps the modules of the requested part: with --dev-percent, dataset
+/// keeps the non-dev packages and `rank --dev` the dev ones.
+void selectPart(std::vector<const ModuleRef *> &Mods, bool Dev) {
+  if (!DevPercent)
+    return;
+  llvm::erase_if(Mods, [&](const ModuleRef *M) {
+    return isDevPackage(M->Package) != Dev;
+  });
+}
+
 std::vector<const ModuleRef *> completeModules(const std::vector<ModuleRef> &Mods,
                                                const SweepTable &T,
                                                const Coreset &C) {
@@ -472,9 +513,21 @@ void appendModuleRows(model::Dataset &D, const Module &M, const Coreset &C,
                       uint32_t Group) {
   std::vector<int64_t> Rows = buildSizeModelRows(M, C);
   D.Counts.insert(D.Counts.end(), Rows.begin(), Rows.end());
-  for (const std::optional<uint64_t> &Obj : SeqObjectives) {
+  std::vector<float> L;
+  for (const std::optional<uint64_t> &Obj : SeqObjectives)
     // A sequence that fails to run is the worst possible choice.
-    D.Labels.push_back(Obj ? getSizeModelLabel(OzObjective, *Obj) : SizeModelFailedLabel);
+    L.push_back(Obj ? getSizeModelLabel(OzObjective, *Obj)
+                    : SizeModelFailedLabel);
+  if (Centered) {
+    std::vector<float> Sorted = L;
+    std::nth_element(Sorted.begin(), Sorted.begin() + Sorted.size() / 2,
+                     Sorted.end());
+    float Median = Sorted[Sorted.size() / 2];
+    for (float &X : L)
+      X = std::clamp(X - Median, -5.0f, 10.0f);
+  }
+  for (float X : L) {
+    D.Labels.push_back(X);
     D.Groups.push_back(Group);
   }
 }
@@ -488,7 +541,7 @@ Error runDataset() {
   Coreset C = *CRaw, N = normalised(*CRaw);
   model::Dataset D;
   D.Kind = model::ModelKind::MLP;
-  D.Task = model::HeadKind::Regression;
+  D.Task = RankingTask ? model::HeadKind::Ranking : model::HeadKind::Regression;
   D.NumFeatures = getSizeModelNumFeatures(C);
   D.ManifestHash = getSizeModelManifestHash(C);
   uint32_t Group = 0;
@@ -502,7 +555,9 @@ Error runDataset() {
     Expected<SweepTable> T = readSweep(DB->get());
     if (!T)
       return T.takeError();
-    for (const ModuleRef *Ref : completeModules(*Mods, *T, N)) {
+    std::vector<const ModuleRef *> Use = completeModules(*Mods, *T, N);
+    selectPart(Use, /*Dev=*/false);
+    for (const ModuleRef *Ref : Use) {
       const StringMap<Measured> &Row = T->find(Ref->Hash)->second;
       std::vector<std::optional<uint64_t>> Objs;
       for (const std::string &P : N.Pipelines) {
@@ -568,18 +623,25 @@ Error runDataset() {
 }
 
 Error runRank() {
-  Expected<Coreset> CRaw = loadCoreset(getCoresetPath(ModelDir, ModelName));
+  Expected<Coreset> CRaw = loadCoreset(
+      getCoresetPath(ModelDir, ModelName == "off" ? std::string("size")
+                                                  : ModelName.getValue()));
   if (!CRaw)
     return CRaw.takeError();
   Coreset C = *CRaw, N = normalised(*CRaw);
-  model::RunnerLoad L = model::loadRunner(
-      ModelDir, ModelName,
-      model::FeatureManifestId{getSizeModelManifestHash(C),
-                               getSizeModelNumFeatures(C)},
-      model::Device::CPU);
-  if (!L.Runner->isUsable())
-    return createStringError(inconvertibleErrorCode(), "model '%s': %s",
-                             ModelName.c_str(), L.Runner->reason().c_str());
+  // --model off ranks by the coreset's own (greedy coverage) order, the
+  // pass's fallback without a model.
+  bool NoModel = ModelName == "off";
+  model::RunnerLoad L;
+  if (!NoModel) {
+    L = model::loadRunner(ModelDir, ModelName,
+                          model::FeatureManifestId{getSizeModelManifestHash(C),
+                                                   getSizeModelNumFeatures(C)},
+                          model::Device::CPU);
+    if (!L.Runner->isUsable())
+      return createStringError(inconvertibleErrorCode(), "model '%s': %s",
+                               ModelName.c_str(), L.Runner->reason().c_str());
+  }
   Expected<SQLiteDB> DB = openCorpusDB(Corpus);
   if (!DB)
     return DB.takeError();
@@ -590,6 +652,7 @@ Error runRank() {
   if (!T)
     return T.takeError();
   std::vector<const ModuleRef *> Use = completeModules(*Mods, *T, N);
+  selectPart(Use, DevOnly);
   if (Use.empty())
     return createStringError(inconvertibleErrorCode(),
                              "no module of split '%s' has a complete sweep of "
@@ -609,21 +672,30 @@ Error runRank() {
     if (!M)
       return createStringError(inconvertibleErrorCode(), "%s: %s",
                                Path.c_str(), Err.getMessage().str().c_str());
-    std::vector<int64_t> Rows = buildSizeModelRows(*M, C);
-    model::ModelInput In;
-    In.BatchSize = C.size();
-    In.Counts = Rows.data();
-    model::StatusOr<model::Scores> S = L.Runner->evaluate(In);
-    if (!S)
-      return createStringError(inconvertibleErrorCode(), "scoring: %s",
-                               S.status().message().c_str());
-    std::vector<size_t> Order = S->ranking();
+    std::vector<size_t> Order;
+    std::vector<float> Predicted(C.size(), 0.0f);
+    if (NoModel) {
+      for (size_t I = 0; I < C.size(); ++I)
+        Order.push_back(I);
+    } else {
+      std::vector<int64_t> Rows = buildSizeModelRows(*M, C);
+      model::ModelInput In;
+      In.BatchSize = C.size();
+      In.Counts = Rows.data();
+      model::StatusOr<model::Scores> S = L.Runner->evaluate(In);
+      if (!S)
+        return createStringError(inconvertibleErrorCode(), "scoring: %s",
+                                 S.status().message().c_str());
+      Order = S->ranking();
+      for (size_t I = 0; I < C.size(); ++I)
+        Predicted[I] = S->value(I);
+    }
     double Kept = 0;
     bool Stopped = false;
     unsigned TriedHere = 0;
     for (size_t K = 1; K <= C.size(); ++K) {
       // The pass stops at the first candidate predicted below the threshold.
-      Stopped |= S->value(Order[K - 1]) < MinPredicted;
+      Stopped |= !NoModel && Predicted[Order[K - 1]] < MinPredicted;
       if (!Stopped) {
         ++TriedHere;
         Kept = std::max(Kept, clampedGain(Row, N.Pipelines[Order[K - 1]]));

@@ -312,7 +312,8 @@ int runSize(Options &O, const std::string &Command) {
   }
   TRY_ASSIGN(D, readDataset(O.get("data")));
   if (!Sequences || D.Kind != ModelKind::MLP ||
-      D.Task != HeadKind::Regression || D.NumFeatures <= Sequences ||
+      (D.Task != HeadKind::Regression && D.Task != HeadKind::Ranking) ||
+      D.NumFeatures <= Sequences ||
       D.size() % Sequences)
     return fail(Status::error(
         "size: the dataset does not match the coreset (" +

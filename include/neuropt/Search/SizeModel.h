@@ -9,7 +9,8 @@
 // model is an MLP that scores one (module, sequence) pair at a time: its
 // input is the module's feature vector (computeModuleFeatures) followed by a
 // one-hot code of the sequence, and its output is the predicted reduction of
-// the size objective against -Oz, in percent.
+// the size objective in percent (the shipped model: relative to the
+// module's median coreset sequence, see `neuropt-eval dataset --centered`).
 //
 // The coreset travels with the model: `<dir>/<name>.coreset.txt` beside the
 // weights. The feature manifest the model is tied to hashes the compiler's
