@@ -43,9 +43,10 @@ std::unique_ptr<model::ModelRunner> neuropt::loadPassModel(StringRef Name,
 
 std::unique_ptr<model::ModelRunner>
 neuropt::loadPassModel(StringRef Name, Module &M,
-                       const model::FeatureManifestId &Manifest) {
-  model::RunnerLoad L =
-      model::loadRunner(getModelDir(), Name.str(), Manifest, DeviceOpt);
+                       const model::FeatureManifestId &Manifest,
+                       StringRef Dir) {
+  model::RunnerLoad L = model::loadRunner(
+      Dir.empty() ? getModelDir() : Dir.str(), Name.str(), Manifest, DeviceOpt);
   for (const std::string &W : L.Warnings)
     M.getContext().diagnose(
         DiagnosticInfoGeneric("neuropt: " + Twine(W), DS_Warning));

@@ -36,6 +36,7 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -73,6 +74,14 @@ static cl::opt<float> MinPredicted(
              "over the coreset's median sequence) is below this; the default "
              "tries all k"),
     cl::init(-100.0f));
+enum class RankMode { Hybrid, Model };
+static cl::opt<RankMode> RankWith(
+    "neuropt-size-rank", cl::desc("How the model's scores order candidates"),
+    cl::values(clEnumValN(RankMode::Hybrid, "hybrid",
+                          "interleave the coreset's order and the model's, "
+                          "the coreset's first"),
+               clEnumValN(RankMode::Model, "model", "the model's order")),
+    cl::init(RankMode::Hybrid));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -109,6 +118,18 @@ static cl::opt<bool> PrintSummary(
     cl::init(false));
 
 bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
+
+/// The model's name; "size" stands for the coreset when the model is off.
+static StringRef modelName() {
+  return SizeModelName == "off" ? StringRef("size") : StringRef(SizeModelName);
+}
+
+/// A size model and its coreset live in <model-dir>/<name>/.
+static std::string sizeModelDir() {
+  SmallString<256> P(getModelDir());
+  sys::path::append(P, modelName());
+  return std::string(P);
+}
 
 PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
                                             ModuleAnalysisManager &) {
@@ -212,7 +233,8 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
   std::unique_ptr<model::ModelRunner> Runner = loadPassModel(
       SizeModelName, M,
       model::FeatureManifestId{getSizeModelManifestHash(C),
-                               getSizeModelNumFeatures(C)});
+                               getSizeModelNumFeatures(C)},
+      sizeModelDir());
   if (!Runner || !Runner->isUsable())
     return Order; // loadPassModel warned; fall back to the coreset order.
   std::vector<int64_t> Rows = buildSizeModelRows(Unopt, C);
@@ -226,7 +248,10 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
     return Order;
   }
   Order.clear();
-  for (size_t I : S->ranking())
+  std::vector<size_t> Ranked = S->ranking();
+  if (RankWith == RankMode::Hybrid)
+    Ranked = interleaveWithCoresetOrder(Ranked);
+  for (size_t I : Ranked)
     Order.push_back({unsigned(I), S->value(I)});
   UsedModel = true;
   return Order;
@@ -291,10 +316,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
   }
   // The coreset: beside the model, or given explicitly.
   std::string CoresetPath = CoresetFile.empty()
-                                ? getCoresetPath(getModelDir(),
-                                                 SizeModelName == "off"
-                                                     ? StringRef("size")
-                                                     : StringRef(SizeModelName))
+                                ? getCoresetPath(sizeModelDir(), modelName())
                                 : CoresetFile.getValue();
   Expected<Coreset> C = loadCoreset(CoresetPath);
   if (!C) {

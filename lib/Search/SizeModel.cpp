@@ -101,3 +101,33 @@ float neuropt::getSizeModelLabel(uint64_t OzObjective, uint64_t SeqObjective) {
                double(OzObjective);
   return float(std::clamp(Pct, double(SizeModelFailedLabel), 50.0));
 }
+
+/// The coreset's own order (0, 1, 2, ...) interleaved with \p ModelOrder,
+/// the coreset's first: 0, m1, 1, m2, ... without repeats.
+std::vector<size_t>
+neuropt::interleaveWithCoresetOrder(const std::vector<size_t> &ModelOrder) {
+  std::vector<size_t> Out;
+  std::vector<bool> Used(ModelOrder.size(), false);
+  size_t P = 0, M = 0;
+  while (Out.size() < ModelOrder.size()) {
+    bool FromPrior = Out.size() % 2 == 0;
+    size_t &Pos = FromPrior ? P : M;
+    while (Pos < ModelOrder.size() && Used[FromPrior ? Pos : ModelOrder[Pos]])
+      ++Pos;
+    if (Pos == ModelOrder.size()) {
+      FromPrior = !FromPrior;
+      size_t &Other = FromPrior ? P : M;
+      while (Used[FromPrior ? Other : ModelOrder[Other]])
+        ++Other;
+      size_t I = FromPrior ? Other : ModelOrder[Other];
+      Used[I] = true;
+      Out.push_back(I);
+      continue;
+    }
+    size_t I = FromPrior ? Pos : ModelOrder[Pos];
+    Used[I] = true;
+    Out.push_back(I);
+  }
+  return Out;
+}
+

@@ -65,14 +65,15 @@ done
 wait
 
 echo "== 6. dataset and training"
-# Model selection (labels centred per module, 64,32 hidden, 40 epochs) was
+# Model selection (labels centred per module, 64,32 hidden, 20 epochs, and
+# the hybrid ranking the pass uses by default) was
 # done on a development part of the TRAINING split: `dataset --dev-percent
 # 25` and `rank --split train --dev-percent 25 --dev`.
 "$BIN/neuropt-eval" dataset --centered --corpus "$CORPUS" --split train \
   --pipelines "$WORK/coreset.txt" -o "$WORK/size-data.txt"
 "$BIN/neuropt-train" size --data "$WORK/size-data.txt" \
   --coreset "$WORK/coreset.txt" --out-dir "$OUT" --hidden 64,32 \
-  --epochs 40 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
+  --epochs 20 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
   --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
 
 echo "== 7. held-out evaluation: sweep the coreset over the validation split and rank"

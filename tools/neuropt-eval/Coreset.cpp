@@ -131,6 +131,11 @@ static cl::opt<bool> Centered(
              "the model learns the order of sequences rather than how much a "
              "module can shrink"),
     cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+static cl::opt<bool> Hybrid(
+    "hybrid",
+    cl::desc("rank: interleave the coreset order and the model's order "
+             "(coreset first), as the pass's -neuropt-size-rank=hybrid"),
+    cl::sub(RankCmd), cl::cat(CoresetCategory));
 static cl::opt<bool> DevOnly(
     "dev", cl::desc("rank: evaluate on the --dev-percent packages only"),
     cl::sub(RankCmd), cl::cat(CoresetCategory));
@@ -687,6 +692,8 @@ Error runRank() {
         return createStringError(inconvertibleErrorCode(), "scoring: %s",
                                  S.status().message().c_str());
       Order = S->ranking();
+      if (Hybrid)
+        Order = interleaveWithCoresetOrder(Order);
       for (size_t I = 0; I < C.size(); ++I)
         Predicted[I] = S->value(I);
     }

@@ -36,10 +36,12 @@ std::unique_ptr<model::ModelRunner> loadPassModel(llvm::StringRef Name,
                                                   llvm::Module &M);
 
 /// Like loadPassModel(Name, M), for a model whose input rows follow
-/// \p Manifest instead of the per-function statistics vector.
+/// \p Manifest instead of the per-function statistics vector, and that
+/// lives in \p Dir (default: getModelDir()).
 std::unique_ptr<model::ModelRunner>
 loadPassModel(llvm::StringRef Name, llvm::Module &M,
-              const model::FeatureManifestId &Manifest);
+              const model::FeatureManifestId &Manifest,
+              llvm::StringRef Dir = "");
 
 } // namespace neuropt
 

@@ -73,6 +73,14 @@ constexpr float SizeModelFailedLabel = -20.0f;
 /// sequences do not dominate the loss.
 float getSizeModelLabel(uint64_t OzObjective, uint64_t SeqObjective);
 
+/// The hybrid ranking of neuropt-size: the coreset's own order (greedy
+/// coverage order, best on average first) interleaved with the model's
+/// order \p ModelOrder, the coreset's first, without repeats. On held-out
+/// training packages the model alone ranked worse than the coreset order,
+/// and the interleaving at least as well (bench/results/size.md).
+std::vector<size_t>
+interleaveWithCoresetOrder(const std::vector<size_t> &ModelOrder);
+
 } // namespace neuropt
 
 #endif // NEUROPT_SEARCH_SIZEMODEL_H
