@@ -840,6 +840,10 @@ Error runGranularity() {
     if (!Stock)
       return Stock.takeError();
     uint64_t StockObj = Stock->Size.objective(), BestModule = StockObj;
+    if (!StockObj) {
+      outs() << F << ": no code or data under -Oz; skipped\n";
+      continue;
+    }
     std::vector<Version> Versions;
     for (const std::string &P : C.Pipelines) {
       Expected<Version> V = optimizeAndMeasure(Eval, *M, P, Ctx);
