@@ -25,5 +25,9 @@ config.substitutions.append(("%examples", os.path.join(config.neuropt_src_root, 
 
 if config.neuropt_have_cuda:
     config.available_features.add("cuda")
+# Csmith (Debian packages csmith, libcsmith-dev) for test/e2e/csmith-*.test.
+import shutil
+if shutil.which("csmith") and os.path.exists("/usr/include/csmith/csmith.h"):
+    config.available_features.add("csmith")
 # Deterministic environment for every test.
 config.environment["LC_ALL"] = "C"

@@ -19,11 +19,17 @@
 //     sequences for each file, against default<Oz>, and the geometric-mean
 //     reduction of the objective and of .text over all files.
 //
+//   neuropt-eval size [--no-ceiling] [--budget=N] [--jobs=N] [--out=DIR] DIR...
+//     clang -Oz with and without the plugin on C programs or bitcode, against
+//     the search ceiling (Size.cpp).
+//
 // `--json` prints JSON Lines instead of text.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Coreset.h"
 #include "Label.h"
+#include "Size.h"
 
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
@@ -255,12 +261,16 @@ static int runSearch() {
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions(Category);
+  cl::HideUnrelatedOptions({&Category, &getCoresetCategory()});
   cl::ParseCommandLineOptions(argc, argv, "neuropt evaluation driver\n");
   if (MeasureCmd)
     return runMeasure();
   if (SearchCmd)
     return runSearch();
+  if (std::optional<int> RC = runCoresetCommand())
+    return *RC;
+  if (isSizeCommand())
+    return runSizeCommand(argv[0]);
   if (LabelCmd) {
     auto Shard = parseShard(LabelShardOpt);
     if (!Shard) {
