@@ -57,7 +57,7 @@ static cl::opt<unsigned>
     SizeK("neuropt-size-k",
           cl::desc("Candidates (top-k coreset sequences) measured per "
                    "translation unit"),
-          cl::init(2));
+          cl::init(1));
 static cl::opt<unsigned> BudgetMs(
     "neuropt-size-budget-ms",
     cl::desc("Wall-clock budget per translation unit in ms; when it runs "
@@ -96,12 +96,12 @@ static cl::opt<VerifyMode> VerifyWith(
     cl::init(VerifyMode::SMT));
 static cl::opt<unsigned> VerifyTimeoutMs(
     "neuropt-size-verify-timeout-ms",
-    cl::desc("Solver time per function in ms"), cl::init(200));
+    cl::desc("Solver time per function in ms"), cl::init(50));
 static cl::opt<unsigned> VerifyBudgetMs(
     "neuropt-size-verify-budget-ms",
     cl::desc("Verification time per candidate in ms; functions not reached "
              "stay unchecked"),
-    cl::init(2000));
+    cl::init(100));
 static cl::opt<bool> RequireProof(
     "neuropt-size-require-proof",
     cl::desc("Keep a candidate only if every changed function is proved "

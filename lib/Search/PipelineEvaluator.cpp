@@ -184,8 +184,12 @@ Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M) {
                              "target cannot emit object files");
   PM.run(M);
 
-  auto Obj = object::ObjectFile::createObjectFile(
+  return measureObject(
       MemoryBufferRef(StringRef(Buffer.data(), Buffer.size()), "neuropt.o"));
+}
+
+Expected<ObjectSize> neuropt::measureObject(MemoryBufferRef Object) {
+  auto Obj = object::ObjectFile::createObjectFile(Object);
   if (!Obj)
     return Obj.takeError();
   ObjectSize Size;

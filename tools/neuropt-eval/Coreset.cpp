@@ -264,6 +264,44 @@ std::vector<const ModuleRef *> completeModules(const std::vector<ModuleRef> &Mod
   return Out;
 }
 
+/// The swept modules of --split: every module of the split, the sweep
+/// table, and the modules whose sweep holds -Oz and all of \p C.
+struct SweptSplit {
+  std::vector<ModuleRef> Modules;
+  SweepTable Table;
+  std::vector<const ModuleRef *> Complete;
+};
+
+Expected<std::unique_ptr<SweptSplit>> loadSweptSplit(const Coreset &C) {
+  Expected<SQLiteDB> DB = openCorpusDB(Corpus);
+  if (!DB)
+    return DB.takeError();
+  auto S = std::make_unique<SweptSplit>();
+  Expected<std::vector<ModuleRef>> Mods = listModules(DB->get(), Split, 0);
+  if (!Mods)
+    return Mods.takeError();
+  S->Modules = std::move(*Mods);
+  Expected<SweepTable> T = readSweep(DB->get());
+  if (!T)
+    return T.takeError();
+  S->Table = std::move(*T);
+  S->Complete = completeModules(S->Modules, S->Table, C);
+  return S;
+}
+
+/// Parses corpus module \p Ref into \p Ctx.
+Expected<std::unique_ptr<Module>> parseCorpusModule(const ModuleRef &Ref,
+                                                    LLVMContext &Ctx) {
+  SmallString<256> Path(Corpus);
+  sys::path::append(Path, Ref.Path);
+  SMDiagnostic Err;
+  std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+  if (!M)
+    return createStringError(inconvertibleErrorCode(), "%s: %s", Path.c_str(),
+                             Err.getMessage().str().c_str());
+  return M;
+}
+
 /// Relative gain of pipeline \p P on a module's sweep, 0 when it fails or
 /// grows the module (the pass never keeps such a candidate).
 double clampedGain(const StringMap<Measured> &Row, StringRef P) {
@@ -393,13 +431,10 @@ Error runSweep() {
         continue;
       if (!M) {
         Ctx = std::make_unique<LLVMContext>();
-        SmallString<256> Path(Corpus);
-        sys::path::append(Path, Row.Path);
-        SMDiagnostic Err;
-        M = parseIRFile(Path, Err, *Ctx);
-        if (!M)
-          return createStringError(inconvertibleErrorCode(), "%s: %s",
-                                   Path.c_str(), Err.getMessage().str().c_str());
+        Expected<std::unique_ptr<Module>> Parsed = parseCorpusModule(Row, *Ctx);
+        if (!Parsed)
+          return Parsed.takeError();
+        M = std::move(*Parsed);
       }
       auto Start = std::chrono::steady_clock::now();
       Expected<SizeMeasurement> R =
@@ -444,16 +479,11 @@ Error runCoreset() {
   if (!PoolOrErr)
     return PoolOrErr.takeError();
   Coreset Pool = normalised(*PoolOrErr);
-  Expected<SQLiteDB> DB = openCorpusDB(Corpus);
-  if (!DB)
-    return DB.takeError();
-  Expected<std::vector<ModuleRef>> Mods = listModules(DB->get(), Split, 0);
-  if (!Mods)
-    return Mods.takeError();
-  Expected<SweepTable> T = readSweep(DB->get());
-  if (!T)
-    return T.takeError();
-  std::vector<const ModuleRef *> Use = completeModules(*Mods, *T, Pool);
+  Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(Pool);
+  if (!S)
+    return S.takeError();
+  const SweepTable *T = &(*S)->Table;
+  const std::vector<const ModuleRef *> &Use = (*S)->Complete;
   if (Use.empty())
     return createStringError(inconvertibleErrorCode(),
                              "no module of split '%s' has a complete sweep of "
@@ -551,16 +581,11 @@ Error runDataset() {
   D.ManifestHash = getSizeModelManifestHash(C);
   uint32_t Group = 0;
   if (!Corpus.empty()) {
-    Expected<SQLiteDB> DB = openCorpusDB(Corpus);
-    if (!DB)
-      return DB.takeError();
-    Expected<std::vector<ModuleRef>> Mods = listModules(DB->get(), Split, 0);
-    if (!Mods)
-      return Mods.takeError();
-    Expected<SweepTable> T = readSweep(DB->get());
-    if (!T)
-      return T.takeError();
-    std::vector<const ModuleRef *> Use = completeModules(*Mods, *T, N);
+    Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(N);
+    if (!S)
+      return S.takeError();
+    const SweepTable *T = &(*S)->Table;
+    std::vector<const ModuleRef *> Use = (*S)->Complete;
     selectPart(Use, /*Dev=*/false);
     for (const ModuleRef *Ref : Use) {
       const StringMap<Measured> &Row = T->find(Ref->Hash)->second;
@@ -571,14 +596,10 @@ Error runDataset() {
                             : std::nullopt);
       }
       LLVMContext Ctx;
-      SMDiagnostic Err;
-      SmallString<256> Path(Corpus);
-      sys::path::append(Path, Ref->Path);
-      std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+      Expected<std::unique_ptr<Module>> M = parseCorpusModule(*Ref, Ctx);
       if (!M)
-        return createStringError(inconvertibleErrorCode(), "%s: %s",
-                                 Path.c_str(), Err.getMessage().str().c_str());
-      appendModuleRows(D, *M, C, Row.find(OzPipeline)->second.Objective, Objs,
+        return M.takeError();
+      appendModuleRows(D, **M, C, Row.find(OzPipeline)->second.Objective, Objs,
                        ++Group);
     }
   } else {
@@ -647,16 +668,11 @@ Error runRank() {
       return createStringError(inconvertibleErrorCode(), "model '%s': %s",
                                ModelName.c_str(), L.Runner->reason().c_str());
   }
-  Expected<SQLiteDB> DB = openCorpusDB(Corpus);
-  if (!DB)
-    return DB.takeError();
-  Expected<std::vector<ModuleRef>> Mods = listModules(DB->get(), Split, 0);
-  if (!Mods)
-    return Mods.takeError();
-  Expected<SweepTable> T = readSweep(DB->get());
-  if (!T)
-    return T.takeError();
-  std::vector<const ModuleRef *> Use = completeModules(*Mods, *T, N);
+  Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(N);
+  if (!S)
+    return S.takeError();
+  const SweepTable *T = &(*S)->Table;
+  std::vector<const ModuleRef *> Use = (*S)->Complete;
   selectPart(Use, DevOnly);
   if (Use.empty())
     return createStringError(inconvertibleErrorCode(),
@@ -670,20 +686,16 @@ Error runRank() {
   for (const ModuleRef *Ref : Use) {
     const StringMap<Measured> &Row = T->find(Ref->Hash)->second;
     LLVMContext Ctx;
-    SMDiagnostic Err;
-    SmallString<256> Path(Corpus);
-    sys::path::append(Path, Ref->Path);
-    std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+    Expected<std::unique_ptr<Module>> M = parseCorpusModule(*Ref, Ctx);
     if (!M)
-      return createStringError(inconvertibleErrorCode(), "%s: %s",
-                               Path.c_str(), Err.getMessage().str().c_str());
+      return M.takeError();
     std::vector<size_t> Order;
     std::vector<float> Predicted(C.size(), 0.0f);
     if (NoModel) {
       for (size_t I = 0; I < C.size(); ++I)
         Order.push_back(I);
     } else {
-      std::vector<int64_t> Rows = buildSizeModelRows(*M, C);
+      std::vector<int64_t> Rows = buildSizeModelRows(**M, C);
       model::ModelInput In;
       In.BatchSize = C.size();
       In.Counts = Rows.data();

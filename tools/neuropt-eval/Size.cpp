@@ -268,38 +268,21 @@ static double median(std::vector<double> V) {
 // Measuring one translation unit
 //===----------------------------------------------------------------------===//
 
-/// Section families as PipelineEvaluator counts them (not .bss).
-static void addSection(Sections &S, StringRef Name, uint64_t Size) {
-  auto Is = [&](StringRef Base) {
-    return Name == Base || Name.starts_with((Base + ".").str());
-  };
-  if (Is(".text"))
-    S.Text += Size;
-  else if (Is(".rodata"))
-    S.ROData += Size;
-  else if (Is(".data") || Name.starts_with(".data.rel.ro"))
-    S.Data += Size;
-}
-
 static Expected<Sections> readSections(StringRef Path) {
-  auto Bin = object::ObjectFile::createObjectFile(Path);
-  if (!Bin)
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return createStringError(Buf.getError(), "cannot read '%s': %s",
+                             Path.str().c_str(),
+                             Buf.getError().message().c_str());
+  Expected<ObjectSize> O = measureObject((*Buf)->getMemBufferRef());
+  if (!O)
     return createStringError(inconvertibleErrorCode(), "cannot read '%s': %s",
                              Path.str().c_str(),
-                             toString(Bin.takeError()).c_str());
-  const auto *ELF = dyn_cast<object::ELFObjectFileBase>(Bin->getBinary());
-  if (!ELF)
-    return createStringError(inconvertibleErrorCode(),
-                             "'%s' is not an ELF object", Path.str().c_str());
+                             toString(O.takeError()).c_str());
   Sections S;
-  for (const object::SectionRef &Sec : ELF->sections()) {
-    Expected<StringRef> Name = Sec.getName();
-    if (!Name)
-      return Name.takeError();
-    if (Sec.isBSS())
-      continue;
-    addSection(S, *Name, Sec.getSize());
-  }
+  S.Text = O->Text;
+  S.ROData = O->ROData;
+  S.Data = O->Data;
   return S;
 }
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 namespace llvm {
+class MemoryBufferRef;
 class Module;
 class TargetMachine;
 } // namespace llvm
@@ -97,6 +98,11 @@ private:
 /// gives "a", "b(c,d)" and "e<f,g>".
 llvm::SmallVector<llvm::StringRef, 16>
 splitPipelineElements(llvm::StringRef Pipeline);
+
+/// The section families (and function symbol sizes) of an object file, as
+/// every measurement here counts them: .text*, .rodata*, .data* with
+/// .data.rel.ro*, never .bss.
+llvm::Expected<ObjectSize> measureObject(llvm::MemoryBufferRef Object);
 
 /// Number of instructions in the defined functions of \p M.
 uint64_t countIRInstructions(const llvm::Module &M);
