@@ -10,8 +10,12 @@
 // left-hand side. Candidates are enumerated bottom-up over LLVM's integer
 // instructions and intrinsics in cost order; constants are found by CEGIS;
 // each candidate is first filtered on concrete inputs (filter::filterCPU or
-// filterCUDA), then proved with neuropt::verifyRefinement. An optional
-// learned guide reorders the enumeration.
+// filterCUDA), then proved by lib/Verify's SMT verifier (the proving layer
+// of verifyRefinement; its differential-execution layer adds nothing after
+// the filter), in a forked child killed at the deadline. The proof assumes
+// the leaves' facts (known bits, ranges) as a precondition, since they hold
+// wherever the harvested DAG runs. An optional learned guide reorders the
+// enumeration.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,10 +27,12 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace llvm {
+class Module;
 class TargetTransformInfo;
 } // namespace llvm
 
@@ -52,22 +58,37 @@ struct SynthOptions {
   SynthGuide Guide;
   /// Optional target cost model; the built-in x86-64 table is used when null.
   const llvm::TargetTransformInfo *TTI = nullptr;
+  /// Threads for filter::filterCPU (0: all cores).
+  unsigned FilterThreads = 1;
+  /// Constant holes in one candidate.
+  unsigned MaxHoles = 2;
 };
 
 enum class SynthStatus {
   Found,        ///< A cheaper, proved RHS.
-  NoneCheaper,  ///< The space up to MaxRHSInsts was exhausted: nothing
-                ///< cheaper exists there.
+  NoneCheaper,  ///< The space up to MaxRHSInsts instructions and MaxHoles
+                ///< constants was exhausted: nothing cheaper exists there
+                ///< (candidates skipped as structural duplicates or pruned
+                ///< by dependence and known bits cannot be replacements).
   Budget,       ///< The budget ran out first.
   Unsupported,  ///< The LHS uses something synthesis does not model.
 };
 
 struct SynthStats {
   uint64_t Enumerated = 0;   ///< Candidates built.
-  uint64_t Pruned = 0;       ///< Dropped by dataflow (known bits) pruning.
-  uint64_t Filtered = 0;     ///< Dropped by the concrete-input filter.
+  uint64_t Pruned = 0;       ///< Dropped before evaluation: the LHS depends
+                             ///< on a leaf the candidate does not read, or
+                             ///< known bits contradict.
+  uint64_t Filtered = 0;     ///< Dropped on the concrete inputs: by the
+                             ///< filter, or CEGIS found no constants.
   uint64_t SolverCalls = 0;  ///< verifyRefinement and CEGIS queries.
   double Seconds = 0;
+  uint64_t Proofs = 0;       ///< Verifier calls (part of SolverCalls).
+  uint64_t Refuted = 0;      ///< Filter survivors the verifier refuted.
+  uint64_t Undecided = 0;    ///< Verifier or CEGIS timeouts.
+  uint64_t Inputs = 0;       ///< Concrete inputs at the end (with CEXs).
+  /// The filter back end that ran ("cpu" or "cuda").
+  std::string Backend;
 };
 
 struct SynthResult {
@@ -79,17 +100,71 @@ struct SynthResult {
   /// When Found: a certificate of the proof (the verifier's report, with
   /// the SMT-LIB query's hash) that the cache stores beside the RHS.
   std::string Certificate;
+  /// Unsupported: what synthesis does not model; Budget: what ran out.
+  std::string Reason;
   SynthStats Stats;
 };
+
+/// "found", "none-cheaper", "budget" or "unsupported".
+const char *synthStatusName(SynthStatus S);
 
 /// Cost of a DAG / function body under the cost model (code size and
 /// latency combined, as documented in CostModel.cpp).
 unsigned dagCost(const HarvestedDAG &DAG,
                  const llvm::TargetTransformInfo *TTI = nullptr);
 
+/// The function the engine proves replacements against: toFunction(DAG)'s
+/// @lhs, with the leaves' facts as a precondition (the result is poison
+/// where a leaf is outside its range or contradicts its known bits; the
+/// verifier does not read range attributes) and `noundef` on the leaves
+/// that can be neither undef nor poison. A found RHS carries the same
+/// parameter attributes. Re-checking a RHS against a weaker source (plain
+/// toFunction) can fail where the engine's proof holds.
+std::unique_ptr<llvm::Module> synthesisSource(const HarvestedDAG &DAG);
+
 /// Synthesizes a cheaper replacement for \p LHS.
 llvm::Expected<SynthResult> synthesize(const HarvestedDAG &LHS,
                                        const SynthOptions &Opts);
+
+//===-- The learned guide -----------------------------------------------===//
+
+/// Width of the guide's statistics vector (GuideFeatures.def, then one count
+/// per filter opcode).
+unsigned numGuideFeatures();
+/// Name of guide feature \p I.
+std::string guideFeatureName(unsigned I);
+/// Hash of the guide's feature list; a model records it in its card.
+std::string guideManifestHash();
+/// The statistics vector of \p DAG.
+std::vector<int64_t> guideFeatures(const HarvestedDAG &DAG);
+/// Guide classes: one per filter opcode, then guideNoInstClass() for a
+/// replacement without instructions (a leaf or a constant).
+unsigned numGuideClasses();
+unsigned guideNoInstClass();
+/// The classes a found replacement uses: the opcodes of @rhs in \p RHS, or
+/// {guideNoInstClass()} when it has none.
+std::vector<unsigned> guideLabels(const llvm::Module &RHS);
+
+/// The learned guide: an MLP over guideFeatures() with one output per
+/// class, run by lib/Model's integer CPU runner. Its softmax becomes
+/// SynthGuide::OpcodeWeights.
+class SynthGuideModel {
+public:
+  ~SynthGuideModel();
+  /// The default model name inside a guide directory.
+  static constexpr const char *DefaultName = "synth-guide";
+  /// Loads <Dir>/<Name>.safetensors and its card; an error names the file
+  /// and the problem (missing, corrupt, trained for other features).
+  static llvm::Expected<std::unique_ptr<SynthGuideModel>>
+  load(const std::string &Dir, const std::string &Name = DefaultName);
+  /// Per-opcode weights for \p DAG.
+  llvm::Expected<SynthGuide> predict(const HarvestedDAG &DAG);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> P;
+  SynthGuideModel();
+};
 
 } // namespace neuropt
 

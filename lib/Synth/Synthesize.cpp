@@ -1,0 +1,973 @@
+//===- Synthesize.cpp - Filter-then-prove synthesis driver ------*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements synthesize(): the loop that takes the enumerator's
+// candidates level by level (increasing cost), drops most of them on
+// concrete inputs with the bytecode filter (CPU or CUDA), finds constants
+// for candidates with holes (first a handful of guesses through the filter,
+// then CEGIS), and proves the survivors with the SMT verifier. The first
+// proved candidate of the cheapest level wins. A refuted candidate's
+// counterexample joins the concrete inputs, so the filter learns from every
+// failed proof.
+//
+// Budget: the wall clock is checked between filter batches, before every
+// proof, inside the enumerator, and CEGIS and every proof run in forked
+// children killed at the deadline (Z3 does not always honour its timeout).
+//
+// Concrete inputs are deterministic for a seed: corner values (0, 1, -1,
+// INT_MIN, INT_MAX, powers of two, bit patterns) first, alone and mixed,
+// then seeded random values, each adjusted to the leaf's known bits and
+// range (an input the LHS precondition excludes would constrain nothing
+// useful).
+//
+//===----------------------------------------------------------------------===//
+
+#include "SynthInternal.h"
+#include "neuropt/Kernels/SynthFilterOps.h"
+#include "neuropt/Support/ChildProcess.h"
+#include "neuropt/Support/Hashing.h"
+#include "neuropt/Verify/Verifier.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/ValueTracking.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace neuropt {
+
+const char *synthStatusName(SynthStatus S) {
+  switch (S) {
+  case SynthStatus::Found: return "found";
+  case SynthStatus::NoneCheaper: return "none-cheaper";
+  case SynthStatus::Budget: return "budget";
+  case SynthStatus::Unsupported: return "unsupported";
+  }
+  return "?";
+}
+
+namespace synth {
+
+using filter::Op;
+using filter::ops::mask;
+
+//===----------------------------------------------------------------------===//
+// Concrete inputs
+//===----------------------------------------------------------------------===//
+
+static uint64_t splitmix(uint64_t &S) {
+  uint64_t Z = (S += 0x9e3779b97f4a7c15ull);
+  Z = (Z ^ (Z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  Z = (Z ^ (Z >> 27)) * 0x94d049bb133111ebull;
+  return Z ^ (Z >> 31);
+}
+
+/// Corner values of a W-bit integer, most telling first.
+static std::vector<uint64_t> corners(unsigned W) {
+  uint64_t M = mask(W);
+  std::vector<uint64_t> C = {0,
+                             1,
+                             M,
+                             uint64_t(1) << (W - 1),
+                             M >> 1,
+                             2,
+                             M - 1,
+                             3,
+                             (W - 1) & M,
+                             W & M,
+                             0x5555555555555555ull & M,
+                             0xAAAAAAAAAAAAAAAAull & M,
+                             0x0F0F0F0F0F0F0F0Full & M,
+                             0xFFull & M,
+                             0xFF00ull & M,
+                             (uint64_t(1) << (W / 2)) & M,
+                             ((uint64_t(1) << (W - 1)) + 1) & M};
+  for (unsigned K = 2; K + 1 < W; K += 3)
+    C.push_back(uint64_t(1) << K);
+  std::vector<uint64_t> Out;
+  for (uint64_t V : C)
+    if (!is_contained(Out, V))
+      Out.push_back(V);
+  return Out;
+}
+
+/// Adjusts \p V to the leaf's known bits and range where it can.
+static uint64_t fitLeaf(uint64_t V, const LeafInfo &L, unsigned W,
+                        uint64_t &Rng) {
+  uint64_t M = mask(W);
+  uint64_t Zero = L.Known.Zero.getZExtValue(), One = L.Known.One.getZExtValue();
+  auto Known = [&](uint64_t X) { return ((X & ~Zero) | One) & M; };
+  V = Known(V);
+  if (L.Range.isFullSet() || L.Range.contains(APInt(W, V)))
+    return V;
+  uint64_t Lo = L.Range.getLower().getZExtValue();
+  uint64_t Size = (L.Range.getUpper() - L.Range.getLower()).getZExtValue();
+  if (Size == 0)
+    return V;
+  for (unsigned Try = 0; Try != 16; ++Try) {
+    uint64_t X = Known((Lo + (Try ? splitmix(Rng) : V) % Size) & M);
+    if (L.Range.contains(APInt(W, X)))
+      return X;
+  }
+  return Known(Lo);
+}
+
+static void computeExpected(filter::InputBatch &B, const EncodedLHS &LHS,
+                            unsigned From) {
+  B.Expected.resize(B.NumInputs);
+  B.ExpectedPoison.resize(B.NumInputs);
+  for (unsigned I = From; I < B.NumInputs; ++I) {
+    filter::ConcreteValue V = filter::evaluate(LHS.Set, 0, B, I);
+    B.Expected[I] = V.Poison ? 0 : V.Bits;
+    B.ExpectedPoison[I] = V.Poison;
+  }
+}
+
+filter::InputBatch makeInputs(const HarvestedDAG &DAG, const EncodedLHS &LHS,
+                              unsigned NumInputs, uint64_t Seed) {
+  filter::InputBatch B;
+  unsigned NV = LHS.VarWidths.size();
+  B.NumVars = NV;
+  B.NumInputs = std::max(1u, NumInputs);
+  B.VarWidths = LHS.VarWidths;
+  B.ResultWidth = LHS.ResultWidth;
+  B.Values.assign(uint64_t(NV) * B.NumInputs, 0);
+  uint64_t Rng = Seed * 0x2545f4914f6cdd1dull + 0x1234567;
+  std::vector<std::vector<uint64_t>> Corners;
+  size_t MaxCorners = 0;
+  for (unsigned W : LHS.VarWidths) {
+    Corners.push_back(corners(W));
+    MaxCorners = std::max(MaxCorners, Corners.back().size());
+  }
+  for (unsigned I = 0; I != B.NumInputs; ++I) {
+    for (unsigned V = 0; V != NV; ++V) {
+      unsigned W = LHS.VarWidths[V];
+      const std::vector<uint64_t> &C = Corners[V];
+      uint64_t X;
+      if (I < MaxCorners) {
+        // Every variable at the same corner (x == y cases), then shifted.
+        X = C[I % C.size()];
+      } else if (I < 2 * MaxCorners) {
+        X = C[(I + 1 + V) % C.size()];
+      } else if (I < B.NumInputs / 2) {
+        X = C[splitmix(Rng) % C.size()]; // Mixed corners.
+      } else {
+        uint64_t R = splitmix(Rng);
+        switch (R & 3) {
+        case 0: // Small signed values.
+          X = (uint64_t((R >> 8) % 33) - 16) & mask(W);
+          break;
+        case 1: // Powers of two, +-1.
+          X = ((uint64_t(1) << ((R >> 8) % W)) + ((R >> 16) % 3) - 1) &
+              mask(W);
+          break;
+        default:
+          X = splitmix(Rng) & mask(W);
+          break;
+        }
+      }
+      B.Values[uint64_t(V) * B.NumInputs + I] =
+          fitLeaf(X, DAG.Leaves[V], W, Rng);
+    }
+  }
+  computeExpected(B, LHS, 0);
+  return B;
+}
+
+uint8_t essentialLeaves(const EncodedLHS &LHS, const filter::InputBatch &B) {
+  // Pairs: input I, and input I with leaf V taken from input I+K.
+  constexpr unsigned Pairs = 48;
+  unsigned N = std::min(B.NumInputs, Pairs);
+  uint8_t Mask = 0;
+  for (unsigned V = 0; V != B.NumVars; ++V) {
+    filter::InputBatch P;
+    P.NumVars = B.NumVars;
+    P.VarWidths = B.VarWidths;
+    P.ResultWidth = B.ResultWidth;
+    P.NumInputs = 2 * N;
+    P.Values.assign(uint64_t(P.NumVars) * P.NumInputs, 0);
+    for (unsigned I = 0; I != N; ++I)
+      for (unsigned U = 0; U != B.NumVars; ++U) {
+        uint64_t X = B.Values[uint64_t(U) * B.NumInputs + I];
+        P.Values[uint64_t(U) * P.NumInputs + 2 * I] = X;
+        // The partner differs in leaf V only, by a value from a later input.
+        unsigned J = (I + 1 + I % 7) % B.NumInputs;
+        P.Values[uint64_t(U) * P.NumInputs + 2 * I + 1] =
+            U == V ? B.Values[uint64_t(U) * B.NumInputs + J] : X;
+      }
+    for (unsigned I = 0; I != N; ++I) {
+      filter::ConcreteValue A = filter::evaluate(LHS.Set, 0, P, 2 * I);
+      filter::ConcreteValue C = filter::evaluate(LHS.Set, 0, P, 2 * I + 1);
+      if (!A.Poison && !C.Poison && A.Bits != C.Bits) {
+        Mask |= uint8_t(1) << V;
+        break;
+      }
+    }
+  }
+  return Mask;
+}
+
+void appendInput(filter::InputBatch &B, const EncodedLHS &LHS,
+                 ArrayRef<uint64_t> Values) {
+  unsigned N = B.NumInputs;
+  std::vector<uint64_t> New(uint64_t(B.NumVars) * (N + 1));
+  for (unsigned V = 0; V != B.NumVars; ++V) {
+    std::copy_n(B.Values.begin() + uint64_t(V) * N, N,
+                New.begin() + uint64_t(V) * (N + 1));
+    New[uint64_t(V) * (N + 1) + N] = Values[V] & mask(B.VarWidths[V]);
+  }
+  B.Values = std::move(New);
+  B.NumInputs = N + 1;
+  computeExpected(B, LHS, N);
+}
+
+//===----------------------------------------------------------------------===//
+// IR
+//===----------------------------------------------------------------------===//
+
+Value *emitOp(IRBuilderBase &B, const filter::Inst &I, ArrayRef<Value *> Ops) {
+  Type *Ty = B.getIntNTy(I.Width);
+  Value *A = Ops[0], *Bv = Ops.size() > 1 ? Ops[1] : nullptr,
+        *Cv = Ops.size() > 2 ? Ops[2] : nullptr;
+  bool NSW = I.Flags & filter::FlagNSW, NUW = I.Flags & filter::FlagNUW,
+       Exact = I.Flags & filter::FlagExact;
+  auto Bin = [&](Instruction::BinaryOps Opc) -> Value * {
+    Value *V = B.CreateBinOp(Opc, A, Bv);
+    if (auto *BO = dyn_cast<BinaryOperator>(V)) {
+      if (isa<OverflowingBinaryOperator>(BO)) {
+        BO->setHasNoSignedWrap(NSW);
+        BO->setHasNoUnsignedWrap(NUW);
+      }
+      if (isa<PossiblyExactOperator>(BO))
+        BO->setIsExact(Exact);
+    }
+    return V;
+  };
+  switch (I.Opcode) {
+  case Op::Add: return Bin(Instruction::Add);
+  case Op::Sub: return Bin(Instruction::Sub);
+  case Op::Mul: return Bin(Instruction::Mul);
+  case Op::UDiv: return Bin(Instruction::UDiv);
+  case Op::SDiv: return Bin(Instruction::SDiv);
+  case Op::URem: return Bin(Instruction::URem);
+  case Op::SRem: return Bin(Instruction::SRem);
+  case Op::Shl: return Bin(Instruction::Shl);
+  case Op::LShr: return Bin(Instruction::LShr);
+  case Op::AShr: return Bin(Instruction::AShr);
+  case Op::And: return Bin(Instruction::And);
+  case Op::Or: return Bin(Instruction::Or);
+  case Op::Xor: return Bin(Instruction::Xor);
+  case Op::UMin: return B.CreateBinaryIntrinsic(Intrinsic::umin, A, Bv);
+  case Op::UMax: return B.CreateBinaryIntrinsic(Intrinsic::umax, A, Bv);
+  case Op::SMin: return B.CreateBinaryIntrinsic(Intrinsic::smin, A, Bv);
+  case Op::SMax: return B.CreateBinaryIntrinsic(Intrinsic::smax, A, Bv);
+  case Op::Eq: return B.CreateICmpEQ(A, Bv);
+  case Op::Ne: return B.CreateICmpNE(A, Bv);
+  case Op::Ult: return B.CreateICmpULT(A, Bv);
+  case Op::Ule: return B.CreateICmpULE(A, Bv);
+  case Op::Ugt: return B.CreateICmpUGT(A, Bv);
+  case Op::Uge: return B.CreateICmpUGE(A, Bv);
+  case Op::Slt: return B.CreateICmpSLT(A, Bv);
+  case Op::Sle: return B.CreateICmpSLE(A, Bv);
+  case Op::Sgt: return B.CreateICmpSGT(A, Bv);
+  case Op::Sge: return B.CreateICmpSGE(A, Bv);
+  case Op::Select: return B.CreateSelect(A, Bv, Cv);
+  case Op::FShl: return B.CreateIntrinsic(Intrinsic::fshl, {Ty}, {A, Bv, Cv});
+  case Op::FShr: return B.CreateIntrinsic(Intrinsic::fshr, {Ty}, {A, Bv, Cv});
+  case Op::ZExt: return B.CreateZExt(A, Ty);
+  case Op::SExt: return B.CreateSExt(A, Ty);
+  case Op::Trunc: return B.CreateTrunc(A, Ty, "", NUW, NSW);
+  case Op::Ctpop: return B.CreateUnaryIntrinsic(Intrinsic::ctpop, A);
+  case Op::Ctlz:
+    return B.CreateIntrinsic(Intrinsic::ctlz, {Ty}, {A, B.getFalse()});
+  case Op::Cttz:
+    return B.CreateIntrinsic(Intrinsic::cttz, {Ty}, {A, B.getFalse()});
+  case Op::Bswap: return B.CreateUnaryIntrinsic(Intrinsic::bswap, A);
+  case Op::BitReverse: return B.CreateUnaryIntrinsic(Intrinsic::bitreverse, A);
+  case Op::Abs:
+    return B.CreateIntrinsic(Intrinsic::abs, {Ty}, {A, B.getFalse()});
+  case Op::NumOps:
+    break;
+  }
+  return PoisonValue::get(Ty);
+}
+
+std::unique_ptr<Module> buildRHS(const Module &LHSModule,
+                                 ArrayRef<filter::Inst> Insts,
+                                 ArrayRef<uint64_t> Constants,
+                                 unsigned NumVars) {
+  const Function *L = LHSModule.getFunction("lhs");
+  LLVMContext &Ctx = LHSModule.getContext();
+  auto M = std::make_unique<Module>("rhs", Ctx);
+  M->setDataLayout(LHSModule.getDataLayout());
+  M->setTargetTriple(LHSModule.getTargetTriple());
+  Function *F = Function::Create(L->getFunctionType(),
+                                 GlobalValue::ExternalLinkage, "rhs", *M);
+  F->setAttributes(L->getAttributes());
+  BasicBlock *BB = BasicBlock::Create(Ctx, "entry", F);
+  IRBuilder<> B(BB);
+  unsigned Base = NumVars + Constants.size();
+  std::vector<Value *> Results;
+  auto Get = [&](uint8_t S, unsigned W) -> Value * {
+    if (S < NumVars)
+      return F->getArg(S);
+    if (S < Base)
+      return ConstantInt::get(B.getIntNTy(W), Constants[S - NumVars] & mask(W));
+    return Results[S - Base];
+  };
+  // A bare leaf or constant is flattened as `or x, x`.
+  if (Insts.size() == 1 && Insts[0].Opcode == Op::Or &&
+      Insts[0].A == Insts[0].B) {
+    B.CreateRet(Get(Insts[0].A, Insts[0].Width));
+    return M;
+  }
+  for (const filter::Inst &I : Insts) {
+    bool CmpOrCast =
+        filter::ops::isComparison(I.Opcode) || filter::ops::isCast(I.Opcode);
+    unsigned OpW = CmpOrCast ? I.SrcWidth : I.Width;
+    unsigned N = filter::ops::numOperands(I.Opcode);
+    const uint8_t Slots[3] = {I.A, I.B, I.C};
+    SmallVector<Value *, 3> Ops;
+    for (unsigned K = 0; K != N; ++K)
+      Ops.push_back(Get(Slots[K], I.Opcode == Op::Select && K == 0 ? 1 : OpW));
+    // Comparisons print as LLVM canonicalizes them: a constant on the right.
+    filter::Inst J = I;
+    auto IsConst = [&](uint8_t S) { return S >= NumVars && S < Base; };
+    if (filter::ops::isComparison(I.Opcode) && IsConst(I.A) && !IsConst(I.B)) {
+      static const Op Swapped[] = {Op::Eq,  Op::Ne,  Op::Ugt, Op::Uge, Op::Ult,
+                                   Op::Ule, Op::Sgt, Op::Sge, Op::Slt, Op::Sle};
+      J.Opcode = Swapped[unsigned(I.Opcode) - unsigned(Op::Eq)];
+      std::swap(Ops[0], Ops[1]);
+    }
+    Results.push_back(emitOp(B, J, Ops));
+  }
+  B.CreateRet(Results.back());
+  return M;
+}
+
+//===----------------------------------------------------------------------===//
+// Proofs
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct ProofOutcome {
+  Verdict V = Verdict::Unknown;
+  std::string Line;     ///< verdictLine().
+  std::string CertHash; ///< FNV-1a of the certificates' SMT-LIB text.
+  std::optional<std::vector<uint64_t>> CEX;
+};
+
+/// "i8 0x80 (128, -128)" -> 0x80; poison and undef inputs read as 0.
+std::optional<uint64_t> parseCEXValue(StringRef S) {
+  size_t X = S.find("0x");
+  if (X == StringRef::npos)
+    return S.contains("poison") || S.contains("undef")
+               ? std::optional<uint64_t>(0)
+               : std::nullopt;
+  StringRef Hex = S.substr(X + 2).take_while(isHexDigit);
+  uint64_t V;
+  if (Hex.empty() || Hex.size() > 16 || Hex.getAsInteger(16, V))
+    return std::nullopt;
+  return V;
+}
+
+/// Runs the SMT verifier in a child killed at \p DeadlineMs.
+ProofOutcome prove(const Function &Src, const Function &Tgt, unsigned TimeoutMs,
+                   unsigned DeadlineMs) {
+  ProofOutcome P;
+  Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) {
+        VerifyOptions VO;
+        VO.TimeoutMs = std::max(1u, TimeoutMs);
+        VO.WantCertificate = true;
+        VO.Isolate = false; // This child is the isolation.
+        VerifyResult R = createSMTVerifier()->verify(Src, Tgt, VO);
+        std::string Certs;
+        for (const Certificate &C : R.Certificates)
+          Certs += C.Name + "\n" + C.SMT2 + "\n";
+        std::string Out;
+        raw_string_ostream OS(Out);
+        OS << unsigned(R.V) << '\n'
+           << verdictLine(R) << '\n'
+           << (Certs.empty() ? std::string("none") : toHex64(stableHash(Certs)))
+           << '\n';
+        if (R.CEX) {
+          OS << R.CEX->Inputs.size() << '\n';
+          for (auto &In : R.CEX->Inputs)
+            OS << In.second << '\n';
+        }
+        writeAll(Fd, Out);
+      },
+      std::max(1u, DeadlineMs));
+  if (!Child) {
+    P.Line = toString(Child.takeError());
+    return P;
+  }
+  if (Child->TimedOut) {
+    P.Line = "unknown (deadline)";
+    return P;
+  }
+  SmallVector<StringRef, 16> Lines;
+  StringRef(Child->Output).split(Lines, '\n');
+  unsigned V;
+  if (Lines.size() < 3 || Lines[0].getAsInteger(10, V) || V > 3) {
+    P.Line = "unknown (verifier " + Child->describeEnd() + ")";
+    return P;
+  }
+  P.V = static_cast<Verdict>(V);
+  P.Line = Lines[1].str();
+  P.CertHash = Lines[2].str();
+  unsigned N;
+  if (Lines.size() > 3 && !Lines[3].getAsInteger(10, N) &&
+      Lines.size() >= 4 + N) {
+    std::vector<uint64_t> Vals;
+    for (unsigned K = 0; K != N; ++K) {
+      std::optional<uint64_t> X = parseCEXValue(Lines[4 + K]);
+      if (!X)
+        break;
+      Vals.push_back(*X);
+    }
+    if (Vals.size() == N)
+      P.CEX = std::move(Vals);
+  }
+  return P;
+}
+
+/// Known bits of the LHS result from the leaves' known bits, through the
+/// bytecode.
+KnownBits lhsKnownBits(const HarvestedDAG &DAG, const EncodedLHS &E) {
+  unsigned NV = E.VarWidths.size(), NC = E.Set.Consts.size();
+  std::vector<KnownBits> Slots;
+  for (const LeafInfo &L : DAG.Leaves)
+    Slots.push_back(L.Known);
+  auto Get = [&](uint8_t S, unsigned W) -> KnownBits {
+    if (S < NV)
+      return Slots[S];
+    if (S < NV + NC)
+      return KnownBits::makeConstant(APInt(W, E.Set.Consts[S - NV] & mask(W)));
+    return Slots[NV + (S - NV - NC)];
+  };
+  for (const filter::Inst &I : E.Set.Insts) {
+    bool CmpOrCast =
+        filter::ops::isComparison(I.Opcode) || filter::ops::isCast(I.Opcode);
+    unsigned OpW = CmpOrCast ? I.SrcWidth : I.Width;
+    unsigned N = filter::ops::numOperands(I.Opcode);
+    const uint8_t S[3] = {I.A, I.B, I.C};
+    KnownBits K[3] = {KnownBits(1), KnownBits(1), KnownBits(1)};
+    SmallVector<const KnownBits *, 3> Ptrs;
+    for (unsigned J = 0; J != N; ++J) {
+      K[J] = Get(S[J], I.Opcode == Op::Select && J == 0 ? 1 : OpW);
+      Ptrs.push_back(&K[J]);
+    }
+    Slots.push_back(transferKnownBits(I.Opcode, I.Width, 0, Ptrs));
+  }
+  return Slots.back();
+}
+
+/// Values tried for a hole before CEGIS: the usual suspects and the LHS's
+/// own constants.
+std::vector<uint64_t> guesses(unsigned W, const EncodedLHS &E) {
+  uint64_t M = mask(W);
+  std::vector<uint64_t> G = {0, 1, M, 2, (W - 1) & M, uint64_t(1) << (W - 1),
+                             M >> 1, 3, 4, 8, W & M};
+  for (uint64_t C : E.Constants) {
+    G.push_back(C & M);
+    G.push_back((0 - C) & M);
+    G.push_back(~C & M);
+  }
+  std::vector<uint64_t> Out;
+  for (uint64_t V : G)
+    if (!is_contained(Out, V & M))
+      Out.push_back(V & M);
+  return Out;
+}
+
+/// The state of one synthesize() call.
+class Driver {
+public:
+  Driver(const HarvestedDAG &LHS, const SynthOptions &Opts, SynthResult &R)
+      : LHS(LHS), Opts(Opts), R(R), D(Opts.BudgetMs) {}
+
+  Error run();
+
+private:
+  const HarvestedDAG &LHS;
+  const SynthOptions &Opts;
+  SynthResult &R;
+  Deadline D;
+  EncodedLHS E;
+  std::unique_ptr<Module> LHSM;
+  Function *LHSFn = nullptr;
+  filter::InputBatch Batch;
+  bool UseCUDA = false;
+  bool Incomplete = false;
+  bool OutOfTime = false;
+  unsigned MaxInputs = 0;
+
+  enum class Proof { Proved, Refuted, Unknown, Skipped };
+
+  Error runFilter(const filter::ProgramSet &Set, std::vector<uint8_t> &Pass);
+  /// Whether the program agrees with the target on inputs [From, end).
+  bool agreesFrom(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts,
+                  unsigned From);
+  Proof tryProve(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts);
+  Expected<bool> processLevel(std::vector<Candidate> &Level);
+  Expected<bool> processPlain(std::vector<Candidate *> &Plain);
+  Expected<bool> processHoles(std::vector<Candidate *> &Holey);
+  bool timeUp() {
+    if (D.expired())
+      OutOfTime = true;
+    return OutOfTime;
+  }
+};
+
+Error Driver::runFilter(const filter::ProgramSet &Set,
+                        std::vector<uint8_t> &Pass) {
+  if (UseCUDA) {
+    if (!filter::filterCUDA(Set, Batch, Pass))
+      return Error::success();
+    UseCUDA = false; // Fall back for the rest of this problem.
+    R.Stats.Backend = "cpu";
+  }
+  if (filter::Status S =
+          filter::filterCPU(Set, Batch, Pass, Opts.FilterThreads))
+    return createStringError(std::errc::invalid_argument, "%s",
+                             S.message().c_str());
+  return Error::success();
+}
+
+bool Driver::agreesFrom(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts,
+                        unsigned From) {
+  if (From >= Batch.NumInputs)
+    return true;
+  filter::ProgramSet Set;
+  Set.Insts.assign(Insts.begin(), Insts.end());
+  Set.Consts.assign(Consts.begin(), Consts.end());
+  filter::Program P;
+  P.NumInsts = Insts.size();
+  P.NumConsts = Consts.size();
+  Set.Programs.push_back(P);
+  for (unsigned I = From; I < Batch.NumInputs; ++I) {
+    if (Batch.ExpectedPoison[I])
+      continue;
+    filter::ConcreteValue V = filter::evaluate(Set, 0, Batch, I);
+    if (V.Poison || V.Bits != Batch.Expected[I])
+      return false;
+  }
+  return true;
+}
+
+Driver::Proof Driver::tryProve(ArrayRef<filter::Inst> Insts,
+                               ArrayRef<uint64_t> Consts) {
+  if (timeUp() || D.leftMs() < 2)
+    return OutOfTime = true, Proof::Unknown;
+  unsigned NV = E.VarWidths.size();
+  std::unique_ptr<Module> RHSM = buildRHS(*LHSM, Insts, Consts, NV);
+  Function *RHSFn = RHSM->getFunction("rhs");
+  unsigned Cost = functionCost(*RHSFn, Opts.TTI);
+  if (Cost >= R.LHSCost)
+    return Proof::Skipped;
+  unsigned Left = D.leftMs();
+  ProofOutcome P = prove(*LHSFn, *RHSFn, std::min(Opts.SolverTimeoutMs, Left),
+                         Left);
+  ++R.Stats.Proofs;
+  ++R.Stats.SolverCalls;
+  if (P.V == Verdict::Proved) {
+    raw_string_ostream OS(R.RHSText);
+    RHSM->print(OS, nullptr);
+    R.RHSCost = Cost;
+    R.Certificate = "verdict: " + P.Line + "\nengine: smt\nsmt2-fnv1a: " +
+                    P.CertHash + "\n";
+    return Proof::Proved;
+  }
+  if (P.V == Verdict::Refuted) {
+    ++R.Stats.Refuted;
+    if (P.CEX && P.CEX->size() == NV && Batch.NumInputs < MaxInputs)
+      appendInput(Batch, E, *P.CEX);
+    return Proof::Refuted;
+  }
+  if (D.expired())
+    OutOfTime = true;
+  else
+    ++R.Stats.Undecided;
+  Incomplete = true;
+  return Proof::Unknown;
+}
+
+/// Hole-free candidates: one filter pass per batch, then proofs in order.
+Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
+  constexpr size_t BatchSize = 4096;
+  for (size_t First = 0; First < Plain.size(); First += BatchSize) {
+    if (timeUp())
+      return false;
+    size_t End = std::min(Plain.size(), First + BatchSize);
+    filter::ProgramSet Set;
+    for (size_t K = First; K != End; ++K) {
+      filter::Program P;
+      P.FirstInst = Set.Insts.size();
+      P.NumInsts = Plain[K]->Insts.size();
+      Set.Insts.insert(Set.Insts.end(), Plain[K]->Insts.begin(),
+                       Plain[K]->Insts.end());
+      Set.Programs.push_back(P);
+    }
+    std::vector<uint8_t> Pass;
+    unsigned FilteredAt = Batch.NumInputs;
+    if (Error Err = runFilter(Set, Pass))
+      return Err;
+    for (size_t K = First; K != End; ++K) {
+      if (!Pass[K - First]) {
+        ++R.Stats.Filtered;
+        continue;
+      }
+      // Counterexamples found since the batch was filtered.
+      if (!agreesFrom(Plain[K]->Insts, {}, FilteredAt)) {
+        ++R.Stats.Filtered;
+        continue;
+      }
+      Proof P = tryProve(Plain[K]->Insts, {});
+      if (P == Proof::Proved)
+        return true;
+      if (OutOfTime)
+        return false;
+    }
+  }
+  return false;
+}
+
+/// Candidates with holes: guessed constants through the filter, then CEGIS.
+Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
+  unsigned NV = E.VarWidths.size();
+  std::vector<Candidate *> Cegis;
+  constexpr size_t ChunkCands = 256;
+  // A bare constant needs no search: the target's defined values must all
+  // be one value, and that is the constant.
+  std::vector<Candidate *> Rest;
+  for (Candidate *C : Holey) {
+    const filter::Inst &I = C->Insts[0];
+    if (C->Insts.size() != 1 || I.Opcode != Op::Or || I.A != I.B) {
+      Rest.push_back(C);
+      continue;
+    }
+    std::optional<uint64_t> Value;
+    bool Unique = true;
+    for (unsigned K = 0; K != Batch.NumInputs && Unique; ++K)
+      if (!Batch.ExpectedPoison[K]) {
+        Unique = !Value || *Value == Batch.Expected[K];
+        Value = Batch.Expected[K];
+      }
+    if (!Unique) {
+      ++R.Stats.Filtered;
+      continue;
+    }
+    uint64_t V = Value.value_or(0);
+    Proof P = tryProve(C->Insts, ArrayRef<uint64_t>(V));
+    if (P == Proof::Proved)
+      return true;
+    if (OutOfTime)
+      return false;
+  }
+  Holey = std::move(Rest);
+
+  for (size_t First = 0; First < Holey.size(); First += ChunkCands) {
+    if (timeUp())
+      return false;
+    size_t End = std::min(Holey.size(), First + ChunkCands);
+    filter::ProgramSet Set;
+    std::vector<size_t> Owner; // Program -> candidate index.
+    for (size_t K = First; K != End; ++K) {
+      Candidate &C = *Holey[K];
+      std::vector<unsigned> HW = holeWidths(C.Insts, NV, C.NumHoles);
+      std::vector<std::vector<uint64_t>> G;
+      for (unsigned W : HW) {
+        G.push_back(guesses(W, E));
+        if (C.NumHoles > 1 && G.back().size() > 8)
+          G.back().resize(8);
+      }
+      std::vector<size_t> Pick(C.NumHoles, 0);
+      while (true) {
+        filter::Program P;
+        P.FirstInst = Set.Insts.size();
+        P.NumInsts = C.Insts.size();
+        P.FirstConst = Set.Consts.size();
+        P.NumConsts = C.NumHoles;
+        Set.Insts.insert(Set.Insts.end(), C.Insts.begin(), C.Insts.end());
+        for (unsigned H = 0; H != C.NumHoles; ++H)
+          Set.Consts.push_back(G[H][Pick[H]]);
+        Set.Programs.push_back(P);
+        Owner.push_back(K);
+        unsigned H = 0;
+        while (H != C.NumHoles && ++Pick[H] == G[H].size())
+          Pick[H++] = 0;
+        if (H == C.NumHoles)
+          break;
+      }
+    }
+    std::vector<uint8_t> Pass;
+    unsigned FilteredAt = Batch.NumInputs;
+    if (Error Err = runFilter(Set, Pass))
+      return Err;
+    std::vector<bool> Tried(End - First, false);
+    for (size_t P = 0; P != Set.Programs.size(); ++P) {
+      size_t K = Owner[P];
+      if (!Pass[P] || Tried[K - First])
+        continue;
+      const filter::Program &Prog = Set.Programs[P];
+      ArrayRef<uint64_t> Consts(Set.Consts.data() + Prog.FirstConst,
+                                Prog.NumConsts);
+      if (!agreesFrom(Holey[K]->Insts, Consts, FilteredAt))
+        continue;
+      Tried[K - First] = true;
+      Proof Pr = tryProve(Holey[K]->Insts, Consts);
+      if (Pr == Proof::Proved)
+        return true;
+      if (OutOfTime)
+        return false;
+    }
+    for (size_t K = First; K != End; ++K)
+      Cegis.push_back(Holey[K]);
+  }
+
+  // CEGIS, in chunks that share one child; a candidate whose constants are
+  // refuted by the verifier goes round again with the counterexample.
+  constexpr size_t CegisChunk = 256;
+  std::vector<std::pair<Candidate *, unsigned>> Queue;
+  for (Candidate *C : Cegis)
+    Queue.push_back({C, 0});
+  size_t Head = 0;
+  while (Head < Queue.size()) {
+    if (timeUp())
+      return false;
+    size_t End = std::min(Queue.size(), Head + CegisChunk);
+    std::vector<CegisJob> Jobs;
+    for (size_t K = Head; K != End; ++K)
+      Jobs.push_back({Queue[K].first->Insts, Queue[K].first->NumHoles});
+    unsigned QueryMs = std::min(Opts.SolverTimeoutMs, 1000u);
+    std::vector<CegisAnswer> Answers =
+        runCegis(Jobs, Batch, D.leftMs(), QueryMs);
+    for (size_t K = Head; K != End; ++K) {
+      const CegisAnswer &A = Answers[K - Head];
+      R.Stats.SolverCalls += A.Queries;
+      if (A.Outcome == CegisOutcome::NoConstants) {
+        ++R.Stats.Filtered;
+        continue;
+      }
+      if (A.Outcome == CegisOutcome::Unknown) {
+        if (timeUp())
+          return false;
+        ++R.Stats.Undecided;
+        Incomplete = true;
+        continue;
+      }
+      Candidate &C = *Queue[K].first;
+      if (!agreesFrom(C.Insts, A.Constants, 0))
+        continue; // Inputs grew since the chunk started; next round.
+      Proof P = tryProve(C.Insts, A.Constants);
+      if (P == Proof::Proved)
+        return true;
+      if (OutOfTime)
+        return false;
+      if (P == Proof::Refuted && Queue[K].second < 3)
+        Queue.push_back({&C, Queue[K].second + 1});
+    }
+    Head = End;
+  }
+  return false;
+}
+
+Expected<bool> Driver::processLevel(std::vector<Candidate> &Level) {
+  std::vector<Candidate *> Plain, Holey;
+  for (Candidate &C : Level)
+    (C.NumHoles ? Holey : Plain).push_back(&C);
+  Expected<bool> Found = processPlain(Plain);
+  if (!Found || *Found || OutOfTime)
+    return Found;
+  return processHoles(Holey);
+}
+
+/// Makes the leaves' facts a precondition of \p F (@lhs): the result
+/// becomes poison when an argument is outside its range or contradicts its
+/// known bits. The verifier then proves the replacement only for inputs
+/// where the facts hold, which is where the harvested DAG runs (the facts
+/// are context-free facts about the leaf values).
+void addLeafPreconditions(Function &F, const HarvestedDAG &DAG) {
+  auto *Ret = cast<ReturnInst>(F.getEntryBlock().getTerminator());
+  IRBuilder<> B(Ret);
+  Value *Ok = nullptr;
+  auto And = [&](Value *C) { Ok = Ok ? B.CreateAnd(Ok, C) : C; };
+  for (auto [I, L] : enumerate(DAG.Leaves)) {
+    Value *X = F.getArg(I);
+    if (!L.Range.isFullSet() && !L.Range.isEmptySet()) {
+      // X in [Lo, Hi), possibly wrapping: X - Lo <u Hi - Lo.
+      const APInt &Lo = L.Range.getLower(), &Hi = L.Range.getUpper();
+      And(B.CreateICmpULT(B.CreateSub(X, B.getInt(Lo)), B.getInt(Hi - Lo)));
+    }
+    APInt Mask = L.Known.Zero | L.Known.One;
+    if (!Mask.isZero())
+      And(B.CreateICmpEQ(B.CreateAnd(X, B.getInt(Mask)), B.getInt(L.Known.One)));
+  }
+  if (!Ok)
+    return;
+  Value *V = Ret->getReturnValue();
+  Ret->setOperand(0, B.CreateSelect(Ok, V, PoisonValue::get(V->getType())));
+}
+
+} // namespace
+} // namespace synth
+
+std::unique_ptr<Module> synthesisSource(const HarvestedDAG &DAG) {
+  std::unique_ptr<Module> M = toFunction(DAG);
+  Function &F = *M->getFunction("lhs");
+  synth::addLeafPreconditions(F, DAG);
+  // Leaves that can be neither undef nor poison (noundef arguments, for
+  // instance) say so to the verifier: a value used twice is then the same
+  // value twice, which proofs such as x*2 == x+x need.
+  for (auto [I, L] : enumerate(DAG.Leaves))
+    if (isGuaranteedNotToBeUndefOrPoison(L.V))
+      F.addParamAttr(I, Attribute::NoUndef);
+  return M;
+}
+
+namespace synth {
+namespace {
+
+Error Driver::run() {
+  R.LHSCost = dagCost(LHS, Opts.TTI);
+  Expected<EncodedLHS> Enc = encodeLHS(LHS);
+  if (!Enc) {
+    R.Status = SynthStatus::Unsupported;
+    R.Reason = toString(Enc.takeError());
+    return Error::success();
+  }
+  E = std::move(*Enc);
+  LHSM = synthesisSource(LHS);
+  LHSFn = LHSM->getFunction("lhs");
+
+  Batch = makeInputs(LHS, E, Opts.NumInputs, Opts.Seed);
+  MaxInputs = Batch.NumInputs + 256;
+
+  // The LHS result's known bits: ValueTracking on the plain @lhs (which
+  // sees the range attributes) and the leaves' known bits through the
+  // bytecode.
+  std::unique_ptr<Module> Plain = toFunction(LHS);
+  const Value *Ret = cast<ReturnInst>(Plain->getFunction("lhs")
+                                          ->getEntryBlock()
+                                          .getTerminator())
+                         ->getOperand(0);
+  KnownBits RK = computeKnownBits(Ret, Plain->getDataLayout());
+  // (Not through a freeze: the bytecode's identity knows nothing of the
+  // value a frozen poison takes.)
+  KnownBits Mine =
+      E.HasFreeze ? KnownBits(E.ResultWidth) : lhsKnownBits(LHS, E);
+  if (Mine.getBitWidth() == RK.getBitWidth())
+    RK = RK.unionWith(Mine);
+  // A conflict means the LHS is poison everywhere, where anything refines
+  // it; and if no input gave a defined value, pruning has nothing to keep.
+  bool AnyDefined = llvm::is_contained(Batch.ExpectedPoison, 0);
+  if (RK.hasConflict() || !AnyDefined)
+    RK = KnownBits(E.ResultWidth);
+
+  switch (Opts.Filter) {
+  case FilterBackend::CPU:
+    UseCUDA = false;
+    break;
+  case FilterBackend::CUDA:
+    if (filter::Status S = filter::cudaFilterAvailable())
+      return createStringError(std::errc::not_supported,
+                               "CUDA filter unavailable: %s",
+                               S.message().c_str());
+    UseCUDA = true;
+    break;
+  case FilterBackend::Auto:
+    UseCUDA = !filter::cudaFilterAvailable();
+    break;
+  }
+  R.Stats.Backend = UseCUDA ? "cuda" : "cpu";
+
+  Enumerator::Config Cfg;
+  Cfg.VarWidths = E.VarWidths;
+  for (const LeafInfo &L : LHS.Leaves)
+    Cfg.VarKnown.push_back(L.Known);
+  Cfg.ResultWidth = E.ResultWidth;
+  Cfg.MaxInsts = Opts.MaxRHSInsts;
+  Cfg.MaxHoles = std::min(Opts.MaxHoles, filter::MaxConsts);
+  Cfg.CostLimit = R.LHSCost;
+  Cfg.ResultKnown = RK;
+  // Only where the bytecode's poison is the IR's: otherwise a pair may be
+  // poison in the IR and constrain nothing.
+  Cfg.EssentialVars = E.DroppedPoison ? 0 : essentialLeaves(E, Batch);
+  Cfg.Guide = &Opts.Guide;
+  Cfg.TTI = Opts.TTI;
+  Cfg.Ctx = &LHSM->getContext();
+  Enumerator En(Cfg);
+
+  std::vector<Candidate> Level;
+  auto Stop = [&] { return D.expired(); };
+  R.Status = SynthStatus::NoneCheaper;
+  while (true) {
+    if (timeUp())
+      break;
+    if (!En.nextLevel(Level, Stop))
+      break;
+    if (En.truncated()) {
+      if (!timeUp()) {
+        Incomplete = true;
+        R.Reason = "enumeration stopped at " + std::to_string(Cfg.MaxNodes) +
+                   " nodes";
+      }
+      break;
+    }
+    Expected<bool> Found = processLevel(Level);
+    if (!Found)
+      return Found.takeError();
+    if (*Found) {
+      R.Status = SynthStatus::Found;
+      break;
+    }
+  }
+  R.Stats.Enumerated = En.enumerated();
+  R.Stats.Pruned = En.pruned();
+  R.Stats.Inputs = Batch.NumInputs;
+  if (R.Status == SynthStatus::Found)
+    return Error::success();
+  if (OutOfTime) {
+    R.Status = SynthStatus::Budget;
+    R.Reason = "time budget of " + std::to_string(Opts.BudgetMs) + " ms";
+  } else if (Incomplete) {
+    R.Status = SynthStatus::Budget;
+    if (R.Reason.empty())
+      R.Reason = "solver timeouts left candidates undecided";
+  }
+  return Error::success();
+}
+
+} // namespace
+} // namespace synth
+
+Expected<SynthResult> synthesize(const HarvestedDAG &LHS,
+                                 const SynthOptions &Opts) {
+  auto Start = synth::Clock::now();
+  if (!LHS.Root || LHS.Insts.empty())
+    return createStringError(std::errc::invalid_argument,
+                             "synthesize: empty DAG");
+  SynthResult R;
+  synth::Driver D(LHS, Opts, R);
+  if (Error Err = D.run())
+    return Err;
+  R.Stats.Seconds =
+      std::chrono::duration<double>(synth::Clock::now() - Start).count();
+  return R;
+}
+
+} // namespace neuropt
