@@ -14,6 +14,7 @@
 #include "neuropt/Passes/FeaturesPrinter.h"
 #include "neuropt/Passes/NeuroptSize.h"
 #include "neuropt/Passes/ScoresPrinter.h"
+#include "neuropt/Passes/Superopt.h" // neuropt-superopt
 #include "neuropt/Passes/TranslationValidation.h"
 
 #include "llvm/Config/llvm-config.h"
@@ -57,6 +58,12 @@ static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
     MPM.addPass(NeuroptSizePass());
     return true;
   }
+  // neuropt-superopt: begin
+  if (Name == "neuropt-superopt") {
+    MPM.addPass(SuperoptPass());
+    return true;
+  }
+  // neuropt-superopt: end
   return false;
 }
 
@@ -106,6 +113,14 @@ static void registerCallbacks(PassBuilder &PB) {
         if (PrintFeaturesAt == PrintPoint::Last)
           MPM.addPass(FeaturesPrinterPass(errs()));
       });
+  // neuropt-superopt: begin. Last in the optimizer unless
+  // -neuropt-superopt-mode=off; in cache mode with no cache it does nothing.
+  PB.registerOptimizerLastEPCallback(
+      [](ModulePassManager &MPM, OptimizationLevel, ThinOrFullLTOPhase) {
+        if (SuperoptPass::isEnabled())
+          MPM.addPass(SuperoptPass());
+      });
+  // neuropt-superopt: end
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {

@@ -124,7 +124,8 @@ check_one() {
   src="$WORK/src/$seed.c"
   if [ ! -s "$src" ]; then
     # shellcheck disable=SC2086
-    if ! csmith --seed "$seed" $CSMITH_ARGS -o "$src.tmp" >/dev/null 2>&1; then
+    # csmith writes platform.info into its working directory.
+    if ! (cd "$(dirname "$src")" && csmith --seed "$seed" $CSMITH_ARGS -o "$src.tmp") >/dev/null 2>&1; then
       echo "skip csmith failed to generate the program" >"$res"; return
     fi
     mv "$src.tmp" "$src"

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "SynthTool.h"
 #include "neuropt/Synth/Harvest.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -218,6 +219,12 @@ static int runHarvest() {
   return Sum.Failed || Sum.BadLHS ? 1 : 0;
 }
 
+// neuropt-synth superopt (Superopt.cpp).
+namespace neuropt {
+bool isSuperoptCommand();
+int runSuperoptCommand(const char *Argv0);
+} // namespace neuropt
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
@@ -225,6 +232,14 @@ int main(int argc, char **argv) {
                               "synthesis\n");
   if (HarvestCmd)
     return runHarvest();
+  if (isSuperoptCommand())
+    return runSuperoptCommand(argv[0]);
+  if (synthtool::synthSelected())
+    return synthtool::runSynth();
+  if (synthtool::trainGuideSelected())
+    return synthtool::runTrainGuide();
+  if (synthtool::evalGuideSelected())
+    return synthtool::runEvalGuide();
   WithColor::error(errs(), ToolName)
       << "no subcommand given; try '" << ToolName << " harvest FILE...'\n";
   return 1;

@@ -1,0 +1,4 @@
+; A module without integer DAGs.
+define void @nothing() {
+  ret void
+}

@@ -1,0 +1,45 @@
+; An i1 DAG that only feeds branches is left alone unless the RHS is a
+; constant: codegen lowers and/or of compares in branch conditions into
+; branch chains of its own, so the IR cost does not predict code size there
+; (on the corpus such rewrites made .text larger). The flag turns it on.
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize -neuropt-cache=%t.sqlite \
+; RUN:   -neuropt-superopt-budget-ms=3000 -pass-remarks-missed=neuropt-superopt -S %s 2>%t.err | FileCheck %s --check-prefix=KEEP
+; RUN: FileCheck %s --check-prefix=REMARK < %t.err
+; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-rewrite-branch-conditions \
+; RUN:   -S %s | FileCheck %s --check-prefix=ALL
+
+; REMARK: remark: {{.*}}not rewritten: it is a branch condition, which codegen lowers on its own
+; KEEP-LABEL: @cond(
+; KEEP-NEXT: entry:
+; KEEP-NEXT: %a = and i32 %x, %y
+; KEEP-LABEL: @never(
+; KEEP-NEXT: entry:
+; KEEP-NEXT: br i1 false, label %yes, label %no
+; ALL-LABEL: @cond(
+; ALL-NEXT: entry:
+; ALL-NEXT: %c = icmp eq i32 {{%x, %y|%y, %x}}
+; ALL-NEXT: br i1 %c, label %yes, label %no
+
+define i32 @cond(i32 %x, i32 %y) {
+entry:
+  %a = and i32 %x, %y
+  %o = or i32 %x, %y
+  %c = icmp eq i32 %a, %o
+  br i1 %c, label %yes, label %no
+yes:
+  ret i32 1
+no:
+  ret i32 0
+}
+
+define i32 @never(i32 %x) {
+entry:
+  %m = mul i32 %x, %x
+  %c = icmp eq i32 %m, 2
+  br i1 %c, label %yes, label %no
+yes:
+  ret i32 1
+no:
+  ret i32 0
+}

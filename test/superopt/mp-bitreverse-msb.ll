@@ -1,0 +1,35 @@
+; Missed peephole: the top bit of bitreverse(x) is the low bit of x.
+; The input is what LLVM 22 -O3 makes of the source below (attributes
+; dropped), and -O3 leaves it so (O3 prefix). neuropt-superopt in
+; synthesize mode finds the cheaper form, which neuropt-verify proves; in
+; the -O3 pipeline the pass applies the result from the cache.
+; RUN: opt -passes='default<O3>' -S %s | FileCheck %s --check-prefix=O3
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize \
+; RUN:   -neuropt-cache=%t.sqlite -neuropt-superopt-budget-ms=5000 -S %s -o %t.ll
+; RUN: FileCheck %s < %t.ll
+; RUN: neuropt-verify %s %t.ll --function f | FileCheck %s --check-prefix=PROOF
+; RUN: %opt -passes='default<O3>' -neuropt-cache=%t.sqlite -S %s | FileCheck %s
+;
+; Source:
+;   define i32 @f(i32 %x) {
+;     %b = call i32 @llvm.bitreverse.i32(i32 %x)
+;     %r = lshr i32 %b, 31
+;     ret i32 %r
+;   }
+
+; O3-LABEL: @f(
+; O3: @llvm.bitreverse.i32(i32 %x)
+; O3: lshr i32 %b, 31
+; CHECK-LABEL: @f(
+; CHECK-NEXT: [[R:%.*]] = and i32 %x, 1
+; CHECK-NEXT: ret i32 [[R]]
+; PROOF: verdict: proved
+
+declare i32 @llvm.bitreverse.i32(i32)
+
+define i32 @f(i32 %x) {
+  %b = call i32 @llvm.bitreverse.i32(i32 %x)
+  %r = lshr i32 %b, 31
+  ret i32 %r
+}

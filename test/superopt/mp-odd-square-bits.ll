@@ -1,0 +1,34 @@
+; Missed peephole: an odd square is 1 modulo 8, so bits 1 and 2 of (x | 1)^2 are clear.
+; The input is what LLVM 22 -O3 makes of the source below (attributes
+; dropped), and -O3 leaves it so (O3 prefix). neuropt-superopt in
+; synthesize mode finds the cheaper form, which neuropt-verify proves; in
+; the -O3 pipeline the pass applies the result from the cache.
+; RUN: opt -passes='default<O3>' -S %s | FileCheck %s --check-prefix=O3
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize \
+; RUN:   -neuropt-cache=%t.sqlite -neuropt-superopt-budget-ms=5000 -S %s -o %t.ll
+; RUN: FileCheck %s < %t.ll
+; RUN: neuropt-verify %s %t.ll --function f | FileCheck %s --check-prefix=PROOF
+; RUN: %opt -passes='default<O3>' -neuropt-cache=%t.sqlite -S %s | FileCheck %s
+;
+; Source:
+;   define i32 @f(i32 %x) {
+;     %o = or i32 %x, 1
+;     %m = mul i32 %o, %o
+;     %r = and i32 %m, 6
+;     ret i32 %r
+;   }
+
+; O3-LABEL: @f(
+; O3: mul i32 %o, %o
+; O3: and i32 %m, 6
+; CHECK-LABEL: @f(
+; CHECK-NEXT: ret i32 0
+; PROOF: verdict: proved
+
+define i32 @f(i32 %x) {
+  %o = or i32 %x, 1
+  %m = mul i32 %o, %o
+  %r = and i32 %m, 6
+  ret i32 %r
+}

@@ -1,0 +1,39 @@
+; Missed peephole: (x & 1) ? (x | 1) : (x + 1) is x | 1 in both arms.
+; The input is what LLVM 22 -O3 makes of the source below (attributes
+; dropped), and -O3 leaves it so (O3 prefix). neuropt-superopt in
+; synthesize mode finds the cheaper form, which neuropt-verify proves; in
+; the -O3 pipeline the pass applies the result from the cache.
+; RUN: opt -passes='default<O3>' -S %s | FileCheck %s --check-prefix=O3
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize \
+; RUN:   -neuropt-cache=%t.sqlite -neuropt-superopt-budget-ms=5000 -S %s -o %t.ll
+; RUN: FileCheck %s < %t.ll
+; RUN: neuropt-verify %s %t.ll --function f | FileCheck %s --check-prefix=PROOF
+; RUN: %opt -passes='default<O3>' -neuropt-cache=%t.sqlite -S %s | FileCheck %s
+;
+; Source:
+;   define i32 @f(i32 %x) {
+;     %b = and i32 %x, 1
+;     %c = icmp ne i32 %b, 0
+;     %o = or i32 %x, 1
+;     %p = add i32 %x, 1
+;     %r = select i1 %c, i32 %o, i32 %p
+;     ret i32 %r
+;   }
+
+; O3-LABEL: @f(
+; O3: add i32 %x, 1
+; O3: select i1
+; CHECK-LABEL: @f(
+; CHECK-NEXT: [[R:%.*]] = or i32 %x, 1
+; CHECK-NEXT: ret i32 [[R]]
+; PROOF: verdict: proved
+
+define i32 @f(i32 %x) {
+  %b = and i32 %x, 1
+  %c.not = icmp eq i32 %b, 0
+  %o = or i32 %x, 1
+  %p = add i32 %x, 1
+  %r = select i1 %c.not, i32 %p, i32 %o
+  ret i32 %r
+}

@@ -1,0 +1,34 @@
+; Missed peephole: (x >>s 31) + (x >>u 31) is -1 + 1 or 0 + 0, always 0.
+; The input is what LLVM 22 -O3 makes of the source below (attributes
+; dropped), and -O3 leaves it so (O3 prefix). neuropt-superopt in
+; synthesize mode finds the cheaper form, which neuropt-verify proves; in
+; the -O3 pipeline the pass applies the result from the cache.
+; RUN: opt -passes='default<O3>' -S %s | FileCheck %s --check-prefix=O3
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize \
+; RUN:   -neuropt-cache=%t.sqlite -neuropt-superopt-budget-ms=5000 -S %s -o %t.ll
+; RUN: FileCheck %s < %t.ll
+; RUN: neuropt-verify %s %t.ll --function f | FileCheck %s --check-prefix=PROOF
+; RUN: %opt -passes='default<O3>' -neuropt-cache=%t.sqlite -S %s | FileCheck %s
+;
+; Source:
+;   define i32 @f(i32 %x) {
+;     %a = ashr i32 %x, 31
+;     %b = lshr i32 %x, 31
+;     %r = add i32 %a, %b
+;     ret i32 %r
+;   }
+
+; O3-LABEL: @f(
+; O3: ashr i32 %x, 31
+; O3: lshr i32 %x, 31
+; CHECK-LABEL: @f(
+; CHECK-NEXT: ret i32 0
+; PROOF: verdict: proved
+
+define i32 @f(i32 %x) {
+  %a = ashr i32 %x, 31
+  %b = lshr i32 %x, 31
+  %r = add nsw i32 %a, %b
+  ret i32 %r
+}

@@ -1,0 +1,33 @@
+; Missed peephole: x ^ y never exceeds x | y (it clears bits of it), so the ugt compare is false.
+; The input is what LLVM 22 -O3 makes of the source below (attributes
+; dropped), and -O3 leaves it so (O3 prefix). neuropt-superopt in
+; synthesize mode finds the cheaper form, which neuropt-verify proves; in
+; the -O3 pipeline the pass applies the result from the cache.
+; RUN: opt -passes='default<O3>' -S %s | FileCheck %s --check-prefix=O3
+; RUN: rm -f %t.sqlite
+; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize \
+; RUN:   -neuropt-cache=%t.sqlite -neuropt-superopt-budget-ms=5000 -S %s -o %t.ll
+; RUN: FileCheck %s < %t.ll
+; RUN: neuropt-verify %s %t.ll --function f | FileCheck %s --check-prefix=PROOF
+; RUN: %opt -passes='default<O3>' -neuropt-cache=%t.sqlite -S %s | FileCheck %s
+;
+; Source:
+;   define i1 @f(i32 %x, i32 %y) {
+;     %a = xor i32 %x, %y
+;     %o = or i32 %x, %y
+;     %r = icmp ugt i32 %a, %o
+;     ret i1 %r
+;   }
+
+; O3-LABEL: @f(
+; O3: icmp ugt i32 %a, %o
+; CHECK-LABEL: @f(
+; CHECK-NEXT: ret i1 false
+; PROOF: verdict: proved
+
+define i1 @f(i32 %x, i32 %y) {
+  %a = xor i32 %y, %x
+  %o = or i32 %y, %x
+  %r = icmp ugt i32 %a, %o
+  ret i1 %r
+}
