@@ -104,7 +104,8 @@ Error neuropt::runLabelling(const LabelOptions &Opts, raw_ostream &Log) {
   }
   if (Rows.empty())
     return createStringError(inconvertibleErrorCode(),
-                             "no modules in '%s' for split '%s' shard %u/%u%s",
+                             "no modules in '%s/corpus.db' for split '%s' "
+                             "shard %u/%u%s",
                              Opts.CorpusDir.c_str(), Opts.Split.c_str(),
                              Opts.Shard.Index, Opts.Shard.Count,
                              Opts.Split.empty() ? ""
