@@ -289,17 +289,24 @@ Expected<std::unique_ptr<SweptSplit>> loadSweptSplit(const Coreset &C) {
   return S;
 }
 
+/// Parses the IR file \p Path into \p Ctx.
+Expected<std::unique_ptr<Module>> parseIRPath(StringRef Path,
+                                              LLVMContext &Ctx) {
+  SMDiagnostic Err;
+  std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
+  if (!M)
+    return createStringError(inconvertibleErrorCode(), "%s: %s",
+                             Path.str().c_str(),
+                             Err.getMessage().str().c_str());
+  return M;
+}
+
 /// Parses corpus module \p Ref into \p Ctx.
 Expected<std::unique_ptr<Module>> parseCorpusModule(const ModuleRef &Ref,
                                                     LLVMContext &Ctx) {
   SmallString<256> Path(Corpus);
   sys::path::append(Path, Ref.Path);
-  SMDiagnostic Err;
-  std::unique_ptr<Module> M = parseIRFile(Path, Err, Ctx);
-  if (!M)
-    return createStringError(inconvertibleErrorCode(), "%s: %s", Path.c_str(),
-                             Err.getMessage().str().c_str());
-  return M;
+  return parseIRPath(Path, Ctx);
 }
 
 /// Relative gain of pipeline \p P on a module's sweep, 0 when it fails or
@@ -611,11 +618,10 @@ Error runDataset() {
       return EvalOrErr.takeError();
     for (const std::string &F : Files) {
       LLVMContext Ctx;
-      SMDiagnostic Err;
-      std::unique_ptr<Module> M = parseIRFile(F, Err, Ctx);
-      if (!M)
-        return createStringError(inconvertibleErrorCode(), "%s: %s", F.c_str(),
-                                 Err.getMessage().str().c_str());
+      Expected<std::unique_ptr<Module>> Parsed = parseIRPath(F, Ctx);
+      if (!Parsed)
+        return Parsed.takeError();
+      std::unique_ptr<Module> M = std::move(*Parsed);
       Expected<SizeMeasurement> Oz =
           (*EvalOrErr)->evaluateIsolated(*M, OzPipeline, CandidateTimeoutMs);
       if (!Oz)
@@ -843,11 +849,10 @@ Error runGranularity() {
             "(objective reduction against -Oz)\n";
   for (const std::string &F : Files) {
     LLVMContext Ctx;
-    SMDiagnostic Err;
-    std::unique_ptr<Module> M = parseIRFile(F, Err, Ctx);
-    if (!M)
-      return createStringError(inconvertibleErrorCode(), "%s: %s", F.c_str(),
-                               Err.getMessage().str().c_str());
+    Expected<std::unique_ptr<Module>> Parsed = parseIRPath(F, Ctx);
+    if (!Parsed)
+      return Parsed.takeError();
+    std::unique_ptr<Module> M = std::move(*Parsed);
     Expected<Version> Stock = optimizeAndMeasure(Eval, *M, OzPipeline, Ctx);
     if (!Stock)
       return Stock.takeError();
