@@ -23,6 +23,7 @@
 
 #include "neuropt/Passes/NeuroptSize.h"
 
+#include "neuropt/IR/SameFunction.h"
 #include "neuropt/Passes/ModelSupport.h"
 #include "neuropt/Search/ModuleSwap.h"
 #include "neuropt/Search/PipelineEvaluator.h"
@@ -158,12 +159,14 @@ struct Candidate {
 };
 
 struct VerifySummary {
-  unsigned Proved = 0, Bounded = 0, Unknown = 0, Refuted = 0, Unchecked = 0;
+  /// Same: instruction for instruction the function -Oz produced.
+  unsigned Same = 0, Proved = 0, Bounded = 0, Unknown = 0, Refuted = 0,
+           Unchecked = 0;
   std::string FirstRefuted;
   std::string str() const {
-    std::string S = formatv("proved {0}, bounded {1}, unknown {2}, refuted "
-                            "{3}, unchecked {4}",
-                            Proved, Bounded, Unknown, Refuted, Unchecked);
+    std::string S = formatv("same as -Oz {0}, proved {1}, bounded {2}, "
+                            "unknown {3}, refuted {4}, unchecked {5}",
+                            Same, Proved, Bounded, Unknown, Refuted, Unchecked);
     if (!FirstRefuted.empty())
       S += " (refuted: @" + FirstRefuted + ")";
     return S;
@@ -214,11 +217,25 @@ private:
                                                  const Module &Unopt,
                                                  bool &UsedModel);
   VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
+  const Function *referenceFor(const Function &Tgt, const Module &Unopt) const;
+
+  unsigned msSince(Clock::time_point T) const {
+    return unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        Clock::now() - T)
+                        .count());
+  }
+  /// Where the time went, for -neuropt-size-print.
+  std::string phases() const {
+    return formatv("rank {0} ms, stock {1} ms, candidates {2} ms, verify {3} ms",
+                   RankMs, StockMs, CandMs, VerifyMs)
+        .str();
+  }
 
   Module &M;
   StringRef Source;
   bool RunTail;
   Clock::time_point Start;
+  unsigned RankMs = 0, StockMs = 0, CandMs = 0, VerifyMs = 0;
 };
 } // namespace
 
@@ -257,6 +274,20 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
   return Order;
 }
 
+/// What a candidate's function is checked against: -Oz's own version of it
+/// when it has the same signature (the candidate must then refine what clang
+/// would have emitted), else the unoptimized function; null when neither
+/// matches (functions a sequence created, or whose interface it changed).
+const Function *SizeDriver::referenceFor(const Function &Tgt,
+                                         const Module &Unopt) const {
+  for (const Module *Ref : {static_cast<const Module *>(&M), &Unopt}) {
+    const Function *F = Ref->getFunction(Tgt.getName());
+    if (F && !F->isDeclaration() && checkSignatures(*F, Tgt).empty())
+      return F;
+  }
+  return nullptr;
+}
+
 VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
                                           const Module &Cand) {
   VerifySummary Sum;
@@ -271,12 +302,13 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
       continue;
-    const Function *Src = Unopt.getFunction(Tgt.getName());
-    // Functions the sequence created (outlined, merged) have no source
-    // counterpart; their callers are checked instead.
-    if (!Src || Src->isDeclaration() ||
-        !checkSignatures(*Src, Tgt).empty()) {
+    const Function *Src = referenceFor(Tgt, Unopt);
+    if (!Src) {
       ++Sum.Unchecked;
+      continue;
+    }
+    if (Src->getParent() == &M && isSameFunction(*Src, Tgt)) {
+      ++Sum.Same;
       continue;
     }
     unsigned Spent = unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -286,6 +318,9 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
       ++Sum.Unchecked;
       continue;
     }
+    // No single function may run past the candidate's verification budget.
+    Opts.DeadlineMs = VerifyBudgetMs - Spent;
+    Opts.ExecTimeoutMs = Opts.DeadlineMs;
     VerifyResult R = V->verify(*Src, Tgt, Opts);
     switch (R.V) {
     case Verdict::Proved:
@@ -330,9 +365,13 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     return;
   }
   bool UsedModel = false;
+  auto PhaseStart = Clock::now();
   std::vector<std::pair<unsigned, float>> Order = rank(*C, **Unopt, UsedModel);
+  RankMs = msSince(PhaseStart);
 
+  PhaseStart = Clock::now();
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+  StockMs = msSince(PhaseStart);
   if (!Stock) {
     warn("cannot measure the -Oz result: " + toString(Stock.takeError()));
     return;
@@ -342,6 +381,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
   std::vector<Candidate> Cands;
   unsigned K = std::min<unsigned>(SizeK, Order.size());
   bool OutOfBudget = false;
+  PhaseStart = Clock::now();
   for (unsigned I = 0; I < K; ++I) {
     if (!budgetLeft()) {
       OutOfBudget = true;
@@ -385,6 +425,8 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     Cands.push_back(std::move(Cand));
   }
 
+  CandMs = msSince(PhaseStart);
+  PhaseStart = Clock::now();
   // Smallest first; ties keep the model's order.
   std::stable_sort(Cands.begin(), Cands.end(),
                    [](const Candidate &A, const Candidate &B) {
@@ -423,6 +465,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     break;
   }
 
+  VerifyMs = msSince(PhaseStart);
   if (OutOfBudget)
     emit<OptimizationRemarkAnalysis>("Budget", [&](auto &R) {
       R << "budget of " << ore::NV("BudgetMs", unsigned(BudgetMs))
@@ -439,9 +482,9 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     });
     if (PrintSummary)
       errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes, {2} "
-                        "candidates, {3} ms\n",
+                        "candidates, {3} ms ({4})\n",
                         M.getModuleIdentifier(), StockObj, Cands.size(),
-                        elapsedMs());
+                        elapsedMs(), phases());
     return;
   }
 
@@ -486,9 +529,9 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
   });
   if (PrintSummary)
     errs() << formatv("neuropt-size: {0}: sequence {1}, {2} -> {3} bytes "
-                      "({4}%), {5}, {6} ms\n",
+                      "({4}%), {5}, {6} ms ({7})\n",
                       M.getModuleIdentifier(), Index, StockObj, ChosenObj, Gain,
-                      Verdict, elapsedMs());
+                      Verdict, elapsedMs(), phases());
 }
 
 PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {

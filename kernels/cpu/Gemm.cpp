@@ -14,19 +14,70 @@
 
 #include "neuropt/Model/Kernels.h"
 
-#include <mutex>
+#include <atomic>
 #include <vector>
 
 #ifdef NEUROPT_HAVE_CBLAS
 #include <cblas.h>
-extern "C" void openblas_set_num_threads(int);
+#include <cstdlib>
+#include <dlfcn.h>
 #endif
 
 using namespace neuropt::model;
 
+#ifdef NEUROPT_HAVE_CBLAS
+namespace {
+/// OpenBLAS, opened on the first float GEMM rather than linked: loading it
+/// starts one spinning thread per core, which cost every clang process that
+/// loads the plugin about 4 ms of wall time and more of CPU time, although
+/// the compiler's inference path never calls BLAS (it runs the int8 kernel).
+struct BlasLib {
+  using SgemmFn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int,
+                           int, int, float, const float *, int, const float *,
+                           int, float, float *, int);
+  using DgemmFn = void (*)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int,
+                           int, int, double, const double *, int,
+                           const double *, int, double, double *, int);
+  SgemmFn Sgemm = nullptr;
+  DgemmFn Dgemm = nullptr;
+
+  BlasLib() {
+    // The compiler may run many jobs in parallel; BLAS threads would
+    // oversubscribe the machine. OpenBLAS reads this when it is loaded.
+    setenv("OPENBLAS_NUM_THREADS", "1", /*overwrite=*/0);
+    void *H = nullptr;
+    for (const char *Name : {NEUROPT_OPENBLAS_SONAME, "libopenblas.so.0",
+                             "libopenblas.so"})
+      if ((H = dlopen(Name, RTLD_NOW | RTLD_LOCAL)))
+        break;
+    if (!H)
+      return;
+    auto *SetThreads =
+        reinterpret_cast<void (*)(int)>(dlsym(H, "openblas_set_num_threads"));
+    if (SetThreads)
+      SetThreads(1);
+    Sgemm = reinterpret_cast<SgemmFn>(dlsym(H, "cblas_sgemm"));
+    Dgemm = reinterpret_cast<DgemmFn>(dlsym(H, "cblas_dgemm"));
+    if (!Sgemm || !Dgemm)
+      Sgemm = nullptr, Dgemm = nullptr;
+  }
+  bool usable() const { return Sgemm && Dgemm; }
+};
+
+const BlasLib &blas() {
+  static BlasLib Lib;
+  return Lib;
+}
+} // namespace
+#endif
+
+static std::atomic<bool> BlasPreferred{false};
+
+void cpu::preferBlas(bool Prefer) { BlasPreferred = Prefer; }
+
 bool cpu::haveBlas() {
 #ifdef NEUROPT_HAVE_CBLAS
-  return true;
+  return blas().usable();
 #else
   return false;
 #endif
@@ -74,18 +125,10 @@ static void gemmNative(bool TransA, bool TransB, size_t M, size_t N, size_t K,
 }
 
 #ifdef NEUROPT_HAVE_CBLAS
-static void pinBlasToOneThread() {
-  // The compiler may run many jobs in parallel; BLAS threads would
-  // oversubscribe the machine.
-  static std::once_flag Once;
-  std::call_once(Once, [] { openblas_set_num_threads(1); });
-}
-
 static void gemmBlas(bool TransA, bool TransB, size_t M, size_t N, size_t K,
                      float Alpha, const float *A, size_t LDA, const float *B,
                      size_t LDB, float Beta, float *C, size_t LDC) {
-  pinBlasToOneThread();
-  cblas_sgemm(CblasRowMajor, TransA ? CblasTrans : CblasNoTrans,
+  blas().Sgemm(CblasRowMajor, TransA ? CblasTrans : CblasNoTrans,
               TransB ? CblasTrans : CblasNoTrans, int(M), int(N), int(K),
               Alpha, A, int(LDA), B, int(LDB), Beta, C, int(LDC));
 }
@@ -94,8 +137,7 @@ static void gemmBlas(bool TransA, bool TransB, size_t M, size_t N, size_t K,
                      double Alpha, const double *A, size_t LDA,
                      const double *B, size_t LDB, double Beta, double *C,
                      size_t LDC) {
-  pinBlasToOneThread();
-  cblas_dgemm(CblasRowMajor, TransA ? CblasTrans : CblasNoTrans,
+  blas().Dgemm(CblasRowMajor, TransA ? CblasTrans : CblasNoTrans,
               TransB ? CblasTrans : CblasNoTrans, int(M), int(N), int(K),
               Alpha, A, int(LDA), B, int(LDB), Beta, C, int(LDC));
 }
@@ -109,9 +151,12 @@ void cpu::gemm(bool TransA, bool TransB, size_t M, size_t N, size_t K,
     return;
 #ifdef NEUROPT_HAVE_CBLAS
   // Measured (bench/results/model.md): single-threaded OpenBLAS beats the
-  // hand-written kernel at every shape we use, a single row included.
-  bool UseBlas = Impl != GemmImpl::Native;
-  if (UseBlas && K > 0) {
+  // hand-written kernel at every shape we use, a single row included. But
+  // opening it costs about 4 ms, more than a compile's whole inference, so
+  // only processes that asked for it (training) use it by default.
+  bool UseBlas = Impl == GemmImpl::Blas ||
+                 (Impl == GemmImpl::Default && BlasPreferred.load());
+  if (UseBlas && K > 0 && blas().usable()) {
     gemmBlas(TransA, TransB, M, N, K, Alpha, A, LDA, B, LDB, Beta, C, LDC);
     return;
   }
@@ -150,7 +195,11 @@ void cpu::gemmS8S32(size_t M, size_t N, size_t K, const int8_t *A,
   // result in any summation order: bit-identical to the integer kernel and
   // to cuBLAS's int8 GEMM, at OpenBLAS speed. Converting W costs N*K per
   // call, which only pays off beyond a few rows (bench/results/model.md).
-  if (K <= 1024 && M >= 4) {
+  // Opening OpenBLAS costs about 4 ms, the time of some 80 M products here,
+  // so a compile's small batches stay on the integer kernel unless the
+  // process asked for BLAS. The result is exact either way.
+  bool Worth = BlasPreferred.load() || M * N * K >= (size_t(1) << 26);
+  if (K <= 1024 && M >= 4 && Worth && blas().usable()) {
     std::vector<float> AF(M * K), WF(N * K), CF(M * N);
     for (size_t I = 0; I < M * K; ++I)
       AF[I] = float(A[I]);

@@ -13,6 +13,7 @@
 #include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Support/ChildProcess.h"
 
+#include "llvm/Analysis/TargetTransformInfo.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
@@ -158,6 +159,38 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
                              "pipeline '%s' produced invalid IR",
                              Pipeline.str().c_str());
   return Error::success();
+}
+
+/// Average bytes of x86-64 code per unit of TTI code-size cost, and the
+/// bytes a function costs beyond its instructions (prologue, alignment).
+static constexpr uint64_t IREstimateBytesPerUnit = 4;
+static constexpr uint64_t IREstimateFunctionBytes = 8;
+
+uint64_t PipelineEvaluator::estimateObjective(const Module &M) {
+  uint64_t Bytes = 0;
+  // Unused internal symbols are left out: clang's tail (globaldce) drops
+  // them, and sequences without a globaldce step leave them behind.
+  auto Dead = [](const GlobalValue &G) {
+    return G.hasLocalLinkage() && G.use_empty();
+  };
+  for (const Function &F : M) {
+    if (F.isDeclaration() || Dead(F))
+      continue;
+    TargetTransformInfo TTI = TM->getTargetTransformInfo(F);
+    uint64_t Cost = 0;
+    for (const BasicBlock &BB : F)
+      for (const Instruction &I : BB) {
+        InstructionCost C =
+            TTI.getInstructionCost(&I, TargetTransformInfo::TCK_CodeSize);
+        Cost += C.isValid() ? uint64_t(std::max<int64_t>(0, C.getValue())) : 4;
+      }
+    Bytes += Cost * IREstimateBytesPerUnit + IREstimateFunctionBytes;
+  }
+  const DataLayout &DL = M.getDataLayout();
+  for (const GlobalVariable &G : M.globals())
+    if (G.hasInitializer() && !G.getInitializer()->isNullValue() && !Dead(G))
+      Bytes += DL.getTypeAllocSize(G.getValueType());
+  return Bytes;
 }
 
 static void addSection(ObjectSize &S, StringRef Name, uint64_t Size) {

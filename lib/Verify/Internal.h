@@ -13,6 +13,8 @@
 
 #include "neuropt/Verify/Verifier.h"
 
+#include <algorithm>
+
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -36,7 +38,14 @@ VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
 
 /// The wall-clock deadline for a whole SMT verification under Opts.
 inline unsigned smtDeadlineMs(const VerifyOptions &Opts) {
-  return Opts.TimeoutMs * 4 + 2000;
+  return Opts.DeadlineMs ? Opts.DeadlineMs : Opts.TimeoutMs * 4 + 2000;
+}
+
+/// The part of the deadline the solver may use; the rest is left for
+/// reporting the result back from the child process.
+inline unsigned smtSolveDeadlineMs(const VerifyOptions &Opts) {
+  unsigned D = smtDeadlineMs(Opts);
+  return D - std::min(1000u, D / 4);
 }
 
 } // namespace verify

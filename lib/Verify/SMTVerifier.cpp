@@ -23,6 +23,9 @@
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/PostOrderIterator.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Attributes.h"
 #include "llvm/IR/Function.h"
 #include "llvm/Support/Format.h"
@@ -185,7 +188,7 @@ static void setBudget(z3::solver &S, const VerifyOptions &Opts,
   auto Used = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::steady_clock::now() - Start)
                   .count();
-  int64_t Left = (int64_t)verify::smtDeadlineMs(Opts) - 1000 - Used;
+  int64_t Left = (int64_t)verify::smtSolveDeadlineMs(Opts) - Used;
   S.set("timeout", (unsigned)std::max<int64_t>(1, std::min<int64_t>(Opts.TimeoutMs, Left)));
 }
 
@@ -254,6 +257,26 @@ VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt
                      smtDeadlineMs(Opts), "smt");
 }
 
+/// The first call the encoder cannot model (any call but an intrinsic) in a
+/// block reachable from the entry, as the encoder would report it; empty if
+/// none. Checked before a Z3 context exists, because creating one costs
+/// more than 10 ms, and most functions of real programs call something.
+static std::string findUnmodelledCall(const Function &F) {
+  if (F.isDeclaration())
+    return "";
+  ReversePostOrderTraversal<const Function *> RPOT(&F);
+  for (const BasicBlock *BB : RPOT)
+    for (const Instruction &I : *BB) {
+      const auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || isa<IntrinsicInst>(CB))
+        continue;
+      const Function *Callee = CB->getCalledFunction();
+      return Callee ? ("call @" + Callee->getName()).str()
+                    : std::string("indirect call");
+    }
+  return "";
+}
+
 namespace {
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
@@ -269,6 +292,11 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     R.Reason = "unsupported: " + Why;
     return R;
   }
+  for (const Function *F : {&Src, &Tgt})
+    if (std::string Why = findUnmodelledCall(*F); !Why.empty()) {
+      R.Reason = "unsupported: " + Why;
+      return R;
+    }
   try {
     z3::set_param("memory_max_size", (int)Opts.MemoryMB);
     z3::config Cfg;
@@ -474,7 +502,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     bool UsedMBQI = false;
     for (unsigned Round = 0; Round < 16; ++Round) {
       if (std::chrono::steady_clock::now() - Start >
-          std::chrono::milliseconds(verify::smtDeadlineMs(Opts) - 1000)) {
+          std::chrono::milliseconds(verify::smtSolveDeadlineMs(Opts))) {
         CR2 = z3::unknown;
         break;
       }

@@ -72,22 +72,30 @@ static cl::SubCommand GranularityCmd(
                    "per function (oracle bounds from function symbol sizes)");
 static cl::SubCommand RankCmd("rank", "Rank a coreset with a size model and "
                                       "report gain against k");
+static cl::SubCommand EstimateCmd(
+    "estimate", "Write the IR size estimate of -Oz and of each coreset "
+                "sequence beside their measured sizes (calibration of "
+                "-neuropt-size-estimate-margin)");
 
 static cl::opt<std::string> Corpus("corpus", cl::desc("Corpus directory"),
                                    cl::sub(PoolCmd), cl::sub(SweepCmd),
                                    cl::sub(CoresetCmd), cl::sub(DatasetCmd),
-                                   cl::sub(RankCmd), cl::cat(CoresetCategory));
+                                   cl::sub(RankCmd), cl::sub(EstimateCmd),
+                                   cl::cat(CoresetCategory));
 static cl::opt<std::string>
     Split("split", cl::desc("Split of the corpus (train or val)"),
           cl::init("train"), cl::sub(SweepCmd), cl::sub(CoresetCmd),
-          cl::sub(DatasetCmd), cl::sub(RankCmd), cl::cat(CoresetCategory));
+          cl::sub(DatasetCmd), cl::sub(RankCmd), cl::sub(EstimateCmd),
+          cl::cat(CoresetCategory));
 static cl::opt<std::string> ShardOpt("shard", cl::desc("Shard i/N"),
                                      cl::init("0/1"), cl::sub(SweepCmd),
+                                     cl::sub(EstimateCmd),
                                      cl::cat(CoresetCategory));
 static cl::opt<unsigned> MaxModules("max-modules",
                                     cl::desc("At most this many modules "
                                              "(0: all)"),
                                     cl::init(0), cl::sub(SweepCmd),
+                                    cl::sub(EstimateCmd),
                                     cl::cat(CoresetCategory));
 static cl::opt<unsigned>
     LabelBudget("label-budget",
@@ -103,10 +111,11 @@ static cl::opt<std::string>
     PipelinesFile("pipelines", cl::desc("Pipeline file (one per line)"),
                   cl::sub(SweepCmd), cl::sub(CoresetCmd), cl::sub(DatasetCmd),
                   cl::sub(RankCmd), cl::sub(GranularityCmd),
-                  cl::cat(CoresetCategory));
+                  cl::sub(EstimateCmd), cl::cat(CoresetCategory));
 static cl::opt<std::string> Out("o", cl::desc("Output file"),
                                 cl::sub(PoolCmd), cl::sub(CoresetCmd),
-                                cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+                                cl::sub(DatasetCmd), cl::sub(EstimateCmd),
+                                cl::cat(CoresetCategory));
 static cl::opt<std::string> ModelDir("model-dir", cl::desc("Model directory"),
                                      cl::sub(RankCmd), cl::cat(CoresetCategory));
 static cl::opt<std::string> ModelName("model", cl::desc("Model name"),
@@ -928,6 +937,74 @@ Error runGranularity() {
                       Swapped, Functions);
   return Error::success();
 }
+
+/// One TSV line per (module, sequence): module, sequence index, the -Oz and
+/// the sequence's estimate, and their measured objectives from the sweep.
+/// The sequence's estimate is taken as the pass takes it: on the pipeline's
+/// output, before clang's tail pipeline.
+Error runEstimate() {
+  Expected<LabelShard> Shard = parseShard(ShardOpt);
+  if (!Shard)
+    return Shard.takeError();
+  Expected<Coreset> C = loadCoreset(PipelinesFile);
+  if (!C)
+    return C.takeError();
+  Coreset N = normalised(*C);
+  Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(N);
+  if (!S)
+    return S.takeError();
+  auto EvalOrErr = PipelineEvaluator::create();
+  if (!EvalOrErr)
+    return EvalOrErr.takeError();
+  PipelineEvaluator &Eval = **EvalOrErr;
+  std::error_code EC;
+  raw_fd_ostream OS(Out, EC, sys::fs::OF_Text);
+  if (EC)
+    return createStringError(EC, "cannot write '%s'", Out.c_str());
+  unsigned Index = 0, Done = 0;
+  for (const ModuleRef *Ref : (*S)->Complete) {
+    if (Index++ % Shard->Count != Shard->Index)
+      continue;
+    if (MaxModules && Done >= MaxModules)
+      break;
+    ++Done;
+    const StringMap<Measured> &Row = (*S)->Table.find(Ref->Hash)->second;
+    LLVMContext Ctx;
+    Expected<std::unique_ptr<Module>> M = parseCorpusModule(*Ref, Ctx);
+    if (!M)
+      return M.takeError();
+    std::string Source = writeModuleBitcode(**M);
+    auto Run = [&](StringRef P) -> Expected<uint64_t> {
+      Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, Ctx);
+      if (!Copy)
+        return Copy.takeError();
+      if (Error E = Eval.runPipeline(**Copy, P))
+        return std::move(E);
+      return Eval.estimateObjective(**Copy);
+    };
+    // -Oz's module (its tail included; the estimate leaves unused internal
+    // symbols out, which is most of what the tail removes).
+    Expected<uint64_t> Oz = Run(OzPipeline);
+    if (!Oz)
+      return Oz.takeError();
+    for (size_t I = 0; I < N.size(); ++I) {
+      const Measured &Real = Row.find(N.Pipelines[I])->second;
+      if (!Real.OK)
+        continue;
+      Expected<uint64_t> Est = Run(C->Pipelines[I]);
+      if (!Est) {
+        consumeError(Est.takeError());
+        continue;
+      }
+      OS << formatv("{0}\t{1}\t{2}\t{3}\t{4}\t{5}\n", Ref->Hash, I, *Oz, *Est,
+                    Row.find(OzPipeline)->second.Objective, Real.Objective);
+    }
+    OS.flush();
+    outs() << formatv("[{0}] {1}\n", Done, Ref->Hash);
+    outs().flush();
+  }
+  return Error::success();
+}
 } // namespace
 
 std::optional<int> neuropt::runCoresetCommand() {
@@ -944,6 +1021,8 @@ std::optional<int> neuropt::runCoresetCommand() {
     E = runRank();
   else if (GranularityCmd)
     E = runGranularity();
+  else if (EstimateCmd)
+    E = runEstimate();
   else {
     consumeError(std::move(E));
     return std::nullopt;

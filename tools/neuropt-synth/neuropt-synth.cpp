@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "SynthTool.h"
+#include "neuropt/Model/Kernels.h"
 #include "neuropt/Synth/Harvest.h"
 
 #include "llvm/ADT/StringSet.h"
@@ -236,8 +237,10 @@ int main(int argc, char **argv) {
     return runSuperoptCommand(argv[0]);
   if (synthtool::synthSelected())
     return synthtool::runSynth();
-  if (synthtool::trainGuideSelected())
+  if (synthtool::trainGuideSelected()) {
+    neuropt::model::cpu::preferBlas(true); // Training: big products.
     return synthtool::runTrainGuide();
+  }
   if (synthtool::evalGuideSelected())
     return synthtool::runEvalGuide();
   WithColor::error(errs(), ToolName)

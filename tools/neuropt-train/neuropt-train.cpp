@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "neuropt/Model/Kernels.h"
 #include "neuropt/Model/ModelCard.h"
 #include "neuropt/Model/Runner.h"
 #include "neuropt/Model/SafeTensors.h"
@@ -572,6 +573,7 @@ int main(int Argc, char **Argv) {
   }
   std::string Cmd = Argv[1];
   Options O(Argc, Argv, 2);
+  neuropt::model::cpu::preferBlas(true); // Training: big products.
   if (Cmd == "synthetic")
     return runSynthetic(O);
   if (Cmd == "score")

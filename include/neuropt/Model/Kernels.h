@@ -38,13 +38,18 @@ namespace cpu {
 
 /// Which implementation computes a float GEMM.
 enum class GemmImpl {
-  Default, ///< The faster of the two at our sizes, chosen by measurement.
+  Default, ///< Blas in processes that called preferBlas(true), else Native.
   Native,  ///< The hand-written kernel.
   Blas     ///< OpenBLAS through CBLAS (single-threaded); Native if absent.
 };
 
-/// True when this build links a CBLAS implementation.
+/// True when this build can use a CBLAS implementation (opened on first use).
 bool haveBlas();
+
+/// Makes GemmImpl::Default use OpenBLAS when present. Training tools call
+/// this: BLAS is several times faster at their sizes, but loading it costs
+/// more than all the inference a compile does, so the compiler leaves it off.
+void preferBlas(bool Prefer);
 
 /// C[M,N] = Alpha * op(A) * op(B) + Beta * C, all row-major. op(A) is [M,K]:
 /// A is [M,K] (LDA >= K) or, transposed, [K,M] (LDA >= M); likewise B.

@@ -88,6 +88,13 @@ public:
   /// clang at -Oz (loop vectorization off, SLP on, unrolling on).
   llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
 
+  /// A cheap estimate of \p M's objective without code generation, in
+  /// bytes: each defined function's x86-64 code-size cost (TTI) scaled by
+  /// an average instruction length, plus the bytes of initialized globals.
+  /// Meant for comparing two versions of one module; see
+  /// IREstimateBytesPerUnit for how it was calibrated.
+  uint64_t estimateObjective(const llvm::Module &M);
+
 private:
   explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
   llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M);

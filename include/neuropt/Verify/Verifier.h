@@ -61,8 +61,13 @@ struct VerifyOptions {
   /// Wall-clock limit for the differential-execution child process.
   unsigned ExecTimeoutMs = 2000;
   /// Run the solver in a forked child killed at a wall-clock deadline
-  /// (4 x TimeoutMs + 2 s), so that no solver step can hang the host.
+  /// (DeadlineMs, or 4 x TimeoutMs + 2 s), so that no solver step can hang
+  /// the host.
   bool Isolate = true;
+  /// Wall-clock limit for one whole SMT verification (encoding, every
+  /// query, the child process); 0 means 4 x TimeoutMs + 2 s. Callers with a
+  /// compile-time budget set it to what is left of their budget.
+  unsigned DeadlineMs = 0;
 };
 
 /// One concrete witness that the target does not refine the source.

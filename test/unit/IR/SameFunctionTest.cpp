@@ -1,0 +1,87 @@
+//===- SameFunctionTest.cpp - Unit tests for isSameFunction ----------------===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "IRTestUtil.h"
+#include "neuropt/IR/SameFunction.h"
+
+#include "llvm/IR/LLVMContext.h"
+
+using namespace llvm;
+using namespace neuropt;
+
+namespace {
+
+/// @f of \p A against @f of \p B, each in its own module of one context.
+bool same(StringRef A, StringRef B) {
+  static LLVMContext Ctx; // One context, as in the pass.
+  std::unique_ptr<Module> MA = parseIR(Ctx, A), MB = parseIR(Ctx, B);
+  if (!MA || !MB)
+    return false;
+  return isSameFunction(*MA->getFunction("f"), *MB->getFunction("f"));
+}
+
+const char *Base = R"IR(
+@g = internal global [2 x i32] [i32 1, i32 2]
+declare i32 @ext(i32)
+define i32 @f(i32 %x, i1 %c) {
+entry:
+  br i1 %c, label %a, label %b
+a:
+  %p = getelementptr inbounds [2 x i32], ptr @g, i64 0, i64 1
+  %v = load i32, ptr %p, align 4, !range !0
+  br label %b
+b:
+  %m = phi i32 [ %v, %a ], [ %x, %entry ]
+  %s = add nsw i32 %m, 7
+  %r = call i32 @ext(i32 %s) #0
+  ret i32 %r
+}
+attributes #0 = { nounwind }
+!0 = !{i32 0, i32 10}
+)IR";
+
+TEST(SameFunction, IdenticalCodeInTwoModulesIsSame) {
+  EXPECT_TRUE(same(Base, Base));
+  // Value names and unrelated globals do not matter.
+  std::string Renamed = Base;
+  for (size_t P = 0; (P = Renamed.find("%s ", P)) != std::string::npos; P += 4)
+    Renamed.replace(P, 3, "%sum ");
+  for (size_t P = 0; (P = Renamed.find("%s)", P)) != std::string::npos; P += 4)
+    Renamed.replace(P, 2, "%sum");
+  EXPECT_TRUE(same(Base, "@other = global i8 0\n" + Renamed));
+}
+
+TEST(SameFunction, EverySemanticDifferenceIsSeen) {
+  auto Changed = [](StringRef From, StringRef To) {
+    std::string S = Base;
+    size_t P = S.find(From.str());
+    EXPECT_NE(P, std::string::npos) << From.str();
+    S.replace(P, From.size(), To.str());
+    return S;
+  };
+  EXPECT_FALSE(same(Base, Changed("add nsw", "add")));         // flags
+  EXPECT_FALSE(same(Base, Changed("i32 %m, 7", "i32 %m, 8"))); // constant
+  EXPECT_FALSE(same(Base, Changed("i32 %m, 7", "i32 %x, 7"))); // operand
+  EXPECT_FALSE(same(Base, Changed("[ %v, %a ], [ %x, %entry ]",
+                                  "[ %x, %a ], [ %v, %entry ]")));
+  EXPECT_FALSE(same(Base, Changed("i64 0, i64 1", "i64 0, i64 0")));
+  EXPECT_FALSE(same(Base, Changed("align 4, !range !0", "align 4")));
+  EXPECT_FALSE(same(Base, Changed("@ext(i32 %s) #0", "@ext(i32 %s)")));
+  EXPECT_FALSE(same(Base, Changed("define i32 @f(i32 %x", "define i32 @f(i32 noundef %x")));
+  EXPECT_FALSE(same(Base, Changed("br i1 %c, label %a, label %b",
+                                  "br i1 %c, label %b, label %a")));
+  // A global of the same name in each module is the same global; a global
+  // of another name is not.
+  EXPECT_FALSE(same(Base, Changed("ptr @g,", "ptr @h,") +
+                              "@h = internal global [2 x i32] zeroinitializer\n"));
+}
+
+TEST(SameFunction, DeclarationsAreNeverSame) {
+  const char *Decl = "declare i32 @f(i32, i1)\n";
+  EXPECT_FALSE(same(Decl, Decl));
+}
+
+} // namespace
