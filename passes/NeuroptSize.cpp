@@ -101,8 +101,9 @@ static cl::opt<unsigned> VerifyTimeoutMs(
 static cl::opt<unsigned> VerifyBudgetMs(
     "neuropt-size-verify-budget-ms",
     cl::desc("Verification time per candidate in ms; functions not reached "
-             "stay unchecked"),
-    cl::init(100));
+             "stay unchecked (0: as long as measuring -Oz's result by code "
+             "generation took, at least 20 and at most 100 ms)"),
+    cl::init(0));
 static cl::opt<bool> RequireProof(
     "neuropt-size-require-proof",
     cl::desc("Keep a candidate only if every changed function is proved "
@@ -298,6 +299,10 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     V = createDefaultVerifier();
   VerifyOptions Opts;
   Opts.TimeoutMs = VerifyTimeoutMs;
+  // By default verification may cost about one more code generation of the
+  // module: at 50 ms per query, most loops end as a timeout anyway.
+  unsigned Budget = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
+                                   : std::clamp(StockMs, 20u, 100u);
   auto VStart = Clock::now();
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
@@ -314,12 +319,12 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     unsigned Spent = unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
                                   Clock::now() - VStart)
                                   .count());
-    if (Spent >= VerifyBudgetMs || !budgetLeft()) {
+    if (Spent >= Budget || !budgetLeft()) {
       ++Sum.Unchecked;
       continue;
     }
     // No single function may run past the candidate's verification budget.
-    Opts.DeadlineMs = VerifyBudgetMs - Spent;
+    Opts.DeadlineMs = Budget - Spent;
     Opts.ExecTimeoutMs = Opts.DeadlineMs;
     VerifyResult R = V->verify(*Src, Tgt, Opts);
     switch (R.V) {
