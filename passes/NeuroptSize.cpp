@@ -279,9 +279,17 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
 /// when it has the same signature (the candidate must then refine what clang
 /// would have emitted), else the unoptimized function; null when neither
 /// matches (functions a sequence created, or whose interface it changed).
+/// -Oz's version stands for the source only for functions other modules
+/// may call: an internal one may have been specialised to -Oz's own callers
+/// (IPSCCP), which the candidate's callers need not match, so internal
+/// functions are checked against the unoptimized source.
 const Function *SizeDriver::referenceFor(const Function &Tgt,
                                          const Module &Unopt) const {
-  for (const Module *Ref : {static_cast<const Module *>(&M), &Unopt}) {
+  SmallVector<const Module *, 2> Refs;
+  if (!Tgt.hasLocalLinkage())
+    Refs.push_back(&M);
+  Refs.push_back(&Unopt);
+  for (const Module *Ref : Refs) {
     const Function *F = Ref->getFunction(Tgt.getName());
     if (F && !F->isDeclaration() && checkSignatures(*F, Tgt).empty())
       return F;
