@@ -196,9 +196,14 @@ void cpu::gemmS8S32(size_t M, size_t N, size_t K, const int8_t *A,
   // to cuBLAS's int8 GEMM, at OpenBLAS speed. Converting W costs N*K per
   // call, which only pays off beyond a few rows (bench/results/model.md).
   // Opening OpenBLAS costs about 4 ms, the time of some 80 M products here,
-  // so a compile's small batches stay on the integer kernel unless the
-  // process asked for BLAS. The result is exact either way.
-  bool Worth = BlasPreferred.load() || M * N * K >= (size_t(1) << 26);
+  // so a process starts on the integer kernel and switches once it has done
+  // a few times that much work (scoring a corpus, not one compile's
+  // batches), or at once if it asked for BLAS. The result is exact either
+  // way, so the switch never changes an answer.
+  static std::atomic<uint64_t> IntegerWork{0};
+  uint64_t Work = uint64_t(M) * N * K;
+  bool Worth = BlasPreferred.load() ||
+               IntegerWork.fetch_add(Work) + Work >= (uint64_t(1) << 28);
   if (K <= 1024 && M >= 4 && Worth && blas().usable()) {
     std::vector<float> AF(M * K), WF(N * K), CF(M * N);
     for (size_t I = 0; I < M * K; ++I)
