@@ -154,6 +154,9 @@ constexpr const char *TailPipeline =
 struct Candidate {
   unsigned Index = 0;     ///< Coreset index.
   float Predicted = 0;    ///< Model output: predicted reduction in percent.
+  /// The pipeline's output (before clang's tail), as bitcode with use-list
+  /// order; parsed into the module's context only if it wins.
+  std::string Bitcode;
   std::unique_ptr<Module> M;
   uint64_t Objective = 0;
   ObjectSize Object;
@@ -414,16 +417,19 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     Cand.Index = Order[I].first;
     Cand.Predicted = Order[I].second;
     const std::string &P = C->Pipelines[Cand.Index];
-    Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, Ctx);
+    // The candidate lives in its own context and is measured in place; what
+    // is kept is its bitcode, so a losing candidate costs no second parse.
+    LLVMContext CandCtx;
+    Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, CandCtx);
     if (!Copy) {
       consumeError(Copy.takeError());
       continue;
     }
-    Cand.M = std::move(*Copy);
     Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
-      if (Error E = Eval.runPipeline(*Cand.M, P))
+      if (Error E = Eval.runPipeline(**Copy, P))
         return std::move(E);
-      return Eval.evaluate(*Cand.M, TailPipeline);
+      Cand.Bitcode = writeModuleBitcode(**Copy);
+      return Eval.evaluateInPlace(**Copy, TailPipeline);
     }();
     if (!Size) {
       std::string Why = toString(Size.takeError());
@@ -459,6 +465,17 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       OutOfBudget = true;
       break;
     }
+    Expected<std::unique_ptr<Module>> Parsed = readModuleBitcode(Cand.Bitcode, Ctx);
+    if (!Parsed) {
+      std::string Why = toString(Parsed.takeError());
+      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
+        R << "sequence " << ore::NV("Sequence", Cand.Index)
+          << " rejected: " << ore::NV("Reason", Why);
+      });
+      continue;
+    }
+    Cand.M = std::move(*Parsed);
+    Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
       Sum = verifyCandidate(**Unopt, *Cand.M);

@@ -206,13 +206,16 @@ static void addSection(ObjectSize &S, StringRef Name, uint64_t Size) {
 }
 
 /// Generates an object for \p M in place and sums its section families.
-Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M) {
+Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M,
+                                                       bool Verified) {
   M.setTargetTriple(TM->getTargetTriple());
   M.setDataLayout(TM->createDataLayout());
   SmallVector<char, 0> Buffer;
   raw_svector_ostream OS(Buffer);
   legacy::PassManager PM;
-  if (TM->addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile))
+  // Code generation verifies its input first unless the caller just did.
+  if (TM->addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile,
+                              /*DisableVerify=*/Verified))
     return createStringError(inconvertibleErrorCode(),
                              "target cannot emit object files");
   PM.run(M);
@@ -269,12 +272,18 @@ Expected<SizeMeasurement> PipelineEvaluator::evaluate(const Module &M,
   auto Copy = freshCopy(M, Ctx);
   if (!Copy)
     return Copy.takeError();
+  return evaluateInPlace(**Copy, Pipeline);
+}
+
+Expected<SizeMeasurement> PipelineEvaluator::evaluateInPlace(Module &M,
+                                                             StringRef Pipeline) {
   if (!Pipeline.empty())
-    if (Error E = runPipeline(**Copy, Pipeline))
+    if (Error E = runPipeline(M, Pipeline))
       return E;
   SizeMeasurement Result;
-  Result.IRInstructions = countIRInstructions(**Copy);
-  Expected<ObjectSize> Size = emitAndMeasure(**Copy);
+  Result.IRInstructions = countIRInstructions(M);
+  // runPipeline() has verified the module when there was a pipeline.
+  Expected<ObjectSize> Size = emitAndMeasure(M, /*Verified=*/!Pipeline.empty());
   if (!Size)
     return Size.takeError();
   Result.Object = *Size;

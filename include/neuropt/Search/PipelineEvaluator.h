@@ -77,6 +77,12 @@ public:
   llvm::Expected<SizeMeasurement> evaluate(const llvm::Module &M,
                                            llvm::StringRef Pipeline);
 
+  /// Runs \p Pipeline on \p M itself and measures the result, consuming
+  /// \p M (code generation changes it). For a module the caller no longer
+  /// needs: it saves evaluate()'s bitcode copy.
+  llvm::Expected<SizeMeasurement> evaluateInPlace(llvm::Module &M,
+                                                  llvm::StringRef Pipeline);
+
   /// Like evaluate(), but in a forked child process with a wall-clock limit,
   /// so that a pass that crashes, aborts with a fatal error or loops forever
   /// costs one failed candidate, not the caller's process.
@@ -97,7 +103,7 @@ public:
 
 private:
   explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
-  llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M);
+  llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M, bool Verified);
   std::unique_ptr<llvm::TargetMachine> TM;
 };
 
