@@ -187,11 +187,7 @@ public:
   void run(PipelineEvaluator &Eval);
 
 private:
-  unsigned elapsedMs() const {
-    return unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
-                        Clock::now() - Start)
-                        .count());
-  }
+  unsigned elapsedMs() const { return msSince(Start); }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
   Function *anchor() const {
     for (Function &F : M)

@@ -161,8 +161,10 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
   return Error::success();
 }
 
-/// Average bytes of x86-64 code per unit of TTI code-size cost, and the
-/// bytes a function costs beyond its instructions (prologue, alignment).
+/// Assumed, not fitted: average bytes of x86-64 code per unit of TTI
+/// code-size cost, and the bytes a function costs beyond its instructions
+/// (prologue, alignment). Only the estimate's order matters, and that is
+/// what `neuropt-eval estimate` measures.
 static constexpr uint64_t IREstimateBytesPerUnit = 4;
 static constexpr uint64_t IREstimateFunctionBytes = 8;
 

@@ -1129,10 +1129,8 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
       setVal(&I, R);
     return;
   }
-  if (auto *CB = dyn_cast<CallBase>(&I)) {
-    const Function *Callee = CB->getCalledFunction();
-    unsupported(Callee ? "call @" + Callee->getName() : Twine("indirect call"));
-  }
+  if (auto *CB = dyn_cast<CallBase>(&I))
+    unsupported(describeUnmodelledCall(*CB));
   if (auto *AI = dyn_cast<AllocaInst>(&I)) {
     std::optional<TypeSize> Sz = AI->getAllocationSize(DL);
     if (!Sz || Sz->isScalable() || Sz->getFixedValue() > (1u << 20) ||
@@ -1557,6 +1555,12 @@ void encodeFunction(SharedInputs &In, const Function &F, bool IsSrc,
   if (F.isDeclaration())
     unsupported("declaration without a body");
   FunctionEncoder(In, F, IsSrc, UnrollBound, Out).run();
+}
+
+std::string describeUnmodelledCall(const CallBase &CB) {
+  const Function *Callee = CB.getCalledFunction();
+  return Callee ? ("call @" + Callee->getName()).str()
+                : std::string("indirect call");
 }
 
 } // namespace verify

@@ -21,6 +21,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/InstrTypes.h"
 #include <z3++.h>
 
 #include <map>
@@ -109,6 +110,10 @@ void registerGlobals(SharedInputs &In, const llvm::Function &F);
 /// Throws Unsupported.
 void encodeFunction(SharedInputs &In, const llvm::Function &F, bool IsSrc,
                     unsigned UnrollBound, EncodedFunction &Out);
+
+/// How the encoder reports a call it cannot model ("call @f" or "indirect
+/// call"): every call but an intrinsic.
+std::string describeUnmodelledCall(const llvm::CallBase &CB);
 
 /// z3 sort for an LLVM first-class type; throws Unsupported.
 z3::sort sortFor(z3::context &C, llvm::Type *T);

@@ -266,14 +266,9 @@ static std::string findUnmodelledCall(const Function &F) {
     return "";
   ReversePostOrderTraversal<const Function *> RPOT(&F);
   for (const BasicBlock *BB : RPOT)
-    for (const Instruction &I : *BB) {
-      const auto *CB = dyn_cast<CallBase>(&I);
-      if (!CB || isa<IntrinsicInst>(CB))
-        continue;
-      const Function *Callee = CB->getCalledFunction();
-      return Callee ? ("call @" + Callee->getName()).str()
-                    : std::string("indirect call");
-    }
+    for (const Instruction &I : *BB)
+      if (const auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
+        return verify::describeUnmodelledCall(*CB);
   return "";
 }
 

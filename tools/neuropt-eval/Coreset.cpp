@@ -74,8 +74,8 @@ static cl::SubCommand RankCmd("rank", "Rank a coreset with a size model and "
                                       "report gain against k");
 static cl::SubCommand EstimateCmd(
     "estimate", "Write the IR size estimate of -Oz and of each coreset "
-                "sequence beside their measured sizes (calibration of "
-                "-neuropt-size-estimate-margin)");
+                "sequence beside their measured sizes (to calibrate an "
+                "estimate prefilter: scripts/calibrate-size-estimate.py)");
 
 static cl::opt<std::string> Corpus("corpus", cl::desc("Corpus directory"),
                                    cl::sub(PoolCmd), cl::sub(SweepCmd),
@@ -772,14 +772,25 @@ struct Version {
   StringMap<uint64_t> Bytes; ///< Function symbol sizes.
 };
 
-Expected<Version> optimizeAndMeasure(PipelineEvaluator &Eval, const Module &M,
-                                     StringRef Pipeline, LLVMContext &Ctx) {
-  Expected<std::unique_ptr<Module>> Copy =
-      readModuleBitcode(writeModuleBitcode(M), Ctx);
+/// A fresh copy of the module in \p Bitcode, in \p Ctx, after \p Pipeline.
+Expected<std::unique_ptr<Module>> optimizedCopy(PipelineEvaluator &Eval,
+                                                StringRef Bitcode,
+                                                StringRef Pipeline,
+                                                LLVMContext &Ctx) {
+  Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Bitcode, Ctx);
   if (!Copy)
     return Copy.takeError();
   if (Error E = Eval.runPipeline(**Copy, Pipeline))
-    return E;
+    return std::move(E);
+  return Copy;
+}
+
+Expected<Version> optimizeAndMeasure(PipelineEvaluator &Eval, const Module &M,
+                                     StringRef Pipeline, LLVMContext &Ctx) {
+  Expected<std::unique_ptr<Module>> Copy =
+      optimizedCopy(Eval, writeModuleBitcode(M), Pipeline, Ctx);
+  if (!Copy)
+    return Copy.takeError();
   Expected<SizeMeasurement> S = Eval.measure(**Copy);
   if (!S)
     return S.takeError();
@@ -975,11 +986,10 @@ Error runEstimate() {
       return M.takeError();
     std::string Source = writeModuleBitcode(**M);
     auto Run = [&](StringRef P) -> Expected<uint64_t> {
-      Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, Ctx);
+      Expected<std::unique_ptr<Module>> Copy =
+          optimizedCopy(Eval, Source, P, Ctx);
       if (!Copy)
         return Copy.takeError();
-      if (Error E = Eval.runPipeline(**Copy, P))
-        return std::move(E);
       return Eval.estimateObjective(**Copy);
     };
     // -Oz's module (its tail included; the estimate leaves unused internal

@@ -97,8 +97,9 @@ public:
   /// A cheap estimate of \p M's objective without code generation, in
   /// bytes: each defined function's x86-64 code-size cost (TTI) scaled by
   /// an average instruction length, plus the bytes of initialized globals.
-  /// Meant for comparing two versions of one module; see
-  /// IREstimateBytesPerUnit for how it was calibrated.
+  /// Meant for comparing two versions of one module; how well it orders
+  /// them is measured by `neuropt-eval estimate` and
+  /// scripts/calibrate-size-estimate.py (bench/results/size.md).
   uint64_t estimateObjective(const llvm::Module &M);
 
 private:
