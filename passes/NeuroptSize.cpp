@@ -71,9 +71,10 @@ static cl::opt<std::string> SizeModelName(
     cl::init("size"));
 static cl::opt<float> MinPredicted(
     "neuropt-size-min-predicted",
-    cl::desc("Skip candidates whose model score (predicted gain in percent "
-             "over the coreset's median sequence) is below this; the default "
-             "tries all k"),
+    cl::desc("Skip candidates whose model score is below this (an MLP's "
+             "predicted gain in percent over the coreset's median sequence, "
+             "a graph model's predicted chance in percent that the sequence "
+             "is the smallest); the default tries all k"),
     cl::init(-100.0f));
 enum class RankMode { Hybrid, Model };
 static cl::opt<RankMode> RankWith(
@@ -236,6 +237,8 @@ private:
   bool RunTail;
   Clock::time_point Start;
   unsigned RankMs = 0, StockMs = 0, CandMs = 0, VerifyMs = 0;
+  /// What the model's scores mean (SizeModelScores::Unit).
+  const char *PredictedUnit = "";
 };
 } // namespace
 
@@ -247,29 +250,25 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
   UsedModel = false;
   if (SizeModelName == "off")
     return Order;
+  std::string Dir = sizeModelDir();
   std::unique_ptr<model::ModelRunner> Runner = loadPassModel(
       SizeModelName, M,
-      model::FeatureManifestId{getSizeModelManifestHash(C),
-                               getSizeModelNumFeatures(C)},
-      sizeModelDir());
+      getSizeModelManifest(C, peekSizeModelKind(Dir, SizeModelName)), Dir);
   if (!Runner || !Runner->isUsable())
     return Order; // loadPassModel warned; fall back to the coreset order.
-  std::vector<int64_t> Rows = buildSizeModelRows(Unopt, C);
-  model::ModelInput In;
-  In.BatchSize = C.size();
-  In.Counts = Rows.data();
-  model::StatusOr<model::Scores> S = Runner->evaluate(In);
+  Expected<SizeModelScores> S = scoreSizeModel(*Runner, Unopt, C);
   if (!S) {
     warn("model '" + SizeModelName + "' failed to score (" +
-         S.status().message() + "); using the coreset order");
+         toString(S.takeError()) + "); using the coreset order");
     return Order;
   }
   Order.clear();
-  std::vector<size_t> Ranked = S->ranking();
+  std::vector<size_t> Ranked = S->Order;
   if (RankWith == RankMode::Hybrid)
     Ranked = interleaveWithCoresetOrder(Ranked);
   for (size_t I : Ranked)
-    Order.push_back({unsigned(I), S->value(I)});
+    Order.push_back({unsigned(I), S->Value[I]});
+  PredictedUnit = S->Unit;
   UsedModel = true;
   return Order;
 }
@@ -402,10 +401,10 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     if (UsedModel && Order[I].second < MinPredicted) {
       emit<OptimizationRemarkAnalysis>("Skipped", [&](auto &R) {
         R << "sequence " << ore::NV("Sequence", Order[I].first)
-          << " and the rest not tried: predicted gain "
+          << " and the rest not tried: predicted "
           << ore::NV("PredictedGain",
                      formatv("{0:F2}", Order[I].second).str())
-          << "% is below -neuropt-size-min-predicted";
+          << PredictedUnit << " is below -neuropt-size-min-predicted";
       });
       break;
     }
@@ -551,7 +550,8 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       << ore::NV("StockObjective", StockObj) << " -> "
       << ore::NV("Objective", ChosenObj) << " bytes), predicted "
       << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
-      << "% over the median sequence; verification: " << ore::NV("Verdict", Verdict);
+      << (UsedModel ? PredictedUnit : "% over the median sequence")
+      << "; verification: " << ore::NV("Verdict", Verdict);
   });
   if (PrintSummary)
     errs() << formatv("neuropt-size: {0}: sequence {1}, {2} -> {3} bytes "

@@ -175,17 +175,23 @@ Status neuropt::model::saveModel(const std::string &Dir, const ModelCard &Card,
   return writeFileBytes(cardPath(Dir, Card.Name), C.toJson().write(2) + "\n");
 }
 
-StatusOr<ModelBundle>
-neuropt::model::loadModel(const std::string &Dir, const std::string &Name,
-                          const FeatureManifestId *Expected) {
-  std::string CPath = cardPath(Dir, Name), WPath = weightsPath(Dir, Name);
+StatusOr<ModelCard> neuropt::model::readModelCard(const std::string &Dir,
+                                                  const std::string &Name) {
+  std::string CPath = cardPath(Dir, Name);
   StatusOr<std::string> CardText = readFileBytes(CPath);
   if (!CardText)
     return CardText.takeError();
   StatusOr<JsonValue> CardJson = parseJson(*CardText, CPath);
   if (!CardJson)
     return CardJson.takeError();
-  StatusOr<ModelCard> Card = ModelCard::fromJson(*CardJson, CPath);
+  return ModelCard::fromJson(*CardJson, CPath);
+}
+
+StatusOr<ModelBundle>
+neuropt::model::loadModel(const std::string &Dir, const std::string &Name,
+                          const FeatureManifestId *Expected) {
+  std::string CPath = cardPath(Dir, Name), WPath = weightsPath(Dir, Name);
+  StatusOr<ModelCard> Card = readModelCard(Dir, Name);
   if (!Card)
     return Card.takeError();
   if (Expected && (Card->Manifest.Hash != Expected->Hash ||

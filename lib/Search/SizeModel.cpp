@@ -4,14 +4,16 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// This file implements the coreset file format, the size model's manifest
-// and its input rows.
+// This file implements the coreset file format, the size model's manifests
+// and its inputs (statistics rows for the MLP, the module graph for the GNN).
 //
 //===----------------------------------------------------------------------===//
 
 #include "neuropt/Search/SizeModel.h"
 
 #include "neuropt/IR/Features.h"
+#include "neuropt/IR/ProgramGraph.h"
+#include "neuropt/Model/Runner.h"
 #include "neuropt/Support/Hashing.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -92,6 +94,116 @@ std::vector<int64_t> neuropt::buildSizeModelRows(const Module &M,
     Row[MF.size() + S] = 1;
   }
   return Rows;
+}
+
+unsigned neuropt::getSizeGraphNumNodeTypes() {
+  return unsigned(NodeType::NumNodeTypes);
+}
+
+model::FeatureManifestId neuropt::getSizeModelManifest(const Coreset &C,
+                                                       model::ModelKind Kind) {
+  if (Kind == model::ModelKind::MLP)
+    return {getSizeModelManifestHash(C), getSizeModelNumFeatures(C)};
+  StableHasher H;
+  H.update("neuropt-size-graph-model-v1\n");
+  for (unsigned T = 0; T < getSizeGraphNumNodeTypes(); ++T) {
+    H.update(getNodeTypeName(NodeType(T)));
+    H.update("\n");
+  }
+  for (unsigned K = 0; K < NumEdgeKinds; ++K) {
+    H.update(getEdgeKindName(EdgeKind(K)));
+    H.update("\n");
+  }
+  for (const std::string &P : C.Pipelines) {
+    H.update("\n");
+    H.update(P);
+  }
+  return {toHex64(H.final()), getSizeGraphNumNodeTypes()};
+}
+
+model::ModelKind neuropt::peekSizeModelKind(StringRef Dir, StringRef Name) {
+  model::StatusOr<model::ModelCard> Card =
+      model::readModelCard(Dir.str(), Name.str());
+  return Card ? Card->Config.Kind : model::ModelKind::MLP;
+}
+
+model::GraphBatch neuropt::buildSizeModelGraph(const Module &M) {
+  ProgramGraph PG = buildModuleGraph(M);
+  model::GraphBatch G;
+  G.RowPtr = std::move(PG.RowPtr);
+  G.Col = std::move(PG.Col);
+  G.EdgeKind = std::move(PG.EdgeKinds);
+  G.NodeType = std::move(PG.NodeTypes);
+  G.GraphPtr = {0, uint32_t(G.NodeType.size())};
+  return G;
+}
+
+Expected<SizeModelScores> neuropt::scoreSizeModel(model::ModelRunner &R,
+                                                  const Module &M,
+                                                  const Coreset &C) {
+  const model::ModelConfig *Config = R.config();
+  bool Graph = Config && Config->Kind == model::ModelKind::GNN;
+  std::vector<int64_t> Rows;
+  model::GraphBatch G;
+  model::ModelInput In;
+  if (Graph) {
+    if (Config->NumOutputs != C.size())
+      return createStringError(
+          inconvertibleErrorCode(),
+          "the graph model has %u outputs but the coreset has %zu sequences",
+          Config->NumOutputs, C.size());
+    G = buildSizeModelGraph(M);
+    if (G.NodeType.empty()) {
+      // Nothing to read: the coreset's own order, all equally likely.
+      SizeModelScores Out;
+      for (size_t I = 0; I < C.size(); ++I) {
+        Out.Order.push_back(I);
+        Out.Value.push_back(100.0f / float(C.size()));
+      }
+      Out.Unit = "% chance of being the smallest";
+      return Out;
+    }
+    In.BatchSize = 1;
+    In.Graphs = &G;
+  } else {
+    Rows = buildSizeModelRows(M, C);
+    In.BatchSize = C.size();
+    In.Counts = Rows.data();
+  }
+  model::StatusOr<model::Scores> S = R.evaluate(In);
+  if (!S)
+    return createStringError(inconvertibleErrorCode(), "%s",
+                             S.status().message().c_str());
+  SizeModelScores Out;
+  std::vector<int32_t> Raw;
+  for (size_t I = 0; I < C.size(); ++I) {
+    Raw.push_back(Graph ? S->raw(0, unsigned(I)) : S->raw(I));
+    Out.Value.push_back(float(Raw.back()) * S->Scale);
+    Out.Order.push_back(I);
+  }
+  Out.Unit = "% over the median sequence";
+  if (Graph) {
+    // Logits to probabilities in percent; only remarks and the
+    // -neuropt-size-min-predicted cut read them, decisions use Raw.
+    float Max = *std::max_element(Out.Value.begin(), Out.Value.end());
+    double Sum = 0;
+    for (float &V : Out.Value)
+      Sum += (V = std::exp(V - Max));
+    for (float &V : Out.Value)
+      V = float(100.0 * V / Sum);
+    Out.Unit = "% chance of being the smallest";
+  }
+  std::stable_sort(Out.Order.begin(), Out.Order.end(),
+                   [&](size_t A, size_t B) { return Raw[A] > Raw[B]; });
+  return Out;
+}
+
+uint32_t neuropt::getSizeModelBestSequence(ArrayRef<float> Gains) {
+  uint32_t Best = 0;
+  for (uint32_t I = 1; I < Gains.size(); ++I)
+    if (Gains[I] > Gains[Best])
+      Best = I;
+  return Best;
 }
 
 float neuropt::getSizeModelLabel(uint64_t OzObjective, uint64_t SeqObjective) {

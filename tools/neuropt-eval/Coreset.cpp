@@ -140,6 +140,12 @@ static cl::opt<bool> Centered(
              "the model learns the order of sequences rather than how much a "
              "module can shrink"),
     cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+static cl::opt<bool> GraphTask(
+    "graph",
+    cl::desc("dataset: one program graph per module for a GNN, labelled "
+             "with its smallest coreset sequence (classification), instead "
+             "of statistics rows"),
+    cl::sub(DatasetCmd), cl::cat(CoresetCategory));
 static cl::opt<bool> Hybrid(
     "hybrid",
     cl::desc("rank: interleave the coreset order and the model's order "
@@ -562,13 +568,22 @@ void appendModuleRows(model::Dataset &D, const Module &M, const Coreset &C,
                       uint64_t OzObjective,
                       ArrayRef<std::optional<uint64_t>> SeqObjectives,
                       uint32_t Group) {
-  std::vector<int64_t> Rows = buildSizeModelRows(M, C);
-  D.Counts.insert(D.Counts.end(), Rows.begin(), Rows.end());
   std::vector<float> L;
   for (const std::optional<uint64_t> &Obj : SeqObjectives)
     // A sequence that fails to run is the worst possible choice.
     L.push_back(Obj ? getSizeModelLabel(OzObjective, *Obj)
                     : SizeModelFailedLabel);
+  if (GraphTask) {
+    model::GraphBatch G = buildSizeModelGraph(M);
+    if (G.NodeType.empty())
+      return; // Nothing to learn from a module without code.
+    D.Graphs.push_back(std::move(G));
+    D.Labels.push_back(float(getSizeModelBestSequence(L)));
+    D.Groups.push_back(0);
+    return;
+  }
+  std::vector<int64_t> Rows = buildSizeModelRows(M, C);
+  D.Counts.insert(D.Counts.end(), Rows.begin(), Rows.end());
   if (Centered) {
     std::vector<float> Sorted = L;
     std::nth_element(Sorted.begin(), Sorted.begin() + Sorted.size() / 2,
@@ -591,10 +606,23 @@ Error runDataset() {
   // stores them normalised.
   Coreset C = *CRaw, N = normalised(*CRaw);
   model::Dataset D;
-  D.Kind = model::ModelKind::MLP;
-  D.Task = RankingTask ? model::HeadKind::Ranking : model::HeadKind::Regression;
-  D.NumFeatures = getSizeModelNumFeatures(C);
-  D.ManifestHash = getSizeModelManifestHash(C);
+  if (GraphTask && (RankingTask || Centered))
+    return createStringError(inconvertibleErrorCode(),
+                             "dataset: --graph labels each module with its "
+                             "best sequence; --ranking and --centered do not "
+                             "apply");
+  D.Kind = GraphTask ? model::ModelKind::GNN : model::ModelKind::MLP;
+  D.Task = GraphTask     ? model::HeadKind::Classification
+           : RankingTask ? model::HeadKind::Ranking
+                         : model::HeadKind::Regression;
+  model::FeatureManifestId Manifest = getSizeModelManifest(C, D.Kind);
+  if (GraphTask) {
+    D.NumNodeTypes = Manifest.NumFeatures;
+    D.NumClasses = unsigned(C.size());
+  } else {
+    D.NumFeatures = Manifest.NumFeatures;
+  }
+  D.ManifestHash = Manifest.Hash;
   uint32_t Group = 0;
   if (!Corpus.empty()) {
     Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(N);
@@ -657,9 +685,15 @@ Error runDataset() {
   if (model::Status S = model::writeDataset(Out, D))
     return createStringError(inconvertibleErrorCode(), "%s",
                              S.message().c_str());
-  outs() << formatv("dataset: {0} modules x {1} sequences = {2} samples, {3} "
-                    "features, manifest {4}\n",
-                    Group, C.size(), D.size(), D.NumFeatures, D.ManifestHash);
+  if (GraphTask)
+    outs() << formatv("dataset: {0} module graphs ({1} of {2} modules have "
+                      "code), {3} classes, manifest {4}\n",
+                      D.size(), D.size(), Group, C.size(), D.ManifestHash);
+  else
+    outs() << formatv("dataset: {0} modules x {1} sequences = {2} samples, "
+                      "{3} features, manifest {4}\n",
+                      Group, C.size(), D.size(), D.NumFeatures,
+                      D.ManifestHash);
   return Error::success();
 }
 
@@ -675,10 +709,10 @@ Error runRank() {
   bool NoModel = ModelName == "off";
   model::RunnerLoad L;
   if (!NoModel) {
-    L = model::loadRunner(ModelDir, ModelName,
-                          model::FeatureManifestId{getSizeModelManifestHash(C),
-                                                   getSizeModelNumFeatures(C)},
-                          model::Device::CPU);
+    L = model::loadRunner(
+        ModelDir, ModelName,
+        getSizeModelManifest(C, peekSizeModelKind(ModelDir, ModelName)),
+        model::Device::CPU);
     if (!L.Runner->isUsable())
       return createStringError(inconvertibleErrorCode(), "model '%s': %s",
                                ModelName.c_str(), L.Runner->reason().c_str());
@@ -710,19 +744,15 @@ Error runRank() {
       for (size_t I = 0; I < C.size(); ++I)
         Order.push_back(I);
     } else {
-      std::vector<int64_t> Rows = buildSizeModelRows(**M, C);
-      model::ModelInput In;
-      In.BatchSize = C.size();
-      In.Counts = Rows.data();
-      model::StatusOr<model::Scores> S = L.Runner->evaluate(In);
+      Expected<SizeModelScores> S = scoreSizeModel(*L.Runner, **M, C);
       if (!S)
-        return createStringError(inconvertibleErrorCode(), "scoring: %s",
-                                 S.status().message().c_str());
-      Order = S->ranking();
+        return createStringError(inconvertibleErrorCode(), "%s: scoring: %s",
+                                 Ref->Hash.c_str(),
+                                 toString(S.takeError()).c_str());
+      Order = S->Order;
       if (Hybrid)
         Order = interleaveWithCoresetOrder(Order);
-      for (size_t I = 0; I < C.size(); ++I)
-        Predicted[I] = S->value(I);
+      Predicted = S->Value;
     }
     double Kept = 0;
     bool Stopped = false;

@@ -291,7 +291,8 @@ int runTrain(Options &O, const std::string &Command) {
 }
 
 /// neuropt-train size: trains the neuropt-size model (an MLP regression of
-/// each coreset sequence's reduction against -Oz) from the dataset that
+/// each coreset sequence's reduction against -Oz, or a GNN classifier of the
+/// module graph over the coreset's sequences) from the dataset that
 /// `neuropt-eval dataset` built, and ships the coreset beside it.
 int runSize(Options &O, const std::string &Command) {
   std::string CoresetPath = O.get("coreset");
@@ -312,10 +313,16 @@ int runSize(Options &O, const std::string &Command) {
     P = Q + 1;
   }
   TRY_ASSIGN(D, readDataset(O.get("data")));
-  if (!Sequences || D.Kind != ModelKind::MLP ||
-      (D.Task != HeadKind::Regression && D.Task != HeadKind::Ranking) ||
-      D.NumFeatures <= Sequences ||
-      D.size() % Sequences)
+  // An MLP reads one row per (module, sequence); a GNN one graph per module
+  // with a class per sequence (`neuropt-eval dataset --graph`).
+  bool RowsMatch = D.Kind == ModelKind::MLP &&
+                   (D.Task == HeadKind::Regression ||
+                    D.Task == HeadKind::Ranking) &&
+                   D.NumFeatures > Sequences && D.size() % Sequences == 0;
+  bool GraphsMatch = D.Kind == ModelKind::GNN &&
+                     D.Task == HeadKind::Classification &&
+                     D.NumClasses == Sequences;
+  if (!Sequences || !(RowsMatch || GraphsMatch))
     return fail(Status::error(
         "size: the dataset does not match the coreset (" +
         std::to_string(Sequences) + " sequences; dataset: " +

@@ -73,6 +73,12 @@ std::string cardPath(const std::string &Dir, const std::string &Name);
 Status saveModel(const std::string &Dir, const ModelCard &Card,
                  const FloatModel &Float, const QuantModel &Quant);
 
+/// Reads and checks only the card of model \p Name in \p Dir (not the
+/// weights): enough to learn its architecture before choosing the manifest
+/// to load it against.
+StatusOr<ModelCard> readModelCard(const std::string &Dir,
+                                  const std::string &Name);
+
 /// Loads model \p Name from \p Dir. When \p Expected is given, the card's
 /// manifest must match it. Every failure (missing file, truncation, bad
 /// JSON, wrong shape, hash or manifest mismatch) is an error naming the file.

@@ -12,6 +12,11 @@
 // the size objective in percent (the shipped model: relative to the
 // module's median coreset sequence, see `neuropt-eval dataset --centered`).
 //
+// A size model may instead be a GNN over the module's program graph
+// (buildModuleGraph): one graph per module, a classification head with one
+// logit per coreset sequence, trained on which sequence was smallest
+// (`neuropt-eval dataset --graph`). scoreSizeModel hides the difference.
+//
 // The coreset travels with the model: `<dir>/<name>.coreset.txt` beside the
 // weights. The feature manifest the model is tied to hashes the compiler's
 // feature manifest together with the coreset, so a model trained for another
@@ -22,6 +27,9 @@
 #ifndef NEUROPT_SEARCH_SIZEMODEL_H
 #define NEUROPT_SEARCH_SIZEMODEL_H
 
+#include "neuropt/Model/ModelCard.h"
+#include "neuropt/Model/Models.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -34,6 +42,9 @@ class Module;
 }
 
 namespace neuropt {
+namespace model {
+class ModelRunner;
+}
 
 struct Coreset {
   /// One textual new-PM pipeline per sequence, in model output order.
@@ -65,6 +76,40 @@ std::string getSizeModelManifestHash(const Coreset &C);
 std::vector<int64_t> buildSizeModelRows(const llvm::Module &M,
                                         const Coreset &C);
 
+/// The manifest a size model of kind \p Kind is tied to: for an MLP, the
+/// compiler's feature manifest and the coreset (getSizeModelManifestHash,
+/// getSizeModelNumFeatures); for a GNN, lib/IR's node-type vocabulary and
+/// edge kinds and the coreset, with the vocabulary size as its width.
+model::FeatureManifestId getSizeModelManifest(const Coreset &C,
+                                              model::ModelKind Kind);
+/// The architecture of size model \p Name in \p Dir as its card says; MLP
+/// when the card cannot be read (loading then reports why).
+model::ModelKind peekSizeModelKind(llvm::StringRef Dir, llvm::StringRef Name);
+/// Node-type vocabulary of GNN size models (lib/IR's NodeTypes.def).
+unsigned getSizeGraphNumNodeTypes();
+/// The GNN input for \p M: one graph, the module's program graph.
+model::GraphBatch buildSizeModelGraph(const llvm::Module &M);
+/// A size model's opinion of each coreset sequence for one module.
+struct SizeModelScores {
+  /// Per sequence: the MLP's predicted gain in percent over the median
+  /// sequence, or the GNN's probability in percent (softmax of its logits)
+  /// that the sequence is the smallest.
+  std::vector<float> Value;
+  /// What Value means, for remarks: "% over the median sequence" or "%
+  /// chance of being the smallest".
+  const char *Unit = "";
+  /// Sequence indices by descending integer score, ties to the lower index.
+  std::vector<size_t> Order;
+};
+/// Scores every sequence of \p C for \p M with \p R, an MLP (one row per
+/// sequence) or a GNN (one graph, one logit per sequence).
+llvm::Expected<SizeModelScores> scoreSizeModel(model::ModelRunner &R,
+                                               const llvm::Module &M,
+                                               const Coreset &C);
+/// Classification label of a module for a GNN size model: the sequence with
+/// the largest gain, the earliest in coreset order among equals (so a module
+/// no sequence improves is labelled with the first, the pass's default).
+uint32_t getSizeModelBestSequence(llvm::ArrayRef<float> Gains);
 /// The label of a sequence that fails to run: the worst possible choice.
 constexpr float SizeModelFailedLabel = -20.0f;
 
