@@ -123,7 +123,8 @@ static void registerCallbacks(PassBuilder &PB) {
   // neuropt-superopt: end
 }
 
-extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo llvmGetPassPluginInfo() {
+extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT PassPluginLibraryInfo
+llvmGetPassPluginInfo() {
   return {LLVM_PLUGIN_API_VERSION, "NeurOpt", LLVM_VERSION_STRING,
           registerCallbacks};
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # superopt-eval.sh: evaluate neuropt-superopt on a sample of the corpus's
-# validation split and measure its compile-time cost on the examples.
+# validation split and measure its compile-time cost on the examples and on
+# those modules.
 #
 #   scripts/superopt-eval.sh [--build DIR] [--modules N] [--budget-ms MS]
 #                            [--max-problems N] [--reps R] [--out DIR]
@@ -14,11 +15,13 @@
 #    -neuropt-superopt-mode=off (the baseline: other passes of the plugin
 #    stay the same) and in cache mode, and compares the IR instruction count
 #    of the optimized module and the .text bytes of the object.
-# 4. Compiles examples/*.c at -O2 R times each, interleaved: stock clang,
-#    the plugin with -neuropt-superopt-mode=off, and the plugin in cache mode
-#    with the filled cache; reports the medians.
+# 4. Compiles examples/*.c, then the -O2 copies of the sampled validation
+#    modules, at -O2 R times each, interleaved: stock clang, the plugin with
+#    -neuropt-superopt-mode=off, and the plugin in cache mode with the
+#    filled cache; reports the medians.
 # Everything goes to OUT (default BUILD/superopt-eval/): the driver's
-# reports (text and JSON), sizes.tsv, compile-time.tsv and summary.txt.
+# reports (text and JSON), sizes.tsv, compile-time.tsv (examples),
+# compile-time-val.tsv (validation modules) and summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=build MODULES=12 BUDGET=1000 MAXP=400 REPS=5 OUT=
@@ -88,13 +91,20 @@ for level in O2 Oz; do
   done
 done
 
-echo "== compile time of examples/*.c at -O2 ($REPS repetitions, interleaved)"
-python3 - "$LLVM/clang" "$PLUGIN" "$CACHE" "$REPS" "$OUT/compile-time.tsv" <<'PY'
+# compile_time NAME TSV FILE...: CPU time of -O2 compiles of FILEs, REPS
+# runs each, interleaved: stock clang, the plugin with the pass off, and the
+# plugin in cache mode with the filled cache.
+compile_time() {
+  local name=$1 tsv=$2
+  shift 2
+  echo "== compile time of $name at -O2 ($REPS repetitions, interleaved)"
+  python3 - "$LLVM/clang" "$PLUGIN" "$CACHE" "$REPS" "$tsv" "$@" <<'PY'
 # CPU time (user + sys) of each compile: on a shared machine it varies far
 # less than wall time.
-import glob, resource, statistics, subprocess, sys
+import resource, statistics, subprocess, sys
 clang, plugin, cache, reps, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-base = [clang, "-std=c11", "-O2", "-ffp-contract=off", "-c", "-o", "/dev/null"]
+files = sys.argv[6:]
+base = [clang, "-std=c11", "-O2", "-ffp-contract=off", "-Wno-override-module", "-c", "-o", "/dev/null"]
 configs = {
     "stock": [],
     "plugin-off": ["-fpass-plugin=" + plugin, "-mllvm", "-neuropt-superopt-mode=off"],
@@ -104,12 +114,13 @@ def cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 times = {c: {} for c in configs}
-files = sorted(glob.glob("examples/*.c"))
 for r in range(reps):
     for f in files:
         for c, extra in configs.items():
+            # -std=c11 is for C sources only.
+            args = [a for a in base if f.endswith(".c") or a != "-std=c11"]
             t0 = cpu()
-            subprocess.run(base + extra + [f], check=True)
+            subprocess.run(args + extra + [f], check=True)
             times[c].setdefault(f, []).append(cpu() - t0)
 tot = {c: sum(statistics.median(v) for v in times[c].values()) for c in configs}
 with open(out, "w") as o:
@@ -122,6 +133,9 @@ for c in configs:
     print("  %-13s %7.3f s  (%+.2f%% vs stock, %+.2f%% vs plugin-off)"
           % (c, tot[c], 100 * (tot[c] / tot["stock"] - 1), 100 * (tot[c] / tot["plugin-off"] - 1)))
 PY
+}
+compile_time "examples/*.c" "$OUT/compile-time.tsv" examples/*.c
+compile_time "the validation modules (-O2 copies)" "$OUT/compile-time-val.tsv" "$OUT"/O2/*
 
 python3 - "$OUT/sizes.tsv" <<'PY' | tee "$OUT/summary.txt"
 import csv, sys

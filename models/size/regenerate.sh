@@ -13,6 +13,8 @@
 #   LABEL_BUDGET=100    ... with this many search evaluations each
 #   POOL=32             best sequences kept from the labels
 #   CORESET=16          sequences in the coreset
+#   TRAIN_SHARDS=24     sweep the coreset over shards 0..TRAIN_SHARDS-1 of 48
+#                       of the training modules (the models' training set)
 #   VAL_SHARDS=12       evaluate on 1/VAL_SHARDS of the validation modules
 # The validation split is swept and ranked at the end for the model card's
 # evaluation; it never feeds the labels, the coreset or the training.
@@ -25,6 +27,7 @@ LABEL_SHARDS=${LABEL_SHARDS:-24}
 LABEL_BUDGET=${LABEL_BUDGET:-100}
 POOL=${POOL:-32}
 CORESET=${CORESET:-16}
+TRAIN_SHARDS=${TRAIN_SHARDS:-24}
 VAL_SHARDS=${VAL_SHARDS:-12}
 WORK=$CORPUS/size-work
 OUT=models/size
@@ -55,12 +58,14 @@ echo "== 4. coreset: greedy cover, $CORESET sequences"
 "$BIN/neuropt-eval" coreset --corpus "$CORPUS" --split train \
   --pipelines "$WORK/pool.txt" --size "$CORESET" -o "$WORK/coreset.txt"
 
-echo "== 5. sweep the coreset over more training modules"
-# Shards JOBS..2*JOBS-1 of the labelling's sharding: modules not labelled.
+echo "== 5. sweep the coreset over shards 0..$((TRAIN_SHARDS - 1)) of 48 of the training modules"
+# Process i takes shards i, i+JOBS, ...; measured modules are skipped, so
+# this resumes and costs nothing for the labelled modules of step 3.
 for ((i = 0; i < JOBS; i++)); do
-  "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
-    --shard "$((JOBS + i))/$((LABEL_SHARDS * JOBS))" \
-    --pipelines "$WORK/coreset.txt" > "$WORK/log.extra.$i" 2>&1 &
+  (for ((s = i; s < TRAIN_SHARDS; s += JOBS)); do
+     "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
+       --shard "$s/48" --pipelines "$WORK/coreset.txt" || exit 1
+   done) > "$WORK/log.extra.$i" 2>&1 &
 done
 wait
 
@@ -83,6 +88,18 @@ echo "== 6. dataset and training"
   --epochs 20 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
   --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
 
+echo "== 6b. the graph model (GNN over the module's program graph), an alternative"
+# One graph per module labelled with its smallest coreset sequence; the pass
+# uses it with -mllvm -neuropt-size-model=size-gnn.
+mkdir -p "$OUT/../size-gnn"
+"$BIN/neuropt-eval" dataset --graph --corpus "$CORPUS" --split train \
+  --pipelines "$WORK/coreset-ordered.txt" -o "$WORK/size-graph.txt"
+"$BIN/neuropt-train" size --data "$WORK/size-graph.txt" \
+  --coreset "$WORK/coreset-ordered.txt" --out-dir "$OUT/../size-gnn" \
+  --name size-gnn --hidden 64 --embed 32 --rounds 2 --epochs 20 --batch 16 \
+  --lr 0.003 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
+  --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
+
 echo "== 7. held-out evaluation: sweep the coreset over the validation split and rank"
 parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split val \
   --shard "@SHARD@/$((VAL_SHARDS * JOBS))" --pipelines "$WORK/coreset-ordered.txt"
@@ -92,3 +109,6 @@ parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split val \
   --model size --hybrid --min-predicted -100 | tee "$WORK/size.rank-val.txt"
 "$BIN/neuropt-eval" rank --corpus "$CORPUS" --split val --model-dir "$OUT" \
   --model off | tee -a "$WORK/size.rank-val.txt"
+"$BIN/neuropt-eval" rank --corpus "$CORPUS" --split val \
+  --model-dir "$OUT/../size-gnn" --model size-gnn --min-predicted -100 \
+  | tee -a "$WORK/size.rank-val.txt"
