@@ -50,6 +50,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -151,6 +152,14 @@ static cl::opt<bool> Hybrid(
     cl::desc("rank: interleave the coreset order and the model's order "
              "(coreset first), as the pass's -neuropt-size-rank=hybrid"),
     cl::sub(RankCmd), cl::cat(CoresetCategory));
+static cl::opt<float> Gate(
+    "gate",
+    cl::desc("rank: with --hybrid, try the model's top sequence first instead "
+             "of the coreset's first when its predicted gain exceeds the "
+             "first's by at least this many points (an offline experiment; "
+             "the pass has no such option)"),
+    cl::init(std::numeric_limits<float>::infinity()), cl::sub(RankCmd),
+    cl::cat(CoresetCategory));
 static cl::opt<bool> DevOnly(
     "dev", cl::desc("rank: evaluate on the --dev-percent packages only"),
     cl::sub(RankCmd), cl::cat(CoresetCategory));
@@ -753,6 +762,12 @@ Error runRank() {
       if (Hybrid)
         Order = interleaveWithCoresetOrder(Order);
       Predicted = S->Value;
+      if (Hybrid && Order[0] != S->Order[0] &&
+          Predicted[S->Order[0]] - Predicted[Order[0]] >= Gate) {
+        // The model is confident enough to go first.
+        Order.erase(std::find(Order.begin(), Order.end(), S->Order[0]));
+        Order.insert(Order.begin(), S->Order[0]);
+      }
     }
     double Kept = 0;
     bool Stopped = false;
