@@ -190,6 +190,13 @@ public:
 private:
   unsigned elapsedMs() const { return msSince(Start); }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  /// The remark for a candidate that could not be measured or parsed.
+  void rejected(unsigned Sequence, StringRef Why) {
+    emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
+      R << "sequence " << ore::NV("Sequence", Sequence)
+        << " rejected: " << ore::NV("Reason", Why);
+    });
+  }
   Function *anchor() const {
     for (Function &F : M)
       if (!F.isDeclaration())
@@ -428,10 +435,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     }();
     if (!Size) {
       std::string Why = toString(Size.takeError());
-      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
-        R << "sequence " << ore::NV("Sequence", Cand.Index)
-          << " rejected: " << ore::NV("Reason", Why);
-      });
+      rejected(Cand.Index, Why);
       continue;
     }
     Cand.Object = Size->Object;
@@ -463,10 +467,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     Expected<std::unique_ptr<Module>> Parsed = readModuleBitcode(Cand.Bitcode, Ctx);
     if (!Parsed) {
       std::string Why = toString(Parsed.takeError());
-      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
-        R << "sequence " << ore::NV("Sequence", Cand.Index)
-          << " rejected: " << ore::NV("Reason", Why);
-      });
+      rejected(Cand.Index, Why);
       continue;
     }
     Cand.M = std::move(*Parsed);

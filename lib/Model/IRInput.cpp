@@ -17,6 +17,16 @@ FeatureManifestId neuropt::model::getCompilerFeatureManifest() {
   return FeatureManifestId{getFeatureManifestHash(), getNumFunctionFeatures()};
 }
 
+GraphBatch neuropt::model::toGraphBatch(ProgramGraph &&PG) {
+  GraphBatch G;
+  G.RowPtr = std::move(PG.RowPtr);
+  G.Col = std::move(PG.Col);
+  G.EdgeKind = std::move(PG.EdgeKinds);
+  G.NodeType = std::move(PG.NodeTypes);
+  G.GraphPtr = {0, static_cast<uint32_t>(G.NodeType.size())};
+  return G;
+}
+
 IRBatch neuropt::model::buildIRBatch(
     llvm::ArrayRef<const llvm::Function *> Functions, const ModelConfig &Config) {
   IRBatch B;
@@ -31,14 +41,7 @@ IRBatch neuropt::model::buildIRBatch(
     return B;
   }
   for (const llvm::Function *F : Functions) {
-    ProgramGraph PG = buildProgramGraph(*F);
-    GraphBatch One;
-    One.RowPtr = PG.RowPtr;
-    One.Col = PG.Col;
-    One.EdgeKind = PG.EdgeKinds;
-    One.NodeType = PG.NodeTypes;
-    One.GraphPtr = {0, static_cast<uint32_t>(PG.getNumNodes())};
-    B.Graphs.append(One);
+    B.Graphs.append(toGraphBatch(buildProgramGraph(*F)));
   }
   B.Input.Graphs = &B.Graphs;
   return B;

@@ -13,6 +13,7 @@
 
 #include "neuropt/IR/Features.h"
 #include "neuropt/IR/ProgramGraph.h"
+#include "neuropt/Model/IRInput.h"
 #include "neuropt/Model/Runner.h"
 #include "neuropt/Support/Hashing.h"
 
@@ -128,15 +129,12 @@ model::ModelKind neuropt::peekSizeModelKind(StringRef Dir, StringRef Name) {
 }
 
 model::GraphBatch neuropt::buildSizeModelGraph(const Module &M) {
-  ProgramGraph PG = buildModuleGraph(M);
-  model::GraphBatch G;
-  G.RowPtr = std::move(PG.RowPtr);
-  G.Col = std::move(PG.Col);
-  G.EdgeKind = std::move(PG.EdgeKinds);
-  G.NodeType = std::move(PG.NodeTypes);
-  G.GraphPtr = {0, uint32_t(G.NodeType.size())};
-  return G;
+  return model::toGraphBatch(buildModuleGraph(M));
 }
+
+/// What SizeModelScores::Value means for each kind of model.
+static const char *const RowsUnit = "% over the median sequence";
+static const char *const GraphUnit = "% chance of being the smallest";
 
 Expected<SizeModelScores> neuropt::scoreSizeModel(model::ModelRunner &R,
                                                   const Module &M,
@@ -160,7 +158,7 @@ Expected<SizeModelScores> neuropt::scoreSizeModel(model::ModelRunner &R,
         Out.Order.push_back(I);
         Out.Value.push_back(100.0f / float(C.size()));
       }
-      Out.Unit = "% chance of being the smallest";
+      Out.Unit = GraphUnit;
       return Out;
     }
     In.BatchSize = 1;
@@ -181,7 +179,7 @@ Expected<SizeModelScores> neuropt::scoreSizeModel(model::ModelRunner &R,
     Out.Value.push_back(float(Raw.back()) * S->Scale);
     Out.Order.push_back(I);
   }
-  Out.Unit = "% over the median sequence";
+  Out.Unit = RowsUnit;
   if (Graph) {
     // Logits to probabilities in percent; only remarks and the
     // -neuropt-size-min-predicted cut read them, decisions use Raw.
@@ -191,7 +189,7 @@ Expected<SizeModelScores> neuropt::scoreSizeModel(model::ModelRunner &R,
       Sum += (V = std::exp(V - Max));
     for (float &V : Out.Value)
       V = float(100.0 * V / Sum);
-    Out.Unit = "% chance of being the smallest";
+    Out.Unit = GraphUnit;
   }
   std::stable_sort(Out.Order.begin(), Out.Order.end(),
                    [&](size_t A, size_t B) { return Raw[A] > Raw[B]; });

@@ -50,9 +50,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <limits>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 
 using namespace llvm;

@@ -27,6 +27,7 @@ class Function;
 }
 
 namespace neuropt {
+struct ProgramGraph;
 namespace model {
 
 /// The manifest of this compiler's per-function statistics vector.
@@ -38,6 +39,9 @@ struct IRBatch {
   GraphBatch Graphs;
   ModelInput Input;
 };
+
+/// One program graph as a GraphBatch of one graph (moved from \p PG).
+GraphBatch toGraphBatch(ProgramGraph &&PG);
 
 /// Featurizes \p Functions (definitions) for a model of \p Config.
 IRBatch buildIRBatch(llvm::ArrayRef<const llvm::Function *> Functions,
