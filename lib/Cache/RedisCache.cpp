@@ -47,7 +47,7 @@ neuropt::createRedisCache(StringRef Host, unsigned Port, unsigned Database,
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 
-#include <hiredis/hiredis.h>
+#include "DynamicLibs.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -58,12 +58,12 @@ neuropt::createRedisCache(StringRef Host, unsigned Port, unsigned Database,
 namespace {
 
 struct ContextFree {
-  void operator()(redisContext *C) const { redisFree(C); }
+  void operator()(redisContext *C) const { hiredis().redisFree(C); }
 };
 using ContextPtr = std::unique_ptr<redisContext, ContextFree>;
 
 struct ReplyFree {
-  void operator()(redisReply *R) const { freeReplyObject(R); }
+  void operator()(redisReply *R) const { hiredis().freeReplyObject(R); }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
 
@@ -157,7 +157,7 @@ std::string RedisCache::ioError() const {
 }
 
 Error RedisCache::connect() {
-  Ctx.reset(redisConnectWithTimeout(Host.c_str(), static_cast<int>(Port),
+  Ctx.reset(hiredis().redisConnectWithTimeout(Host.c_str(), static_cast<int>(Port),
                                     toTimeval(Options.ConnectTimeoutMs)));
   if (!Ctx)
     return makeError("cannot connect to the Redis cache at " + Where() +
@@ -168,7 +168,7 @@ Error RedisCache::connect() {
     return makeError("cannot connect to the Redis cache at " + Where() + ": " +
                      Why);
   }
-  if (redisSetTimeout(Ctx.get(), toTimeval(Options.CommandTimeoutMs)) !=
+  if (hiredis().redisSetTimeout(Ctx.get(), toTimeval(Options.CommandTimeoutMs)) !=
       REDIS_OK) {
     Ctx.reset();
     return makeError("cannot set timeouts on the connection to " + Where());
@@ -187,7 +187,7 @@ Error RedisCache::connect() {
       Argv.push_back(A.data());
       Lens.push_back(A.size());
     }
-    ReplyPtr R(static_cast<redisReply *>(redisCommandArgv(
+    ReplyPtr R(static_cast<redisReply *>(hiredis().redisCommandArgv(
         Ctx.get(), Argv.size(), Argv.data(), Lens.data())));
     if (!R) {
       std::string Why = ioError();
@@ -239,7 +239,7 @@ RedisCache::pipeline(ArrayRef<std::vector<StringRef>> Cmds) {
       Argv.push_back(A.data());
       Lens.push_back(A.size());
     }
-    if (redisAppendCommandArgv(Ctx.get(), Argv.size(), Argv.data(),
+    if (hiredis().redisAppendCommandArgv(Ctx.get(), Argv.size(), Argv.data(),
                                Lens.data()) != REDIS_OK) {
       Ctx.reset();
       return fail(Args[0] + " could not be queued (out of memory)");
@@ -248,7 +248,7 @@ RedisCache::pipeline(ArrayRef<std::vector<StringRef>> Cmds) {
   std::vector<ReplyPtr> Replies;
   for (const std::vector<StringRef> &Args : Cmds) {
     void *Raw = nullptr;
-    if (redisGetReply(Ctx.get(), &Raw) != REDIS_OK || !Raw) {
+    if (hiredis().redisGetReply(Ctx.get(), &Raw) != REDIS_OK || !Raw) {
       // The connection is unusable after an I/O error or a timeout.
       markDown(ioError());
       return fail(Args[0] + " failed: " + LastError);
@@ -421,6 +421,9 @@ neuropt::createRedisCache(StringRef Host, unsigned Port, unsigned Database,
                           const CacheOptions &Options) {
   if (Host.empty())
     return makeError("empty Redis host");
+  if (Expected<const HiredisLib &> Lib = loadHiredis(); !Lib)
+    return makeError("cannot use the Redis cache at " + Host + ":" +
+                     Twine(Port) + ": " + toString(Lib.takeError()));
   auto C = std::make_unique<RedisCache>(Host.str(), Port, Database, Options);
   if (Error E = C->connect())
     return E;

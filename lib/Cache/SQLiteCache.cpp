@@ -28,12 +28,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "CacheInternal.h"
+#include "DynamicLibs.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-
-#include <sqlite3.h>
 
 #include <cerrno>
 #include <chrono>
@@ -56,12 +55,12 @@ constexpr int32_t ApplicationID = 0x4e505343;
 constexpr int SchemaVersion = 1;
 
 struct DBCloser {
-  void operator()(sqlite3 *DB) const { sqlite3_close_v2(DB); }
+  void operator()(sqlite3 *DB) const { sqlite().close_v2(DB); }
 };
 using DBPtr = std::unique_ptr<sqlite3, DBCloser>;
 
 struct StmtFinalizer {
-  void operator()(sqlite3_stmt *S) const { sqlite3_finalize(S); }
+  void operator()(sqlite3_stmt *S) const { sqlite().finalize(S); }
 };
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
@@ -82,8 +81,8 @@ class StmtUse {
 public:
   explicit StmtUse(sqlite3_stmt *S) : S(S) {}
   ~StmtUse() {
-    sqlite3_reset(S);
-    sqlite3_clear_bindings(S);
+    sqlite().reset(S);
+    sqlite().clear_bindings(S);
   }
   StmtUse(const StmtUse &) = delete;
   StmtUse &operator=(const StmtUse &) = delete;
@@ -159,8 +158,8 @@ struct Inspection {
 
 std::string sqliteMessage(sqlite3 *DB, int RC) {
   if (DB)
-    return sqlite3_errmsg(DB);
-  return sqlite3_errstr(RC);
+    return sqlite().errmsg(DB);
+  return sqlite().errstr(RC);
 }
 
 /// Runs \p SQL, which must return one row, and passes the first column of
@@ -168,11 +167,11 @@ std::string sqliteMessage(sqlite3 *DB, int RC) {
 int queryOne(sqlite3 *DB, const char *SQL,
              function_ref<void(sqlite3_stmt *)> Use) {
   sqlite3_stmt *Raw = nullptr;
-  int RC = sqlite3_prepare_v2(DB, SQL, -1, &Raw, nullptr);
+  int RC = sqlite().prepare_v2(DB, SQL, -1, &Raw, nullptr);
   StmtPtr S(Raw);
   if (RC != SQLITE_OK)
     return RC;
-  RC = sqlite3_step(S.get());
+  RC = sqlite().step(S.get());
   if (RC == SQLITE_ROW) {
     Use(S.get());
     return SQLITE_OK;
@@ -181,8 +180,8 @@ int queryOne(sqlite3 *DB, const char *SQL,
 }
 
 std::string columnText(sqlite3_stmt *S, int Col) {
-  const unsigned char *T = sqlite3_column_text(S, Col);
-  int N = sqlite3_column_bytes(S, Col);
+  const unsigned char *T = sqlite().column_text(S, Col);
+  int N = sqlite().column_bytes(S, Col);
   return T ? std::string(reinterpret_cast<const char *>(T), N) : std::string();
 }
 
@@ -249,7 +248,7 @@ static int64_t unixNow() {
 Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   Inspection I;
   sqlite3 *Raw = nullptr;
-  int RC = sqlite3_open_v2(Path.c_str(), &Raw,
+  int RC = sqlite().open_v2(Path.c_str(), &Raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                SQLITE_OPEN_NOMUTEX,
                            nullptr);
@@ -272,8 +271,8 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   };
   if (RC != SQLITE_OK)
     return Fail(RC, "open");
-  sqlite3_extended_result_codes(I.DB.get(), 1);
-  sqlite3_busy_timeout(I.DB.get(), Options.BusyTimeoutMs);
+  sqlite().extended_result_codes(I.DB.get(), 1);
+  sqlite().busy_timeout(I.DB.get(), Options.BusyTimeoutMs);
 
   // The cheap checks, on every open: header, application id, schema.
   int64_t AppID = 0, UserVersion = 0, Objects = 0;
@@ -283,7 +282,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
         {"SELECT count(*) FROM sqlite_schema", &Objects}}) {
     int64_t *Dest = Out;
     RC = queryOne(I.DB.get(), SQL,
-                  [&](sqlite3_stmt *S) { *Dest = sqlite3_column_int64(S, 0); });
+                  [&](sqlite3_stmt *S) { *Dest = sqlite().column_int64(S, 0); });
     if (RC != SQLITE_OK)
       return Fail(RC, "reading the header");
   }
@@ -310,19 +309,19 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   int64_t LastCheck = 0;
   {
     sqlite3_stmt *RawS = nullptr;
-    RC = sqlite3_prepare_v2(I.DB.get(), "SELECT key, value FROM neuropt_meta",
+    RC = sqlite().prepare_v2(I.DB.get(), "SELECT key, value FROM neuropt_meta",
                             -1, &RawS, nullptr);
     StmtPtr S(RawS);
     if (isCorruption(RC) || isBusy(RC))
       return Fail(RC, "reading the metadata");
     if (RC != SQLITE_OK)
       return BadBecause("its metadata table is missing or malformed");
-    while ((RC = sqlite3_step(S.get())) == SQLITE_ROW) {
+    while ((RC = sqlite().step(S.get())) == SQLITE_ROW) {
       std::string Key = columnText(S.get(), 0);
       if (Key == "schema_version")
         MetaVersion = columnText(S.get(), 1);
       else if (Key == "last_integrity_check")
-        LastCheck = sqlite3_column_int64(S.get(), 1);
+        LastCheck = sqlite().column_int64(S.get(), 1);
     }
     if (RC != SQLITE_DONE)
       return Fail(RC, "reading the metadata");
@@ -332,7 +331,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
                       "', expected " + Twine(SchemaVersion));
   {
     sqlite3_stmt *RawS = nullptr;
-    RC = sqlite3_prepare_v2(I.DB.get(),
+    RC = sqlite().prepare_v2(I.DB.get(),
                             "SELECT lhs, kind, rhs, certificate, cost_saved, "
                             "verifier, created, checksum FROM entries LIMIT 0",
                             -1, &RawS, nullptr);
@@ -374,12 +373,12 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   }
   {
     sqlite3_stmt *RawS = nullptr;
-    RC = sqlite3_prepare_v2(I.DB.get(), "PRAGMA quick_check", -1, &RawS,
+    RC = sqlite().prepare_v2(I.DB.get(), "PRAGMA quick_check", -1, &RawS,
                             nullptr);
     StmtPtr S(RawS);
     if (RC != SQLITE_OK)
       return Fail(RC, "integrity check");
-    RC = sqlite3_step(S.get());
+    RC = sqlite().step(S.get());
     if (RC != SQLITE_ROW)
       return Fail(RC, "integrity check");
     std::string First = columnText(S.get(), 0);
@@ -390,7 +389,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
     std::string Record =
         "INSERT OR REPLACE INTO neuropt_meta VALUES('last_integrity_check', " +
         std::to_string(Now) + ")";
-    RC = sqlite3_exec(I.DB.get(), Record.c_str(), nullptr, nullptr, nullptr);
+    RC = sqlite().exec(I.DB.get(), Record.c_str(), nullptr, nullptr, nullptr);
     if (RC != SQLITE_OK)
       return Fail(RC, "recording the integrity check");
   }
@@ -400,7 +399,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
 
 /// Runs \p SQL statements that return no rows.
 static int execSQL(sqlite3 *DB, const char *SQL) {
-  return sqlite3_exec(DB, SQL, nullptr, nullptr, nullptr);
+  return sqlite().exec(DB, SQL, nullptr, nullptr, nullptr);
 }
 
 Error SQLiteCache::setUp(sqlite3 *DB) {
@@ -573,7 +572,7 @@ Error SQLiteCache::prepareStatements() {
   };
   for (auto &S : Stmts) {
     sqlite3_stmt *Raw = nullptr;
-    int RC = sqlite3_prepare_v3(DB.get(), S.SQL, -1, SQLITE_PREPARE_PERSISTENT,
+    int RC = sqlite().prepare_v3(DB.get(), S.SQL, -1, SQLITE_PREPARE_PERSISTENT,
                                 &Raw, nullptr);
     S.Slot->reset(Raw);
     if (RC != SQLITE_OK)
@@ -615,16 +614,16 @@ Expected<CacheEntry> SQLiteCache::readRow(sqlite3_stmt *S, StringRef LHSHash) {
   if (columnText(S, 0) != LHSHash)
     return makeError("row key does not match");
   CacheEntry E;
-  int64_t Kind = sqlite3_column_int64(S, 1);
+  int64_t Kind = sqlite().column_int64(S, 1);
   if (Kind != static_cast<int64_t>(CacheEntry::ResultKind::Rewrite) &&
       Kind != static_cast<int64_t>(CacheEntry::ResultKind::NoCheaperForm))
     return makeError("unknown result kind " + Twine(Kind));
   E.Kind = static_cast<CacheEntry::ResultKind>(Kind);
   E.RHS = columnText(S, 2);
   E.Certificate = columnText(S, 3);
-  E.CostSaved = sqlite3_column_int64(S, 4);
+  E.CostSaved = sqlite().column_int64(S, 4);
   E.VerifierVersion = columnText(S, 5);
-  E.Timestamp = sqlite3_column_int64(S, 6);
+  E.Timestamp = sqlite().column_int64(S, 6);
   if (columnText(S, 7) != checksumCacheEntry(LHSHash, E))
     return makeError("checksum mismatch");
   if (Error Err = checkEntryForPut(LHSHash, E))
@@ -640,11 +639,11 @@ void SQLiteCache::rejectRow(StringRef LHSHash, StringRef StoredSum,
   // Delete exactly the row that was read, not one a concurrent writer may
   // have stored since. Failure is harmless: the row stays rejected.
   StmtUse U(DeleteExact.get());
-  sqlite3_bind_text(DeleteExact.get(), 1, LHSHash.data(), LHSHash.size(),
+  sqlite().bind_text(DeleteExact.get(), 1, LHSHash.data(), LHSHash.size(),
                     SQLITE_STATIC);
-  sqlite3_bind_text(DeleteExact.get(), 2, StoredSum.data(), StoredSum.size(),
+  sqlite().bind_text(DeleteExact.get(), 2, StoredSum.data(), StoredSum.size(),
                     SQLITE_STATIC);
-  sqlite3_step(DeleteExact.get());
+  sqlite().step(DeleteExact.get());
 }
 
 Expected<std::optional<CacheEntry>> SQLiteCache::get(StringRef LHSHash) {
@@ -656,9 +655,9 @@ Expected<std::optional<CacheEntry>> SQLiteCache::get(StringRef LHSHash) {
   std::string Damage, StoredSum;
   {
     StmtUse U(Get.get());
-    sqlite3_bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
+    sqlite().bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
                       SQLITE_STATIC);
-    RC = sqlite3_step(Get.get());
+    RC = sqlite().step(Get.get());
     if (RC == SQLITE_ROW) {
       StoredSum = columnText(Get.get(), 7);
       Expected<CacheEntry> Row = readRow(Get.get(), LHSHash);
@@ -703,9 +702,9 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
   auto Fail = [&](int RC, const Twine &During) -> Error {
     // Build the message before ROLLBACK replaces SQLite's error text.
     Error E = dbError(RC, During);
-    if (!sqlite3_get_autocommit(DB.get())) {
+    if (!sqlite().get_autocommit(DB.get())) {
       StmtUse U(Rollback.get());
-      sqlite3_step(Rollback.get());
+      sqlite().step(Rollback.get());
     }
     ++Stats.Errors;
     if (isCorruption(RC))
@@ -715,7 +714,7 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
 
   {
     StmtUse U(Begin.get());
-    int RC = sqlite3_step(Begin.get());
+    int RC = sqlite().step(Begin.get());
     if (RC != SQLITE_DONE)
       return Fail(RC, "starting a write");
   }
@@ -725,9 +724,9 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
     std::string Damage;
     {
       StmtUse U(Get.get());
-      sqlite3_bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
+      sqlite().bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
                         SQLITE_STATIC);
-      int RC = sqlite3_step(Get.get());
+      int RC = sqlite().step(Get.get());
       if (RC == SQLITE_ROW) {
         Expected<CacheEntry> Row = readRow(Get.get(), LHSHash);
         if (Row)
@@ -746,7 +745,7 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
     }
     if (Old && !shouldReplace(Policy, New, *Old)) {
       StmtUse U(Commit.get());
-      int RC = sqlite3_step(Commit.get());
+      int RC = sqlite().step(Commit.get());
       if (RC != SQLITE_DONE)
         return Fail(RC, "finishing a read");
       ++Stats.KeptExisting;
@@ -756,23 +755,23 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
   {
     StmtUse U(Put.get());
     sqlite3_stmt *S = Put.get();
-    sqlite3_bind_text(S, 1, LHSHash.data(), LHSHash.size(), SQLITE_STATIC);
-    sqlite3_bind_int64(S, 2, static_cast<int64_t>(New.Kind));
-    sqlite3_bind_text(S, 3, New.RHS.data(), New.RHS.size(), SQLITE_STATIC);
-    sqlite3_bind_text(S, 4, New.Certificate.data(), New.Certificate.size(),
+    sqlite().bind_text(S, 1, LHSHash.data(), LHSHash.size(), SQLITE_STATIC);
+    sqlite().bind_int64(S, 2, static_cast<int64_t>(New.Kind));
+    sqlite().bind_text(S, 3, New.RHS.data(), New.RHS.size(), SQLITE_STATIC);
+    sqlite().bind_text(S, 4, New.Certificate.data(), New.Certificate.size(),
                       SQLITE_STATIC);
-    sqlite3_bind_int64(S, 5, New.CostSaved);
-    sqlite3_bind_text(S, 6, New.VerifierVersion.data(),
+    sqlite().bind_int64(S, 5, New.CostSaved);
+    sqlite().bind_text(S, 6, New.VerifierVersion.data(),
                       New.VerifierVersion.size(), SQLITE_STATIC);
-    sqlite3_bind_int64(S, 7, New.Timestamp);
-    sqlite3_bind_text(S, 8, Sum.data(), Sum.size(), SQLITE_STATIC);
-    int RC = sqlite3_step(S);
+    sqlite().bind_int64(S, 7, New.Timestamp);
+    sqlite().bind_text(S, 8, Sum.data(), Sum.size(), SQLITE_STATIC);
+    int RC = sqlite().step(S);
     if (RC != SQLITE_DONE)
       return Fail(RC, "writing '" + LHSHash + "'");
   }
   {
     StmtUse U(Commit.get());
-    int RC = sqlite3_step(Commit.get());
+    int RC = sqlite().step(Commit.get());
     if (RC != SQLITE_DONE)
       return Fail(RC, "committing '" + LHSHash + "'");
   }
@@ -785,9 +784,9 @@ Expected<bool> SQLiteCache::erase(StringRef LHSHash) {
   if (!DB)
     return unavailable();
   StmtUse U(Delete.get());
-  sqlite3_bind_text(Delete.get(), 1, LHSHash.data(), LHSHash.size(),
+  sqlite().bind_text(Delete.get(), 1, LHSHash.data(), LHSHash.size(),
                     SQLITE_STATIC);
-  int RC = sqlite3_step(Delete.get());
+  int RC = sqlite().step(Delete.get());
   if (RC != SQLITE_DONE) {
     ++Stats.Errors;
     Error E = dbError(RC, "erasing '" + LHSHash + "'");
@@ -795,7 +794,7 @@ Expected<bool> SQLiteCache::erase(StringRef LHSHash) {
       recoverFromCorruption(RC);
     return E;
   }
-  bool Removed = sqlite3_changes(DB.get()) > 0;
+  bool Removed = sqlite().changes(DB.get()) > 0;
   if (Removed)
     ++Stats.Erases;
   return Removed;
@@ -806,7 +805,7 @@ Expected<uint64_t> SQLiteCache::size() {
   if (!DB)
     return unavailable();
   StmtUse U(Count.get());
-  int RC = sqlite3_step(Count.get());
+  int RC = sqlite().step(Count.get());
   if (RC != SQLITE_ROW) {
     ++Stats.Errors;
     Error E = dbError(RC, "counting entries");
@@ -814,13 +813,15 @@ Expected<uint64_t> SQLiteCache::size() {
       recoverFromCorruption(RC);
     return E;
   }
-  return static_cast<uint64_t>(sqlite3_column_int64(Count.get(), 0));
+  return static_cast<uint64_t>(sqlite().column_int64(Count.get(), 0));
 }
 
 Expected<std::unique_ptr<SynthesisCache>>
 neuropt::createSQLiteCache(StringRef Path, const CacheOptions &Options) {
   if (Path.empty())
     return makeError("empty synthesis cache path");
+  if (Expected<const SQLiteLib &> Lib = loadSQLite(); !Lib)
+    return Lib.takeError();
   auto C = std::make_unique<SQLiteCache>(Path.str(), Options);
   if (Error E = C->open())
     return E;

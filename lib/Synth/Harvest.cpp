@@ -178,21 +178,120 @@ std::string factsText(const LeafInfo &L) {
   return S;
 }
 
+/// Texts and keys that do not depend on the DAG a value is in: a leaf's type
+/// and context-free facts, a constant's spelling, an instruction's opcode
+/// spelling. One memo serves every DAG of a harvest, so each is computed
+/// once however many DAGs share the value; printing them was most of the
+/// cost of harvesting.
+class HarvestMemo {
+public:
+  HarvestMemo(const DataLayout &DL, bool LeafFacts)
+      : DL(DL), LeafFacts(LeafFacts) {}
+
+  struct Leaf {
+    LeafInfo Info;
+    /// The type and the facts: what follows "leaf " in the canonical text.
+    std::string Text;
+    /// The structural key of the leaf: its text, never its name.
+    uint64_t Key = 0;
+    explicit Leaf(unsigned BitWidth) : Info(BitWidth) {}
+  };
+  const Leaf &leaf(const Value *V);
+
+  struct Constant {
+    std::string Text;
+    uint64_t Key = 0;
+  };
+  const Constant &constant(const Value *V);
+
+  /// opSpelling(I, Pred).
+  StringRef spelling(const Instruction &I, CmpInst::Predicate Pred);
+
+private:
+  const DataLayout &DL;
+  bool LeafFacts;
+  // Deques: references to their elements stay valid as they grow.
+  std::deque<Leaf> LeafStore;
+  DenseMap<const Value *, const Leaf *> Leaves;
+  std::deque<Constant> ConstantStore;
+  DenseMap<const Value *, const Constant *> Constants;
+  std::deque<std::string> SpellingStore;
+  DenseMap<std::pair<const Instruction *, unsigned>, StringRef> Spellings;
+};
+
+/// The structural key of a leaf or constant: the hash of its kind and text.
+uint64_t textKey(StringRef Kind, StringRef Text) {
+  StableHasher H;
+  H.update(Kind);
+  H.update(Text);
+  return H.final();
+}
+
+const HarvestMemo::Leaf &HarvestMemo::leaf(const Value *V) {
+  auto [It, New] = Leaves.try_emplace(V, nullptr);
+  if (!New)
+    return *It->second;
+  Leaf &L = LeafStore.emplace_back(V->getType()->getIntegerBitWidth());
+  L.Info.V = V;
+  if (LeafFacts) {
+    // Context-free on purpose: the facts must not depend on where the leaf
+    // is used, or one computation would hash differently per use site.
+    L.Info.Known = computeKnownBits(V, DL);
+    L.Info.Range = computeConstantRange(V, /*ForSigned=*/false);
+  }
+  L.Text = typeName(V->getType()) + factsText(L.Info);
+  L.Key = textKey("leaf ", L.Text);
+  It->second = &L;
+  return L;
+}
+
+const HarvestMemo::Constant &HarvestMemo::constant(const Value *V) {
+  auto [It, New] = Constants.try_emplace(V, nullptr);
+  if (!New)
+    return *It->second;
+  Constant &C = ConstantStore.emplace_back();
+  C.Text = constantText(V);
+  C.Key = textKey("const ", C.Text);
+  It->second = &C;
+  return C;
+}
+
+StringRef HarvestMemo::spelling(const Instruction &I,
+                                CmpInst::Predicate Pred) {
+  auto [It, New] = Spellings.try_emplace({&I, unsigned(Pred)}, StringRef());
+  if (New)
+    It->second = SpellingStore.emplace_back(opSpelling(I, Pred));
+  return It->second;
+}
+
+/// Appends \p N in decimal.
+void appendNumber(std::string &S, unsigned N) {
+  char Buf[16];
+  char *End = Buf + sizeof(Buf), *P = End;
+  do
+    *--P = char('0' + N % 10);
+  while (N /= 10);
+  S.append(P, End);
+}
+
 /// Builds one DAG: membership, keys, canonical order and text.
 class DAGBuilder {
 public:
-  DAGBuilder(const Instruction &Root, const HarvestOptions &Opts)
-      : Root(Root), Opts(Opts), DL(Root.getModule()->getDataLayout()) {}
+  DAGBuilder(const Instruction &Root, const HarvestOptions &Opts,
+             HarvestMemo &Memo)
+      : Root(Root), Opts(Opts), Memo(Memo) {}
 
   HarvestedDAG build();
 
 private:
   const Instruction &Root;
   const HarvestOptions &Opts;
-  const DataLayout &DL;
+  HarvestMemo &Memo;
 
-  DenseSet<const Instruction *> Members;
-  DenseMap<const Value *, LeafInfo> Facts;
+  /// Members in the order collect() found them; the index of a member is
+  /// its position here.
+  SmallVector<const Instruction *, 16> MemberList;
+  DenseMap<const Instruction *, unsigned> MemberIndex;
   DenseMap<const Value *, uint64_t> Keys;
   DenseSet<const Value *> InProgress;
 
@@ -204,6 +303,8 @@ private:
     /// The two operands have equal keys, so their order is free.
     bool Tied = false;
   };
+  /// Per member index.
+  SmallVector<CanonOps, 16> Canon;
 
   /// One numbering of the DAG, for one choice of order at the tied nodes.
   struct Rendering {
@@ -213,18 +314,19 @@ private:
     SmallVector<const Value *, 8> Leaves;
   };
   /// Renders with the tied nodes whose bit is set in \p Flips (indexed by
-  /// order of first visit) swapped.
-  Rendering render(uint64_t Flips,
-                   SmallVectorImpl<const Instruction *> *TiedOut);
+  /// order of first visit) swapped; counts the tied nodes in \p NumTiedOut.
+  Rendering render(uint64_t Flips, unsigned *NumTiedOut);
 
-  DenseMap<const Instruction *, CanonOps> Canon;
-
-  bool isMember(const Value *V) const {
+  /// The member index of \p V, or -1 when it is not a member.
+  int memberIndex(const Value *V) const {
     const auto *I = dyn_cast<Instruction>(V);
-    return I && Members.contains(I);
+    if (!I)
+      return -1;
+    auto It = MemberIndex.find(I);
+    return It == MemberIndex.end() ? -1 : int(It->second);
   }
+  bool isMember(const Value *V) const { return memberIndex(V) >= 0; }
   void collect();
-  const LeafInfo &leafInfo(const Value *V);
   /// Orders operands by (rank, key): instructions, then leaves, then
   /// constants, which also keeps constants on the right as LLVM prints them.
   std::pair<unsigned, uint64_t> sortKey(const Value *V);
@@ -235,36 +337,23 @@ private:
 
 void DAGBuilder::collect() {
   const unsigned Cap = std::min(Opts.MaxSize, MaxHarvestSize);
-  std::deque<const Instruction *> Work;
-  Members.insert(&Root);
-  Work.push_back(&Root);
-  while (!Work.empty()) {
-    const Instruction *I = Work.front();
-    Work.pop_front();
+  auto Add = [&](const Instruction *I) {
+    MemberIndex[I] = MemberList.size();
+    MemberList.push_back(I);
+  };
+  // Breadth-first: MemberList doubles as the work queue.
+  Add(&Root);
+  for (unsigned Next = 0; Next != MemberList.size(); ++Next) {
+    const Instruction *I = MemberList[Next];
     for (const Value *Op : I->operands()) {
       const auto *OpI = dyn_cast<Instruction>(Op);
-      if (!OpI || Members.contains(OpI) || !isHarvestableInst(*OpI) ||
-          Members.size() >= Cap)
+      if (!OpI || MemberIndex.count(OpI) || !isHarvestableInst(*OpI) ||
+          MemberList.size() >= Cap)
         continue;
-      Members.insert(OpI);
-      Work.push_back(OpI);
+      Add(OpI);
     }
   }
-}
-
-const LeafInfo &DAGBuilder::leafInfo(const Value *V) {
-  auto It = Facts.find(V);
-  if (It != Facts.end())
-    return It->second;
-  LeafInfo L(V->getType()->getIntegerBitWidth());
-  L.V = V;
-  if (Opts.LeafFacts) {
-    // Context-free on purpose: the facts must not depend on where the leaf
-    // is used, or one computation would hash differently per use site.
-    L.Known = computeKnownBits(V, DL);
-    L.Range = computeConstantRange(V, /*ForSigned=*/false);
-  }
-  return Facts.try_emplace(V, std::move(L)).first->second;
+  Canon.resize(MemberList.size());
 }
 
 std::pair<unsigned, uint64_t> DAGBuilder::sortKey(const Value *V) {
@@ -273,50 +362,46 @@ std::pair<unsigned, uint64_t> DAGBuilder::sortKey(const Value *V) {
 }
 
 uint64_t DAGBuilder::key(const Value *V) {
+  if (isDAGConstant(V))
+    return Memo.constant(V).Key;
+  int Index = memberIndex(V);
+  if (Index < 0)
+    return Memo.leaf(V).Key;
   auto It = Keys.find(V);
   if (It != Keys.end())
     return It->second;
   StableHasher H;
-  if (isDAGConstant(V)) {
-    H.update("const ");
-    H.update(constantText(V));
-  } else if (!isMember(V)) {
-    const LeafInfo &L = leafInfo(V);
-    H.update("leaf ");
-    H.update(typeName(V->getType()));
-    H.update(factsText(L));
-  } else if (!InProgress.insert(V).second) {
+  if (!InProgress.insert(V).second) {
     // Only self-referential code in unreachable blocks can get here; give
     // the back edge a fixed key rather than recursing forever.
     H.update("cycle");
     return H.final();
-  } else {
-    const auto *I = cast<Instruction>(V);
-    CanonOps C;
-    for (unsigned Op = 0, E = I->getNumOperands(); Op != E; ++Op)
-      if (!isa<IntrinsicInst>(I) || Op + 1 != E) // Skip the callee.
-        C.Order.push_back(Op);
-    if (const auto *Cmp = dyn_cast<ICmpInst>(I)) {
-      C.Pred = Cmp->getPredicate();
-      auto K0 = sortKey(I->getOperand(0)), K1 = sortKey(I->getOperand(1));
-      CmpInst::Predicate Swapped = CmpInst::getSwappedPredicate(C.Pred);
-      if (K1 < K0 || (K0 == K1 && Swapped < C.Pred)) {
-        std::swap(C.Order[0], C.Order[1]);
-        C.Pred = Swapped;
-      }
-      C.Tied = K0 == K1;
-    } else if (I->isCommutative()) {
-      auto K0 = sortKey(I->getOperand(0)), K1 = sortKey(I->getOperand(1));
-      if (K1 < K0)
-        std::swap(C.Order[0], C.Order[1]);
-      C.Tied = K0 == K1;
-    }
-    H.update("inst ");
-    H.update(opSpelling(*I, C.Pred));
-    for (unsigned Op : C.Order)
-      H.update(key(I->getOperand(Op)));
-    Canon[I] = std::move(C);
   }
+  const auto *I = cast<Instruction>(V);
+  CanonOps C;
+  for (unsigned Op = 0, E = I->getNumOperands(); Op != E; ++Op)
+    if (!isa<IntrinsicInst>(I) || Op + 1 != E) // Skip the callee.
+      C.Order.push_back(Op);
+  if (const auto *Cmp = dyn_cast<ICmpInst>(I)) {
+    C.Pred = Cmp->getPredicate();
+    auto K0 = sortKey(I->getOperand(0)), K1 = sortKey(I->getOperand(1));
+    CmpInst::Predicate Swapped = CmpInst::getSwappedPredicate(C.Pred);
+    if (K1 < K0 || (K0 == K1 && Swapped < C.Pred)) {
+      std::swap(C.Order[0], C.Order[1]);
+      C.Pred = Swapped;
+    }
+    C.Tied = K0 == K1;
+  } else if (I->isCommutative()) {
+    auto K0 = sortKey(I->getOperand(0)), K1 = sortKey(I->getOperand(1));
+    if (K1 < K0)
+      std::swap(C.Order[0], C.Order[1]);
+    C.Tied = K0 == K1;
+  }
+  H.update("inst ");
+  H.update(Memo.spelling(*I, C.Pred));
+  for (unsigned Op : C.Order)
+    H.update(key(I->getOperand(Op)));
+  Canon[Index] = std::move(C);
   uint64_t K = H.final();
   Keys[V] = K;
   return K;
@@ -326,74 +411,97 @@ uint64_t DAGBuilder::key(const Value *V) {
 /// ties past these keep their IR order.
 static constexpr unsigned MaxTiedNodes = 8;
 
-DAGBuilder::Rendering
-DAGBuilder::render(uint64_t Flips,
-                   SmallVectorImpl<const Instruction *> *TiedOut) {
+DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips,
+                                         unsigned *NumTiedOut) {
   // Depth-first post-order; leaves are numbered at first use.
   Rendering R;
-  DenseMap<const Value *, unsigned> LeafNo, InstNo;
-  DenseMap<const Instruction *, CanonOps> Chosen;
+  const unsigned N = MemberList.size();
+  // Per member index: its number in post-order (-1 before it completes),
+  // whether it was entered, and whether its tied operands are flipped.
+  SmallVector<int, 16> InstNo(N, -1);
+  SmallVector<bool, 16> Entered(N, false), Flipped(N, false);
   unsigned NumTied = 0;
-  SmallVector<std::pair<const Instruction *, unsigned>, 16> Stack;
-  auto Enter = [&](const Instruction *I) {
-    CanonOps C = Canon.lookup(I);
-    if (C.Tied && NumTied < MaxTiedNodes) {
-      if (TiedOut)
-        TiedOut->push_back(I);
-      if (Flips >> NumTied & 1) {
-        std::swap(C.Order[0], C.Order[1]);
-        if (isa<ICmpInst>(I))
-          C.Pred = CmpInst::getSwappedPredicate(C.Pred);
-      }
-      ++NumTied;
-    }
-    Chosen[I] = std::move(C);
-    Stack.push_back({I, 0});
+  SmallVector<std::pair<unsigned, unsigned>, 16> Stack;
+  auto Enter = [&](unsigned Index) {
+    Entered[Index] = true;
+    if (Canon[Index].Tied && NumTied < MaxTiedNodes)
+      Flipped[Index] = Flips >> NumTied++ & 1;
+    Stack.push_back({Index, 0});
   };
-  Enter(&Root);
+  // The operand of member \p Index at canonical position \p Pos.
+  auto OperandAt = [&](unsigned Index, unsigned Pos) {
+    const CanonOps &C = Canon[Index];
+    if (Flipped[Index] && Pos < 2)
+      Pos = 1 - Pos;
+    return MemberList[Index]->getOperand(C.Order[Pos]);
+  };
+  Enter(0); // The root.
   while (!Stack.empty()) {
-    auto &[I, Next] = Stack.back();
-    const CanonOps &C = Chosen[I];
+    auto &[Index, Next] = Stack.back();
+    const CanonOps &C = Canon[Index];
     if (Next == C.Order.size()) {
-      InstNo[I] = R.Insts.size();
-      R.Insts.push_back(I);
-      R.Swapped.push_back(C.Order.size() >= 2 && C.Order[0] == 1);
+      InstNo[Index] = R.Insts.size();
+      R.Insts.push_back(MemberList[Index]);
+      unsigned First = C.Order.empty() ? 0 : C.Order[Flipped[Index] ? 1 : 0];
+      R.Swapped.push_back(C.Order.size() >= 2 && First == 1);
       Stack.pop_back();
       continue;
     }
-    const Value *Op = I->getOperand(C.Order[Next++]);
-    if (isMember(Op)) {
-      const auto *OpI = cast<Instruction>(Op);
-      if (!Chosen.count(OpI))
-        Enter(OpI);
-    } else if (!isDAGConstant(Op) && !LeafNo.count(Op)) {
-      LeafNo[Op] = R.Leaves.size();
+    const Value *Op = OperandAt(Index, Next++);
+    int OpIndex = memberIndex(Op);
+    if (OpIndex >= 0) {
+      if (!Entered[OpIndex])
+        Enter(OpIndex);
+    } else if (!isDAGConstant(Op) && !is_contained(R.Leaves, Op)) {
       R.Leaves.push_back(Op);
     }
   }
+  if (NumTiedOut)
+    *NumTiedOut = NumTied;
 
-  raw_string_ostream OS(R.Text);
+  std::string &S = R.Text;
+  S.reserve(48 * (R.Leaves.size() + N + 1));
   unsigned NumLeaves = R.Leaves.size();
-  for (unsigned L = 0; L != NumLeaves; ++L)
-    OS << '%' << L << " = leaf " << *R.Leaves[L]->getType()
-       << factsText(leafInfo(R.Leaves[L])) << '\n';
-  auto Operand = [&](const Value *V) -> std::string {
-    if (isDAGConstant(V))
-      return constantText(V);
-    if (isMember(V))
-      return "%" + std::to_string(NumLeaves + InstNo.lookup(V));
-    return "%" + std::to_string(LeafNo.lookup(V));
+  for (unsigned L = 0; L != NumLeaves; ++L) {
+    S += '%';
+    appendNumber(S, L);
+    S += " = leaf ";
+    S += Memo.leaf(R.Leaves[L]).Text;
+    S += '\n';
+  }
+  auto Operand = [&](const Value *V) {
+    if (isDAGConstant(V)) {
+      S += Memo.constant(V).Text;
+      return;
+    }
+    S += '%';
+    int Index = memberIndex(V);
+    if (Index >= 0)
+      appendNumber(S, NumLeaves + InstNo[Index]);
+    else
+      appendNumber(S, find(R.Leaves, V) - R.Leaves.begin());
   };
   for (const Instruction *I : R.Insts) {
-    const CanonOps &C = Chosen[I];
-    OS << '%' << NumLeaves + InstNo.lookup(I) << " = "
-       << opSpelling(*I, C.Pred);
-    ListSeparator LS(",");
-    for (unsigned Op : C.Order)
-      OS << LS << ' ' << Operand(I->getOperand(Op));
-    OS << '\n';
+    unsigned Index = MemberIndex.lookup(I);
+    const CanonOps &C = Canon[Index];
+    CmpInst::Predicate Pred = C.Pred;
+    if (Flipped[Index] && isa<ICmpInst>(I))
+      Pred = CmpInst::getSwappedPredicate(Pred);
+    S += '%';
+    appendNumber(S, NumLeaves + InstNo[Index]);
+    S += " = ";
+    S += Memo.spelling(*I, Pred);
+    for (unsigned Pos = 0, E = C.Order.size(); Pos != E; ++Pos) {
+      if (Pos)
+        S += ',';
+      S += ' ';
+      Operand(OperandAt(Index, Pos));
+    }
+    S += '\n';
   }
-  OS << "root %" << NumLeaves + InstNo.lookup(&Root) << '\n';
+  S += "root %";
+  appendNumber(S, NumLeaves + InstNo[0]);
+  S += '\n';
   return R;
 }
 
@@ -404,9 +512,9 @@ HarvestedDAG DAGBuilder::build() {
   // Keys cannot order the operands of a tied node, so try every order of
   // the tied nodes and keep the smallest text: the set of renderings, hence
   // its minimum, is the same whatever operand order the IR had.
-  SmallVector<const Instruction *, 8> Tied;
-  Rendering Best = render(0, &Tied);
-  for (uint64_t Flips = 1, E = uint64_t(1) << Tied.size(); Flips < E; ++Flips) {
+  unsigned NumTied = 0;
+  Rendering Best = render(0, &NumTied);
+  for (uint64_t Flips = 1, E = uint64_t(1) << NumTied; Flips < E; ++Flips) {
     Rendering R = render(Flips, nullptr);
     if (R.Text < Best.Text)
       Best = std::move(R);
@@ -417,7 +525,7 @@ HarvestedDAG DAGBuilder::build() {
   D.Insts = std::move(Best.Insts);
   D.Swapped = std::move(Best.Swapped);
   for (const Value *L : Best.Leaves)
-    D.Leaves.push_back(leafInfo(L));
+    D.Leaves.push_back(Memo.leaf(L).Info);
   D.Canonical = std::move(Best.Text);
   D.Hash = stableHash(D.Canonical);
   return D;
@@ -425,7 +533,8 @@ HarvestedDAG DAGBuilder::build() {
 
 HarvestedDAG extractDAG(const Instruction &Root, const HarvestOptions &Opts) {
   assert(isHarvestableInst(Root) && "root is not an integer DAG node");
-  return DAGBuilder(Root, Opts).build();
+  HarvestMemo Memo(Root.getModule()->getDataLayout(), Opts.LeafFacts);
+  return DAGBuilder(Root, Opts, Memo).build();
 }
 
 /// A root is interesting when its value leaves the integer DAG; see the file
@@ -449,10 +558,11 @@ std::vector<HarvestedDAG> harvestFunction(const Function &F,
   SmallPtrSet<const BasicBlock *, 32> Reachable;
   for (const BasicBlock *BB : depth_first(&F.getEntryBlock()))
     Reachable.insert(BB);
+  HarvestMemo Memo(F.getDataLayout(), Opts.LeafFacts);
   for (const Instruction &I : instructions(F)) {
     if (!Reachable.contains(I.getParent()) || !isInterestingRoot(I))
       continue;
-    HarvestedDAG D = extractDAG(I, Opts);
+    HarvestedDAG D = DAGBuilder(I, Opts, Memo).build();
     if (D.size() >= Opts.MinSize)
       Result.push_back(std::move(D));
   }

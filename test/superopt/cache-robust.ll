@@ -1,7 +1,8 @@
 ; A broken cache never stops compilation. A corrupt SQLite file is set aside
 ; with a warning and replaced by an empty cache, and the pass still
 ; synthesizes and applies; an unreachable Redis server is a warning, and
-; the pass continues without a cache.
+; the pass continues without a cache. So does a missing SQLite or hiredis
+; library, which the cache loads only when it opens one.
 ; RUN: rm -f %t.sqlite %t.sqlite.corrupt-*
 ; RUN: echo 'this is not an SQLite database, it only has the right name' > %t.sqlite
 ; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize -neuropt-cache=%t.sqlite \
@@ -19,6 +20,20 @@
 ; RUN: %opt -passes=neuropt-superopt -neuropt-cache=ftp://x -S %s 2>%t.spec | FileCheck %s --check-prefix=OLD
 ; RUN: FileCheck %s --check-prefix=SPEC < %t.spec
 ; SPEC: neuropt-superopt: warning: cannot use the cache 'ftp://x': unknown cache URL scheme
+;
+; RUN: env NEUROPT_SQLITE_LIBRARY=libneuropt-no-such-sqlite.so %opt -passes=neuropt-superopt \
+; RUN:   -neuropt-cache=%t.sqlite -S %s 2>%t.nolib | FileCheck %s --check-prefix=OLD
+; RUN: FileCheck %s --check-prefix=NOSQLITE < %t.nolib
+; NOSQLITE: neuropt-superopt: warning: cannot use the cache '{{.*}}.sqlite': cannot load the library 'libneuropt-no-such-sqlite.so': {{.*}}; continuing without it
+; A library that is not SQLite (libc has none of its functions).
+; RUN: env NEUROPT_SQLITE_LIBRARY=libc.so.6 %opt -passes=neuropt-superopt \
+; RUN:   -neuropt-cache=%t.sqlite -S %s 2>%t.notsqlite | FileCheck %s --check-prefix=OLD
+; RUN: FileCheck %s --check-prefix=NOTSQLITE < %t.notsqlite
+; NOTSQLITE: warning: cannot use the cache '{{.*}}.sqlite': the SQLite library 'libc.so.6' lacks sqlite3_bind_int64, sqlite3_bind_text,
+; RUN: env NEUROPT_HIREDIS_LIBRARY=libneuropt-no-such-hiredis.so %opt -passes=neuropt-superopt \
+; RUN:   -neuropt-cache=redis://127.0.0.1:1 -S %s 2>%t.nohiredis | FileCheck %s --check-prefix=OLD
+; RUN: FileCheck %s --check-prefix=NOHIREDIS < %t.nohiredis
+; NOHIREDIS: warning: cannot use the cache 'redis://127.0.0.1:1': {{cannot use the Redis cache at 127.0.0.1:1: cannot load the library 'libneuropt-no-such-hiredis.so'|.*built without Redis support}}
 
 ; NEW-LABEL: @f(
 ; NEW-NEXT: [[R:%.*]] = xor i32 {{%x, %y|%y, %x}}

@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "neuropt/Support/Hashing.h"
 #include "neuropt/Synth/Harvest.h"
 #include "IRTestUtil.h"
 
@@ -79,6 +80,11 @@ define i32 @f(i32 %x, i32 %y) {
   EXPECT_EQ(D.hashHex().size(), 16u);
   EXPECT_EQ(D.hashHex().find_first_not_of("0123456789abcdef"),
             std::string::npos);
+  EXPECT_EQ(D.hashHex(), toHex64(stableHash(D.Canonical)));
+  // Cache keys: every digit, zero-padded, lower case.
+  EXPECT_EQ(toHex64(0x0123456789abcdefULL), "0123456789abcdef");
+  EXPECT_EQ(toHex64(0xfedcba9876543210ULL), "fedcba9876543210");
+  EXPECT_EQ(toHex64(1), "0000000000000001");
 }
 
 TEST(HarvestTest, SameUnderRenamingArgOrderAndCommutation) {
