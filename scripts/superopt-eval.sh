@@ -5,6 +5,7 @@
 #
 #   scripts/superopt-eval.sh [--build DIR] [--modules N] [--budget-ms MS]
 #                            [--max-problems N] [--reps R] [--out DIR]
+#                            [--callgrind] [--skip-fill]
 #
 # 1. Samples N modules of the `val` split of corpus/oz (every 10th module in
 #    hash order, the first N of those). The corpus is -Oz bitcode whose
@@ -24,7 +25,7 @@
 # compile-time-val.tsv (validation modules) and summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD=build MODULES=12 BUDGET=1000 MAXP=400 REPS=5 OUT=
+BUILD=build MODULES=12 BUDGET=1000 MAXP=400 REPS=5 OUT= CALLGRIND=0 SKIPFILL=0
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
@@ -33,6 +34,8 @@ while [ $# -gt 0 ]; do
     --max-problems) MAXP=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --callgrind) CALLGRIND=1; shift ;;
+    --skip-fill) SKIPFILL=1; shift ;;
     *) echo "superopt-eval: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -46,50 +49,54 @@ done
 OUT=${OUT:-$BUILD/superopt-eval}
 mkdir -p "$OUT"
 CACHE=$OUT/cache.sqlite
-rm -f "$CACHE" "$CACHE"-*
-sqlite3 "$CORPUS/corpus.db" "SELECT m.path FROM modules m JOIN packages p ON p.name = m.package
-  WHERE p.split = 'val' ORDER BY m.hash" | awk 'NR % 10 == 1' | head -n "$MODULES" \
-  | sed "s|^|$CORPUS/|" > "$OUT/modules.txt"
-echo "== $(wc -l < "$OUT/modules.txt") modules of the validation split"
-# The corpus was built at -Oz, so its functions carry minsize/optsize and
-# would be optimized for size at any level: the -O2 variant drops them.
-rm -rf "$OUT/O2" "$OUT/Oz" && mkdir -p "$OUT/O2" "$OUT/Oz"
-while read -r bc; do
-  name=$(basename "$bc" .bc | cut -c1-16)
-  cp "$bc" "$OUT/Oz/$name.bc"
-  "$LLVM/llvm-dis" "$bc" -o - | sed -E '/^attributes #/ { s/ (minsize|optsize)//g; s/\{ *\}/{ "neuropt-o2" }/ }' > "$OUT/O2/$name.ll"
-done < "$OUT/modules.txt"
+if [ "$SKIPFILL" = 1 ]; then
+  [ -e "$CACHE" ] && [ -d "$OUT/O2" ] || { echo "superopt-eval: --skip-fill needs an earlier run in $OUT" >&2; exit 1; }
+else
+  rm -f "$CACHE" "$CACHE"-*
+  sqlite3 "$CORPUS/corpus.db" "SELECT m.path FROM modules m JOIN packages p ON p.name = m.package
+    WHERE p.split = 'val' ORDER BY m.hash" | awk 'NR % 10 == 1' | head -n "$MODULES" \
+    | sed "s|^|$CORPUS/|" > "$OUT/modules.txt"
+  echo "== $(wc -l < "$OUT/modules.txt") modules of the validation split"
+  # The corpus was built at -Oz, so its functions carry minsize/optsize and
+  # would be optimized for size at any level: the -O2 variant drops them.
+  rm -rf "$OUT/O2" "$OUT/Oz" && mkdir -p "$OUT/O2" "$OUT/Oz"
+  while read -r bc; do
+    name=$(basename "$bc" .bc | cut -c1-16)
+    cp "$bc" "$OUT/Oz/$name.bc"
+    "$LLVM/llvm-dis" "$bc" -o - | sed -E '/^attributes #/ { s/ (minsize|optsize)//g; s/\{ *\}/{ "neuropt-o2" }/ }' > "$OUT/O2/$name.ll"
+  done < "$OUT/modules.txt"
 
-for level in O2 Oz; do
-  echo "== neuropt-synth superopt (harvest after -$level, budget $BUDGET ms)"
-  /usr/bin/time -f "cpu %U s user %S s sys, wall %e s" -o "$OUT/driver-$level.time" \
-    "$SYNTH" superopt --cache "$CACHE" --opt "$level" --budget-ms "$BUDGET" \
-    --max-problems "$MAXP" --quiet --report-json "$OUT/driver-$level.json" \
-    "$OUT/$level" | tee "$OUT/driver-$level.txt"
-  cat "$OUT/driver-$level.time"
-done
-
-echo "== sizes with and without the pass (cache mode)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-count_ir() { awk '/^define/ {f = 1; next} /^}/ {f = 0} f && /^  [^ ;]/ {n++} END {print n + 0}' "$1"; }
-text_bytes() { "$LLVM/llvm-size" -A "$1" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}'; }
-printf "module\tlevel\tir_stock\tir_pass\ttext_stock\ttext_pass\trewrites\n" > "$OUT/sizes.tsv"
-for level in O2 Oz; do
-  for bc in "$OUT/$level"/*; do
-    name=$(basename "$bc" | cut -c1-12)
-    # The baseline loads the plugin too, with this pass off, so that other
-    # passes of the plugin (neuropt-size at -Oz) do not count.
-    "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.ll" 2>/dev/null
-    "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.o" 2>/dev/null
-    "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" \
-      -mllvm -neuropt-superopt-stats "$bc" -o "$TMP/p.ll" 2>"$TMP/stats"
-    "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" "$bc" -o "$TMP/p.o" 2>/dev/null
-    rw=$(sed -n 's/.* \([0-9]*\) rewrites,.*/\1/p' "$TMP/stats" | head -1)
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$level" "$(count_ir "$TMP/s.ll")" "$(count_ir "$TMP/p.ll")" \
-      "$(text_bytes "$TMP/s.o")" "$(text_bytes "$TMP/p.o")" "${rw:-0}" >> "$OUT/sizes.tsv"
+  for level in O2 Oz; do
+    echo "== neuropt-synth superopt (harvest after -$level, budget $BUDGET ms)"
+    /usr/bin/time -f "cpu %U s user %S s sys, wall %e s" -o "$OUT/driver-$level.time" \
+      "$SYNTH" superopt --cache "$CACHE" --opt "$level" --budget-ms "$BUDGET" \
+      --max-problems "$MAXP" --quiet --report-json "$OUT/driver-$level.json" \
+      "$OUT/$level" | tee "$OUT/driver-$level.txt"
+    cat "$OUT/driver-$level.time"
   done
-done
+
+  echo "== sizes with and without the pass (cache mode)"
+  TMP=$(mktemp -d)
+  trap 'rm -rf "$TMP"' EXIT
+  count_ir() { awk '/^define/ {f = 1; next} /^}/ {f = 0} f && /^  [^ ;]/ {n++} END {print n + 0}' "$1"; }
+  text_bytes() { "$LLVM/llvm-size" -A "$1" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}'; }
+  printf "module\tlevel\tir_stock\tir_pass\ttext_stock\ttext_pass\trewrites\n" > "$OUT/sizes.tsv"
+  for level in O2 Oz; do
+    for bc in "$OUT/$level"/*; do
+      name=$(basename "$bc" | cut -c1-12)
+      # The baseline loads the plugin too, with this pass off, so that other
+      # passes of the plugin (neuropt-size at -Oz) do not count.
+      "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.ll" 2>/dev/null
+      "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.o" 2>/dev/null
+      "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" \
+        -mllvm -neuropt-superopt-stats "$bc" -o "$TMP/p.ll" 2>"$TMP/stats"
+      "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" "$bc" -o "$TMP/p.o" 2>/dev/null
+      rw=$(sed -n 's/.* \([0-9]*\) rewrites,.*/\1/p' "$TMP/stats" | head -1)
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$level" "$(count_ir "$TMP/s.ll")" "$(count_ir "$TMP/p.ll")" \
+        "$(text_bytes "$TMP/s.o")" "$(text_bytes "$TMP/p.o")" "${rw:-0}" >> "$OUT/sizes.tsv"
+    done
+  done
+fi
 
 # compile_time NAME TSV FILE...: CPU time of -O2 compiles of FILEs, REPS
 # runs each, interleaved: stock clang, the plugin with the pass off, and the
@@ -98,12 +105,13 @@ compile_time() {
   local name=$1 tsv=$2
   shift 2
   echo "== compile time of $name at -O2 ($REPS repetitions, interleaved)"
-  python3 - "$LLVM/clang" "$PLUGIN" "$CACHE" "$REPS" "$tsv" "$@" <<'PY'
+  python3 - "$LLVM/clang" "$PLUGIN" "$CACHE" "$REPS" "$tsv" "$CALLGRIND" "$@" <<'PY'
 # CPU time (user + sys) of each compile: on a shared machine it varies far
 # less than wall time.
 import resource, statistics, subprocess, sys
 clang, plugin, cache, reps, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-files = sys.argv[6:]
+callgrind = sys.argv[6] == "1"
+files = sys.argv[7:]
 base = [clang, "-std=c11", "-O2", "-ffp-contract=off", "-Wno-override-module", "-c", "-o", "/dev/null"]
 configs = {
     "stock": [],
@@ -132,11 +140,34 @@ print("CPU seconds, sum over %d files of the median of %d runs:" % (len(files), 
 for c in configs:
     print("  %-13s %7.3f s  (%+.2f%% vs stock, %+.2f%% vs plugin-off)"
           % (c, tot[c], 100 * (tot[c] / tot["stock"] - 1), 100 * (tot[c] / tot["plugin-off"] - 1)))
+if not callgrind:
+    sys.exit(0)
+import concurrent.futures, os, re
+def count(job):
+    f, c = job
+    args = [a for a in base if f.endswith(".c") or a != "-std=c11"]
+    r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                       + args + configs[c] + [f], capture_output=True, text=True, check=True)
+    return job, int(re.search(r"Collected : (\d+)", r.stderr).group(1))
+jobs = [(f, c) for f in files for c in configs]
+with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as ex:
+    ir = dict(ex.map(count, jobs))
+with open(out.replace(".tsv", "-instructions.tsv"), "w") as o:
+    o.write("file\t" + "\t".join(configs) + "\n")
+    for f in files:
+        o.write(f + "\t" + "\t".join(str(ir[(f, c)]) for c in configs) + "\n")
+    o.write("total\t" + "\t".join(str(sum(ir[(f, c)] for f in files)) for c in configs) + "\n")
+itot = {c: sum(ir[(f, c)] for f in files) for c in configs}
+print("Instructions executed (callgrind), sum over %d files:" % len(files))
+for c in configs:
+    print("  %-13s %13d  (%+.2f%% vs stock, %+.2f%% vs plugin-off)"
+          % (c, itot[c], 100 * (itot[c] / itot["stock"] - 1), 100 * (itot[c] / itot["plugin-off"] - 1)))
 PY
 }
 compile_time "examples/*.c" "$OUT/compile-time.tsv" examples/*.c
 compile_time "the validation modules (-O2 copies)" "$OUT/compile-time-val.tsv" "$OUT"/O2/*
 
+[ "$SKIPFILL" = 1 ] && { echo "== results in $OUT"; exit 0; }
 python3 - "$OUT/sizes.tsv" <<'PY' | tee "$OUT/summary.txt"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
