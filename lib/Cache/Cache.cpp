@@ -71,26 +71,42 @@ bool neuropt::isBetterEntry(const CacheEntry &New, const CacheEntry &Old) {
   return New.RHS < Old.RHS;
 }
 
-std::string neuropt::encodeCacheEntry(StringRef LHSHash,
-                                      const CacheEntry &Entry) {
+/// Passes the encoding of (\p LHSHash, \p Entry) to \p Emit, piece by
+/// piece: encodeCacheEntry() appends the pieces, checksumCacheEntry() hashes
+/// them without building the string (it runs on every cache hit).
+template <typename EmitFn>
+static void encodePieces(StringRef LHSHash, const CacheEntry &Entry,
+                         EmitFn Emit) {
   std::string Cost = std::to_string(Entry.CostSaved);
   std::string Created = std::to_string(Entry.Timestamp);
   StringRef Values[] = {LHSHash,     kindName(Entry.Kind),
                         Entry.RHS,   Entry.Certificate,
                         Cost,        Entry.VerifierVersion,
                         Created};
+  Emit(EncodingHeader);
+  Emit("\n");
+  for (size_t I = 0; I < std::size(FieldNames); ++I) {
+    Emit(FieldNames[I]);
+    Emit(" ");
+    Emit(std::to_string(Values[I].size()));
+    Emit("\n");
+    Emit(Values[I]);
+    Emit("\n");
+  }
+}
+
+std::string neuropt::encodeCacheEntry(StringRef LHSHash,
+                                      const CacheEntry &Entry) {
   std::string Out;
-  raw_string_ostream OS(Out);
-  OS << EncodingHeader << '\n';
-  for (size_t I = 0; I < std::size(FieldNames); ++I)
-    OS << FieldNames[I] << ' ' << Values[I].size() << '\n'
-       << Values[I] << '\n';
+  encodePieces(LHSHash, Entry, [&](StringRef Piece) { Out += Piece; });
   return Out;
 }
 
 std::string neuropt::checksumCacheEntry(StringRef LHSHash,
                                         const CacheEntry &Entry) {
-  return toHex64(stableHash(encodeCacheEntry(LHSHash, Entry)));
+  StableHasher H;
+  encodePieces(LHSHash, Entry, [&](StringRef Piece) { H.update(Piece); });
+  return toHex64(H.final());
 }
 
 std::string cache_detail::makeRecord(StringRef LHSHash,

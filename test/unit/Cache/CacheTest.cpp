@@ -13,6 +13,7 @@
 
 #include "CacheTestUtil.h"
 #include "LoopbackRedis.h"
+#include "neuropt/Support/Hashing.h"
 
 #include "llvm/Support/Process.h"
 
@@ -353,6 +354,12 @@ TEST(CacheEntryTest, ChecksumSeesEveryByte) {
   std::string Base = checksumCacheEntry("lhs", E);
   EXPECT_EQ(Base.size(), 16u);
   EXPECT_EQ(Base, checksumCacheEntry("lhs", E));
+  // The checksum is hashed piece by piece, but is the stable hash of the
+  // encoding, which stored rows and Redis records were checked with.
+  EXPECT_EQ(Base, toHex64(stableHash(encodeCacheEntry("lhs", E))));
+  // A fixed entry keeps a fixed checksum, or every existing cache would
+  // read as corrupt (FNV-1a of the encoding, computed independently).
+  EXPECT_EQ(Base, "05a2bc90ab0a1f9e");
   // Flip every bit of every text field in turn.
   for (std::string CacheEntry::*Field :
        {&CacheEntry::RHS, &CacheEntry::Certificate,
