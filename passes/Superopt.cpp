@@ -131,7 +131,7 @@ static cl::opt<std::string> SkipFunctions(
              "alone"));
 static cl::opt<bool> RewriteBranchConditions(
     "neuropt-superopt-rewrite-branch-conditions", cl::init(false),
-    cl::desc("Also rewrite an i1 DAG that only feeds branches into a "
+    cl::desc("Also rewrite an i1 DAG that feeds a branch into a "
              "non-constant RHS (codegen lowers and/or of compares there into "
              "branch chains, so the IR cost does not predict code size)"));
 static cl::opt<bool> DebugRewrites(
@@ -547,7 +547,7 @@ bool SuperoptRun::tryRewrite(Function &F, const HarvestedDAG &D,
                   "; shared nodes stay alive)");
   if (!RewriteBranchConditions && Root->getType()->isIntegerTy(1) &&
       !isa<Constant>(R->Ret) && !Root->use_empty() &&
-      all_of(Root->users(), [](const User *U) { return isa<BranchInst>(U); }))
+      any_of(Root->users(), [](const User *U) { return isa<BranchInst>(U); }))
     return Reject("it is a branch condition, which codegen lowers on its own "
                   "(-neuropt-superopt-rewrite-branch-conditions)");
   if (Reverify && !reverify(K, D, *R)) // Fresh results count as proved.

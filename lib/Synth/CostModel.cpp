@@ -16,7 +16,9 @@
 // register and an instruction of the DAG, and the enumerator relies on costs
 // being positive to build levels in increasing cost. An immediate operand
 // matters for shifts (no CL set-up), funnel shifts and divisions (a division
-// by a constant is a multiply-and-shift sequence instead of DIV/IDIV).
+// by a constant is a multiply-and-shift sequence instead of DIV/IDIV). In a
+// DAG or RHS, whose constants are known, a 64-bit constant that is not a
+// sign-extended 32-bit immediate costs one more instruction (MOVABS).
 //
 // With a TargetTransformInfo, the cost is the target's TCK_CodeSize plus
 // TCK_Latency of the same instruction, built in a scratch function.
@@ -286,8 +288,32 @@ std::optional<Op> filterOpOf(const Instruction &I) {
   return std::nullopt;
 }
 
-/// Cost of one instruction of a DAG or of a materialized RHS.
-static unsigned instCost(const Instruction &I, const TargetTransformInfo *TTI) {
+/// What the wide constants of \p I add: x86-64 encodes the immediate of a
+/// 64-bit operation as a sign-extended 32-bit value, so any other 64-bit
+/// constant is first materialized by a 10-byte MOVABS, one more instruction
+/// on the chain (size 1, latency 1). Shift and funnel-shift amounts are
+/// 8-bit immediates and never need it. Without this, `and i64 %x, 1 << 63`
+/// looked cheaper than the `and i8` / `zext` / `shl` it replaced, and grew
+/// .text (bench/results/superopt.md, session 5).
+static unsigned wideConstantCost(const Instruction &I) {
+  unsigned Extra = 0;
+  for (unsigned Op = 0, E = I.getNumOperands(); Op != E; ++Op) {
+    const auto *CI = dyn_cast<ConstantInt>(I.getOperand(Op));
+    if (!CI || CI->getBitWidth() <= 32 || CI->getValue().isSignedIntN(32))
+      continue;
+    const auto *II = dyn_cast<IntrinsicInst>(&I);
+    bool IsFunnel = II && (II->getIntrinsicID() == Intrinsic::fshl ||
+                           II->getIntrinsicID() == Intrinsic::fshr);
+    if ((I.isShift() && Op == 1) || (IsFunnel && Op == 2))
+      continue;
+    Extra += 2;
+  }
+  return Extra;
+}
+
+/// Cost of one instruction, its wide constants aside.
+static unsigned baseInstCost(const Instruction &I,
+                             const TargetTransformInfo *TTI) {
   if (TTI) {
     InstructionCost S =
         TTI->getInstructionCost(&I, TargetTransformInfo::TCK_CodeSize);
@@ -309,6 +335,11 @@ static unsigned instCost(const Instruction &I, const TargetTransformInfo *TTI) {
                                           : I.getNumOperands() - 1;
   bool ConstOp = isa<Constant>(I.getOperand(LastOp));
   return opCost(*O, W, SrcW, ConstOp, nullptr, nullptr);
+}
+
+/// Cost of one instruction of a DAG or of a materialized RHS.
+static unsigned instCost(const Instruction &I, const TargetTransformInfo *TTI) {
+  return baseInstCost(I, TTI) + wideConstantCost(I);
 }
 
 unsigned functionCost(const Function &F, const TargetTransformInfo *TTI) {

@@ -1,7 +1,9 @@
-; An i1 DAG that only feeds branches is left alone unless the RHS is a
-; constant: codegen lowers and/or of compares in branch conditions into
-; branch chains of its own, so the IR cost does not predict code size there
-; (on the corpus such rewrites made .text larger). The flag turns it on.
+; An i1 DAG that feeds a branch is left alone unless the RHS is a constant:
+; codegen lowers and/or of compares in branch conditions into branch chains
+; of its own, so the IR cost does not predict code size there (on the corpus
+; such rewrites made .text larger: first of conditions that only fed
+; branches, then, in session 5, `(x & 1) == 0` -> `xor (trunc x), true` used
+; by two branches and an `or`, +48 bytes). The flag turns it on.
 ; RUN: rm -f %t.sqlite
 ; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize -neuropt-cache=%t.sqlite \
 ; RUN:   -neuropt-superopt-budget-ms=3000 -pass-remarks-missed=neuropt-superopt -S %s 2>%t.err | FileCheck %s --check-prefix=KEEP
@@ -20,6 +22,14 @@
 ; ALL-NEXT: entry:
 ; ALL-NEXT: %c = icmp eq i32 {{%x, %y|%y, %x}}
 ; ALL-NEXT: br i1 %c, label %yes, label %no
+; A branch among other users is enough.
+; KEEP-LABEL: @mixed(
+; KEEP-NEXT: entry:
+; KEEP-NEXT: %a = and i32 %x, %y
+; ALL-LABEL: @mixed(
+; ALL-NEXT: entry:
+; ALL-NEXT: %c = icmp eq i32 {{%x, %y|%y, %x}}
+; ALL-NEXT: %z = zext i1 %c to i32
 
 define i32 @cond(i32 %x, i32 %y) {
 entry:
@@ -40,6 +50,19 @@ entry:
   br i1 %c, label %yes, label %no
 yes:
   ret i32 1
+no:
+  ret i32 0
+}
+
+define i32 @mixed(i32 %x, i32 %y) {
+entry:
+  %a = and i32 %x, %y
+  %o = or i32 %x, %y
+  %c = icmp eq i32 %a, %o
+  %z = zext i1 %c to i32
+  br i1 %c, label %yes, label %no
+yes:
+  ret i32 %z
 no:
   ret i32 0
 }

@@ -349,6 +349,51 @@ define i32 @f(i32 %x) {
   EXPECT_LT(dagCost(Q.DAG), Cost);
 }
 
+TEST(SynthesizeTest, WideConstantsCostAMovabs) {
+  // x86-64 takes a 64-bit operation's immediate as a sign-extended 32-bit
+  // value; the sign bit alone needs a MOVABS first.
+  auto Cost = [](const char *C) {
+    Problem P(std::string("define i64 @f(i64 %x) {\n  %r = and i64 %x, ") + C +
+              "\n  ret i64 %r\n}\n");
+    return dagCost(P.DAG);
+  };
+  EXPECT_EQ(Cost("-2147483648"), Cost("255"));
+  EXPECT_EQ(Cost("-9223372036854775808"), Cost("255") + 2);
+  EXPECT_EQ(Cost("4294967296"), Cost("255") + 2);
+  // Shift amounts are 8-bit immediates whatever their type.
+  Problem S(R"(
+define i64 @f(i64 %x) {
+  %r = shl i64 %x, 4294967296
+  ret i64 %r
+}
+)");
+  Problem T(R"(
+define i64 @f(i64 %x) {
+  %r = shl i64 %x, 3
+  ret i64 %r
+}
+)");
+  EXPECT_EQ(dagCost(S.DAG), dagCost(T.DAG));
+  // The session-5 rewrite that grew .text: three narrow instructions against
+  // a sign extension and an AND with 1 << 63, which is no longer cheaper.
+  Problem Narrow(R"(
+define i64 @f(i8 %b) {
+  %m = and i8 %b, -128
+  %z = zext i8 %m to i64
+  %r = shl nuw i64 %z, 56
+  ret i64 %r
+}
+)");
+  Problem Wide(R"(
+define i64 @f(i8 %b) {
+  %s = sext i8 %b to i64
+  %r = and i64 %s, -9223372036854775808
+  ret i64 %r
+}
+)");
+  EXPECT_GE(dagCost(Wide.DAG), dagCost(Narrow.DAG));
+}
+
 TEST(SynthesizeTest, CUDAFilterMatchesCPUOrSaysWhyNot) {
   const char *IR = R"(
 define i32 @f(i32 %x) {
