@@ -69,22 +69,35 @@ void resolve(void *Handle, const char *Symbol, Fn &Slot, std::string &Missing) {
     Missing += std::string(Missing.empty() ? "" : ", ") + Symbol;
 }
 
-Loaded<SQLiteLib> loadSQLiteOnce() {
-  Loaded<SQLiteLib> L;
-  std::string Name;
-  void *Handle = openLibrary("NEUROPT_SQLITE_LIBRARY", NEUROPT_SQLITE_SONAME,
-                             Name, L.Error);
+/// Opens $EnvVar, else \p Soname, as the \p What library and fills its
+/// table with \p ResolveAll(Handle, Table, Missing); \p Name is set to what
+/// was opened.
+template <typename Table, typename ResolveAllFn>
+Loaded<Table> loadTable(const char *EnvVar, const char *Soname, StringRef What,
+                        std::string &Name, ResolveAllFn ResolveAll) {
+  Loaded<Table> L;
+  void *Handle = openLibrary(EnvVar, Soname, Name, L.Error);
   if (!Handle)
     return L;
   std::string Missing;
+  ResolveAll(Handle, L.Lib, Missing);
+  if (!Missing.empty())
+    L.Error = ("the " + What + " library '" + Name + "' lacks " + Missing).str();
+  return L;
+}
+
+Loaded<SQLiteLib> loadSQLiteOnce() {
+  std::string Name;
+  Loaded<SQLiteLib> L = loadTable<SQLiteLib>(
+      "NEUROPT_SQLITE_LIBRARY", NEUROPT_SQLITE_SONAME, "SQLite", Name,
+      [](void *Handle, SQLiteLib &Lib, std::string &Missing) {
 #define NEUROPT_SQLITE_RESOLVE(Fn)                                             \
-  resolve(Handle, "sqlite3_" #Fn, L.Lib.Fn, Missing);
-  NEUROPT_SQLITE_FUNCTIONS(NEUROPT_SQLITE_RESOLVE)
+  resolve(Handle, "sqlite3_" #Fn, Lib.Fn, Missing);
+        NEUROPT_SQLITE_FUNCTIONS(NEUROPT_SQLITE_RESOLVE)
 #undef NEUROPT_SQLITE_RESOLVE
-  if (!Missing.empty()) {
-    L.Error = "the SQLite library '" + Name + "' lacks " + Missing;
+      });
+  if (!L.Error.empty())
     return L;
-  }
   // A library older than the headers may lack behaviour that dlsym cannot
   // see; a newer minor version is compatible.
   int Version = L.Lib.libversion_number();
@@ -92,8 +105,7 @@ Loaded<SQLiteLib> loadSQLiteOnce() {
       Version < SQLITE_VERSION_NUMBER / 1000 * 1000)
     L.Error = "the SQLite library '" + Name + "' is version " +
               std::to_string(Version) + ", older than the " +
-              std::to_string(SQLITE_VERSION_NUMBER) +
-              " neuropt was built with";
+              std::to_string(SQLITE_VERSION_NUMBER) + " neuropt was built with";
   return L;
 }
 
@@ -120,19 +132,14 @@ const SQLiteLib &neuropt::cache_detail::sqlite() {
 namespace {
 
 Loaded<HiredisLib> loadHiredisOnce() {
-  Loaded<HiredisLib> L;
   std::string Name;
-  void *Handle = openLibrary("NEUROPT_HIREDIS_LIBRARY", NEUROPT_HIREDIS_SONAME,
-                             Name, L.Error);
-  if (!Handle)
-    return L;
-  std::string Missing;
-#define NEUROPT_HIREDIS_RESOLVE(Fn) resolve(Handle, #Fn, L.Lib.Fn, Missing);
-  NEUROPT_HIREDIS_FUNCTIONS(NEUROPT_HIREDIS_RESOLVE)
+  return loadTable<HiredisLib>(
+      "NEUROPT_HIREDIS_LIBRARY", NEUROPT_HIREDIS_SONAME, "hiredis", Name,
+      [](void *Handle, HiredisLib &Lib, std::string &Missing) {
+#define NEUROPT_HIREDIS_RESOLVE(Fn) resolve(Handle, #Fn, Lib.Fn, Missing);
+        NEUROPT_HIREDIS_FUNCTIONS(NEUROPT_HIREDIS_RESOLVE)
 #undef NEUROPT_HIREDIS_RESOLVE
-  if (!Missing.empty())
-    L.Error = "the hiredis library '" + Name + "' lacks " + Missing;
-  return L;
+      });
 }
 
 } // namespace

@@ -157,8 +157,9 @@ std::string RedisCache::ioError() const {
 }
 
 Error RedisCache::connect() {
-  Ctx.reset(hiredis().redisConnectWithTimeout(Host.c_str(), static_cast<int>(Port),
-                                    toTimeval(Options.ConnectTimeoutMs)));
+  Ctx.reset(
+      hiredis().redisConnectWithTimeout(Host.c_str(), static_cast<int>(Port),
+                                        toTimeval(Options.ConnectTimeoutMs)));
   if (!Ctx)
     return makeError("cannot connect to the Redis cache at " + Where() +
                      ": out of memory");
@@ -168,8 +169,8 @@ Error RedisCache::connect() {
     return makeError("cannot connect to the Redis cache at " + Where() + ": " +
                      Why);
   }
-  if (hiredis().redisSetTimeout(Ctx.get(), toTimeval(Options.CommandTimeoutMs)) !=
-      REDIS_OK) {
+  if (hiredis().redisSetTimeout(
+          Ctx.get(), toTimeval(Options.CommandTimeoutMs)) != REDIS_OK) {
     Ctx.reset();
     return makeError("cannot set timeouts on the connection to " + Where());
   }
@@ -240,7 +241,7 @@ RedisCache::pipeline(ArrayRef<std::vector<StringRef>> Cmds) {
       Lens.push_back(A.size());
     }
     if (hiredis().redisAppendCommandArgv(Ctx.get(), Argv.size(), Argv.data(),
-                               Lens.data()) != REDIS_OK) {
+                                         Lens.data()) != REDIS_OK) {
       Ctx.reset();
       return fail(Args[0] + " could not be queued (out of memory)");
     }

@@ -249,9 +249,9 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   Inspection I;
   sqlite3 *Raw = nullptr;
   int RC = sqlite().open_v2(Path.c_str(), &Raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                SQLITE_OPEN_NOMUTEX,
+                            nullptr);
   I.DB.reset(Raw);
   auto Fail = [&](int RC, StringRef What) -> Expected<Inspection> {
     if (isCorruption(RC)) {
@@ -281,8 +281,9 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
         {"PRAGMA user_version", &UserVersion},
         {"SELECT count(*) FROM sqlite_schema", &Objects}}) {
     int64_t *Dest = Out;
-    RC = queryOne(I.DB.get(), SQL,
-                  [&](sqlite3_stmt *S) { *Dest = sqlite().column_int64(S, 0); });
+    RC = queryOne(I.DB.get(), SQL, [&](sqlite3_stmt *S) {
+      *Dest = sqlite().column_int64(S, 0);
+    });
     if (RC != SQLITE_OK)
       return Fail(RC, "reading the header");
   }
@@ -310,7 +311,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   {
     sqlite3_stmt *RawS = nullptr;
     RC = sqlite().prepare_v2(I.DB.get(), "SELECT key, value FROM neuropt_meta",
-                            -1, &RawS, nullptr);
+                             -1, &RawS, nullptr);
     StmtPtr S(RawS);
     if (isCorruption(RC) || isBusy(RC))
       return Fail(RC, "reading the metadata");
@@ -332,9 +333,9 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   {
     sqlite3_stmt *RawS = nullptr;
     RC = sqlite().prepare_v2(I.DB.get(),
-                            "SELECT lhs, kind, rhs, certificate, cost_saved, "
-                            "verifier, created, checksum FROM entries LIMIT 0",
-                            -1, &RawS, nullptr);
+                             "SELECT lhs, kind, rhs, certificate, cost_saved, "
+                             "verifier, created, checksum FROM entries LIMIT 0",
+                             -1, &RawS, nullptr);
     StmtPtr Probe(RawS);
     if (isCorruption(RC) || isBusy(RC))
       return Fail(RC, "reading the schema");
@@ -374,7 +375,7 @@ Expected<Inspection> SQLiteCache::inspect(bool Exclusive) {
   {
     sqlite3_stmt *RawS = nullptr;
     RC = sqlite().prepare_v2(I.DB.get(), "PRAGMA quick_check", -1, &RawS,
-                            nullptr);
+                             nullptr);
     StmtPtr S(RawS);
     if (RC != SQLITE_OK)
       return Fail(RC, "integrity check");
@@ -573,7 +574,7 @@ Error SQLiteCache::prepareStatements() {
   for (auto &S : Stmts) {
     sqlite3_stmt *Raw = nullptr;
     int RC = sqlite().prepare_v3(DB.get(), S.SQL, -1, SQLITE_PREPARE_PERSISTENT,
-                                &Raw, nullptr);
+                                 &Raw, nullptr);
     S.Slot->reset(Raw);
     if (RC != SQLITE_OK)
       return dbError(RC, "preparing statements");
@@ -640,9 +641,9 @@ void SQLiteCache::rejectRow(StringRef LHSHash, StringRef StoredSum,
   // have stored since. Failure is harmless: the row stays rejected.
   StmtUse U(DeleteExact.get());
   sqlite().bind_text(DeleteExact.get(), 1, LHSHash.data(), LHSHash.size(),
-                    SQLITE_STATIC);
+                     SQLITE_STATIC);
   sqlite().bind_text(DeleteExact.get(), 2, StoredSum.data(), StoredSum.size(),
-                    SQLITE_STATIC);
+                     SQLITE_STATIC);
   sqlite().step(DeleteExact.get());
 }
 
@@ -656,7 +657,7 @@ Expected<std::optional<CacheEntry>> SQLiteCache::get(StringRef LHSHash) {
   {
     StmtUse U(Get.get());
     sqlite().bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
-                      SQLITE_STATIC);
+                       SQLITE_STATIC);
     RC = sqlite().step(Get.get());
     if (RC == SQLITE_ROW) {
       StoredSum = columnText(Get.get(), 7);
@@ -725,7 +726,7 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
     {
       StmtUse U(Get.get());
       sqlite().bind_text(Get.get(), 1, LHSHash.data(), LHSHash.size(),
-                        SQLITE_STATIC);
+                         SQLITE_STATIC);
       int RC = sqlite().step(Get.get());
       if (RC == SQLITE_ROW) {
         Expected<CacheEntry> Row = readRow(Get.get(), LHSHash);
@@ -759,10 +760,10 @@ Expected<bool> SQLiteCache::put(StringRef LHSHash, const CacheEntry &Entry,
     sqlite().bind_int64(S, 2, static_cast<int64_t>(New.Kind));
     sqlite().bind_text(S, 3, New.RHS.data(), New.RHS.size(), SQLITE_STATIC);
     sqlite().bind_text(S, 4, New.Certificate.data(), New.Certificate.size(),
-                      SQLITE_STATIC);
+                       SQLITE_STATIC);
     sqlite().bind_int64(S, 5, New.CostSaved);
     sqlite().bind_text(S, 6, New.VerifierVersion.data(),
-                      New.VerifierVersion.size(), SQLITE_STATIC);
+                       New.VerifierVersion.size(), SQLITE_STATIC);
     sqlite().bind_int64(S, 7, New.Timestamp);
     sqlite().bind_text(S, 8, Sum.data(), Sum.size(), SQLITE_STATIC);
     int RC = sqlite().step(S);
@@ -785,7 +786,7 @@ Expected<bool> SQLiteCache::erase(StringRef LHSHash) {
     return unavailable();
   StmtUse U(Delete.get());
   sqlite().bind_text(Delete.get(), 1, LHSHash.data(), LHSHash.size(),
-                    SQLITE_STATIC);
+                     SQLITE_STATIC);
   int RC = sqlite().step(Delete.get());
   if (RC != SQLITE_DONE) {
     ++Stats.Errors;

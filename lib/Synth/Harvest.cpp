@@ -256,8 +256,7 @@ const HarvestMemo::Constant &HarvestMemo::constant(const Value *V) {
   return C;
 }
 
-StringRef HarvestMemo::spelling(const Instruction &I,
-                                CmpInst::Predicate Pred) {
+StringRef HarvestMemo::spelling(const Instruction &I, CmpInst::Predicate Pred) {
   auto [It, New] = Spellings.try_emplace({&I, unsigned(Pred)}, StringRef());
   if (New)
     It->second = SpellingStore.emplace_back(opSpelling(I, Pred));
@@ -411,8 +410,7 @@ uint64_t DAGBuilder::key(const Value *V) {
 /// ties past these keep their IR order.
 static constexpr unsigned MaxTiedNodes = 8;
 
-DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips,
-                                         unsigned *NumTiedOut) {
+DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips, unsigned *NumTiedOut) {
   // Depth-first post-order; leaves are numbered at first use.
   Rendering R;
   const unsigned N = MemberList.size();
@@ -422,6 +420,8 @@ DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips,
   SmallVector<bool, 16> Entered(N, false), Flipped(N, false);
   unsigned NumTied = 0;
   SmallVector<std::pair<unsigned, unsigned>, 16> Stack;
+  // Member indices in post-order, beside R.Insts.
+  SmallVector<unsigned, 16> PostOrder;
   auto Enter = [&](unsigned Index) {
     Entered[Index] = true;
     if (Canon[Index].Tied && NumTied < MaxTiedNodes)
@@ -442,6 +442,7 @@ DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips,
     if (Next == C.Order.size()) {
       InstNo[Index] = R.Insts.size();
       R.Insts.push_back(MemberList[Index]);
+      PostOrder.push_back(Index);
       unsigned First = C.Order.empty() ? 0 : C.Order[Flipped[Index] ? 1 : 0];
       R.Swapped.push_back(C.Order.size() >= 2 && First == 1);
       Stack.pop_back();
@@ -481,8 +482,8 @@ DAGBuilder::Rendering DAGBuilder::render(uint64_t Flips,
     else
       appendNumber(S, find(R.Leaves, V) - R.Leaves.begin());
   };
-  for (const Instruction *I : R.Insts) {
-    unsigned Index = MemberIndex.lookup(I);
+  for (unsigned Index : PostOrder) {
+    const Instruction *I = MemberList[Index];
     const CanonOps &C = Canon[Index];
     CmpInst::Predicate Pred = C.Pred;
     if (Flipped[Index] && isa<ICmpInst>(I))
