@@ -26,6 +26,7 @@
 
 #include "neuropt/Passes/Superopt.h"
 #include "neuropt/Cache/Cache.h"
+#include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Synth/CutDAG.h"
 #include "neuropt/Synth/Harvest.h"
 #include "neuropt/Synth/Synthesize.h"
@@ -49,10 +50,12 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Debug.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/Local.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
@@ -72,6 +75,7 @@ STATISTIC(NumMisses, "Cache misses");
 STATISTIC(NumSynthesized, "DAGs sent to the synthesis engine");
 STATISTIC(NumRewrites, "Rewrites applied");
 STATISTIC(NumRejected, "Rewrite candidates rejected");
+STATISTIC(NumUndone, "Rewrites undone because their function's code grew");
 STATISTIC(NumInstsSaved, "IR instructions removed by rewrites (net)");
 
 namespace {
@@ -130,10 +134,27 @@ static cl::opt<std::string> SkipFunctions(
     cl::desc("Leave functions whose name matches this regular expression "
              "alone"));
 static cl::opt<bool> RewriteBranchConditions(
-    "neuropt-superopt-rewrite-branch-conditions", cl::init(false),
+    "neuropt-superopt-rewrite-branch-conditions", cl::init(true),
     cl::desc("Also rewrite an i1 DAG that feeds a branch into a "
-             "non-constant RHS (codegen lowers and/or of compares there into "
-             "branch chains, so the IR cost does not predict code size)"));
+             "non-constant RHS. Codegen lowers and/or of compares there into "
+             "branch chains, so the IR cost does not predict code size: such "
+             "rewrites are made only when -neuropt-superopt-measure can undo "
+             "those that grow the code"));
+static cl::opt<bool> MeasureRewrites(
+    "neuropt-superopt-measure", cl::init(true),
+    cl::desc("Generate code for each rewritten function before and after its "
+             "rewrites, and undo them unless its code shrinks by at least "
+             "-neuropt-superopt-min-bytes-saved (ELF targets)"));
+static cl::opt<unsigned> MeasureMaxInsts(
+    "neuropt-superopt-measure-max-insts", cl::init(500),
+    cl::desc("Measure only rewritten functions of at most this many IR "
+             "instructions; generating a bigger one twice costs more than "
+             "its rewrites are worth. Above it, rewrites rest on the cost "
+             "model and branch conditions are left alone (0: no limit)"));
+static cl::opt<int> MinBytesSaved(
+    "neuropt-superopt-min-bytes-saved", cl::init(0),
+    cl::desc("Bytes of code a function's rewrites must save to be kept "
+             "(0: never larger than without them)"));
 static cl::opt<bool> DebugRewrites(
     "neuropt-superopt-debug",
     cl::desc("Print every rewrite candidate with its index, and every DAG "
@@ -166,7 +187,8 @@ struct Known {
 struct RunStats {
   uint64_t DAGs = 0, Hits = 0, Misses = 0, Synthesized = 0, Found = 0,
            NoneCheaper = 0, BudgetOuts = 0, Unsupported = 0, SynthErrors = 0,
-           Rewrites = 0, Rejected = 0, Skipped = 0, Cuts = 0;
+           Rewrites = 0, Rejected = 0, Skipped = 0, Cuts = 0, Undone = 0,
+           Measured = 0;
   int64_t InstsSaved = 0, CostSaved = 0;
 };
 
@@ -200,6 +222,10 @@ private:
   Clock::duration SynthTime{};
   bool BudgetRemarked = false;
   std::unique_ptr<Verifier> Proof;
+  /// Code generation for -neuropt-superopt-measure, created on first use.
+  std::unique_ptr<PipelineEvaluator> Eval;
+  bool EvalTried = false;
+  std::string EvalError;
 
   bool openCache();
   bool runOnFunction(Function &F);
@@ -212,6 +238,20 @@ private:
   Known &lookup(const HarvestedDAG &D, OptimizationRemarkEmitter &ORE);
   Expected<ParsedRHS> parseRHS(const Known &K, const HarvestedDAG &D);
   bool reverify(Known &K, const HarvestedDAG &D, const ParsedRHS &R);
+  /// Moves \p Original's body back into \p F, undoing F's rewrites.
+  static void restoreBody(Function &F, Function &Original);
+  /// Code bytes of \p Original and \p F (before and after the rewrites),
+  /// generated side by side; none, with a remark, where they cannot be
+  /// measured (no target, not ELF).
+  std::optional<std::pair<uint64_t, uint64_t>>
+  codeBytes(const Function &F, const Function &Original);
+  /// Whether \p F is small enough to be measured.
+  static bool smallEnough(const Function &F) {
+    return !MeasureMaxInsts || F.getInstructionCount() <= MeasureMaxInsts;
+  }
+  /// Whether rewritten functions are measured: -neuropt-superopt-measure,
+  /// and a target that can generate an ELF object (created on first use).
+  bool canMeasure();
   void printStats() const;
 };
 
@@ -545,11 +585,13 @@ bool SuperoptRun::tryRewrite(Function &F, const HarvestedDAG &D,
                   ", the instructions it would remove cost " +
                   Twine(RemovedCost) + " (LHS " + Twine(LHSCost) +
                   "; shared nodes stay alive)");
-  if (!RewriteBranchConditions && Root->getType()->isIntegerTy(1) &&
-      !isa<Constant>(R->Ret) && !Root->use_empty() &&
+  if (!(RewriteBranchConditions && canMeasure() && smallEnough(F)) &&
+      Root->getType()->isIntegerTy(1) && !isa<Constant>(R->Ret) &&
+      !Root->use_empty() &&
       any_of(Root->users(), [](const User *U) { return isa<BranchInst>(U); }))
     return Reject("it is a branch condition, which codegen lowers on its own "
-                  "(-neuropt-superopt-rewrite-branch-conditions)");
+                  "(rewritten only with -neuropt-superopt-measure and "
+                  "-neuropt-superopt-rewrite-branch-conditions)");
   if (Reverify && !reverify(K, D, *R)) // Fresh results count as proved.
     return Reject(K.Bad);
   int Index = NextIndex++;
@@ -569,7 +611,7 @@ bool SuperoptRun::tryRewrite(Function &F, const HarvestedDAG &D,
     return false;
   }
 
-  if (Reverify && !Original) {
+  if ((Reverify || MeasureRewrites) && !Original) {
     ValueToValueMapTy VMap;
     Original = CloneFunction(&F, VMap);
     Original->setLinkage(GlobalValue::PrivateLinkage);
@@ -612,6 +654,8 @@ bool SuperoptRun::runOnFunction(Function &F) {
   SmallPtrSet<const Value *, 32> Erased;
   Function *Original = nullptr;
   uint64_t RewritesBefore = S.Rewrites;
+  int64_t CostSavedBefore = S.CostSaved, InstsSavedBefore = S.InstsSaved;
+  uint64_t InstsSavedStatBefore = NumInstsSaved;
 
   for (HarvestedDAG &D : DAGs) {
     if (!Erased.empty()) {
@@ -646,8 +690,11 @@ bool SuperoptRun::runOnFunction(Function &F) {
                Original);
   }
   bool Changed = S.Rewrites != RewritesBefore;
+  if (!Original)
+    return Changed;
 
-  if (Original) {
+  std::optional<std::string> UndoWhy;
+  if (Reverify) {
     // One more check of the whole function: every rewrite was proved on its
     // own, so a refutation here means a bug in splicing or accounting.
     std::unique_ptr<Verifier> V = createDefaultVerifier();
@@ -657,18 +704,7 @@ bool SuperoptRun::runOnFunction(Function &F) {
     if (VR.refuted()) {
       warn("rewritten @" + F.getName() + " does not refine the original (" +
            verdictLine(VR) + "); its rewrites are undone");
-      for (BasicBlock &BB : F)
-        BB.dropAllReferences();
-      while (!F.empty())
-        F.begin()->eraseFromParent();
-      F.splice(F.end(), Original);
-      for (unsigned A = 0, E = F.arg_size(); A != E; ++A)
-        Original->getArg(A)->replaceAllUsesWith(F.getArg(A));
-      ORE.emit([&] {
-        return OptimizationRemarkMissed(DEBUG_TYPE, "Undone", &F)
-               << "rewrites of @" << F.getName()
-               << " undone: the function failed re-verification";
-      });
+      UndoWhy = "the function failed re-verification";
     } else {
       ORE.emit([&] {
         return OptimizationRemarkAnalysis(DEBUG_TYPE, "Reverified", &F)
@@ -676,20 +712,147 @@ bool SuperoptRun::runOnFunction(Function &F) {
                << verdictLine(VR);
       });
     }
-    Original->eraseFromParent();
   }
+  // The cost model judges IR; the code is what users get. A function whose
+  // rewrites do not pay off in its generated code gets its original back.
+  if (!UndoWhy && Changed && MeasureRewrites)
+    if (std::optional<std::pair<uint64_t, uint64_t>> Bytes =
+            codeBytes(F, *Original)) {
+      ++S.Measured;
+      auto [Before, After] = *Bytes;
+      int64_t Saved = int64_t(Before) - int64_t(After);
+      if (Saved < MinBytesSaved)
+        UndoWhy = formatv("its code would {0} from {1} to {2} bytes{3}",
+                          Saved < 0 ? "grow" : "only go", Before, After,
+                          MinBytesSaved ? formatv(" (-neuropt-superopt-min-"
+                                                  "bytes-saved={0})",
+                                                  int(MinBytesSaved))
+                                              .str()
+                                        : std::string())
+                      .str();
+      else
+        ORE.emit([&] {
+          return OptimizationRemarkAnalysis(DEBUG_TYPE, "Measured", &F)
+                 << "rewritten @" << F.getName() << " ("
+                 << ore::NV("Instructions", F.getInstructionCount())
+                 << " instructions): " << ore::NV("BytesBefore", Before)
+                 << " -> " << ore::NV("BytesAfter", After) << " bytes of code";
+        });
+    }
+  if (UndoWhy) {
+    restoreBody(F, *Original);
+    uint64_t N = S.Rewrites - RewritesBefore;
+    S.Undone += N;
+    NumUndone += N;
+    S.Rewrites = RewritesBefore;
+    NumRewrites -= N;
+    S.CostSaved = CostSavedBefore;
+    S.InstsSaved = InstsSavedBefore;
+    NumInstsSaved = InstsSavedStatBefore;
+    ORE.emit([&] {
+      return OptimizationRemarkMissed(DEBUG_TYPE, "Undone", &F)
+             << "rewrites of @" << F.getName() << " undone: " << *UndoWhy;
+    });
+  }
+  Original->eraseFromParent();
   return Changed;
+}
+
+void SuperoptRun::restoreBody(Function &F, Function &Original) {
+  for (BasicBlock &BB : F)
+    BB.dropAllReferences();
+  while (!F.empty())
+    F.begin()->eraseFromParent();
+  F.splice(F.end(), &Original);
+  for (unsigned A = 0, E = F.arg_size(); A != E; ++A)
+    Original.getArg(A)->replaceAllUsesWith(F.getArg(A));
+}
+
+bool SuperoptRun::canMeasure() {
+  if (!MeasureRewrites)
+    return false;
+  if (!EvalTried) {
+    EvalTried = true;
+    const Triple &T = M.getTargetTriple();
+    CodegenConfig Config;
+    if (!T.str().empty())
+      Config.Triple = T.str();
+    Config.PIC = M.getPICLevel() != PICLevel::NotPIC;
+    if (!Triple(Config.Triple).isOSBinFormatELF()) {
+      EvalError = "only ELF objects are measured";
+    } else {
+      Expected<std::unique_ptr<PipelineEvaluator>> E =
+          PipelineEvaluator::create(Config);
+      if (E)
+        Eval = std::move(*E);
+      else
+        EvalError = toString(E.takeError());
+    }
+  }
+  return Eval != nullptr;
+}
+
+std::optional<std::pair<uint64_t, uint64_t>>
+SuperoptRun::codeBytes(const Function &F, const Function &Original) {
+  auto Unmeasured = [&](const Twine &Why) {
+    OptimizationRemarkEmitter ORE(&F);
+    ORE.emit([&] {
+      return OptimizationRemarkAnalysis(DEBUG_TYPE, "Unmeasured", &F)
+             << "rewrites of @" << F.getName()
+             << " kept without measuring their code: " << Why.str();
+    });
+    return std::nullopt;
+  };
+  if (!canMeasure())
+    return Unmeasured(EvalError);
+  if (!smallEnough(F))
+    return Unmeasured(formatv("it has {0} instructions "
+                              "(-neuropt-superopt-measure-max-insts={1})",
+                              F.getInstructionCount(),
+                              unsigned(MeasureMaxInsts))
+                          .str());
+  // A module that defines only the two versions, under names of their own
+  // (either may be internal or unnamed): everything else is declared, so
+  // both are generated in the same surroundings.
+  ValueToValueMapTy VMap;
+  std::unique_ptr<Module> Pair =
+      CloneModule(M, VMap, [&](const GlobalValue *GV) {
+        return GV == &F || GV == &Original;
+      });
+  auto *New = cast<Function>(VMap[&F]);
+  auto *Old = cast<Function>(VMap[&Original]);
+  for (Function *Fn : {New, Old}) {
+    Fn->setLinkage(GlobalValue::ExternalLinkage);
+    Fn->setVisibility(GlobalValue::DefaultVisibility);
+  }
+  New->setName("__neuropt_superopt_rewritten");
+  Old->setName("__neuropt_superopt_original");
+  std::string NewName = New->getName().str(), OldName = Old->getName().str();
+  Expected<SizeMeasurement> Size = Eval->evaluateInPlace(*Pair, "");
+  if (!Size)
+    return Unmeasured(toString(Size.takeError()));
+  std::optional<uint64_t> Before, After;
+  for (const auto &[Name, Bytes] : Size->Object.FunctionBytes) {
+    if (Name == OldName)
+      Before = Bytes;
+    else if (Name == NewName)
+      After = Bytes;
+  }
+  if (!Before || !After)
+    return Unmeasured("a function symbol is missing from the object");
+  return std::make_pair(*Before, *After);
 }
 
 void SuperoptRun::printStats() const {
   errs() << "neuropt-superopt: " << M.getModuleIdentifier() << ": " << S.DAGs
-         << " DAGs (+" << S.Cuts << " cut), " << S.Hits << " cache hits, " << S.Misses
-         << " misses, " << S.Synthesized << " synthesized (" << S.Found
-         << " found, " << S.NoneCheaper << " none cheaper, " << S.BudgetOuts
-         << " over budget, " << S.Unsupported << " unsupported, "
-         << S.SynthErrors << " errors), "
-         << S.Rewrites << " rewrites, " << S.Rejected << " rejected, "
-         << S.Skipped << " skipped by bisection, " << S.InstsSaved
+         << " DAGs (+" << S.Cuts << " cut), " << S.Hits << " cache hits, "
+         << S.Misses << " misses, " << S.Synthesized << " synthesized ("
+         << S.Found << " found, " << S.NoneCheaper << " none cheaper, "
+         << S.BudgetOuts << " over budget, " << S.Unsupported
+         << " unsupported, " << S.SynthErrors << " errors), " << S.Rewrites
+         << " rewrites, " << S.Rejected << " rejected, " << S.Undone
+         << " undone (" << S.Measured << " functions measured), " << S.Skipped
+         << " skipped by bisection, " << S.InstsSaved
          << " instructions saved, cost saved " << S.CostSaved << "\n";
 }
 

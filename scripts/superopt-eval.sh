@@ -23,6 +23,8 @@
 # Everything goes to OUT (default BUILD/superopt-eval/): the driver's
 # reports (text and JSON), sizes.tsv, compile-time.tsv (examples),
 # compile-time-val.tsv (validation modules) and summary.txt.
+# --skip-fill reuses an earlier run's modules and cache in OUT (steps 1 and
+# 2 skipped); --callgrind counts instructions in step 4 instead of timing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=build MODULES=12 BUDGET=1000 MAXP=400 REPS=5 OUT= CALLGRIND=0 SKIPFILL=0
@@ -74,29 +76,30 @@ else
       "$OUT/$level" | tee "$OUT/driver-$level.txt"
     cat "$OUT/driver-$level.time"
   done
-
-  echo "== sizes with and without the pass (cache mode)"
-  TMP=$(mktemp -d)
-  trap 'rm -rf "$TMP"' EXIT
-  count_ir() { awk '/^define/ {f = 1; next} /^}/ {f = 0} f && /^  [^ ;]/ {n++} END {print n + 0}' "$1"; }
-  text_bytes() { "$LLVM/llvm-size" -A "$1" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}'; }
-  printf "module\tlevel\tir_stock\tir_pass\ttext_stock\ttext_pass\trewrites\n" > "$OUT/sizes.tsv"
-  for level in O2 Oz; do
-    for bc in "$OUT/$level"/*; do
-      name=$(basename "$bc" | cut -c1-12)
-      # The baseline loads the plugin too, with this pass off, so that other
-      # passes of the plugin (neuropt-size at -Oz) do not count.
-      "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.ll" 2>/dev/null
-      "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.o" 2>/dev/null
-      "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" \
-        -mllvm -neuropt-superopt-stats "$bc" -o "$TMP/p.ll" 2>"$TMP/stats"
-      "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" "$bc" -o "$TMP/p.o" 2>/dev/null
-      rw=$(sed -n 's/.* \([0-9]*\) rewrites,.*/\1/p' "$TMP/stats" | head -1)
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$level" "$(count_ir "$TMP/s.ll")" "$(count_ir "$TMP/p.ll")" \
-        "$(text_bytes "$TMP/s.o")" "$(text_bytes "$TMP/p.o")" "${rw:-0}" >> "$OUT/sizes.tsv"
-    done
-  done
 fi
+
+echo "== sizes with and without the pass (cache mode)"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+count_ir() { awk '/^define/ {f = 1; next} /^}/ {f = 0} f && /^  [^ ;]/ {n++} END {print n + 0}' "$1"; }
+text_bytes() { "$LLVM/llvm-size" -A "$1" | awk '$1 ~ /^\.text/ {s += $2} END {print s + 0}'; }
+printf "module\tlevel\tir_stock\tir_pass\ttext_stock\ttext_pass\trewrites\tundone\n" > "$OUT/sizes.tsv"
+for level in O2 Oz; do
+  for bc in "$OUT/$level"/*; do
+    name=$(basename "$bc" | cut -c1-12)
+    # The baseline loads the plugin too, with this pass off, so that other
+    # passes of the plugin (neuropt-size at -Oz) do not count.
+    "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.ll" 2>/dev/null
+    "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-superopt-mode=off "$bc" -o "$TMP/s.o" 2>/dev/null
+    "$LLVM/clang" -"$level" -S -emit-llvm -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" \
+      -mllvm -neuropt-superopt-stats "$bc" -o "$TMP/p.ll" 2>"$TMP/stats"
+    "$LLVM/clang" -"$level" -c -fpass-plugin="$PLUGIN" -mllvm -neuropt-cache="$CACHE" "$bc" -o "$TMP/p.o" 2>/dev/null
+    rw=$(sed -n 's/.* \([0-9]*\) rewrites,.*/\1/p' "$TMP/stats" | head -1)
+    undone=$(sed -n 's/.* \([0-9]*\) undone (.*/\1/p' "$TMP/stats" | head -1)
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$level" "$(count_ir "$TMP/s.ll")" "$(count_ir "$TMP/p.ll")" \
+      "$(text_bytes "$TMP/s.o")" "$(text_bytes "$TMP/p.o")" "${rw:-0}" "${undone:-0}" >> "$OUT/sizes.tsv"
+  done
+done
 
 # compile_time NAME TSV FILE...: CPU time of -O2 compiles of FILEs, REPS
 # runs each, interleaved: stock clang, the plugin with the pass off, and the
@@ -167,17 +170,17 @@ PY
 compile_time "examples/*.c" "$OUT/compile-time.tsv" examples/*.c
 compile_time "the validation modules (-O2 copies)" "$OUT/compile-time-val.tsv" "$OUT"/O2/*
 
-[ "$SKIPFILL" = 1 ] && { echo "== results in $OUT"; exit 0; }
 python3 - "$OUT/sizes.tsv" <<'PY' | tee "$OUT/summary.txt"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 for level in ("O2", "Oz"):
     r = [x for x in rows if x["level"] == level]
-    s = {k: sum(int(x[k]) for x in r) for k in ("ir_stock", "ir_pass", "text_stock", "text_pass", "rewrites")}
+    s = {k: sum(int(x[k]) for x in r) for k in ("ir_stock", "ir_pass", "text_stock", "text_pass", "rewrites", "undone")}
     changed = sum(1 for x in r if x["text_stock"] != x["text_pass"])
-    print("-%s: %d modules, %d rewrites; IR instructions %d -> %d (%+d); .text %d -> %d bytes (%+d, %+.3f%%); %d modules with a different .text"
-          % (level, len(r), s["rewrites"], s["ir_stock"], s["ir_pass"], s["ir_pass"] - s["ir_stock"],
+    larger = sum(1 for x in r if int(x["text_pass"]) > int(x["text_stock"]))
+    print("-%s: %d modules, %d rewrites (%d undone: code grew); IR instructions %d -> %d (%+d); .text %d -> %d bytes (%+d, %+.3f%%); %d modules with a different .text, %d larger"
+          % (level, len(r), s["rewrites"], s["undone"], s["ir_stock"], s["ir_pass"], s["ir_pass"] - s["ir_stock"],
              s["text_stock"], s["text_pass"], s["text_pass"] - s["text_stock"],
-             100.0 * (s["text_pass"] - s["text_stock"]) / max(1, s["text_stock"]), changed))
+             100.0 * (s["text_pass"] - s["text_stock"]) / max(1, s["text_stock"]), changed, larger))
 PY
 echo "== results in $OUT"
