@@ -133,24 +133,29 @@ static cl::opt<std::string> SkipFunctions(
     "neuropt-superopt-skip-functions", cl::init(""), cl::value_desc("regex"),
     cl::desc("Leave functions whose name matches this regular expression "
              "alone"));
-static cl::opt<bool> RewriteBranchConditions(
-    "neuropt-superopt-rewrite-branch-conditions", cl::init(true),
-    cl::desc("Also rewrite an i1 DAG that feeds a branch into a "
-             "non-constant RHS. Codegen lowers and/or of compares there into "
-             "branch chains, so the IR cost does not predict code size: such "
-             "rewrites are made only when -neuropt-superopt-measure can undo "
-             "those that grow the code"));
-static cl::opt<bool> MeasureRewrites(
-    "neuropt-superopt-measure", cl::init(true),
+enum class MeasureMode { None, Size, All };
+static cl::opt<MeasureMode> MeasureWhat(
+    "neuropt-superopt-measure", cl::init(MeasureMode::Size),
     cl::desc("Generate code for each rewritten function before and after its "
              "rewrites, and undo them unless its code shrinks by at least "
-             "-neuropt-superopt-min-bytes-saved (ELF targets)"));
+             "-neuropt-superopt-min-bytes-saved (ELF targets)"),
+    cl::values(
+        clEnumValN(MeasureMode::Size, "size",
+                   "functions optimized for size (optsize, minsize: -Os, -Oz)"),
+        clEnumValN(MeasureMode::All, "all", "every rewritten function"),
+        clEnumValN(MeasureMode::None, "none", "none: trust the cost model")));
 static cl::opt<unsigned> MeasureMaxInsts(
-    "neuropt-superopt-measure-max-insts", cl::init(500),
+    "neuropt-superopt-measure-max-insts", cl::init(2000),
     cl::desc("Measure only rewritten functions of at most this many IR "
-             "instructions; generating a bigger one twice costs more than "
-             "its rewrites are worth. Above it, rewrites rest on the cost "
-             "model and branch conditions are left alone (0: no limit)"));
+             "instructions (generating one twice costs about twice its "
+             "share of code generation); above it, rewrites rest on the "
+             "cost model (0: no limit)"));
+static cl::opt<bool> RewriteBranchConditions(
+    "neuropt-superopt-rewrite-branch-conditions", cl::init(true),
+    cl::desc("Rewrite an i1 DAG that feeds a branch into a non-constant RHS "
+             "in functions whose code is measured. Codegen lowers and/or of "
+             "compares there into branch chains, so the IR cost does not "
+             "predict code size: elsewhere they are left alone"));
 static cl::opt<int> MinBytesSaved(
     "neuropt-superopt-min-bytes-saved", cl::init(0),
     cl::desc("Bytes of code a function's rewrites must save to be kept "
@@ -249,8 +254,18 @@ private:
   static bool smallEnough(const Function &F) {
     return !MeasureMaxInsts || F.getInstructionCount() <= MeasureMaxInsts;
   }
-  /// Whether rewritten functions are measured: -neuropt-superopt-measure,
-  /// and a target that can generate an ELF object (created on first use).
+  /// Whether -neuropt-superopt-measure asks for \p F to be measured.
+  static bool measuredKind(const Function &F) {
+    return MeasureWhat == MeasureMode::All ||
+           (MeasureWhat == MeasureMode::Size && F.hasOptSize());
+  }
+  /// Whether the code of \p F, once rewritten, will be measured: it is of
+  /// a kind measured, small enough, and the target can generate an ELF
+  /// object (the code generator is created on first use).
+  bool measured(const Function &F) {
+    return measuredKind(F) && smallEnough(F) && canMeasure();
+  }
+  /// Whether rewritten functions can be measured at all.
   bool canMeasure();
   void printStats() const;
 };
@@ -585,12 +600,13 @@ bool SuperoptRun::tryRewrite(Function &F, const HarvestedDAG &D,
                   ", the instructions it would remove cost " +
                   Twine(RemovedCost) + " (LHS " + Twine(LHSCost) +
                   "; shared nodes stay alive)");
-  if (!(RewriteBranchConditions && canMeasure() && smallEnough(F)) &&
+  if (!(RewriteBranchConditions && measured(F)) &&
       Root->getType()->isIntegerTy(1) && !isa<Constant>(R->Ret) &&
       !Root->use_empty() &&
       any_of(Root->users(), [](const User *U) { return isa<BranchInst>(U); }))
     return Reject("it is a branch condition, which codegen lowers on its own "
-                  "(rewritten only with -neuropt-superopt-measure and "
+                  "(rewritten only where the code is measured: "
+                  "-neuropt-superopt-measure, "
                   "-neuropt-superopt-rewrite-branch-conditions)");
   if (Reverify && !reverify(K, D, *R)) // Fresh results count as proved.
     return Reject(K.Bad);
@@ -611,7 +627,7 @@ bool SuperoptRun::tryRewrite(Function &F, const HarvestedDAG &D,
     return false;
   }
 
-  if ((Reverify || MeasureRewrites) && !Original) {
+  if ((Reverify || measuredKind(F)) && !Original) {
     ValueToValueMapTy VMap;
     Original = CloneFunction(&F, VMap);
     Original->setLinkage(GlobalValue::PrivateLinkage);
@@ -715,7 +731,7 @@ bool SuperoptRun::runOnFunction(Function &F) {
   }
   // The cost model judges IR; the code is what users get. A function whose
   // rewrites do not pay off in its generated code gets its original back.
-  if (!UndoWhy && Changed && MeasureRewrites)
+  if (!UndoWhy && Changed && measuredKind(F))
     if (std::optional<std::pair<uint64_t, uint64_t>> Bytes =
             codeBytes(F, *Original)) {
       ++S.Measured;
@@ -769,7 +785,7 @@ void SuperoptRun::restoreBody(Function &F, Function &Original) {
 }
 
 bool SuperoptRun::canMeasure() {
-  if (!MeasureRewrites)
+  if (MeasureWhat == MeasureMode::None)
     return false;
   if (!EvalTried) {
     EvalTried = true;

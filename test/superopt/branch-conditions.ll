@@ -1,23 +1,23 @@
-; An i1 DAG that feeds a branch is rewritten into a non-constant RHS only
-; when the rewritten function's code is measured: codegen lowers and/or of
-; compares in branch conditions into branch chains of its own, so the IR
-; cost does not predict code size there (on the corpus such rewrites made
-; .text larger: first of conditions that only fed branches, then, in
-; session 5, `(x & 1) == 0` -> `xor (trunc x), true` used by two branches
-; and an `or`, +48 bytes). With measurement off, or the flag off, they are
-; left alone.
+; An i1 DAG that feeds a branch is rewritten into a non-constant RHS only in
+; functions whose code is measured (by default those optimized for size):
+; codegen lowers and/or of compares in branch conditions into branch chains
+; of its own, so the IR cost does not predict code size there (on the corpus
+; such rewrites made .text larger: first of conditions that only fed
+; branches, then, in session 5, `(x & 1) == 0` -> `xor (trunc x), true` used
+; by two branches and an `or`, +48 bytes). Measurement undoes those that
+; grow the code. These functions are not optimized for size.
 ; RUN: rm -f %t.sqlite
 ; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize -neuropt-cache=%t.sqlite \
-; RUN:   -neuropt-superopt-budget-ms=3000 -neuropt-superopt-measure=false -pass-remarks-missed=neuropt-superopt \
+; RUN:   -neuropt-superopt-budget-ms=3000 -pass-remarks-missed=neuropt-superopt \
 ; RUN:   -S %s 2>%t.err | FileCheck %s --check-prefix=KEEP
 ; RUN: FileCheck %s --check-prefix=REMARK < %t.err
-; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-rewrite-branch-conditions=false \
-; RUN:   -S %s | FileCheck %s --check-prefix=KEEP
-; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -pass-remarks-analysis=neuropt-superopt \
-; RUN:   -S %s 2>%t.measured.err | FileCheck %s --check-prefix=ALL
+; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-measure=all \
+; RUN:   -pass-remarks-analysis=neuropt-superopt -S %s 2>%t.measured.err | FileCheck %s --check-prefix=ALL
 ; RUN: FileCheck %s --check-prefix=MEASURED < %t.measured.err
+; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-measure=all \
+; RUN:   -neuropt-superopt-rewrite-branch-conditions=false -S %s | FileCheck %s --check-prefix=KEEP
 
-; REMARK: remark: {{.*}}not rewritten: it is a branch condition, which codegen lowers on its own (rewritten only with -neuropt-superopt-measure and -neuropt-superopt-rewrite-branch-conditions)
+; REMARK: remark: {{.*}}not rewritten: it is a branch condition, which codegen lowers on its own (rewritten only where the code is measured: -neuropt-superopt-measure, -neuropt-superopt-rewrite-branch-conditions)
 ; MEASURED-DAG: remark: {{.*}}rewritten @cond ({{[0-9]+}} instructions): {{[0-9]+}} -> {{[0-9]+}} bytes of code
 ; MEASURED-DAG: remark: {{.*}}rewritten @mixed ({{[0-9]+}} instructions): {{[0-9]+}} -> {{[0-9]+}} bytes of code
 ; KEEP-LABEL: @cond(

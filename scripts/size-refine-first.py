@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Refine the first sequence of the neuropt-size coreset for many modules at once.
+
+At the pass's default k = 1 every translation unit gets the coreset's first
+sequence, so that one sequence decides most of the gain. The coreset picks
+it from sequences searched for single modules; this script hill-climbs it
+for the mean gain over a sample of training modules instead: each step
+deletes, inserts, replaces or swaps one pass (never the always-inline step),
+measures the result on every sample module with `neuropt-eval measure`
+(real x86-64 code generation, clang's tail pipeline appended as the pass
+does), and keeps it if the mean reduction of the size objective against
+-Oz, a loss counting as zero (the pass keeps -Oz then), goes up.
+
+    python3 scripts/size-refine-first.py --corpus corpus/oz \
+        --coreset CORESET --modules-file models/size/refine-modules.txt \
+        --iterations 200 --log LOG -o OUT
+
+Deterministic (fixed seed; sizes are exact) and resumable: an existing LOG
+is replayed and the search goes on from its last step. OUT is CORESET with
+its first sequence replaced by the refined one. --holdout N reports the
+first and the refined sequence on the N training modules that follow the
+sample in hash order. Only the training split is read. Standard library
+only.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+
+# What clang runs after the optimizer-last extension point at -Oz; the pass
+# measures every candidate with it (passes/NeuroptSize.cpp, TailPipeline).
+TAIL = "globaldce,constmerge,cg-profile,rel-lookup-table-converter"
+# Passes -Oz does not run that may shrink code (a subset of
+# getExtraSteps() in lib/Search/PassSearch.cpp), beside the coreset's own.
+EXTRAS = ("mergefunc iroutliner function(gvn-sink) function(gvn-hoist) partial-inliner "
+          "function(newgvn) globalopt globaldce constmerge deadargelim ipsccp "
+          "function(instcombine<no-verify-fixpoint>) "
+          "function(simplifycfg<hoist-common-insts;sink-common-insts>) cgscc(inline)").split()
+KEEP = "always-inline"
+
+
+def split_pipeline(p):
+    """Top-level elements of a new-PM pipeline string."""
+    out, depth, cur = [], 0, ""
+    for ch in p:
+        if ch in "(<":
+            depth += 1
+        elif ch in ")>":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        out.append(cur)
+    return out
+
+
+def read_coreset(path):
+    lines = [l.rstrip("\n") for l in open(path)]
+    return [l for l in lines if l and not l.startswith("#")], [l for l in lines if l.startswith("#")]
+
+
+def train_modules(corpus, hashes):
+    db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
+    path = {}
+    for h, p, split in db.execute(
+            "SELECT m.hash, m.path, p.split FROM modules m JOIN packages p ON p.name = m.package"):
+        path[h] = (p, split)
+    files = []
+    for h in hashes:
+        if h not in path:
+            sys.exit("size-refine-first: module %s is not in the corpus" % h)
+        if path[h][1] != "train":
+            sys.exit("size-refine-first: module %s is not in the training split" % h)
+        files.append(os.path.join(corpus, path[h][0]))
+    return files
+
+
+def sample(corpus, n, offset, max_seconds):
+    """Training modules in hash order whose -Oz sweep took at most max_seconds."""
+    db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
+    rows = db.execute(
+        """SELECT m.hash FROM modules m JOIN packages p ON m.package = p.name
+           JOIN size_eval e ON e.module = m.hash AND e.pipeline = 'default<Oz>'
+           WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0 AND e.seconds <= ?
+           ORDER BY m.hash""", (max_seconds,)).fetchall()
+    return [r[0] for r in rows[offset:offset + n]]
+
+
+class Measurer:
+    def __init__(self, binary, files, jobs):
+        self.binary, self.files, self.jobs = binary, files, jobs
+
+    def __call__(self, pipeline):
+        """Objective bytes of every file after pipeline; None if any run fails."""
+        chunks = [self.files[i::self.jobs] for i in range(self.jobs)]
+        procs = [subprocess.Popen([self.binary, "measure", "--json", "--pipeline", pipeline] + c,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                 for c in chunks if c]
+        res = {}
+        for p in procs:
+            out, _ = p.communicate()
+            if p.returncode != 0:
+                return None
+            for line in out.splitlines():
+                j = json.loads(line)
+                res[j["file"]] = j["objective"]
+        return res if len(res) == len(self.files) else None
+
+
+def gains(res, oz):
+    return [max(0.0, (oz[f] - res[f]) / oz[f]) for f in oz if oz[f] > 0]
+
+
+def mean_gain(res, oz):
+    g = gains(res, oz)
+    return 100.0 * sum(g) / len(g)
+
+
+def geomean_gain(res, oz):
+    g = gains(res, oz)
+    return 100.0 * (1 - math.exp(sum(math.log(1 - x) for x in g) / len(g)))
+
+
+def mutate(rng, cur, vocab):
+    cand = list(cur)
+    op = rng.choice(["del", "ins", "rep", "swap", "del"])
+    i = rng.randrange(len(cand))
+    if op == "del" and cand[i] != KEEP:
+        del cand[i]
+    elif op == "ins":
+        cand.insert(rng.randrange(len(cand) + 1), rng.choice(vocab))
+    elif op == "rep" and cand[i] != KEEP:
+        cand[i] = rng.choice(vocab)
+    elif op == "swap":
+        j = rng.randrange(len(cand))
+        cand[i], cand[j] = cand[j], cand[i]
+    return op, cand
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default="corpus/oz")
+    ap.add_argument("--bin", default="build/bin/neuropt-eval")
+    ap.add_argument("--coreset", required=True)
+    ap.add_argument("--modules-file", help="module hashes, one per line (training split)")
+    ap.add_argument("--modules", type=int, default=400,
+                    help="without --modules-file: the first N training modules in hash order "
+                         "whose -Oz sweep took at most --max-seconds")
+    ap.add_argument("--max-seconds", type=float, default=0.4)
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--holdout", type=int, default=0)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("-o", "--out", required=True)
+    a = ap.parse_args()
+
+    seqs, header = read_coreset(a.coreset)
+    if a.modules_file:
+        hashes = [l.strip() for l in open(a.modules_file) if l.strip()]
+    else:
+        hashes = sample(a.corpus, a.modules, 0, a.max_seconds)
+    measure = Measurer(a.bin, train_modules(a.corpus, hashes), a.jobs)
+    vocab = sorted({s for p in seqs for s in split_pipeline(p)} | set(EXTRAS))
+    oz = measure("default<Oz>")
+    if oz is None:
+        sys.exit("size-refine-first: measuring -Oz failed")
+
+    # Replay the log: the same draws from the same seed, the logged verdicts.
+    logged = {}
+    if os.path.exists(a.log):
+        for line in open(a.log):
+            j = json.loads(line)
+            if "it" in j:
+                logged[j["it"]] = j
+    cur = split_pipeline(seqs[0])
+    start = best = mean_gain(measure(",".join(cur) + "," + TAIL), oz)
+    rng = random.Random(a.seed)
+    with open(a.log, "a") as log:
+        if not logged:
+            print(json.dumps({"start": start, "n": len(hashes), "seq": ",".join(cur)}), file=log, flush=True)
+        for it in range(a.iterations):
+            op, cand = mutate(rng, cur, vocab)
+            if cand == cur:
+                continue
+            if it in logged:
+                j = logged[it]
+                if j["acc"]:
+                    best, cur = j["score"], cand
+                continue
+            r = measure(",".join(cand) + "," + TAIL)
+            s = mean_gain(r, oz) if r else -1.0
+            acc = s > best
+            print(json.dumps({"it": it, "op": op, "score": s, "best": max(s, best), "acc": acc,
+                              "len": len(cand), "seq": ",".join(cand) if acc else None}),
+                  file=log, flush=True)
+            print("step %d (%s): %.3f%%%s" % (it, op, s, "  accepted" if acc else ""), flush=True)
+            if acc:
+                best, cur = s, cand
+    refined = ",".join(cur)
+    print("first sequence: mean gain %.3f%% -> %.3f%% on %d training modules" % (start, best, len(hashes)))
+    with open(a.out, "w") as out:
+        out.write("# refined first sequence (scripts/size-refine-first.py, seed %d, %d steps): "
+                  "mean gain %.3f%% -> %.3f%% on %d training modules\n"
+                  % (a.seed, a.iterations, start, best, len(hashes)))
+        for h in header:
+            out.write(h + "\n")
+        for p in [refined] + seqs[1:]:
+            out.write(p + "\n")
+
+    if a.holdout:
+        last = max(hashes)
+        rest = [h for h in sample(a.corpus, 10 ** 9, 0, a.max_seconds) if h > last][:a.holdout]
+        hold = Measurer(a.bin, train_modules(a.corpus, rest), a.jobs)
+        hoz = hold("default<Oz>")
+        for name, p in (("first", seqs[0]), ("refined", refined)):
+            r = hold(p + "," + TAIL)
+            print("holdout (%d training modules after the sample): %s sequence mean %.3f%%, geomean %.3f%%"
+                  % (len(rest), name, mean_gain(r, hoz), geomean_gain(r, hoz)))
+
+
+if __name__ == "__main__":
+    main()
