@@ -62,7 +62,10 @@ def split_pipeline(p):
 
 
 def read_coreset(path):
-    lines = [l.rstrip("\n") for l in open(path)]
+    try:
+        lines = [l.rstrip("\n") for l in open(path)]
+    except OSError as e:
+        sys.exit("size-refine-first: cannot read the coreset: %s" % e)
     return [l for l in lines if l and not l.startswith("#")], [l for l in lines if l.startswith("#")]
 
 
