@@ -1,5 +1,6 @@
 ; An i1 DAG that feeds a branch is rewritten into a non-constant RHS only in
-; functions whose code is measured (by default those optimized for size):
+; functions whose code is measured (-neuropt-superopt-measure, off by
+; default):
 ; codegen lowers and/or of compares in branch conditions into branch chains
 ; of its own, so the IR cost does not predict code size there (on the corpus
 ; such rewrites made .text larger: first of conditions that only fed

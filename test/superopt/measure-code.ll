@@ -1,21 +1,24 @@
-; The cost model judges IR; what users get is code. Every function optimized
-; for size (optsize, minsize: clang -Os, -Oz) that the pass rewrites is
-; generated twice, with and without its rewrites (one module that defines
-; only the two versions), and its rewrites are undone unless its code
-; shrinks by at least -neuropt-superopt-min-bytes-saved (default 0: never
-; larger). Internal functions are measured like external ones; @h, not
-; optimized for size, is measured only with -neuropt-superopt-measure=all.
+; The cost model judges IR; what users get is code. With
+; -neuropt-superopt-measure=size every function optimized for size (optsize,
+; minsize: clang -Os, -Oz) that the pass rewrites is generated twice, with
+; and without its rewrites (one module that defines only the two versions),
+; and its rewrites are undone unless its code shrinks by at least
+; -neuropt-superopt-min-bytes-saved (default 0: never larger). Internal
+; functions are measured like external ones; @h, not optimized for size, is
+; measured only with -neuropt-superopt-measure=all. By default nothing is
+; measured (=none).
 ; RUN: rm -f %t.sqlite
 ; RUN: %opt -passes=neuropt-superopt -neuropt-superopt-mode=synthesize -neuropt-cache=%t.sqlite \
-; RUN:   -neuropt-superopt-budget-ms=5000 -neuropt-superopt-stats -pass-remarks-analysis=neuropt-superopt \
-; RUN:   -S %s -o %t.ll 2>%t.err
+; RUN:   -neuropt-superopt-budget-ms=5000 -neuropt-superopt-measure=size -neuropt-superopt-stats \
+; RUN:   -pass-remarks-analysis=neuropt-superopt -S %s -o %t.ll 2>%t.err
 ; RUN: FileCheck %s --check-prefix=KEPT < %t.ll
 ; RUN: FileCheck %s --check-prefix=MEASURED < %t.err
 ;
 ; Demanding more than the rewrites save undoes them, with a remark; the
 ; function is exactly as it was.
 ; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-min-bytes-saved=1000 \
-; RUN:   -neuropt-superopt-stats -pass-remarks-missed=neuropt-superopt -S %s -o %t.undone.ll 2>%t.undone.err
+; RUN:   -neuropt-superopt-measure=size -neuropt-superopt-stats -pass-remarks-missed=neuropt-superopt \
+; RUN:   -S %s -o %t.undone.ll 2>%t.undone.err
 ; RUN: FileCheck %s --check-prefixes=ORIGINAL,HKEPT < %t.undone.ll
 ; RUN: FileCheck %s --check-prefix=UNDONE < %t.undone.err
 ;
@@ -23,23 +26,25 @@
 ; RUN:   -neuropt-superopt-measure=all -neuropt-superopt-stats -S %s 2>%t.all.err | FileCheck %s --check-prefixes=ORIGINAL,HORIG
 ; RUN: FileCheck %s --check-prefix=ALL < %t.all.err
 ;
-; Without measurement the same demand is not checked.
+; Without measurement (the default) the same demand is not checked.
 ; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-min-bytes-saved=1000 \
-; RUN:   -neuropt-superopt-measure=none -neuropt-superopt-stats -S %s 2>%t.off.err | FileCheck %s --check-prefix=KEPT
+; RUN:   -neuropt-superopt-stats -S %s 2>%t.off.err | FileCheck %s --check-prefix=KEPT
 ; RUN: FileCheck %s --check-prefix=OFF < %t.off.err
 ;
 ; Functions bigger than -neuropt-superopt-measure-max-insts are not
 ; measured (generating them twice would cost more than the rewrites are
 ; worth): their rewrites rest on the cost model, with a remark.
 ; RUN: %opt -passes=neuropt-superopt -neuropt-cache=%t.sqlite -neuropt-superopt-min-bytes-saved=1000 \
-; RUN:   -neuropt-superopt-measure-max-insts=2 -pass-remarks-analysis=neuropt-superopt -S %s 2>%t.big.err \
+; RUN:   -neuropt-superopt-measure=size -neuropt-superopt-measure-max-insts=2 \
+; RUN:   -pass-remarks-analysis=neuropt-superopt -S %s 2>%t.big.err \
 ; RUN:   | FileCheck %s --check-prefix=KEPT
 ; RUN: FileCheck %s --check-prefix=BIG < %t.big.err
 ;
 ; Only ELF objects are measured; elsewhere the proved rewrites stay, with a
 ; remark that says so.
 ; RUN: %opt -mtriple=x86_64-apple-macosx -passes=neuropt-superopt -neuropt-cache=%t.sqlite \
-; RUN:   -neuropt-superopt-min-bytes-saved=1000 -pass-remarks-analysis=neuropt-superopt -S %s 2>%t.macho.err \
+; RUN:   -neuropt-superopt-measure=size -neuropt-superopt-min-bytes-saved=1000 \
+; RUN:   -pass-remarks-analysis=neuropt-superopt -S %s 2>%t.macho.err \
 ; RUN:   | FileCheck %s --check-prefix=KEPT
 ; RUN: FileCheck %s --check-prefix=MACHO < %t.macho.err
 
