@@ -64,6 +64,13 @@ static cl::opt<unsigned> BudgetMs(
     cl::desc("Wall-clock budget per translation unit in ms; when it runs "
              "out the pass keeps the best verified result so far"),
     cl::init(30000));
+static cl::opt<float> CandidateTimeFactor(
+    "neuropt-size-candidate-time-factor",
+    cl::desc("Stop a candidate's pipeline (and drop the candidate) once it "
+             "has run this many times as long as measuring -Oz's result by "
+             "code generation took, at least 50 ms (0: only the budget "
+             "-neuropt-size-budget-ms stops it)"),
+    cl::init(0.0f));
 static cl::opt<std::string> SizeModelName(
     "neuropt-size-model",
     cl::desc("Size model in -neuropt-model-dir, or 'off' to rank the "
@@ -427,8 +434,14 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       consumeError(Copy.takeError());
       continue;
     }
+    // A candidate never runs past the translation unit's budget, nor past
+    // -neuropt-size-candidate-time-factor times the -Oz measurement.
+    unsigned LimitMs = BudgetMs > elapsedMs() ? BudgetMs - elapsedMs() : 1;
+    if (CandidateTimeFactor > 0)
+      LimitMs = std::min(
+          LimitMs, std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
     Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
-      if (Error E = Eval.runPipeline(**Copy, P))
+      if (Error E = Eval.runPipeline(**Copy, P, LimitMs))
         return std::move(E);
       Cand.Bitcode = writeModuleBitcode(**Copy);
       return Eval.evaluateInPlace(**Copy, TailPipeline);

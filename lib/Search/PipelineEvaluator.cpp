@@ -34,6 +34,7 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -118,7 +119,8 @@ static std::optional<OptimizationLevel> parseDefaultLevel(StringRef Element) {
       .Default(std::nullopt);
 }
 
-Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
+Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
+                                     unsigned TimeLimitMs) {
   // clang -Oz: no loop vectorization (no -vectorize-loops), SLP on,
   // unrolling on (OptimizationLevel 2).
   PipelineTuningOptions PTO;
@@ -130,7 +132,20 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
   ModuleAnalysisManager MAM;
-  PassBuilder PB(TM.get(), PTO);
+  PassInstrumentationCallbacks PIC;
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point Start = Clock::now();
+  bool Stopped = false;
+  if (TimeLimitMs) {
+    Clock::time_point Deadline = Start + std::chrono::milliseconds(TimeLimitMs);
+    PIC.registerShouldRunOptionalPassCallback(
+        [&Stopped, Deadline](StringRef, Any) {
+          if (!Stopped && Clock::now() >= Deadline)
+            Stopped = true;
+          return !Stopped;
+        });
+  }
+  PassBuilder PB(TM.get(), PTO, std::nullopt, &PIC);
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);
   PB.registerFunctionAnalyses(FAM);
@@ -154,6 +169,13 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline) {
                                toString(std::move(E)).c_str());
   }
   MPM.run(M, MAM);
+  if (Stopped)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "stopped at the time limit of %u ms after %u ms", TimeLimitMs,
+        unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
+                     Clock::now() - Start)
+                     .count()));
   if (verifyModule(M, &errs()))
     return createStringError(inconvertibleErrorCode(),
                              "pipeline '%s' produced invalid IR",

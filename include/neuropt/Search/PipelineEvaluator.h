@@ -91,8 +91,13 @@ public:
                                                    unsigned TimeoutMs);
 
   /// Runs \p Pipeline on \p M in place, with the same pipeline tuning as
-  /// clang at -Oz (loop vectorization off, SLP on, unrolling on).
-  llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline);
+  /// clang at -Oz (loop vectorization off, SLP on, unrolling on). With a
+  /// \p TimeLimitMs, once that much wall-clock time has passed every
+  /// further optional pass is skipped (a pass already running finishes)
+  /// and the result is an error that says so: \p M is then valid IR but
+  /// not what the pipeline would have made of it.
+  llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline,
+                          unsigned TimeLimitMs = 0);
 
   /// A cheap estimate of \p M's objective without code generation, in
   /// bytes: each defined function's x86-64 code-size cost (TTI) scaled by
