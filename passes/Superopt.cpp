@@ -252,7 +252,8 @@ private:
   /// generated side by side; none, with a remark, where they cannot be
   /// measured (no target, not ELF).
   std::optional<std::pair<uint64_t, uint64_t>>
-  codeBytes(const Function &F, const Function &Original);
+  codeBytes(const Function &F, const Function &Original,
+            OptimizationRemarkEmitter &ORE);
   /// Whether \p F is small enough to be measured.
   static bool smallEnough(const Function &F) {
     return !MeasureMaxInsts || F.getInstructionCount() <= MeasureMaxInsts;
@@ -736,7 +737,7 @@ bool SuperoptRun::runOnFunction(Function &F) {
   // rewrites do not pay off in its generated code gets its original back.
   if (!UndoWhy && Changed && measuredKind(F))
     if (std::optional<std::pair<uint64_t, uint64_t>> Bytes =
-            codeBytes(F, *Original)) {
+            codeBytes(F, *Original, ORE)) {
       ++S.Measured;
       auto [Before, After] = *Bytes;
       int64_t Saved = int64_t(Before) - int64_t(After);
@@ -812,9 +813,9 @@ bool SuperoptRun::canMeasure() {
 }
 
 std::optional<std::pair<uint64_t, uint64_t>>
-SuperoptRun::codeBytes(const Function &F, const Function &Original) {
+SuperoptRun::codeBytes(const Function &F, const Function &Original,
+                       OptimizationRemarkEmitter &ORE) {
   auto Unmeasured = [&](const Twine &Why) {
-    OptimizationRemarkEmitter ORE(&F);
     ORE.emit([&] {
       return OptimizationRemarkAnalysis(DEBUG_TYPE, "Unmeasured", &F)
              << "rewrites of @" << F.getName()

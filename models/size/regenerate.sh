@@ -42,6 +42,22 @@ parallel() { # parallel CMD... with @SHARD@ replaced by the shard index 0..JOBS-
   for p in "${pids[@]}"; do wait "$p"; done
 }
 
+# sweep_train_shards PIPELINES LOG: sweep PIPELINES over shards
+# 0..TRAIN_SHARDS-1 of 48 of the training modules; process i takes shards
+# i, i+JOBS, ... and logs to $WORK/log.LOG.i. Measured (module, sequence)
+# pairs are skipped, so this resumes and costs nothing for pairs measured
+# before.
+sweep_train_shards() {
+  local i pids=()
+  for ((i = 0; i < JOBS; i++)); do
+    (for ((s = i; s < TRAIN_SHARDS; s += JOBS)); do
+       "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
+         --shard "$s/48" --pipelines "$1" || exit 1
+     done) > "$WORK/log.$2.$i" 2>&1 & pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i"; done
+}
+
 echo "== 1. label: search $LABEL_BUDGET pipelines per module on 1/$LABEL_SHARDS of the training modules"
 # Shard s of LABEL_SHARDS is split again over the JOBS processes.
 parallel "$BIN/neuropt-eval" label --corpus "$CORPUS" --split train \
@@ -60,15 +76,7 @@ echo "== 4. coreset: greedy cover, $CORESET sequences"
   --pipelines "$WORK/pool.txt" --size "$CORESET" -o "$WORK/coreset.txt"
 
 echo "== 5. sweep the coreset over shards 0..$((TRAIN_SHARDS - 1)) of 48 of the training modules"
-# Process i takes shards i, i+JOBS, ...; measured modules are skipped, so
-# this resumes and costs nothing for the labelled modules of step 3.
-for ((i = 0; i < JOBS; i++)); do
-  (for ((s = i; s < TRAIN_SHARDS; s += JOBS)); do
-     "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
-       --shard "$s/48" --pipelines "$WORK/coreset.txt" || exit 1
-   done) > "$WORK/log.extra.$i" 2>&1 &
-done
-wait
+sweep_train_shards "$WORK/coreset.txt" extra
 
 echo "== 5b. order the coreset by greedy cover over every swept training module"
 # Step 4 chose the sequences on the labelled modules only; the order (and so
@@ -90,13 +98,7 @@ python3 scripts/size-refine-first.py --corpus "$CORPUS" --bin "$BIN/neuropt-eval
   --log "$WORK/refine.log" -o "$WORK/coreset-refined.txt" | tail -3
 
 echo "== 5d. sweep the refined sequence over the same training modules, order again"
-for ((i = 0; i < JOBS; i++)); do
-  (for ((s = i; s < TRAIN_SHARDS; s += JOBS)); do
-     "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split train \
-       --shard "$s/48" --pipelines "$WORK/coreset-refined.txt" || exit 1
-   done) > "$WORK/log.refined.$i" 2>&1 &
-done
-wait
+sweep_train_shards "$WORK/coreset-refined.txt" refined
 "$BIN/neuropt-eval" coreset --corpus "$CORPUS" --split train \
   --pipelines "$WORK/coreset-refined.txt" --size "$CORESET" -o "$WORK/coreset-final.txt"
 
