@@ -50,6 +50,13 @@ static std::string describe(const Value &V) {
   return S;
 }
 
+static std::string describeType(Type *T) {
+  std::string S;
+  raw_string_ostream OS(S);
+  T->print(OS);
+  return S;
+}
+
 [[noreturn]] static void unsupported(const Twine &What) {
   throw Unsupported{What.str()};
 }
@@ -137,6 +144,8 @@ private:
   std::vector<z3::expr> UBs, Cuts, Approxs;
   std::vector<std::pair<z3::expr, Val>> Rets;
   std::vector<std::pair<z3::expr, MemState>> RetMems;
+  /// Calls that may not return: (reached and did not return, token).
+  std::vector<std::pair<z3::expr, z3::expr>> Stops;
 
   z3::expr t() { return C.bool_val(true); }
   z3::expr f() { return C.bool_val(false); }
@@ -164,6 +173,15 @@ private:
     Out.ApproxWhat.insert(What);
   }
   void addPre(const z3::expr &Cond) { Out.Pre.push_back(implies(Cur->Reach, Cond)); }
+  /// Where V is undef in a way that makes a noundef use (a branch, an
+  /// assume, a noundef argument or return) UB: over-approximated in the
+  /// target, under-approximated in the source unless V.U is exact.
+  z3::expr undefIsUB(const Val &V, const char *What) {
+    z3::expr SrcU = V.UExact ? V.U : V.FU;
+    if (!V.UExact)
+      addApprox(V.U && !V.FU, What);
+    return IsSrc ? SrcU : V.U;
+  }
 
   static unsigned bw(const z3::expr &E) { return E.get_sort().bv_size(); }
   z3::expr bvv(uint64_t V, unsigned W) { return C.bv_val(V, W); }
@@ -193,6 +211,10 @@ private:
   Val fcmp(const FCmpInst &I, const Val &A, const Val &B);
   Val castOp(const CastInst &I, const Val &A);
   Val intrinsic(const IntrinsicInst &II);
+  void encodeCall(const CallInst &CI);
+  /// V satisfies the attributes of AS that make a violating value poison
+  /// (nonnull, align, range) on an argument or a returned value.
+  z3::expr attrsHold(const AttributeSet &AS, const z3::expr &V);
   Val fpBinop(const Instruction &I, const Val &A, const Val &B);
 
   // Memory.
@@ -244,6 +266,7 @@ Val FunctionEncoder::mergeVals(const std::vector<std::pair<z3::expr, Val>> &Ins)
     if (!sameAst(X.FU, R.FU))
       R.FU = z3::ite(G, X.FU, R.FU);
     R.Local |= X.Local;
+    R.UExact = R.UExact && X.UExact;
     for (size_t E = 0; E < R.Elems.size(); ++E) {
       std::vector<std::pair<z3::expr, Val>> Sub = {{G, X.Elems[E]},
                                                    {t(), R.Elems[E]}};
@@ -267,6 +290,8 @@ MemState FunctionEncoder::mergeMem(
       R.UM = z3::ite(G, X.UM, R.UM);
     if (!sameAst(X.DM, R.DM))
       R.DM = z3::ite(G, X.DM, R.DM);
+    if ((bool)X.Valid && !sameAst(X.Valid, R.Valid))
+      R.Valid = z3::ite(G, X.Valid, R.Valid);
     if (!sameAst(X.Dead, R.Dead))
       R.Dead = z3::ite(G, X.Dead, R.Dead);
   }
@@ -281,15 +306,11 @@ Val FunctionEncoder::argUse(const Argument *A) {
   Out.ArgUseVars[N].push_back(Use);
   Val R(z3::ite(In.XU[N], Use, X), In.XP[N], In.XU[N]);
   R.FU = In.XU[N];
-  if (A->getType()->isPointerTy()) {
+  R.UExact = true;
+  if (A->getType()->isPointerTy())
     R.Bid = bvv(0, 8);
-    const AttributeSet AS = F.getAttributes().getParamAttrs(N);
-    if (AS.hasAttribute(Attribute::NonNull))
-      R.P = R.P || isZero(R.V);
-    if (MaybeAlign Al = AS.getAlignment())
-      if (Al->value() > 1)
-        R.P = R.P || (z3::urem(R.V, bvv(Al->value(), 64)) != bvv(0, 64));
-  }
+  // nonnull, align, range: a violating argument is poison.
+  R.P = R.P || !attrsHold(F.getAttributes().getParamAttrs(N), R.V);
   return R;
 }
 
@@ -589,8 +610,8 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
   switch (ID) {
   case Intrinsic::assume: {
     Val Cnd = arg(0);
-    addUB(Cnd.P || Cnd.V == bvv(0, 1) || (IsSrc ? Cnd.FU : Cnd.U));
-    addApprox(Cnd.U && !Cnd.FU, "assume on partially undef value");
+    addUB(Cnd.P || Cnd.V == bvv(0, 1) ||
+          undefIsUB(Cnd, "assume on partially undef value"));
     return Val(C);
   }
   case Intrinsic::ctpop: {
@@ -893,7 +914,7 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   Bad.push_back(z3::ult(Last, Ptr.V)); // wraps around
   for (uint64_t I = 0; I < Bytes; ++I) {
     z3::expr A = Ptr.V + bvv(I, 64);
-    z3::expr Valid = z3::select(In.Valid, A);
+    z3::expr Valid = z3::select(Cur->M.Valid, A);
     std::vector<z3::expr> InGlobal;
     for (auto &[Name, G] : In.Globals) {
       z3::expr InG = z3::uge(A, G.first) && z3::ult(A - G.first, bvv(G.second, 64));
@@ -955,6 +976,7 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
   for (auto &E : Undef)
     AllU.push_back(E);
   R.FU = z3::mk_and(AllU);
+  R.UExact = true;
   // Only caller pointers are ever stored (see store), so a loaded pointer
   // points to caller memory.
   if (IsPtr)
@@ -1129,8 +1151,12 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
       setVal(&I, R);
     return;
   }
+  if (auto *CI = dyn_cast<CallInst>(&I)) {
+    encodeCall(*CI);
+    return;
+  }
   if (auto *CB = dyn_cast<CallBase>(&I))
-    unsupported(describeUnmodelledCall(*CB));
+    unsupported(unmodelledCallReason(*CB));
   if (auto *AI = dyn_cast<AllocaInst>(&I)) {
     std::optional<TypeSize> Sz = AI->getAllocationSize(DL);
     if (!Sz || Sz->isScalable() || Sz->getFixedValue() > (1u << 20) ||
@@ -1211,6 +1237,7 @@ void FunctionEncoder::encodeBlock(
     S.M.PM = In.PM0;
     S.M.UM = z3::const_array(C.bv_sort(64), f());
     S.M.DM = In.DM0;
+    S.M.Valid = In.Valid;
   } else {
     if (It == Work.end())
       return;
@@ -1287,8 +1314,7 @@ void FunctionEncoder::encodeBlock(
   };
   auto branchUB = [&](const Val &Cnd) {
     // Branching on undef is UB. FU under- and U over-approximates it.
-    addUB(Cnd.P || (IsSrc ? Cnd.FU : Cnd.U));
-    addApprox(Cnd.U && !Cnd.FU, "branch on partially undef value");
+    addUB(Cnd.P || undefIsUB(Cnd, "branch on partially undef value"));
   };
   if (auto *Ret = dyn_cast<ReturnInst>(Term)) {
     if (Ret->getReturnValue()) {
@@ -1297,9 +1323,10 @@ void FunctionEncoder::encodeBlock(
         unsupported("returning an alloca pointer");
       if (!V.Elems.empty())
         unsupported("aggregate return");
+      // Values the return attributes exclude are poison (then UB if noundef).
+      V.P = V.P || !attrsHold(F.getAttributes().getRetAttrs(), V.V);
       if (F.getAttributes().hasRetAttr(Attribute::NoUndef)) {
-        addUB(V.P || (IsSrc ? V.FU : V.U));
-        addApprox(V.U && !V.FU, "noundef return of partially undef value");
+        addUB(V.P || undefIsUB(V, "noundef return of partially undef value"));
       }
       Rets.push_back({S.Reach, V});
     }
@@ -1346,6 +1373,188 @@ void FunctionEncoder::encodeBlock(
     unsupported(describe(*Term));
   }
   Cur = nullptr;
+}
+
+z3::expr inRange(const z3::expr &X, const ConstantRange &CR) {
+  z3::context &C = X.ctx();
+  if (CR.isFullSet())
+    return C.bool_val(true);
+  if (CR.isEmptySet())
+    return C.bool_val(false);
+  auto BV = [&](const APInt &A) {
+    SmallString<80> S;
+    A.toStringUnsigned(S, 10);
+    return C.bv_val(S.c_str(), A.getBitWidth());
+  };
+  // [Lo, Hi) modulo 2^w, which also covers wrapped ranges.
+  return z3::ult(X - BV(CR.getLower()), BV(CR.getUpper() - CR.getLower()));
+}
+
+z3::expr FunctionEncoder::attrsHold(const AttributeSet &AS, const z3::expr &V) {
+  std::vector<z3::expr> Bad;
+  if (!V.get_sort().is_bv())
+    return t();
+  if (AS.hasAttribute(Attribute::NonNull))
+    Bad.push_back(isZero(V));
+  if (MaybeAlign Al = AS.getAlignment(); Al && Al->value() > 1)
+    Bad.push_back(z3::urem(V, bvv(Al->value(), bw(V))) != bvv(0, bw(V)));
+  if (Attribute RA = AS.getAttribute(Attribute::Range); RA.isValid())
+    Bad.push_back(!inRange(V, RA.getRange()));
+  return !orAll(C, Bad);
+}
+
+void registerCalls(SharedInputs &In, const Function &F) {
+  for (const Instruction &I : instructions(F)) {
+    const auto *CI = dyn_cast<CallInst>(&I);
+    if (!CI || isa<IntrinsicInst>(CI) || !CI->getCalledFunction() ||
+        In.CallsSeen.count(CI))
+      continue;
+    In.CallsSeen.insert(CI);
+    SharedInputs::CallEffects &E =
+        In.Calls[CI->getCalledFunction()->getName().str()];
+    E.Reads |= !CI->doesNotAccessMemory();
+    E.Writes |= !CI->onlyReadsMemory();
+    E.Returns &= CI->hasFnAttr(Attribute::WillReturn) && CI->doesNotThrow();
+    E.NoReturn &= CI->doesNotReturn();
+  }
+}
+
+std::string unmodelledCallReason(const CallBase &CB) {
+  const Function *Callee = CB.getCalledFunction();
+  if (!Callee || CB.isInlineAsm())
+    return "indirect call";
+  std::string What = ("call @" + Callee->getName()).str();
+  if (!isa<CallInst>(CB))
+    return What + " (not a plain call)";
+  if (CB.hasOperandBundles())
+    return What + " with operand bundles";
+  if (CB.getFunctionType() != Callee->getFunctionType())
+    return What + " through a different type";
+  if (Callee->getName().empty())
+    return What + " to an unnamed function";
+  // Integers, pointers and the floating-point types the encoder models (a
+  // NaN is one value, as everywhere in the encoder).
+  auto Plain = [](Type *T) {
+    return T->isIntegerTy() ||
+           (T->isPointerTy() && T->getPointerAddressSpace() == 0) ||
+           T->isHalfTy() || T->isFloatTy() || T->isDoubleTy();
+  };
+  if (!CB.getType()->isVoidTy() && !Plain(CB.getType()))
+    return What + " returning " + describeType(CB.getType());
+  if (CB.getAttributes().hasRetAttr(Attribute::NoFPClass) ||
+      Callee->getAttributes().hasRetAttr(Attribute::NoFPClass))
+    return What + " with nofpclass";
+  for (unsigned N = 0; N < CB.arg_size(); ++N) {
+    if (!Plain(CB.getArgOperand(N)->getType()))
+      return What + " with an argument of type " +
+             describeType(CB.getArgOperand(N)->getType());
+    if (CB.paramHasAttr(N, Attribute::NoFPClass))
+      return What + " with nofpclass";
+    if (CB.isByValArgument(N) || CB.paramHasAttr(N, Attribute::InAlloca) ||
+        CB.paramHasAttr(N, Attribute::Preallocated) ||
+        CB.paramHasAttr(N, Attribute::StructRet))
+      return What + " with a byval/sret/inalloca argument";
+  }
+  return "";
+}
+
+// A call to another function is an unknown, deterministic function of its
+// inputs: the arguments (bits, masked where poison, and poison flags) and,
+// unless the call leaves memory alone, the caller's memory including which
+// addresses are valid. The same unknown function stands for every call to
+// the same callee with the same shape, in the source and in the target, so
+// a proof holds for every behaviour the callee could have: it shows that
+// the target makes the same calls on the same inputs, in the same order
+// wherever memory threads them. A call that writes memory replaces it (and
+// the valid addresses: it may allocate or free) by unknown functions too; a
+// call that may not return ends the execution with a token of its inputs,
+// which the target must reproduce. Counterexamples are never final: they
+// depend on a chosen callee.
+void FunctionEncoder::encodeCall(const CallInst &CI) {
+  if (std::string Why = unmodelledCallReason(CI); !Why.empty())
+    unsupported(Why);
+  const Function *Callee = CI.getCalledFunction();
+  Out.HasCalls = true;
+  if (!In.CallsSeen.count(&CI))
+    registerCalls(In, F); // normally done already, for both functions
+  const SharedInputs::CallEffects &Eff = In.Calls[Callee->getName().str()];
+  bool ReadsMem = Eff.Reads || Eff.Writes;
+  bool WritesMem = Eff.Writes;
+  std::string Key = "call_" + Callee->getName().str() + "(";
+  z3::sort_vector Dom(C);
+  z3::expr_vector Ins(C);
+  for (unsigned N = 0; N < CI.arg_size(); ++N) {
+    const Value *Op = CI.getArgOperand(N);
+    Val A = get(Op);
+    if (A.Local)
+      unsupported("alloca pointer passed to @" + Callee->getName());
+    // Attributes that make an argument poison, from the call and the callee.
+    z3::expr P = A.P;
+    for (AttributeSet AS : {CI.getAttributes().getParamAttrs(N),
+                            Callee->getAttributes().getParamAttrs(N)})
+      P = P || !attrsHold(AS, A.V);
+    if (CI.paramHasAttr(N, Attribute::NoUndef))
+      addUB(P || undefIsUB(A, "noundef argument of partially undef value"));
+    // An undef argument passes one value per call: the target's is free,
+    // the source's is a choice that must match it (the unknown callee
+    // tells any two values apart).
+    z3::sort S = A.V.get_sort();
+    z3::expr Zero = S.is_fpa() ? z3::expr(C, Z3_mk_fpa_zero(C, S, false))
+                               : bvv(0, S.bv_size());
+    Ins.push_back(z3::ite(P, Zero, A.V));
+    Ins.push_back(P);
+    Dom.push_back(S);
+    Dom.push_back(C.bool_sort());
+    Key += describeType(Op->getType()) + ",";
+  }
+  Key += ")";
+  MemState &M = Cur->M;
+  // The token of a call that does not return includes memory even when the
+  // callee cannot touch it: an unwinding call lets a handler see it.
+  z3::sort_vector TokDom = Dom;
+  z3::expr_vector TokIns = Ins;
+  for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Valid}) {
+    if (ReadsMem) {
+      Ins.push_back(E);
+      Dom.push_back(E.get_sort());
+    }
+    TokIns.push_back(E);
+    TokDom.push_back(E.get_sort());
+  }
+  if (ReadsMem)
+    Key += WritesMem ? "rw" : "r";
+  auto UF = [&](const char *What, const z3::sort &R) {
+    return C.function((Key + "." + What).c_str(), Dom, R)(Ins);
+  };
+  z3::sort Addr = C.bv_sort(64);
+  z3::expr Ok = Eff.Returns    ? t()
+                : Eff.NoReturn ? f()
+                               : UF("ok", C.bool_sort());
+  if (!Ok.is_true())
+    Stops.push_back(
+        {(Cur->Reach && !Ok).simplify(),
+         C.function((Key + ".stop").c_str(), TokDom, Addr)(TokIns)});
+  if (WritesMem) {
+    M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
+    M.PM = UF("mem_poison", C.array_sort(Addr, C.bool_sort()));
+    M.UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
+    M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
+    M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
+  }
+  Cur->Reach = (Cur->Reach && Ok).simplify();
+  if (CI.getType()->isVoidTy())
+    return;
+  z3::sort RS = sortFor(C, CI.getType());
+  Val R(UF("ret", RS), UF("ret_poison", C.bool_sort()), f());
+  R.FU = f();
+  if (CI.getType()->isPointerTy())
+    R.Bid = bvv(0, 8);
+  for (AttributeSet AS : {CI.getAttributes().getRetAttrs(),
+                          Callee->getAttributes().getRetAttrs()})
+    R.P = R.P || !attrsHold(AS, R.V);
+  if (CI.hasRetAttr(Attribute::NoUndef))
+    addUB(R.P);
+  setVal(&CI, R);
 }
 
 void FunctionEncoder::run() {
@@ -1416,6 +1625,14 @@ void FunctionEncoder::run() {
   AllUB.insert(AllUB.end(), ArgUB.begin(), ArgUB.end());
   Out.UB = orAll(C, AllUB);
   Out.Cut = orAll(C, Cuts);
+  // Stops are on disjoint paths: after one, nothing else runs.
+  std::vector<z3::expr> StopGuards;
+  Out.StopTok = bvv(0, 64);
+  for (auto It = Stops.rbegin(); It != Stops.rend(); ++It) {
+    StopGuards.push_back(It->first);
+    Out.StopTok = z3::ite(It->first, It->second, Out.StopTok);
+  }
+  Out.Stop = orAll(C, StopGuards);
   if (HasNoAlias && Out.UsesMemory) {
     // noalias is not modelled: pointers may alias regardless.
     Approxs.push_back(t());
@@ -1436,6 +1653,7 @@ void FunctionEncoder::run() {
     M.PM = In.PM0;
     M.UM = z3::const_array(C.bv_sort(64), f());
     M.DM = In.DM0;
+    M.Valid = In.Valid;
     Out.MemOut = M;
   } else {
     Out.MemOut = mergeMem(RetMems);
@@ -1555,12 +1773,6 @@ void encodeFunction(SharedInputs &In, const Function &F, bool IsSrc,
   if (F.isDeclaration())
     unsupported("declaration without a body");
   FunctionEncoder(In, F, IsSrc, UnrollBound, Out).run();
-}
-
-std::string describeUnmodelledCall(const CallBase &CB) {
-  const Function *Callee = CB.getCalledFunction();
-  return Callee ? ("call @" + Callee->getName()).str()
-                : std::string("indirect call");
 }
 
 } // namespace verify

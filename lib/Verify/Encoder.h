@@ -20,8 +20,10 @@
 #define NEUROPT_LIB_VERIFY_ENCODER_H
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/ConstantRange.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InstrTypes.h"
+#include "llvm/IR/Instructions.h"
 #include <z3++.h>
 
 #include <map>
@@ -45,6 +47,8 @@ struct Val {
   /// over-approximation through arithmetic). For pointers: the base is undef.
   z3::expr FU;
   bool Local = false; ///< pointer may point into an alloca
+  /// U is exact, not an over-approximation: a loaded value or an argument.
+  bool UExact = false;
   std::vector<Val> Elems; ///< aggregates (with.overflow results)
   explicit Val(z3::context &C) : V(C), P(C), U(C), Bid(C), FU(C) {}
   Val(z3::expr V, z3::expr P, z3::expr U)
@@ -66,6 +70,13 @@ struct SharedInputs {
   std::vector<z3::expr> GlobalPre;
   /// Initial bytes, poison bytes, undef bytes; valid addresses.
   z3::expr Mem0, PM0, DM0, Valid;
+  /// What the calls to each callee, by name, may do, over both functions
+  /// (see registerCalls).
+  struct CallEffects {
+    bool Reads = false, Writes = false, Returns = true, NoReturn = true;
+  };
+  std::map<std::string, CallEffects> Calls;
+  std::set<const llvm::CallInst *> CallsSeen;
   explicit SharedInputs(z3::context &C)
       : C(C), Mem0(C), PM0(C), DM0(C), Valid(C) {}
 };
@@ -73,10 +84,13 @@ struct SharedInputs {
 struct MemState {
   /// Bytes, poison bytes, uninitialised bytes, undef bytes.
   z3::expr Mem, PM, UM, DM;
+  /// Caller memory only: the addresses that may be accessed. SharedInputs'
+  /// Valid at entry; a call may allocate or free (see call modelling).
+  z3::expr Valid;
   /// Allocas: the object is dead (outside its lifetime markers).
   z3::expr Dead;
   explicit MemState(z3::context &C)
-      : Mem(C), PM(C), UM(C), DM(C), Dead(C.bool_val(false)) {}
+      : Mem(C), PM(C), UM(C), DM(C), Valid(C), Dead(C.bool_val(false)) {}
 };
 
 /// The meaning of one function, as formulas over the shared inputs.
@@ -92,11 +106,17 @@ struct EncodedFunction {
   /// stored bits they stand for (used to instantiate the source's choices).
   std::vector<std::pair<z3::expr, z3::expr>> UndefByteVars;
   std::set<std::string> ApproxWhat;
+  /// Calls to other functions are unknown functions of their inputs (the
+  /// arguments and, unless the call leaves memory alone, caller memory);
+  /// see encodeCall. Stop: the execution ended inside a call that did not
+  /// return; StopTok: which call, as an unknown function of its inputs.
+  z3::expr Stop, StopTok;
+  bool HasCalls = false;
   bool HasLoops = false;
   bool UsesMemory = false;
   bool IsVoid = false;
   explicit EncodedFunction(z3::context &C)
-      : UB(C), Cut(C), Approx(C), Ret(C), MemOut(C) {}
+      : UB(C), Cut(C), Approx(C), Ret(C), MemOut(C), Stop(C), StopTok(C) {}
 };
 
 /// Builds the inputs for functions with F's signature.
@@ -106,14 +126,23 @@ void makeSharedInputs(SharedInputs &In, const llvm::Function &F);
 /// before encoding either). Throws Unsupported.
 void registerGlobals(SharedInputs &In, const llvm::Function &F);
 
+/// Registers what F's calls may do (call for both functions before
+/// encoding either): each callee is modelled with the weaker of the two
+/// sides' attributes, since the modules they come from may have inferred
+/// different ones for the same declaration.
+void registerCalls(SharedInputs &In, const llvm::Function &F);
+
 /// Encodes F. IsSrc selects the quantifier of F's undef choices.
 /// Throws Unsupported.
 void encodeFunction(SharedInputs &In, const llvm::Function &F, bool IsSrc,
                     unsigned UnrollBound, EncodedFunction &Out);
 
-/// How the encoder reports a call it cannot model ("call @f" or "indirect
-/// call"): every call but an intrinsic.
-std::string describeUnmodelledCall(const llvm::CallBase &CB);
+/// Why the encoder cannot model a call that is not an intrinsic ("indirect
+/// call", "call @f with a float argument", ...); empty if it can.
+std::string unmodelledCallReason(const llvm::CallBase &CB);
+
+/// The values of an integer in a range attribute's constant range.
+z3::expr inRange(const z3::expr &X, const llvm::ConstantRange &CR);
 
 /// z3 sort for an LLVM first-class type; throws Unsupported.
 z3::sort sortFor(z3::context &C, llvm::Type *T);

@@ -198,12 +198,16 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
     AttributeSet SA = Src.getAttributes().getParamAttrs(N);
     AttributeSet TA = Tgt.getAttributes().getParamAttrs(N);
     // The target may drop the source's promises about its arguments, but
-    // any it adds (other than noundef, which is modelled) is not checked.
+    // any it adds is not checked, except those the encoder models (noundef,
+    // nonnull, align, range: a violating argument is UB or poison) and the
+    // ABI's extension attributes, which do not change the IR's values.
     for (Attribute A : TA) {
       if (A.isStringAttribute())
         continue;
       Attribute::AttrKind K = A.getKindAsEnum();
-      if (K == Attribute::NoUndef)
+      if (K == Attribute::NoUndef || K == Attribute::NonNull ||
+          K == Attribute::Alignment || K == Attribute::Range ||
+          K == Attribute::ZExt || K == Attribute::SExt || K == Attribute::NoExt)
         continue;
       if (!SA.hasAttribute(K) || SA.getAttribute(K) != A)
         return "target adds parameter attribute " + A.getAsString();
@@ -219,6 +223,7 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
     case Attribute::NoInline: case Attribute::OptimizeNone: case Attribute::UWTable:
     case Attribute::NoUnwind: case Attribute::Cold: case Attribute::Hot:
     case Attribute::MinSize: case Attribute::OptimizeForSize: case Attribute::AlwaysInline:
+    case Attribute::InlineHint:
       continue;
     default:
       break;
@@ -227,16 +232,31 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
         Src.getAttributes().getFnAttrs().getAttribute(K) != A)
       return "target adds function attribute " + A.getAsString();
   }
+  // Return attributes: noundef, nonnull, align and range are modelled (a
+  // violating value is poison, then UB if noundef); the extensions are ABI.
+  // Any other the source has is ignored, which only makes the source more
+  // defined. The target may repeat one of those: returning the same value,
+  // it keeps the promise whenever the source does.
   AttributeSet SR = Src.getAttributes().getRetAttrs();
-  AttributeSet TR = Tgt.getAttributes().getRetAttrs();
-  for (Attribute A : SR)
-    if (A.getKindAsEnum() != Attribute::NoUndef && A.getKindAsEnum() != Attribute::ZExt &&
-        A.getKindAsEnum() != Attribute::SExt)
-      return "return attribute " + A.getAsString();
-  for (Attribute A : TR)
-    if (A.getKindAsEnum() != Attribute::NoUndef && A.getKindAsEnum() != Attribute::ZExt &&
-        A.getKindAsEnum() != Attribute::SExt)
-      return "return attribute " + A.getAsString();
+  for (Attribute A : Tgt.getAttributes().getRetAttrs()) {
+    if (A.isStringAttribute())
+      continue;
+    switch (A.getKindAsEnum()) {
+    case Attribute::NoUndef:
+    case Attribute::NonNull:
+    case Attribute::Alignment:
+    case Attribute::Range:
+    case Attribute::ZExt:
+    case Attribute::SExt:
+    case Attribute::NoExt:
+      continue;
+    default:
+      break;
+    }
+    if (!SR.hasAttribute(A.getKindAsEnum()) ||
+        SR.getAttribute(A.getKindAsEnum()) != A)
+      return "target adds return attribute " + A.getAsString();
+  }
   return "";
 }
 
@@ -257,10 +277,10 @@ VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt
                      smtDeadlineMs(Opts), "smt");
 }
 
-/// The first call the encoder cannot model (any call but an intrinsic) in a
+/// The first call the encoder cannot model (see unmodelledCallReason) in a
 /// block reachable from the entry, as the encoder would report it; empty if
 /// none. Checked before a Z3 context exists, because creating one costs
-/// more than 10 ms, and most functions of real programs call something.
+/// more than 10 ms.
 static std::string findUnmodelledCall(const Function &F) {
   if (F.isDeclaration())
     return "";
@@ -268,7 +288,8 @@ static std::string findUnmodelledCall(const Function &F) {
   for (const BasicBlock *BB : RPOT)
     for (const Instruction &I : *BB)
       if (const auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
-        return verify::describeUnmodelledCall(*CB);
+        if (std::string Why = verify::unmodelledCallReason(*CB); !Why.empty())
+          return Why;
   return "";
 }
 
@@ -301,6 +322,8 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     try {
       registerGlobals(Q.In, Src);
       registerGlobals(Q.In, Tgt);
+      verify::registerCalls(Q.In, Src);
+      verify::registerCalls(Q.In, Tgt);
       encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
       encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
     } catch (Unsupported &U) {
@@ -402,22 +425,38 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       if (!F->IsVoid)
         sub(F->Ret.V), sub(F->Ret.P), sub(F->Ret.U);
       sub(F->MemOut.Mem), sub(F->MemOut.PM), sub(F->MemOut.UM), sub(F->MemOut.DM);
+      sub(F->MemOut.Valid), sub(F->Stop), sub(F->StopTok);
       for (auto &P : F->Pre)
         sub(P);
     }
 
     // The negated refinement: source defined, target UB or different.
+    // With calls, an execution may also end inside a call that does not
+    // return: both must end so, in the same call, or both return.
     std::vector<z3::expr> Bad;
     Bad.push_back(Q.T.UB);
+    bool Calls = Q.S.HasCalls || Q.T.HasCalls;
+    z3::expr BothReturn = Calls ? !Q.S.Stop && !Q.T.Stop : C.bool_val(true);
+    if (Calls) {
+      Bad.push_back(Q.S.Stop != Q.T.Stop);
+      Bad.push_back(Q.S.Stop && Q.T.Stop && Q.S.StopTok != Q.T.StopTok);
+    }
     if (!Q.S.IsVoid)
-      Bad.push_back(!Q.S.Ret.P && (Q.T.Ret.P || Q.T.Ret.V != Q.S.Ret.V));
-    if (Q.S.UsesMemory || Q.T.UsesMemory) {
+      Bad.push_back(BothReturn && !Q.S.Ret.P &&
+                    (Q.T.Ret.P || Q.T.Ret.V != Q.S.Ret.V));
+    if (Q.S.UsesMemory || Q.T.UsesMemory || Calls) {
+      // Calls may allocate and free: the valid addresses must agree too.
       z3::expr A = C.bv_const("cmp_addr", 64);
       Q.CmpAddr = A;
-      Bad.push_back(z3::select(Q.In.Valid, A) &&
-                    !z3::select(Q.S.MemOut.PM, A) && !z3::select(Q.S.MemOut.DM, A) &&
-                    (z3::select(Q.T.MemOut.PM, A) || z3::select(Q.T.MemOut.DM, A) ||
-                     z3::select(Q.T.MemOut.Mem, A) != z3::select(Q.S.MemOut.Mem, A)));
+      z3::expr SV = z3::select(Q.S.MemOut.Valid, A),
+               TV = z3::select(Q.T.MemOut.Valid, A);
+      Bad.push_back(
+          BothReturn &&
+          (SV != TV ||
+           (SV && !z3::select(Q.S.MemOut.PM, A) &&
+            !z3::select(Q.S.MemOut.DM, A) &&
+            (z3::select(Q.T.MemOut.PM, A) || z3::select(Q.T.MemOut.DM, A) ||
+             z3::select(Q.T.MemOut.Mem, A) != z3::select(Q.S.MemOut.Mem, A)))));
     }
     z3::expr_vector BadV(C);
     for (auto &B : Bad)
@@ -451,6 +490,19 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       R.Bound = Opts.UnrollBound;
     };
 
+    // A counterexample with calls rests on one choice of what the callees
+    // do, which the real ones need not make: it is never final.
+    auto refute = [&](z3::model &M) {
+      if (Calls) {
+        R.Reason = "a counterexample exists for some behaviour of the called "
+                   "functions";
+        return R;
+      }
+      R.V = Verdict::Refuted;
+      R.CEX = makeCEX(Q, M, Src);
+      return R;
+    };
+
     z3::solver S1(C);
     setBudget(S1, Opts, Start);
     z3::expr Main = PreS && NotRef;
@@ -471,9 +523,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     if (Q.S.ForallVars.empty()) {
       z3::model M = S1.get_model();
       if (M.eval(Q.S.Approx || Q.T.Approx, true).is_false()) {
-        R.V = Verdict::Refuted;
-        R.CEX = makeCEX(Q, M, Src);
-        return R;
+        return refute(M);
       }
     }
     // The exact query, exists-forall over the source's undef choices, by
@@ -513,9 +563,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
         break;
       z3::model M = S2.get_model();
       if (Vars.empty() || UsedMBQI) {
-        R.V = Verdict::Refuted;
-        R.CEX = makeCEX(Q, M, Src);
-        return R;
+        return refute(M);
       }
       // Can some source choice make this candidate a refinement?
       z3::solver Chk(C);
@@ -523,9 +571,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       Chk.add(!M.eval(Body, false));
       z3::check_result CR3 = Chk.check();
       if (CR3 == z3::unsat) {
-        R.V = Verdict::Refuted;
-        R.CEX = makeCEX(Q, M, Src);
-        return R;
+        return refute(M);
       }
       if (CR3 == z3::unknown) {
         CR2 = z3::unknown;

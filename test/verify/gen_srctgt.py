@@ -3,7 +3,8 @@
 
 Each case becomes one file holding @src and @tgt, in Alive2's convention,
 with the expected verdict in a comment and in a CHECK line. Files starting
-with "p-" must be proved, "r-" refuted, "b-" bounded. Run from anywhere:
+with "p-" must be proved, "r-" refuted, "b-" bounded, "u-" neither proved
+nor refuted (unknown). Run from anywhere:
 
     python3 test/verify/gen_srctgt.py
 
@@ -499,6 +500,86 @@ patch("tgt-adds-noundef-arg", "@tgt(i8 %x)", "@tgt(i8 noundef %x)")
 patch("tgt-noundef-ret-poison", "define i8 @tgt", "define noundef i8 @tgt")
 patch("noundef-ret-drop", "define noundef i8 @tgt", "define i8 @tgt")
 
+# Calls to other functions: unknown functions of their arguments and of
+# memory. What keeps the same calls on the same inputs is proved; what drops,
+# adds, reorders or moves a call past memory it may touch is not (unknown:
+# a counterexample would need a particular callee, so none is final).
+U = "unknown"
+EXT = "declare i32 @ext(i32)"
+G = "declare void @g()"
+PURE = "declare i32 @pure(i32) memory(none) nounwind willreturn"
+RO = "declare i32 @ro(ptr) memory(read) nounwind willreturn"
+simple("call-same-args", P, "i32 (i32 %x)", "%a = add i32 %x, 0\n%r = call i32 @ext(i32 %a)\nret i32 %r",
+       "%r = call i32 @ext(i32 %x)\nret i32 %r", EXT)
+simple("call-pure-cse", P, "i32 (i32 %x)",
+       "%a = call i32 @pure(i32 %x)\n%b = call i32 @pure(i32 %x)\n%r = add i32 %a, %b\nret i32 %r",
+       "%a = call i32 @pure(i32 %x)\n%r = shl i32 %a, 1\nret i32 %r", PURE)
+simple("call-pure-dead", P, "i32 (i32 %x)", "%a = call i32 @pure(i32 %x)\nret i32 %x", "ret i32 %x", PURE,
+       why="a call that returns and touches no memory can go")
+simple("call-readonly-cse", P, "i32 (ptr %p)",
+       "%a = call i32 @ro(ptr %p)\n%b = call i32 @ro(ptr %p)\n%r = sub i32 %a, %b\nret i32 %r", "ret i32 0", RO)
+simple("call-store-forward-past-pure", P, "i32 (ptr %p, i32 noundef %x)",
+       "store i32 %x, ptr %p\n%c = call i32 @pure(i32 %x)\n%v = load i32, ptr %p\n%r = add i32 %v, %c\nret i32 %r",
+       "store i32 %x, ptr %p\n%c = call i32 @pure(i32 %x)\n%r = add i32 %x, %c\nret i32 %r", PURE)
+simple("call-then-same-code", P, "i32 (ptr %p)",
+       "call void @g()\n%v = load i32, ptr %p\n%r = mul i32 %v, 2\nret i32 %r",
+       "call void @g()\n%v = load i32, ptr %p\n%r = shl i32 %v, 1\nret i32 %r", G)
+simple("call-fp-same", P, "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
+       "%r = call double @sin(double %x)\nret double %r", "declare double @sin(double)")
+simple("call-fp-other-arg", U, "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
+       "%a = fadd double %x, 1.0\n%r = call double @sin(double %a)\nret double %r", "declare double @sin(double)")
+simple("call-drop", U, "void ()", "call void @g()\nret void", "ret void", G)
+simple("call-duplicate", U, "void ()", "call void @g()\nret void", "call void @g()\ncall void @g()\nret void", G)
+simple("call-reorder", U, "void ()", "%a = call i32 @ext(i32 1)\n%b = call i32 @ext(i32 2)\nret void",
+       "%b = call i32 @ext(i32 2)\n%a = call i32 @ext(i32 1)\nret void", EXT)
+simple("call-cse-with-effects", U, "i32 (i32 %x)",
+       "%a = call i32 @ext(i32 %x)\n%b = call i32 @ext(i32 %x)\n%r = add i32 %a, %b\nret i32 %r",
+       "%a = call i32 @ext(i32 %x)\n%r = shl i32 %a, 1\nret i32 %r", EXT)
+simple("call-other-arg", U, "i32 (i32 %x)", "%r = call i32 @ext(i32 %x)\nret i32 %r",
+       "%a = add i32 %x, 1\n%r = call i32 @ext(i32 %a)\nret i32 %r", EXT)
+simple("call-store-forward-past-writer", U, "i32 (ptr %p, i32 %x)",
+       "store i32 %x, ptr %p\ncall void @g()\n%v = load i32, ptr %p\nret i32 %v",
+       "store i32 %x, ptr %p\ncall void @g()\nret i32 %x", G, why="@g may write *p")
+simple("call-readonly-cse-past-store", U, "i32 (ptr %p)",
+       "%a = call i32 @ro(ptr %p)\nstore i32 0, ptr %p\n%b = call i32 @ro(ptr %p)\n%r = sub i32 %a, %b\nret i32 %r",
+       "store i32 0, ptr %p\nret i32 0", RO)
+simple("call-hoist-ub-past-call", U, "i32 (i32 %y)",
+       "call void @g()\n%d = udiv i32 1, %y\nret i32 %d",
+       "%d = udiv i32 1, %y\ncall void @g()\nret i32 %d", G, why="@g may not return when %y is 0")
+simple("call-noreturn-to-unreachable", U, "void ()",
+       "call void @abort()\nunreachable", "unreachable", "declare void @abort() noreturn nounwind")
+simple("call-load-hoisted-above-call", U, "i32 (ptr %p)",
+       "call void @g()\n%v = load i32, ptr %p\nret i32 %v",
+       "%v = load i32, ptr %p\ncall void @g()\nret i32 %v", G, why="@g may write or free *p")
+simple("call-pure-may-unwind-dead-store", U, "void (ptr %p, i32 %x)",
+       "store i32 1, ptr %p\n%c = call i32 @pure_may_unwind(i32 %x)\nstore i32 2, ptr %p\nret void",
+       "%c = call i32 @pure_may_unwind(i32 %x)\nstore i32 2, ptr %p\nret void",
+       "declare i32 @pure_may_unwind(i32) memory(none)", why="a handler sees *p when the call unwinds")
+simple("call-wrong-result-use", U, "i32 (i32 %x)", "%r = call i32 @ext(i32 %x)\nret i32 %r",
+       "%r = call i32 @ext(i32 %x)\nret i32 %x", EXT)
+
+# Return and parameter attributes a target may add: modelled, so proved
+# when they hold and refuted when they do not.
+simple("ret-range-holds", P, "i32 (i32 %x)", "%r = and i32 %x, 7\nret i32 %r", "%r = and i32 %x, 7\nret i32 %r")
+simple("ret-range-violated", R, "i32 (i32 %x)", "%r = and i32 %x, 7\nret i32 %r", "%r = and i32 %x, 7\nret i32 %r")
+simple("ret-nonnull-holds", P, "ptr (ptr %p)", "%v = load i8, ptr %p\nret ptr %p", "%v = load i8, ptr %p\nret ptr %p",
+       why="the source's load of null is UB")
+simple("param-nonnull-added", P, "i32 (ptr %p)", "%v = load i32, ptr %p\nret i32 %v", "%v = load i32, ptr %p\nret i32 %v",
+       why="the source's load of null is UB")
+simple("param-range-added-unused", R, "i32 (i32 %x)", "ret i32 %x", "ret i32 %x",
+       why="an argument out of the target's range is poison")
+simple("call-ret-range-used", P, "i1 (i32 %x)",
+       "%r = call range(i32 0, 10) i32 @ext(i32 %x)\n%c = icmp ult i32 %r, 10\nret i1 %c",
+       "%r = call range(i32 0, 10) i32 @ext(i32 %x)\nret i1 true", EXT,
+       why="a result outside the range is poison, which true refines")
+simple("call-ret-range-added", U, "i32 (i32 %x)", "%r = call i32 @ext(i32 %x)\nret i32 %r",
+       "%r = call range(i32 0, 10) i32 @ext(i32 %x)\nret i32 %r", EXT)
+patch("ret-range-holds", "define i32 @tgt", "define range(i32 0, 8) i32 @tgt")
+patch("ret-range-violated", "define i32 @tgt", "define range(i32 0, 4) i32 @tgt")
+patch("ret-nonnull-holds", "define ptr @tgt", "define nonnull ptr @tgt")
+patch("param-nonnull-added", "@tgt(ptr %p)", "@tgt(ptr nonnull %p)")
+patch("param-range-added-unused", "@tgt(i32 %x)", "@tgt(i32 range(i32 0, 8) %x)")
+
 # Loops: equivalent but the trip count is unbounded, so only bounded.
 simple("loop-unbounded-same", "bounded", "i32 (i32 noundef %x, i32 noundef %n)", """
 entry:
@@ -548,22 +629,24 @@ ret i32 %r""")
 
 def main():
     for f in os.listdir(HERE):
-        if f.endswith(".srctgt.ll") and re.match(r"^[prb]-", f):
+        if f.endswith(".srctgt.ll") and re.match(r"^[prbu]-", f):
             os.remove(os.path.join(HERE, f))
     names = set()
     counts = {}
     for name, verdict, src, tgt, decls, why in CASES:
         assert name not in names, name
         names.add(name)
-        prefix = {"proved": "p", "refuted": "r", "bounded": "b"}[verdict]
+        prefix = {"proved": "p", "refuted": "r", "bounded": "b", "unknown": "u"}[verdict]
         counts[verdict] = counts.get(verdict, 0) + 1
         path = os.path.join(HERE, "%s-%s.srctgt.ll" % (prefix, name))
         run = {"proved": "; RUN: neuropt-verify %s | FileCheck %s",
                "refuted": "; RUN: not neuropt-verify %s | FileCheck %s",
-               "bounded": "; RUN: not neuropt-verify %s | FileCheck %s"}[verdict]
+               "bounded": "; RUN: not neuropt-verify %s | FileCheck %s",
+               "unknown": "; RUN: not neuropt-verify %s | FileCheck %s"}[verdict]
         check = {"proved": "; CHECK: verdict: proved",
                  "refuted": "; CHECK: verdict: refuted\n; CHECK: counterexample:",
-                 "bounded": "; CHECK: verdict: bounded (k=4)"}[verdict]
+                 "bounded": "; CHECK: verdict: bounded (k=4)",
+                 "unknown": "; CHECK: verdict: unknown (a counterexample exists for some behaviour of the called functions)"}[verdict]
         text = "; Generated by gen_srctgt.py; do not edit.\n"
         text += "; Expected: %s%s\n" % (verdict, (" (" + why + ")") if why else "")
         text += run + "\n" + check + "\n\n" + src + "\n" + tgt

@@ -9,9 +9,10 @@
 ; CHECK: remark: <unknown>:0:0: @minmax: instcombine: proved
 ; CHECK: remark: <unknown>:0:0: @diamond: instcombine: proved
 ; CHECK: remark: <unknown>:0:0: @count: instcombine: bounded (k=4)
-; CHECK: remark: <unknown>:0:0: @calls: instcombine: unknown (unsupported: call @ext)
+; CHECK: remark: <unknown>:0:0: @calls: instcombine: proved
+; CHECK: remark: <unknown>:0:0: @indirect: instcombine: unknown (unsupported: indirect call)
 ; CHECK: remark: <unknown>:0:0: @same: unchanged by instcombine
-; CHECK: neuropt-tv: {{.*}}: 3 proved, 0 refuted, 1 unknown, 1 bounded, 1 unchanged
+; CHECK: neuropt-tv: {{.*}}: 4 proved, 0 refuted, 1 unknown, 1 bounded, 1 unchanged
 
 ; TWO: remark: <unknown>:0:0: @diamond: simplifycfg,instcombine: proved
 
@@ -65,6 +66,12 @@ exit:
 define i32 @calls(i32 %x) {
   %a = add i32 %x, 0
   %r = call i32 @ext(i32 %a)
+  ret i32 %r
+}
+
+define i32 @indirect(ptr %f, i32 %x) {
+  %a = add i32 %x, 0
+  %r = call i32 %f(i32 %a)
   ret i32 %r
 }
 

@@ -107,11 +107,37 @@ TEST(Verifier, SignatureMismatchIsUnknown) {
 
 TEST(Verifier, UnsupportedCallIsUnknown) {
   LLVMContext Ctx;
-  auto M = parse(Ctx, "declare i32 @g(i32)\n"
-                      "define i32 @a(i32 %x) {\n %r = call i32 @g(i32 %x)\n ret i32 %r\n}\n");
-  Function *F = M->getFunction("a");
-  VerifyResult R = createSMTVerifier()->verify(*F, *F, quick());
-  EXPECT_EQ(verdictLine(R), "unknown (unsupported: call @g)");
+  auto M =
+      parse(Ctx, "declare <2 x i32> @g(i32)\n"
+                 "define i32 @a(i32 %x) {\n %v = call <2 x i32> @g(i32 %x)\n"
+                 " %r = extractelement <2 x i32> %v, i32 0\n ret i32 %r\n}\n"
+                 "define i32 @b(ptr %f, i32 %x) {\n %r = call i32 %f(i32 %x)\n "
+                 "ret i32 %r\n}\n");
+  VerifyResult R = createSMTVerifier()->verify(*M->getFunction("a"),
+                                               *M->getFunction("a"), quick());
+  EXPECT_EQ(verdictLine(R),
+            "unknown (unsupported: call @g returning <2 x i32>)");
+  R = createSMTVerifier()->verify(*M->getFunction("b"), *M->getFunction("b"),
+                                  quick());
+  EXPECT_EQ(verdictLine(R), "unknown (unsupported: indirect call)");
+}
+
+// A call is an unknown function of its inputs: the same call is proved; a
+// target that calls a different function is not, and its counterexample is
+// not reported (it depends on what the callees do).
+TEST(Verifier, CallsAreUnknownFunctions) {
+  LLVMContext Ctx;
+  auto M = parse(
+      Ctx,
+      "declare i32 @g(i32)\ndeclare i32 @h(i32)\n"
+      "define i32 @a(i32 %x) {\n %r = call i32 @g(i32 %x)\n ret i32 %r\n}\n"
+      "define i32 @b(i32 %x) {\n %r = call i32 @h(i32 %x)\n ret i32 %r\n}\n");
+  Function *A = M->getFunction("a"), *B = M->getFunction("b");
+  EXPECT_EQ(verdictLine(createSMTVerifier()->verify(*A, *A, quick())),
+            "proved");
+  VerifyResult R = createSMTVerifier()->verify(*A, *B, quick());
+  EXPECT_EQ(R.V, Verdict::Unknown);
+  EXPECT_FALSE(R.CEX.has_value());
 }
 
 TEST(Verifier, TimeoutIsUnknown) {
