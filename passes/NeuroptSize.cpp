@@ -323,7 +323,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   // module: at 50 ms per query, most loops end as a timeout anyway.
   unsigned Budget = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
                                    : std::clamp(StockMs, 20u, 100u);
-  auto VStart = Clock::now();
+  std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
       continue;
@@ -336,17 +336,24 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
       ++Sum.Same;
       continue;
     }
-    unsigned Spent = unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  Clock::now() - VStart)
-                                  .count());
-    if (Spent >= Budget || !budgetLeft()) {
+    Pairs.push_back({Src, &Tgt});
+  }
+  if (Pairs.empty())
+    return Sum;
+  // One batch (one child process for the SMT verifier) within the budget;
+  // functions it does not reach stay unchecked.
+  unsigned Left = budgetLeft() ? unsigned(BudgetMs) - elapsedMs() : 0;
+  if (!Left) {
+    Sum.Unchecked += Pairs.size();
+    return Sum;
+  }
+  std::vector<VerifyResult> Rs = V->verifyAll(Pairs, Opts, std::min(Budget, Left));
+  for (size_t I = 0; I < Pairs.size(); ++I) {
+    const VerifyResult &R = Rs[I];
+    if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
       ++Sum.Unchecked;
       continue;
     }
-    // No single function may run past the candidate's verification budget.
-    Opts.DeadlineMs = Budget - Spent;
-    Opts.ExecTimeoutMs = Opts.DeadlineMs;
-    VerifyResult R = V->verify(*Src, Tgt, Opts);
     switch (R.V) {
     case Verdict::Proved:
       ++Sum.Proved;
@@ -356,7 +363,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
       break;
     case Verdict::Refuted:
       if (!Sum.Refuted++)
-        Sum.FirstRefuted = Tgt.getName().str();
+        Sum.FirstRefuted = Pairs[I].second->getName().str();
       break;
     default:
       ++Sum.Unknown;

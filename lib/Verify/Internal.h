@@ -36,6 +36,14 @@ VerifyResult checkConcreteInput(const llvm::Function &Src,
 VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
                          unsigned DeadlineMs, const char *Engine);
 
+/// Runs Fn(0), Fn(1), ... Fn(N-1) in one forked child, each given the
+/// milliseconds left of DeadlineMs, and returns their results; those not
+/// finished when the child is killed at the deadline (or crashes) answer
+/// Unknown Verifier::kNotReached.
+std::vector<VerifyResult>
+runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
+                 size_t N, unsigned DeadlineMs, const char *Engine);
+
 /// The wall-clock deadline for a whole SMT verification under Opts.
 inline unsigned smtDeadlineMs(const VerifyOptions &Opts) {
   return Opts.DeadlineMs ? Opts.DeadlineMs : Opts.TimeoutMs * 4 + 2000;

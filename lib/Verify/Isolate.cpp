@@ -15,6 +15,7 @@
 #include "Internal.h"
 #include "neuropt/Support/ChildProcess.h"
 
+#include <chrono>
 #include <sys/wait.h>
 
 namespace neuropt {
@@ -104,6 +105,50 @@ bool deserialize(const std::string &In, VerifyResult &R) {
 }
 
 } // namespace
+
+std::vector<VerifyResult>
+runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
+                 size_t N, unsigned DeadlineMs, const char *Engine) {
+  std::vector<VerifyResult> Rs(N);
+  for (VerifyResult &R : Rs) {
+    R.Engine = Engine;
+    R.Reason = Verifier::kNotReached;
+  }
+  if (!N)
+    return Rs;
+  // Leave the parent a little time to read the last result.
+  unsigned ChildMs = DeadlineMs - std::min(DeadlineMs / 8, 20u);
+  llvm::Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) {
+        auto Start = std::chrono::steady_clock::now();
+        for (size_t I = 0; I < N; ++I) {
+          auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - Start)
+                           .count();
+          if (Spent >= (int64_t)ChildMs)
+            return;
+          std::string Framed;
+          putStr(Framed, serialize(Fn(I, ChildMs - unsigned(Spent))));
+          writeAll(Fd, Framed);
+        }
+      },
+      DeadlineMs);
+  if (!Child) {
+    std::string Why = llvm::toString(Child.takeError());
+    for (VerifyResult &R : Rs)
+      R.Reason = Why;
+    return Rs;
+  }
+  size_t Pos = 0;
+  std::string Blob;
+  for (size_t I = 0; I < N && getStr(Child->Output, Pos, Blob); ++I) {
+    VerifyResult R;
+    if (!deserialize(Blob, R))
+      break;
+    Rs[I] = R;
+  }
+  return Rs;
+}
 
 VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
                          unsigned DeadlineMs, const char *Engine) {

@@ -16,11 +16,35 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
+
 using namespace llvm;
 
 namespace neuropt {
 
 Verifier::~Verifier() = default;
+
+std::vector<VerifyResult> Verifier::verifyAll(
+    const std::vector<std::pair<const llvm::Function *, const llvm::Function *>>
+        &Pairs,
+    const VerifyOptions &Opts, unsigned DeadlineMs) {
+  auto Start = std::chrono::steady_clock::now();
+  std::vector<VerifyResult> Rs(Pairs.size());
+  for (size_t I = 0; I < Pairs.size(); ++I) {
+    auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - Start)
+                     .count();
+    if (Spent >= (int64_t)DeadlineMs) {
+      for (size_t J = I; J < Pairs.size(); ++J)
+        Rs[J].Reason = kNotReached;
+      break;
+    }
+    VerifyOptions O = Opts;
+    O.DeadlineMs = O.ExecTimeoutMs = DeadlineMs - unsigned(Spent);
+    Rs[I] = verify(*Pairs[I].first, *Pairs[I].second, O);
+  }
+  return Rs;
+}
 
 const char *verdictName(Verdict V) {
   switch (V) {

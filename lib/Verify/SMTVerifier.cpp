@@ -27,6 +27,8 @@
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Attributes.h"
+
+#include <optional>
 #include "llvm/IR/Function.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -44,11 +46,17 @@ class SMTVerifier final : public Verifier {
 public:
   VerifyResult verify(const Function &Src, const Function &Tgt,
                       const VerifyOptions &Opts) override;
+  std::vector<VerifyResult>
+  verifyAll(const std::vector<std::pair<const Function *, const Function *>> &Pairs,
+            const VerifyOptions &Opts, unsigned DeadlineMs) override;
 };
 
+/// Shared: a context to reuse (a batch in one child process creates one
+/// instead of one per pair, which costs about 10 ms each).
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
-                    const std::vector<uint64_t> *Fixed);
+                    const std::vector<uint64_t> *Fixed,
+                    z3::context *Shared = nullptr);
 
 struct Query {
   z3::context &C;
@@ -268,6 +276,25 @@ VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
                      smtDeadlineMs(Opts), "smt");
 }
 
+std::vector<VerifyResult> SMTVerifier::verifyAll(
+    const std::vector<std::pair<const Function *, const Function *>> &Pairs,
+    const VerifyOptions &Opts, unsigned DeadlineMs) {
+  if (!Opts.Isolate)
+    return Verifier::verifyAll(Pairs, Opts, DeadlineMs);
+  std::optional<z3::context> C; // created in the child, on first use
+  return runIsolatedBatch(
+      [&](size_t I, unsigned LeftMs) {
+        VerifyOptions O = Opts;
+        O.DeadlineMs = LeftMs;
+        if (!C) {
+          z3::set_param("memory_max_size", (int)Opts.MemoryMB);
+          C.emplace();
+        }
+        return runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, &*C);
+      },
+      Pairs.size(), DeadlineMs, "smt");
+}
+
 VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt,
                                         const std::vector<uint64_t> &Args,
                                         const VerifyOptions &Opts) {
@@ -296,7 +323,7 @@ static std::string findUnmodelledCall(const Function &F) {
 namespace {
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
-                    const std::vector<uint64_t> *Fixed) {
+                    const std::vector<uint64_t> *Fixed, z3::context *Shared) {
   auto Start = std::chrono::steady_clock::now();
   VerifyResult R;
   R.Engine = "smt";
@@ -315,8 +342,10 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     }
   try {
     z3::set_param("memory_max_size", (int)Opts.MemoryMB);
-    z3::config Cfg;
-    z3::context C(Cfg);
+    std::optional<z3::context> Own;
+    if (!Shared)
+      Own.emplace();
+    z3::context &C = Shared ? *Shared : *Own;
     Query Q(C, Opts);
     makeSharedInputs(Q.In, Src);
     try {

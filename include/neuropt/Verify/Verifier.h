@@ -112,6 +112,16 @@ public:
   virtual VerifyResult verify(const llvm::Function &Src,
                               const llvm::Function &Tgt,
                               const VerifyOptions &Opts) = 0;
+  /// Checks each (source, target) pair in order within DeadlineMs in all
+  /// (each pair gets what is left as its Opts.DeadlineMs). A pair not
+  /// reached in time answers Unknown with reason kNotReached. The SMT
+  /// verifier runs the whole batch in one child process: one fork instead
+  /// of one per pair.
+  virtual std::vector<VerifyResult>
+  verifyAll(const std::vector<std::pair<const llvm::Function *,
+                                        const llvm::Function *>> &Pairs,
+            const VerifyOptions &Opts, unsigned DeadlineMs);
+  static constexpr const char *kNotReached = "not reached within the deadline";
 };
 
 /// The precise verifier: encodes both functions into SMT (Z3) and asks for
