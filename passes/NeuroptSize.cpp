@@ -347,7 +347,8 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     Sum.Unchecked += Pairs.size();
     return Sum;
   }
-  std::vector<VerifyResult> Rs = V->verifyAll(Pairs, Opts, std::min(Budget, Left));
+  std::vector<VerifyResult> Rs =
+      V->verifyAll(Pairs, Opts, std::min(Budget, Left));
   for (size_t I = 0; I < Pairs.size(); ++I) {
     const VerifyResult &R = Rs[I];
     if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {

@@ -28,12 +28,12 @@
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Attributes.h"
 
-#include <optional>
 #include "llvm/IR/Function.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <optional>
 
 using namespace llvm;
 
@@ -46,9 +46,9 @@ class SMTVerifier final : public Verifier {
 public:
   VerifyResult verify(const Function &Src, const Function &Tgt,
                       const VerifyOptions &Opts) override;
-  std::vector<VerifyResult>
-  verifyAll(const std::vector<std::pair<const Function *, const Function *>> &Pairs,
-            const VerifyOptions &Opts, unsigned DeadlineMs) override;
+  std::vector<VerifyResult> verifyAll(
+      const std::vector<std::pair<const Function *, const Function *>> &Pairs,
+      const VerifyOptions &Opts, unsigned DeadlineMs) override;
 };
 
 /// Shared: a context to reuse (a batch in one child process creates one

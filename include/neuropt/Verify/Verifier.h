@@ -117,10 +117,10 @@ public:
   /// reached in time answers Unknown with reason kNotReached. The SMT
   /// verifier runs the whole batch in one child process: one fork instead
   /// of one per pair.
-  virtual std::vector<VerifyResult>
-  verifyAll(const std::vector<std::pair<const llvm::Function *,
-                                        const llvm::Function *>> &Pairs,
-            const VerifyOptions &Opts, unsigned DeadlineMs);
+  virtual std::vector<VerifyResult> verifyAll(
+      const std::vector<
+          std::pair<const llvm::Function *, const llvm::Function *>> &Pairs,
+      const VerifyOptions &Opts, unsigned DeadlineMs);
   static constexpr const char *kNotReached = "not reached within the deadline";
 };
 

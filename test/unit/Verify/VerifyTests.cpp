@@ -144,11 +144,13 @@ TEST(Verifier, CallsAreUnknownFunctions) {
 // call per pair, and pairs past the deadline are reported as not reached.
 TEST(Verifier, BatchMatchesSingleCalls) {
   LLVMContext Ctx;
-  auto M = parse(Ctx, "declare i32 @g(i32)\n"
-                      "define i32 @a(i32 %x) {\n %r = mul i32 %x, 2\n ret i32 %r\n}\n"
-                      "define i32 @b(i32 %x) {\n %r = shl i32 %x, 1\n ret i32 %r\n}\n"
-                      "define i32 @c(i32 %x) {\n %r = shl i32 %x, 2\n ret i32 %r\n}\n"
-                      "define i32 @d(i32 %x) {\n %r = call i32 @g(i32 %x)\n ret i32 %r\n}\n");
+  auto M = parse(
+      Ctx,
+      "declare i32 @g(i32)\n"
+      "define i32 @a(i32 %x) {\n %r = mul i32 %x, 2\n ret i32 %r\n}\n"
+      "define i32 @b(i32 %x) {\n %r = shl i32 %x, 1\n ret i32 %r\n}\n"
+      "define i32 @c(i32 %x) {\n %r = shl i32 %x, 2\n ret i32 %r\n}\n"
+      "define i32 @d(i32 %x) {\n %r = call i32 @g(i32 %x)\n ret i32 %r\n}\n");
   auto F = [&](const char *N) -> const Function * { return M->getFunction(N); };
   std::vector<std::pair<const Function *, const Function *>> Pairs = {
       {F("a"), F("b")}, {F("a"), F("c")}, {F("d"), F("d")}};
@@ -156,8 +158,9 @@ TEST(Verifier, BatchMatchesSingleCalls) {
   std::vector<VerifyResult> Rs = V->verifyAll(Pairs, quick(), 20000);
   ASSERT_EQ(Rs.size(), 3u);
   for (size_t I = 0; I < Pairs.size(); ++I)
-    EXPECT_EQ(verdictLine(Rs[I]),
-              verdictLine(V->verify(*Pairs[I].first, *Pairs[I].second, quick())));
+    EXPECT_EQ(
+        verdictLine(Rs[I]),
+        verdictLine(V->verify(*Pairs[I].first, *Pairs[I].second, quick())));
   EXPECT_EQ(Rs[0].V, Verdict::Proved);
   EXPECT_EQ(Rs[1].V, Verdict::Refuted);
   EXPECT_TRUE(Rs[1].CEX.has_value());
