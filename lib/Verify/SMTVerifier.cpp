@@ -27,7 +27,6 @@
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Attributes.h"
-
 #include "llvm/IR/Function.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
