@@ -57,6 +57,14 @@ static std::string describeType(Type *T) {
   return S;
 }
 
+static z3::expr bvAPInt(z3::context &C, const APInt &A) {
+  if (A.getBitWidth() <= 64)
+    return C.bv_val(A.getZExtValue(), A.getBitWidth());
+  SmallString<80> S;
+  A.toStringUnsigned(S, 10);
+  return C.bv_val(S.c_str(), A.getBitWidth());
+}
+
 [[noreturn]] static void unsupported(const Twine &What) {
   throw Unsupported{What.str()};
 }
@@ -185,13 +193,7 @@ private:
 
   static unsigned bw(const z3::expr &E) { return E.get_sort().bv_size(); }
   z3::expr bvv(uint64_t V, unsigned W) { return C.bv_val(V, W); }
-  z3::expr bvAPInt(const APInt &A) {
-    if (A.getBitWidth() <= 64)
-      return C.bv_val(A.getZExtValue(), A.getBitWidth());
-    SmallString<80> S;
-    A.toStringUnsigned(S, 10);
-    return C.bv_val(S.c_str(), A.getBitWidth());
-  }
+  z3::expr bvAPInt(const APInt &A) { return verify::bvAPInt(C, A); }
   z3::expr isZero(const z3::expr &E) { return E == bvv(0, bw(E)); }
   z3::expr intMin(unsigned W) { return bvAPInt(APInt::getSignedMinValue(W)); }
   z3::expr allOnes(unsigned W) { return bvAPInt(APInt::getAllOnes(W)); }
@@ -1381,19 +1383,15 @@ z3::expr inRange(const z3::expr &X, const ConstantRange &CR) {
     return C.bool_val(true);
   if (CR.isEmptySet())
     return C.bool_val(false);
-  auto BV = [&](const APInt &A) {
-    SmallString<80> S;
-    A.toStringUnsigned(S, 10);
-    return C.bv_val(S.c_str(), A.getBitWidth());
-  };
   // [Lo, Hi) modulo 2^w, which also covers wrapped ranges.
-  return z3::ult(X - BV(CR.getLower()), BV(CR.getUpper() - CR.getLower()));
+  return z3::ult(X - bvAPInt(C, CR.getLower()),
+                 bvAPInt(C, CR.getUpper() - CR.getLower()));
 }
 
 z3::expr FunctionEncoder::attrsHold(const AttributeSet &AS, const z3::expr &V) {
-  std::vector<z3::expr> Bad;
   if (!V.get_sort().is_bv())
     return t();
+  std::vector<z3::expr> Bad;
   if (AS.hasAttribute(Attribute::NonNull))
     Bad.push_back(isZero(V));
   if (MaybeAlign Al = AS.getAlignment(); Al && Al->value() > 1)

@@ -114,7 +114,7 @@ runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
     R.Engine = Engine;
     R.Reason = Verifier::kNotReached;
   }
-  if (!N)
+  if (!N || !DeadlineMs)
     return Rs;
   // Leave the parent a little time to read the last result.
   unsigned ChildMs = DeadlineMs - std::min(DeadlineMs / 8, 20u);

@@ -199,71 +199,79 @@ static void setBudget(z3::solver &S, const VerifyOptions &Opts,
   S.set("timeout", (unsigned)std::max<int64_t>(1, std::min<int64_t>(Opts.TimeoutMs, Left)));
 }
 
+/// Value attributes the encoder models: noundef, nonnull, align, range (a
+/// violating argument or returned value is UB or poison on either side)
+/// and the ABI's extension attributes, which do not change the IR's values.
+static bool isModelledValueAttr(Attribute::AttrKind K) {
+  switch (K) {
+  case Attribute::NoUndef:
+  case Attribute::NonNull:
+  case Attribute::Alignment:
+  case Attribute::Range:
+  case Attribute::ZExt:
+  case Attribute::SExt:
+  case Attribute::NoExt:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Function attributes that cannot make a function less defined.
+static bool isHarmlessFnAttr(Attribute::AttrKind K) {
+  switch (K) {
+  case Attribute::NoInline:
+  case Attribute::OptimizeNone:
+  case Attribute::UWTable:
+  case Attribute::NoUnwind:
+  case Attribute::Cold:
+  case Attribute::Hot:
+  case Attribute::MinSize:
+  case Attribute::OptimizeForSize:
+  case Attribute::AlwaysInline:
+  case Attribute::InlineHint:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// The first attribute of \p Tgt that is not \p Accepted and that \p Src
+/// lacks, as text; empty if none. One the source has may be repeated: for
+/// an argument it is the caller's promise to both; for a returned value,
+/// the target returns the same value and keeps the promise whenever the
+/// source does (the source's own such attributes are ignored, which only
+/// makes it more defined).
+static std::string addedAttribute(AttributeSet Src, AttributeSet Tgt,
+                                  bool (*Accepted)(Attribute::AttrKind)) {
+  for (Attribute A : Tgt) {
+    if (A.isStringAttribute() || Accepted(A.getKindAsEnum()))
+      continue;
+    if (!Src.hasAttribute(A.getKindAsEnum()) ||
+        Src.getAttribute(A.getKindAsEnum()) != A)
+      return A.getAsString();
+  }
+  return "";
+}
+
 /// Tgt may not promise callers more than Src does.
 static std::string checkAttributes(const Function &Src, const Function &Tgt) {
-  for (unsigned N = 0; N < Src.arg_size(); ++N) {
-    AttributeSet SA = Src.getAttributes().getParamAttrs(N);
-    AttributeSet TA = Tgt.getAttributes().getParamAttrs(N);
-    // The target may drop the source's promises about its arguments, but
-    // any it adds is not checked, except those the encoder models (noundef,
-    // nonnull, align, range: a violating argument is UB or poison) and the
-    // ABI's extension attributes, which do not change the IR's values.
-    for (Attribute A : TA) {
-      if (A.isStringAttribute())
-        continue;
-      Attribute::AttrKind K = A.getKindAsEnum();
-      if (K == Attribute::NoUndef || K == Attribute::NonNull ||
-          K == Attribute::Alignment || K == Attribute::Range ||
-          K == Attribute::ZExt || K == Attribute::SExt || K == Attribute::NoExt)
-        continue;
-      if (!SA.hasAttribute(K) || SA.getAttribute(K) != A)
-        return "target adds parameter attribute " + A.getAsString();
-    }
-  }
+  const AttributeList &SL = Src.getAttributes(), &TL = Tgt.getAttributes();
+  for (unsigned N = 0; N < Src.arg_size(); ++N)
+    if (std::string A = addedAttribute(SL.getParamAttrs(N), TL.getParamAttrs(N),
+                                       isModelledValueAttr);
+        !A.empty())
+      return "target adds parameter attribute " + A;
   // Function attributes the target adds may make it less defined
   // (memory(none), willreturn, ...); only harmless ones are accepted.
-  for (Attribute A : Tgt.getAttributes().getFnAttrs()) {
-    if (A.isStringAttribute())
-      continue;
-    Attribute::AttrKind K = A.getKindAsEnum();
-    switch (K) {
-    case Attribute::NoInline: case Attribute::OptimizeNone: case Attribute::UWTable:
-    case Attribute::NoUnwind: case Attribute::Cold: case Attribute::Hot:
-    case Attribute::MinSize: case Attribute::OptimizeForSize: case Attribute::AlwaysInline:
-    case Attribute::InlineHint:
-      continue;
-    default:
-      break;
-    }
-    if (!Src.getAttributes().getFnAttrs().hasAttribute(K) ||
-        Src.getAttributes().getFnAttrs().getAttribute(K) != A)
-      return "target adds function attribute " + A.getAsString();
-  }
-  // Return attributes: noundef, nonnull, align and range are modelled (a
-  // violating value is poison, then UB if noundef); the extensions are ABI.
-  // Any other the source has is ignored, which only makes the source more
-  // defined. The target may repeat one of those: returning the same value,
-  // it keeps the promise whenever the source does.
-  AttributeSet SR = Src.getAttributes().getRetAttrs();
-  for (Attribute A : Tgt.getAttributes().getRetAttrs()) {
-    if (A.isStringAttribute())
-      continue;
-    switch (A.getKindAsEnum()) {
-    case Attribute::NoUndef:
-    case Attribute::NonNull:
-    case Attribute::Alignment:
-    case Attribute::Range:
-    case Attribute::ZExt:
-    case Attribute::SExt:
-    case Attribute::NoExt:
-      continue;
-    default:
-      break;
-    }
-    if (!SR.hasAttribute(A.getKindAsEnum()) ||
-        SR.getAttribute(A.getKindAsEnum()) != A)
-      return "target adds return attribute " + A.getAsString();
-  }
+  if (std::string A =
+          addedAttribute(SL.getFnAttrs(), TL.getFnAttrs(), isHarmlessFnAttr);
+      !A.empty())
+    return "target adds function attribute " + A;
+  if (std::string A = addedAttribute(SL.getRetAttrs(), TL.getRetAttrs(),
+                                     isModelledValueAttr);
+      !A.empty())
+    return "target adds return attribute " + A;
   return "";
 }
 
