@@ -1,4 +1,5 @@
-//===- NeuroptSize.cpp - Learned pass ordering for code size ---------------===//
+//===- NeuroptSize.cpp - Learned pass ordering for code size
+//---------------===//
 //
 // Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -11,7 +12,9 @@
 //     module; without a usable model the coreset's own order (greedy
 //     coverage order, best first) is the fallback;
 //  3. the top k sequences each run on a fresh copy of the unoptimized module
-//     in the same context, must pass the LLVM verifier, and are measured;
+//     in a context of their own, must pass the LLVM verifier, and are
+//     measured; the -Oz measurement and the candidates run side by side on
+//     -neuropt-size-threads threads;
 //  4. candidates smaller than stock, smallest first, go to the refinement
 //     verifier, function by function against the unoptimized source: one
 //     refuted function rejects the candidate;
@@ -38,11 +41,15 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 using namespace llvm;
 using namespace neuropt;
@@ -71,6 +78,12 @@ static cl::opt<float> CandidateTimeFactor(
              "code generation took, at least 50 ms (0: only the budget "
              "-neuropt-size-budget-ms stops it)"),
     cl::init(0.0f));
+static cl::opt<unsigned> SizeThreads(
+    "neuropt-size-threads",
+    cl::desc("Threads that measure -Oz's result and the candidates side by "
+             "side (0: one per available core; 1: one after the other, as "
+             "in a build that already keeps every core busy)"),
+    cl::init(0));
 static cl::opt<std::string> SizeModelName(
     "neuropt-size-model",
     cl::desc("Size model in -neuropt-model-dir, or 'off' to rank the "
@@ -129,6 +142,12 @@ static cl::opt<bool> PrintSummary(
 
 bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
 
+static unsigned threadCount() {
+  if (SizeThreads)
+    return SizeThreads;
+  return std::max(1u, hardware_concurrency().compute_thread_count());
+}
+
 /// The model's name; "size" stands for the coreset when the model is off.
 static StringRef modelName() {
   return SizeModelName == "off" ? StringRef("size") : StringRef(SizeModelName);
@@ -185,6 +204,9 @@ struct VerifySummary {
   }
 };
 
+using FunctionPairs =
+    std::vector<std::pair<const Function *, const Function *>>;
+
 class SizeDriver {
 public:
   /// \p RunTail: whether the pass must run TailPipeline itself on an
@@ -231,7 +253,20 @@ private:
   std::vector<std::pair<unsigned, float>> rank(const Coreset &C,
                                                  const Module &Unopt,
                                                  bool &UsedModel);
-  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
+  /// The default verification budget for a candidate, given how long
+  /// measuring -Oz's result took.
+  unsigned verifyBudget(unsigned StockTimeMs) const;
+  std::unique_ptr<Verifier> createVerifier() const;
+  /// The (reference, candidate) function pairs to verify, smallest first;
+  /// functions without a reference or equal to -Oz's are counted in \p Sum.
+  FunctionPairs pairsToVerify(const Module &Unopt, const Module &Cand,
+                              VerifySummary &Sum) const;
+  /// Adds \p R, the verdict on \p Tgt, to \p Sum.
+  static void tally(const VerifyResult &R, const Function &Tgt,
+                    VerifySummary &Sum);
+  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand,
+                                unsigned Budget);
+
   const Function *referenceFor(const Function &Tgt, const Module &Unopt) const;
 
   unsigned msSince(Clock::time_point T) const {
@@ -241,8 +276,9 @@ private:
   }
   /// Where the time went, for -neuropt-size-print.
   std::string phases() const {
-    return formatv("rank {0} ms, stock {1} ms, candidates {2} ms, verify {3} ms",
-                   RankMs, StockMs, CandMs, VerifyMs)
+    return formatv("rank {0} ms, -Oz measurement and candidates {1} ms on {2} "
+                   "thread(s) (-Oz measurement {3} ms), verify {4} ms",
+                   RankMs, MeasureMs, ThreadsUsed, StockMs, VerifyMs)
         .str();
   }
 
@@ -250,7 +286,8 @@ private:
   StringRef Source;
   bool RunTail;
   Clock::time_point Start;
-  unsigned RankMs = 0, StockMs = 0, CandMs = 0, VerifyMs = 0;
+  unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
+  unsigned ThreadsUsed = 1;
   /// What the model's scores mean (SizeModelScores::Unit).
   const char *PredictedUnit = "";
 };
@@ -309,21 +346,21 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
   return nullptr;
 }
 
-VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
-                                          const Module &Cand) {
-  VerifySummary Sum;
-  std::unique_ptr<Verifier> V;
-  if (VerifyWith == VerifyMode::SMT)
-    V = createSMTVerifier();
-  else
-    V = createDefaultVerifier();
-  VerifyOptions Opts;
-  Opts.TimeoutMs = VerifyTimeoutMs;
+unsigned SizeDriver::verifyBudget(unsigned StockTimeMs) const {
   // By default verification may cost about one more code generation of the
   // module: at 50 ms per query, most loops end as a timeout anyway.
-  unsigned Budget = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
-                                   : std::clamp(StockMs, 20u, 100u);
-  std::vector<std::pair<const Function *, const Function *>> Pairs;
+  return VerifyBudgetMs ? unsigned(VerifyBudgetMs)
+                        : std::clamp(StockTimeMs, 20u, 100u);
+}
+
+std::unique_ptr<Verifier> SizeDriver::createVerifier() const {
+  return VerifyWith == VerifyMode::SMT ? createSMTVerifier()
+                                       : createDefaultVerifier();
+}
+
+FunctionPairs SizeDriver::pairsToVerify(const Module &Unopt, const Module &Cand,
+                                        VerifySummary &Sum) const {
+  FunctionPairs Pairs;
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
       continue;
@@ -338,34 +375,55 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     }
     Pairs.push_back({Src, &Tgt});
   }
+  // Smallest functions first: one function that runs into the solver's
+  // timeout then leaves the budget to as few others as possible.
+  std::stable_sort(
+      Pairs.begin(), Pairs.end(), [](const auto &A, const auto &B) {
+        return A.first->getInstructionCount() +
+                   A.second->getInstructionCount() <
+               B.first->getInstructionCount() + B.second->getInstructionCount();
+      });
+  return Pairs;
+}
+
+void SizeDriver::tally(const VerifyResult &R, const Function &Tgt,
+                       VerifySummary &Sum) {
+  if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
+    ++Sum.Unchecked;
+    return;
+  }
+  switch (R.V) {
+  case Verdict::Proved:
+    ++Sum.Proved;
+    break;
+  case Verdict::Bounded:
+    ++Sum.Bounded;
+    break;
+  case Verdict::Refuted:
+    if (!Sum.Refuted++)
+      Sum.FirstRefuted = Tgt.getName().str();
+    break;
+  default:
+    ++Sum.Unknown;
+  }
+}
+
+VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
+                                          const Module &Cand, unsigned Budget) {
+  VerifySummary Sum;
+  FunctionPairs Pairs = pairsToVerify(Unopt, Cand, Sum);
   if (Pairs.empty())
     return Sum;
+  std::unique_ptr<Verifier> V = createVerifier();
+  VerifyOptions Opts;
+  Opts.TimeoutMs = VerifyTimeoutMs;
   // One batch (one child process for the SMT verifier) within the budget;
   // functions it does not reach stay unchecked.
   unsigned Left = budgetLeft() ? unsigned(BudgetMs) - elapsedMs() : 0;
   std::vector<VerifyResult> Rs =
       V->verifyAll(Pairs, Opts, std::min(Budget, Left));
-  for (size_t I = 0; I < Pairs.size(); ++I) {
-    const VerifyResult &R = Rs[I];
-    if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
-      ++Sum.Unchecked;
-      continue;
-    }
-    switch (R.V) {
-    case Verdict::Proved:
-      ++Sum.Proved;
-      break;
-    case Verdict::Bounded:
-      ++Sum.Bounded;
-      break;
-    case Verdict::Refuted:
-      if (!Sum.Refuted++)
-        Sum.FirstRefuted = Pairs[I].second->getName().str();
-      break;
-    default:
-      ++Sum.Unknown;
-    }
-  }
+  for (size_t I = 0; I < Pairs.size(); ++I)
+    tally(Rs[I], *Pairs[I].second, Sum);
   return Sum;
 }
 
@@ -397,25 +455,9 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
   auto PhaseStart = Clock::now();
   std::vector<std::pair<unsigned, float>> Order = rank(*C, **Unopt, UsedModel);
   RankMs = msSince(PhaseStart);
-
-  PhaseStart = Clock::now();
-  Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
-  StockMs = msSince(PhaseStart);
-  if (!Stock) {
-    warn("cannot measure the -Oz result: " + toString(Stock.takeError()));
-    return;
-  }
-  uint64_t StockObj = Stock->Object.objective();
-
-  std::vector<Candidate> Cands;
+  // How many of the top k are tried: the model may rule out the rest.
   unsigned K = std::min<unsigned>(SizeK, Order.size());
-  bool OutOfBudget = false;
-  PhaseStart = Clock::now();
   for (unsigned I = 0; I < K; ++I) {
-    if (!budgetLeft()) {
-      OutOfBudget = true;
-      break;
-    }
     if (UsedModel && Order[I].second < MinPredicted) {
       emit<OptimizationRemarkAnalysis>("Skipped", [&](auto &R) {
         R << "sequence " << ore::NV("Sequence", Order[I].first)
@@ -424,9 +466,32 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
                      formatv("{0:F2}", Order[I].second).str())
           << PredictedUnit << " is below -neuropt-size-min-predicted";
       });
+      K = I;
       break;
     }
-    Candidate Cand;
+  }
+
+  // The -Oz measurement and the candidates are independent tasks (the
+  // module is only read; every candidate has its own context), run on up to
+  // -neuropt-size-threads threads. Results do not depend on the thread
+  // count: each task's outcome is stored at its own index and reported in
+  // order. A candidate time factor needs -Oz's time first, so the -Oz
+  // measurement then runs alone before the candidates.
+  std::optional<Expected<SizeMeasurement>> Stock;
+  std::vector<Candidate> Tried(K);
+  std::vector<std::string> Failed(K);
+  std::vector<char> Ran(K, 0);
+  unsigned Threads = std::min(K + 1, threadCount());
+  auto MeasureStock = [&](PipelineEvaluator &E) {
+    auto T0 = Clock::now();
+    Stock.emplace(E.evaluate(M, TailPipeline));
+    StockMs = msSince(T0);
+  };
+  auto RunCandidate = [&](PipelineEvaluator &E, unsigned I) {
+    if (!budgetLeft())
+      return;
+    Ran[I] = 1;
+    Candidate &Cand = Tried[I];
     Cand.Index = Order[I].first;
     Cand.Predicted = Order[I].second;
     const std::string &P = C->Pipelines[Cand.Index];
@@ -435,8 +500,8 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     LLVMContext CandCtx;
     Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, CandCtx);
     if (!Copy) {
-      consumeError(Copy.takeError());
-      continue;
+      Failed[I] = toString(Copy.takeError());
+      return;
     }
     // A candidate never runs past the translation unit's budget, nor past
     // -neuropt-size-candidate-time-factor times the -Oz measurement.
@@ -445,22 +510,69 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       LimitMs = std::min(
           LimitMs, std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
     Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
-      if (Error E = Eval.runPipeline(**Copy, P, LimitMs))
-        return std::move(E);
+      if (Error E2 = E.runPipeline(**Copy, P, LimitMs))
+        return std::move(E2);
       Cand.Bitcode = writeModuleBitcode(**Copy);
-      return Eval.evaluateInPlace(**Copy, TailPipeline);
+      return E.evaluateInPlace(**Copy, TailPipeline);
     }();
     if (!Size) {
-      std::string Why = toString(Size.takeError());
-      rejected(Cand.Index, Why);
-      continue;
+      Failed[I] = toString(Size.takeError());
+      return;
     }
     Cand.Object = Size->Object;
     Cand.Objective = Size->Object.objective();
-    Cands.push_back(std::move(Cand));
-  }
+  };
+  PhaseStart = Clock::now();
+  bool StockFirst = CandidateTimeFactor > 0;
+  if (StockFirst)
+    MeasureStock(Eval);
+  // Task 0 is the -Oz measurement (unless done), task 1 + I candidate I.
+  unsigned Tasks = K + 1;
+  std::atomic<unsigned> Next{StockFirst ? 1u : 0u};
+  auto Work = [&](PipelineEvaluator &E) {
+    for (unsigned T; (T = Next.fetch_add(1)) < Tasks;) {
+      if (T == 0)
+        MeasureStock(E);
+      else
+        RunCandidate(E, T - 1);
+    }
+  };
+  Threads = std::min(Tasks - Next.load(), Threads);
+  std::vector<std::thread> Helpers;
+  for (unsigned I = 1; I < Threads; ++I)
+    Helpers.emplace_back([&] {
+      // A helper without an evaluator of its own leaves its share to the
+      // other threads.
+      if (Expected<std::unique_ptr<PipelineEvaluator>> E =
+              PipelineEvaluator::create())
+        Work(**E);
+      else
+        consumeError(E.takeError());
+    });
+  Work(Eval);
+  for (std::thread &H : Helpers)
+    H.join();
+  MeasureMs = msSince(PhaseStart);
+  ThreadsUsed = std::max(Threads, 1u);
 
-  CandMs = msSince(PhaseStart);
+  if (!*Stock) {
+    warn("cannot measure the -Oz result: " + toString(Stock->takeError()));
+    return;
+  }
+  uint64_t StockObj = (*Stock)->Object.objective();
+  std::vector<Candidate> Cands;
+  bool OutOfBudget = false;
+  for (unsigned I = 0; I < K; ++I) {
+    if (!Ran[I]) {
+      OutOfBudget = true;
+      break;
+    }
+    if (!Failed[I].empty()) {
+      rejected(Tried[I].Index, Failed[I]);
+      continue;
+    }
+    Cands.push_back(std::move(Tried[I]));
+  }
   PhaseStart = Clock::now();
   // Smallest first; ties keep the model's order.
   std::stable_sort(Cands.begin(), Cands.end(),
@@ -491,7 +603,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
-      Sum = verifyCandidate(**Unopt, *Cand.M);
+      Sum = verifyCandidate(**Unopt, *Cand.M, verifyBudget(StockMs));
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {

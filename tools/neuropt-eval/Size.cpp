@@ -137,7 +137,10 @@ struct Sections {
 struct BuildResult {
   Sections Obj;
   uint64_t IRInsts = 0;
-  double CompileMs = 0; ///< Median of the timed runs.
+  double CompileMs = 0; ///< Median of the timed runs (wall clock).
+  /// Median of the timed runs' CPU time (user + system, all threads): what
+  /// the build costs a machine whose cores are all busy (make -j).
+  double CpuMs = 0;
 };
 
 struct CeilingResult {
@@ -208,6 +211,7 @@ struct Program {
       R.Obj += T.Stock.Obj;
       R.IRInsts += T.Stock.IRInsts;
       R.CompileMs += T.Stock.CompileMs;
+      R.CpuMs += T.Stock.CpuMs;
     }
     return R;
   }
@@ -217,6 +221,7 @@ struct Program {
       R.Obj += T.Neuropt.Obj;
       R.IRInsts += T.Neuropt.IRInsts;
       R.CompileMs += T.Neuropt.CompileMs;
+      R.CpuMs += T.Neuropt.CpuMs;
     }
     return R;
   }
@@ -356,9 +361,10 @@ private:
   }
   std::vector<std::string> baseArgs(bool WithPlugin) const;
   /// Runs clang with \p Args (after the driver name); the elapsed wall time
-  /// goes to \p Ms. The first lines of stderr make the error.
+  /// goes to \p Ms, the CPU time (user + system) to \p CpuMs. The first
+  /// lines of stderr make the error.
   Error clang(ArrayRef<std::string> Args, StringRef LogSuffix,
-              double *Ms = nullptr) const;
+              double *Ms = nullptr, double *CpuMs = nullptr) const;
   Expected<CeilingResult> ceiling(PipelineEvaluator &Eval) const;
 
   const SizeEvalOptions &Opts;
@@ -382,7 +388,7 @@ std::vector<std::string> TUEvaluator::baseArgs(bool WithPlugin) const {
 }
 
 Error TUEvaluator::clang(ArrayRef<std::string> Args, StringRef LogSuffix,
-                         double *Ms) const {
+                         double *Ms, double *CpuMs) const {
   std::string Log = path(LogSuffix);
   std::vector<StringRef> Argv{Opts.Clang};
   for (const std::string &A : Args)
@@ -390,12 +396,19 @@ Error TUEvaluator::clang(ArrayRef<std::string> Args, StringRef LogSuffix,
   std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(Log),
                                           StringRef(Log)};
   std::string ErrMsg;
+  std::optional<sys::ProcessStatistics> Stat;
   auto Start = std::chrono::steady_clock::now();
   int RC = sys::ExecuteAndWait(Opts.Clang, Argv, std::nullopt, Redirects,
-                               /*SecondsToWait=*/900, 0, &ErrMsg);
+                               /*SecondsToWait=*/900, 0, &ErrMsg,
+                               /*ExecutionFailed=*/nullptr, &Stat);
   auto End = std::chrono::steady_clock::now();
   if (Ms)
     *Ms = std::chrono::duration<double, std::milli>(End - Start).count();
+  if (CpuMs)
+    *CpuMs =
+        Stat
+            ? std::chrono::duration<double, std::milli>(Stat->TotalTime).count()
+            : 0;
   if (RC == 0)
     return Error::success();
   std::string Command = Opts.Clang;
@@ -491,25 +504,29 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
   append_range(StockArgs, std::vector<std::string>{"-c", Source, "-o", StockObj});
   append_range(PluginArgs,
                std::vector<std::string>{"-c", Source, "-o", PluginObj});
-  std::vector<double> StockMs, PluginMs;
+  std::vector<double> StockMs, PluginMs, StockCpu, PluginCpu;
   for (unsigned I = 0; I < std::max(Opts.Runs, 1u); ++I) {
-    double S = 0, P = 0;
+    double S = 0, P = 0, SC = 0, PC = 0;
     if (I % 2 == 0) {
-      if (Error E = clang(StockArgs, ".stock.log", &S))
+      if (Error E = clang(StockArgs, ".stock.log", &S, &SC))
         return Fail(std::move(E));
-      if (Error E = clang(PluginArgs, ".neuropt.log", &P))
+      if (Error E = clang(PluginArgs, ".neuropt.log", &P, &PC))
         return Fail(std::move(E));
     } else {
-      if (Error E = clang(PluginArgs, ".neuropt.log", &P))
+      if (Error E = clang(PluginArgs, ".neuropt.log", &P, &PC))
         return Fail(std::move(E));
-      if (Error E = clang(StockArgs, ".stock.log", &S))
+      if (Error E = clang(StockArgs, ".stock.log", &S, &SC))
         return Fail(std::move(E));
     }
     StockMs.push_back(S);
     PluginMs.push_back(P);
+    StockCpu.push_back(SC);
+    PluginCpu.push_back(PC);
   }
   R.Stock.CompileMs = median(StockMs);
   R.Neuropt.CompileMs = median(PluginMs);
+  R.Stock.CpuMs = median(StockCpu);
+  R.Neuropt.CpuMs = median(PluginCpu);
   Expected<Sections> SS = readSections(StockObj);
   if (!SS)
     return Fail(SS.takeError());
@@ -659,6 +676,7 @@ struct Summary {
   unsigned CeilingGains = 0; ///< Programs where the ceiling beats -Oz.
   std::optional<double> ShareOfCeiling;
   double MedianTimeRatio = 0;
+  double MedianCpuRatio = 0; ///< The same for CPU time.
   std::map<std::string, unsigned> Decisions;
   std::map<std::string, unsigned> RejectReasons;
   unsigned Rejected = 0;
@@ -670,7 +688,7 @@ static Summary summarize(ArrayRef<Program> Programs) {
   Summary S;
   S.Programs = Programs.size();
   std::vector<std::pair<uint64_t, uint64_t>> Obj, Text, IR, CObj, CText, CIR;
-  std::vector<double> Ratios;
+  std::vector<double> Ratios, CpuRatios;
   double Gained = 0, CeilGained = 0;
   S.HaveCeiling = any_of(Programs, [](const Program &P) {
     return !P.failed() && P.hasCeiling();
@@ -687,6 +705,8 @@ static Summary summarize(ArrayRef<Program> Programs) {
     IR.push_back({St.IRInsts, Np.IRInsts});
     if (St.CompileMs > 0)
       Ratios.push_back(Np.CompileMs / St.CompileMs);
+    if (St.CpuMs > 0)
+      CpuRatios.push_back(Np.CpuMs / St.CpuMs);
     for (const TUResult &T : P.TUs) {
       ++S.TUs;
       if (T.Neuropt.Obj.objective() > T.Stock.Obj.objective())
@@ -728,6 +748,7 @@ static Summary summarize(ArrayRef<Program> Programs) {
   if (CeilGained > 0)
     S.ShareOfCeiling = Gained / CeilGained;
   S.MedianTimeRatio = median(Ratios);
+  S.MedianCpuRatio = median(CpuRatios);
   return S;
 }
 
@@ -748,6 +769,7 @@ static void writeBuild(json::OStream &J, StringRef Key, const BuildResult &B) {
     J.attribute("objective", B.Obj.objective());
     J.attribute("ir_insts", B.IRInsts);
     J.attribute("compile_ms", int64_t(std::llround(B.CompileMs)));
+    J.attribute("cpu_ms", int64_t(std::llround(B.CpuMs)));
   });
 }
 
@@ -850,6 +872,7 @@ static void writeJSON(raw_ostream &OS, const SizeEvalOptions &Opts,
       J.attribute("geomean_text_reduction", S.TextReduction);
       J.attribute("geomean_ir_reduction", S.IRReduction);
       J.attribute("median_compile_time_ratio", S.MedianTimeRatio);
+      J.attribute("median_cpu_time_ratio", S.MedianCpuRatio);
       if (S.HaveCeiling) {
         J.attribute("ceiling_geomean_objective_reduction", S.CeilObjReduction);
         J.attribute("ceiling_geomean_text_reduction", S.CeilTextReduction);
@@ -1000,8 +1023,9 @@ static void writeMarkdown(raw_ostream &OS, const SizeEvalOptions &Opts,
      << pct(S.IRReduction) << "\n";
   OS << "- translation units larger than -Oz: " << S.LargerThanOz
      << " (must be 0)\n";
-  OS << format("- median compile-time ratio (neuropt / -Oz): %.2fx\n",
-               S.MedianTimeRatio);
+  OS << format("- median compile-time ratio (neuropt / -Oz): %.2fx wall "
+               "clock, %.2fx CPU time\n",
+               S.MedianTimeRatio, S.MedianCpuRatio);
   if (Ceil) {
     OS << "- ceiling geomean reduction vs -Oz: objective "
        << pct(S.CeilObjReduction) << ", .text " << pct(S.CeilTextReduction)
@@ -1317,10 +1341,12 @@ neuropt::runSizeEvaluation(const SizeEvalOptions &Opts, raw_ostream &Log) {
 
   Log << formatv("neuropt-eval size: {0} programs ({1} failed), {2} TUs; "
                  "geomean reduction vs -Oz: objective {3}, .text {4}, IR {5}; "
-                 "{6} TUs larger than -Oz; median compile-time ratio {7}x",
+                 "{6} TUs larger than -Oz; median compile-time ratio {7}x "
+                 "(CPU time {8}x)",
                  S.Programs, S.Failed, S.TUs, pct(S.ObjReduction),
                  pct(S.TextReduction), pct(S.IRReduction), S.LargerThanOz,
-                 format("%.2f", S.MedianTimeRatio));
+                 format("%.2f", S.MedianTimeRatio),
+                 format("%.2f", S.MedianCpuRatio));
   if (S.HaveCeiling) {
     Log << "; ceiling objective " << pct(S.CeilObjReduction)
         << ", share captured ";

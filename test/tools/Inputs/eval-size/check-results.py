@@ -37,6 +37,11 @@ def check_build(where, b, ir=True):
         fail(f"{where}: empty .text")
     if ir and not (isinstance(b.get("ir_insts"), int) and b["ir_insts"] > 0):
         fail(f"{where}: bad ir_insts {b.get('ir_insts')!r}")
+    # Timed builds: wall clock and CPU time (user + system) of clang.
+    if "compile_ms" in b:
+        for k in ("compile_ms", "cpu_ms"):
+            if not (isinstance(b.get(k), int) and b[k] > 0):
+                fail(f"{where}: bad {k} {b.get(k)!r}")
 
 
 def main():
