@@ -13,8 +13,9 @@
 //     coverage order, best first) is the fallback;
 //  3. the top k sequences each run on a fresh copy of the unoptimized module
 //     in a context of their own, must pass the LLVM verifier, and are
-//     measured; the -Oz measurement and the candidates run side by side on
-//     -neuropt-size-threads threads;
+//     measured; with more than one thread (-neuropt-size-threads) they
+//     start on background threads at the pipeline's start (clang) and run
+//     beside -Oz's own optimization and measurement;
 //  4. candidates smaller than stock, smallest first, go to the refinement
 //     verifier, function by function against the unoptimized source: one
 //     refuted function rejects the candidate;
@@ -80,9 +81,11 @@ static cl::opt<float> CandidateTimeFactor(
     cl::init(0.0f));
 static cl::opt<unsigned> SizeThreads(
     "neuropt-size-threads",
-    cl::desc("Threads that measure -Oz's result and the candidates side by "
-             "side (0: one per available core; 1: one after the other, as "
-             "in a build that already keeps every core busy)"),
+    cl::desc("Threads for the candidates and -Oz's measurement: with more "
+             "than one, the candidates start at the pipeline's start on "
+             "background threads, beside -Oz's own optimization (0: one "
+             "per available core; 1: everything one after the other at the "
+             "end, as in a build that already keeps every core busy)"),
     cl::init(0));
 static cl::opt<std::string> SizeModelName(
     "neuropt-size-model",
@@ -160,15 +163,6 @@ static std::string sizeModelDir() {
   return std::string(P);
 }
 
-PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
-                                            ModuleAnalysisManager &) {
-  if (SizeK == 0)
-    return PreservedAnalyses::all();
-  Stash->ModuleID = M.getModuleIdentifier();
-  Stash->Bitcode = writeModuleBitcode(M);
-  return PreservedAnalyses::all();
-}
-
 namespace {
 using Clock = std::chrono::steady_clock;
 
@@ -211,13 +205,34 @@ class SizeDriver {
 public:
   /// \p RunTail: whether the pass must run TailPipeline itself on an
   /// installed candidate (opt, where no -Oz pipeline follows).
-  SizeDriver(Module &M, StringRef Source, bool RunTail)
-      : M(M), Source(Source), RunTail(RunTail), Start(Clock::now()) {}
+  SizeDriver(Module &M, std::string Source, bool RunTail)
+      : M(M), Source(std::move(Source)), RunTail(RunTail), Start(Clock::now()) {
+  }
+  ~SizeDriver() { joinWorkers(); }
 
-  void run(PipelineEvaluator &Eval);
+  /// Loads the coreset, ranks it for the unoptimized module and starts the
+  /// candidates on background threads (with more than one thread). In
+  /// clang this runs at the pipeline's start, so the candidates' pipelines
+  /// run beside -Oz's own optimization of M.
+  void start();
+  /// Called with M optimized by -Oz: measures it, collects the candidates,
+  /// verifies and decides.
+  void finish(PipelineEvaluator &Eval);
 
 private:
   unsigned elapsedMs() const { return msSince(Start); }
+  /// Runs candidate \p I's pipeline on a copy of the source and measures it.
+  void runCandidate(PipelineEvaluator &E, unsigned I);
+  /// Runs candidates until none is left.
+  void runCandidates(PipelineEvaluator &E) {
+    for (unsigned I; (I = NextCandidate.fetch_add(1)) < K;)
+      runCandidate(E, I);
+  }
+  void joinWorkers() {
+    for (std::thread &W : Workers)
+      W.join();
+    Workers.clear();
+  }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
   /// The remark for a candidate that could not be measured or parsed.
   void rejected(unsigned Sequence, StringRef Why) {
@@ -276,16 +291,31 @@ private:
   }
   /// Where the time went, for -neuropt-size-print.
   std::string phases() const {
-    return formatv("rank {0} ms, -Oz measurement and candidates {1} ms on {2} "
-                   "thread(s) (-Oz measurement {3} ms), verify {4} ms",
-                   RankMs, MeasureMs, ThreadsUsed, StockMs, VerifyMs)
+    return formatv("rank {0} ms, -Oz measurement {1} ms and the candidates "
+                   "not done by then {2} ms ({3} thread(s)), verify {4} ms",
+                   RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
+                   ThreadsUsed, VerifyMs)
         .str();
   }
 
   Module &M;
-  StringRef Source;
+  std::string Source;
   bool RunTail;
   Clock::time_point Start;
+  /// What start() prepared: finish() keeps -Oz without it.
+  bool Started = false;
+  std::optional<Coreset> CS;
+  std::unique_ptr<Module> Unopt;
+  std::vector<std::pair<unsigned, float>> Order;
+  bool UsedModel = false;
+  unsigned K = 0; ///< Candidates to try: the top K of Order.
+  /// Per candidate, written only by the thread that runs it: the result,
+  /// why it failed, and whether it ran (not if the budget was out).
+  std::vector<Candidate> Tried;
+  std::vector<std::string> Failed;
+  std::vector<char> Ran;
+  std::atomic<unsigned> NextCandidate{0};
+  std::vector<std::thread> Workers;
   unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
   unsigned ThreadsUsed = 1;
   /// What the model's scores mean (SizeModelScores::Unit).
@@ -427,7 +457,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   return Sum;
 }
 
-void SizeDriver::run(PipelineEvaluator &Eval) {
+void SizeDriver::start() {
   Triple T(M.getTargetTriple());
   if (!T.isX86() || !T.isArch64Bit() || !T.isOSLinux()) {
     emit<OptimizationRemarkMissed>("Unsupported", [&](auto &R) {
@@ -445,18 +475,19 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     warn(toString(C.takeError()) + "; keeping -Oz");
     return;
   }
-  LLVMContext &Ctx = M.getContext();
-  Expected<std::unique_ptr<Module>> Unopt = readModuleBitcode(Source, Ctx);
-  if (!Unopt) {
-    warn("cannot read the unoptimized module: " + toString(Unopt.takeError()));
+  CS = std::move(*C);
+  Expected<std::unique_ptr<Module>> U =
+      readModuleBitcode(Source, M.getContext());
+  if (!U) {
+    warn("cannot read the unoptimized module: " + toString(U.takeError()));
     return;
   }
-  bool UsedModel = false;
+  Unopt = std::move(*U);
   auto PhaseStart = Clock::now();
-  std::vector<std::pair<unsigned, float>> Order = rank(*C, **Unopt, UsedModel);
+  Order = rank(*CS, *Unopt, UsedModel);
   RankMs = msSince(PhaseStart);
   // How many of the top k are tried: the model may rule out the rest.
-  unsigned K = std::min<unsigned>(SizeK, Order.size());
+  K = std::min<unsigned>(SizeK, Order.size());
   for (unsigned I = 0; I < K; ++I) {
     if (UsedModel && Order[I].second < MinPredicted) {
       emit<OptimizationRemarkAnalysis>("Skipped", [&](auto &R) {
@@ -470,96 +501,87 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
       break;
     }
   }
-
-  // The -Oz measurement and the candidates are independent tasks (the
-  // module is only read; every candidate has its own context), run on up to
-  // -neuropt-size-threads threads. Results do not depend on the thread
-  // count: each task's outcome is stored at its own index and reported in
-  // order. A candidate time factor needs -Oz's time first, so the -Oz
-  // measurement then runs alone before the candidates.
-  std::optional<Expected<SizeMeasurement>> Stock;
-  std::vector<Candidate> Tried(K);
-  std::vector<std::string> Failed(K);
-  std::vector<char> Ran(K, 0);
-  unsigned Threads = std::min(K + 1, threadCount());
-  auto MeasureStock = [&](PipelineEvaluator &E) {
-    auto T0 = Clock::now();
-    Stock.emplace(E.evaluate(M, TailPipeline));
-    StockMs = msSince(T0);
-  };
-  auto RunCandidate = [&](PipelineEvaluator &E, unsigned I) {
-    if (!budgetLeft())
-      return;
-    Ran[I] = 1;
-    Candidate &Cand = Tried[I];
-    Cand.Index = Order[I].first;
-    Cand.Predicted = Order[I].second;
-    const std::string &P = C->Pipelines[Cand.Index];
-    // The candidate lives in its own context and is measured in place; what
-    // is kept is its bitcode, so a losing candidate costs no second parse.
-    LLVMContext CandCtx;
-    Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, CandCtx);
-    if (!Copy) {
-      Failed[I] = toString(Copy.takeError());
-      return;
-    }
-    // A candidate never runs past the translation unit's budget, nor past
-    // -neuropt-size-candidate-time-factor times the -Oz measurement.
-    unsigned LimitMs = BudgetMs > elapsedMs() ? BudgetMs - elapsedMs() : 1;
-    if (CandidateTimeFactor > 0)
-      LimitMs = std::min(
-          LimitMs, std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
-    Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
-      if (Error E2 = E.runPipeline(**Copy, P, LimitMs))
-        return std::move(E2);
-      Cand.Bitcode = writeModuleBitcode(**Copy);
-      return E.evaluateInPlace(**Copy, TailPipeline);
-    }();
-    if (!Size) {
-      Failed[I] = toString(Size.takeError());
-      return;
-    }
-    Cand.Object = Size->Object;
-    Cand.Objective = Size->Object.objective();
-  };
-  PhaseStart = Clock::now();
-  bool StockFirst = CandidateTimeFactor > 0;
-  if (StockFirst)
-    MeasureStock(Eval);
-  // Task 0 is the -Oz measurement (unless done), task 1 + I candidate I.
-  unsigned Tasks = K + 1;
-  std::atomic<unsigned> Next{StockFirst ? 1u : 0u};
-  auto Work = [&](PipelineEvaluator &E) {
-    for (unsigned T; (T = Next.fetch_add(1)) < Tasks;) {
-      if (T == 0)
-        MeasureStock(E);
-      else
-        RunCandidate(E, T - 1);
-    }
-  };
-  Threads = std::min(Tasks - Next.load(), Threads);
-  std::vector<std::thread> Helpers;
-  for (unsigned I = 1; I < Threads; ++I)
-    Helpers.emplace_back([&] {
-      // A helper without an evaluator of its own leaves its share to the
-      // other threads.
+  Tried.resize(K);
+  Failed.resize(K);
+  Ran.assign(K, 0);
+  Started = true;
+  // The candidates are independent of -Oz's result (each has its own
+  // context and starts from the source), so with more than one thread they
+  // start now on background threads, leaving the calling thread to -Oz:
+  // in clang, -Oz's optimization still has to run. Results do not depend
+  // on the thread count: each candidate's outcome is stored at its own
+  // index and reported in order. A candidate time factor needs -Oz's
+  // measurement first, so the candidates then wait for finish().
+  unsigned Threads = threadCount();
+  if (Threads < 2 || !K || CandidateTimeFactor > 0)
+    return;
+  for (unsigned I = 0; I < std::min(Threads - 1, K); ++I)
+    Workers.emplace_back([this] {
+      // A worker without an evaluator of its own leaves its share to the
+      // other threads (finish() takes what is left).
       if (Expected<std::unique_ptr<PipelineEvaluator>> E =
               PipelineEvaluator::create())
-        Work(**E);
+        runCandidates(**E);
       else
         consumeError(E.takeError());
     });
-  Work(Eval);
-  for (std::thread &H : Helpers)
-    H.join();
-  MeasureMs = msSince(PhaseStart);
-  ThreadsUsed = std::max(Threads, 1u);
+  ThreadsUsed = Workers.size() + 1;
+}
 
-  if (!*Stock) {
-    warn("cannot measure the -Oz result: " + toString(Stock->takeError()));
+void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
+  if (!budgetLeft())
+    return;
+  Ran[I] = 1;
+  Candidate &Cand = Tried[I];
+  Cand.Index = Order[I].first;
+  Cand.Predicted = Order[I].second;
+  const std::string &P = CS->Pipelines[Cand.Index];
+  // The candidate lives in its own context and is measured in place; what
+  // is kept is its bitcode, so a losing candidate costs no second parse.
+  LLVMContext CandCtx;
+  Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, CandCtx);
+  if (!Copy) {
+    Failed[I] = toString(Copy.takeError());
     return;
   }
-  uint64_t StockObj = (*Stock)->Object.objective();
+  // A candidate never runs past the translation unit's budget, nor past
+  // -neuropt-size-candidate-time-factor times the -Oz measurement.
+  unsigned LimitMs = BudgetMs > elapsedMs() ? BudgetMs - elapsedMs() : 1;
+  if (CandidateTimeFactor > 0)
+    LimitMs = std::min(LimitMs,
+                       std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
+  Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
+    if (Error Err = E.runPipeline(**Copy, P, LimitMs))
+      return Err;
+    Cand.Bitcode = writeModuleBitcode(**Copy);
+    return E.evaluateInPlace(**Copy, TailPipeline);
+  }();
+  if (!Size) {
+    Failed[I] = toString(Size.takeError());
+    return;
+  }
+  Cand.Object = Size->Object;
+  Cand.Objective = Size->Object.objective();
+}
+
+void SizeDriver::finish(PipelineEvaluator &Eval) {
+  if (!Started)
+    return;
+  LLVMContext &Ctx = M.getContext();
+  // -Oz's measurement (here: M is -Oz's result only now), then whatever
+  // candidates the workers have not taken yet.
+  auto PhaseStart = Clock::now();
+  Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+  StockMs = msSince(PhaseStart);
+  runCandidates(Eval);
+  joinWorkers();
+  MeasureMs = msSince(PhaseStart);
+
+  if (!Stock) {
+    warn("cannot measure the -Oz result: " + toString(Stock.takeError()));
+    return;
+  }
+  uint64_t StockObj = Stock->Object.objective();
   std::vector<Candidate> Cands;
   bool OutOfBudget = false;
   for (unsigned I = 0; I < K; ++I) {
@@ -603,7 +625,7 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
     Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
-      Sum = verifyCandidate(**Unopt, *Cand.M, verifyBudget(StockMs));
+      Sum = verifyCandidate(*Unopt, *Cand.M, verifyBudget(StockMs));
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
@@ -690,6 +712,32 @@ void SizeDriver::run(PipelineEvaluator &Eval) {
                       Verdict, elapsedMs(), phases());
 }
 
+namespace neuropt {
+struct SizeEarlyStart {
+  const Module *M;
+  std::unique_ptr<SizeDriver> D;
+};
+} // namespace neuropt
+
+PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
+                                            ModuleAnalysisManager &) {
+  if (SizeK == 0)
+    return PreservedAnalyses::all();
+  Stash->ModuleID = M.getModuleIdentifier();
+  Stash->Early.reset();
+  if (threadCount() < 2 || CandidateTimeFactor > 0) {
+    Stash->Bitcode = writeModuleBitcode(M);
+    return PreservedAnalyses::all();
+  }
+  // The candidates start now, beside clang's own -Oz pipeline.
+  auto D = std::make_unique<SizeDriver>(M, writeModuleBitcode(M),
+                                        /*RunTail=*/false);
+  D->start();
+  Stash->Early =
+      std::make_shared<SizeEarlyStart>(SizeEarlyStart{&M, std::move(D)});
+  return PreservedAnalyses::all();
+}
+
 PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
   if (SizeK == 0 && Stash)
     return PreservedAnalyses::all();
@@ -699,6 +747,13 @@ PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
         "neuropt-size: " + toString(Eval.takeError()) + "; keeping -Oz",
         DS_Warning));
     return PreservedAnalyses::all();
+  }
+  if (Stash && Stash->Early && Stash->Early->M == &M &&
+      Stash->ModuleID == M.getModuleIdentifier()) {
+    std::unique_ptr<SizeDriver> D = std::move(Stash->Early->D);
+    Stash->Early.reset();
+    D->finish(**Eval);
+    return PreservedAnalyses::none();
   }
   std::string Source;
   bool UsedStash = false;
@@ -718,6 +773,8 @@ PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
   }
   if (SizeK == 0)
     return PreservedAnalyses::none(); // opt: -Oz alone.
-  SizeDriver(M, Source, /*RunTail=*/!UsedStash).run(**Eval);
+  SizeDriver D(M, std::move(Source), /*RunTail=*/!UsedStash);
+  D.start();
+  D.finish(**Eval);
   return PreservedAnalyses::none();
 }

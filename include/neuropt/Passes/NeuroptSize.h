@@ -12,9 +12,11 @@
 // than -Oz.
 //
 // In clang at -Oz the plugin adds two passes: NeuroptSizeStashPass at the
-// pipeline start keeps the unoptimized module, and NeuroptSizePass at the
-// optimizer's end compares clang's own -Oz result with the candidates. In
-// opt, `-passes=neuropt-size` on unoptimized IR runs -Oz itself first.
+// pipeline start keeps the unoptimized module (and, with more than one
+// thread, starts the candidates on it in the background, beside clang's own
+// -Oz pipeline), and NeuroptSizePass at the optimizer's end compares clang's
+// own -Oz result with the candidates. In opt, `-passes=neuropt-size` on
+// unoptimized IR runs -Oz itself first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,10 +31,15 @@
 
 namespace neuropt {
 
-/// The unoptimized module, handed from the pipeline start to the end.
+/// The candidates' work, started at the pipeline start (NeuroptSize.cpp).
+struct SizeEarlyStart;
+
+/// The unoptimized module, handed from the pipeline start to the end; or,
+/// with more than one thread, the candidates already running on it.
 struct SizeStash {
   std::string ModuleID;
   std::string Bitcode;
+  std::shared_ptr<SizeEarlyStart> Early;
 };
 
 class NeuroptSizeStashPass : public llvm::PassInfoMixin<NeuroptSizeStashPass> {
