@@ -39,6 +39,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -146,6 +147,10 @@ static cl::opt<bool> PrintSummary(
 bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
 
 static unsigned threadCount() {
+  // -ftime-report / -time-passes keep global timers that only one thread
+  // may use.
+  if (TimePassesIsEnabled)
+    return 1;
   if (SizeThreads)
     return SizeThreads;
   return std::max(1u, hardware_concurrency().compute_thread_count());
@@ -515,16 +520,18 @@ void SizeDriver::start() {
   unsigned Threads = threadCount();
   if (Threads < 2 || !K || CandidateTimeFactor > 0)
     return;
-  for (unsigned I = 0; I < std::min(Threads - 1, K); ++I)
-    Workers.emplace_back([this] {
-      // A worker without an evaluator of its own leaves its share to the
-      // other threads (finish() takes what is left).
-      if (Expected<std::unique_ptr<PipelineEvaluator>> E =
-              PipelineEvaluator::create())
-        runCandidates(**E);
-      else
-        consumeError(E.takeError());
-    });
+  // Each worker gets its own evaluator (target machine), made here: the
+  // first one also initializes the targets, which must not race with the
+  // main thread.
+  for (unsigned I = 0; I < std::min(Threads - 1, K); ++I) {
+    Expected<std::unique_ptr<PipelineEvaluator>> E =
+        PipelineEvaluator::create();
+    if (!E) {
+      consumeError(E.takeError()); // finish() runs what no worker takes
+      break;
+    }
+    Workers.emplace_back([this, E = std::move(*E)] { runCandidates(*E); });
+  }
   ThreadsUsed = Workers.size() + 1;
 }
 
