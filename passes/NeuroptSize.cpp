@@ -1,5 +1,4 @@
-//===- NeuroptSize.cpp - Learned pass ordering for code size
-//---------------===//
+//===- NeuroptSize.cpp - Learned pass ordering for code size ---------------===//
 //
 // Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -203,9 +202,6 @@ struct VerifySummary {
   }
 };
 
-using FunctionPairs =
-    std::vector<std::pair<const Function *, const Function *>>;
-
 class SizeDriver {
 public:
   /// \p RunTail: whether the pass must run TailPipeline itself on an
@@ -214,6 +210,7 @@ public:
       : M(M), Source(std::move(Source)), RunTail(RunTail), Start(Clock::now()) {
   }
   ~SizeDriver() { joinWorkers(); }
+  bool isFor(const Module &Mod) const { return &M == &Mod; }
 
   /// Loads the coreset, ranks it for the unoptimized module and starts the
   /// candidates on background threads (with more than one thread). In
@@ -273,20 +270,7 @@ private:
   std::vector<std::pair<unsigned, float>> rank(const Coreset &C,
                                                  const Module &Unopt,
                                                  bool &UsedModel);
-  /// The default verification budget for a candidate, given how long
-  /// measuring -Oz's result took.
-  unsigned verifyBudget(unsigned StockTimeMs) const;
-  std::unique_ptr<Verifier> createVerifier() const;
-  /// The (reference, candidate) function pairs to verify, smallest first;
-  /// functions without a reference or equal to -Oz's are counted in \p Sum.
-  FunctionPairs pairsToVerify(const Module &Unopt, const Module &Cand,
-                              VerifySummary &Sum) const;
-  /// Adds \p R, the verdict on \p Tgt, to \p Sum.
-  static void tally(const VerifyResult &R, const Function &Tgt,
-                    VerifySummary &Sum);
-  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand,
-                                unsigned Budget);
-
+  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
   const Function *referenceFor(const Function &Tgt, const Module &Unopt) const;
 
   unsigned msSince(Clock::time_point T) const {
@@ -381,21 +365,21 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
   return nullptr;
 }
 
-unsigned SizeDriver::verifyBudget(unsigned StockTimeMs) const {
+VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
+                                          const Module &Cand) {
+  VerifySummary Sum;
+  std::unique_ptr<Verifier> V;
+  if (VerifyWith == VerifyMode::SMT)
+    V = createSMTVerifier();
+  else
+    V = createDefaultVerifier();
+  VerifyOptions Opts;
+  Opts.TimeoutMs = VerifyTimeoutMs;
   // By default verification may cost about one more code generation of the
   // module: at 50 ms per query, most loops end as a timeout anyway.
-  return VerifyBudgetMs ? unsigned(VerifyBudgetMs)
-                        : std::clamp(StockTimeMs, 20u, 100u);
-}
-
-std::unique_ptr<Verifier> SizeDriver::createVerifier() const {
-  return VerifyWith == VerifyMode::SMT ? createSMTVerifier()
-                                       : createDefaultVerifier();
-}
-
-FunctionPairs SizeDriver::pairsToVerify(const Module &Unopt, const Module &Cand,
-                                        VerifySummary &Sum) const {
-  FunctionPairs Pairs;
+  unsigned Budget = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
+                                   : std::clamp(StockMs, 20u, 100u);
+  std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
       continue;
@@ -410,6 +394,8 @@ FunctionPairs SizeDriver::pairsToVerify(const Module &Unopt, const Module &Cand,
     }
     Pairs.push_back({Src, &Tgt});
   }
+  if (Pairs.empty())
+    return Sum;
   // Smallest functions first: one function that runs into the solver's
   // timeout then leaves the budget to as few others as possible.
   std::stable_sort(
@@ -418,47 +404,32 @@ FunctionPairs SizeDriver::pairsToVerify(const Module &Unopt, const Module &Cand,
                    A.second->getInstructionCount() <
                B.first->getInstructionCount() + B.second->getInstructionCount();
       });
-  return Pairs;
-}
-
-void SizeDriver::tally(const VerifyResult &R, const Function &Tgt,
-                       VerifySummary &Sum) {
-  if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
-    ++Sum.Unchecked;
-    return;
-  }
-  switch (R.V) {
-  case Verdict::Proved:
-    ++Sum.Proved;
-    break;
-  case Verdict::Bounded:
-    ++Sum.Bounded;
-    break;
-  case Verdict::Refuted:
-    if (!Sum.Refuted++)
-      Sum.FirstRefuted = Tgt.getName().str();
-    break;
-  default:
-    ++Sum.Unknown;
-  }
-}
-
-VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
-                                          const Module &Cand, unsigned Budget) {
-  VerifySummary Sum;
-  FunctionPairs Pairs = pairsToVerify(Unopt, Cand, Sum);
-  if (Pairs.empty())
-    return Sum;
-  std::unique_ptr<Verifier> V = createVerifier();
-  VerifyOptions Opts;
-  Opts.TimeoutMs = VerifyTimeoutMs;
   // One batch (one child process for the SMT verifier) within the budget;
   // functions it does not reach stay unchecked.
   unsigned Left = budgetLeft() ? unsigned(BudgetMs) - elapsedMs() : 0;
   std::vector<VerifyResult> Rs =
       V->verifyAll(Pairs, Opts, std::min(Budget, Left));
-  for (size_t I = 0; I < Pairs.size(); ++I)
-    tally(Rs[I], *Pairs[I].second, Sum);
+  for (size_t I = 0; I < Pairs.size(); ++I) {
+    const VerifyResult &R = Rs[I];
+    if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
+      ++Sum.Unchecked;
+      continue;
+    }
+    switch (R.V) {
+    case Verdict::Proved:
+      ++Sum.Proved;
+      break;
+    case Verdict::Bounded:
+      ++Sum.Bounded;
+      break;
+    case Verdict::Refuted:
+      if (!Sum.Refuted++)
+        Sum.FirstRefuted = Pairs[I].second->getName().str();
+      break;
+    default:
+      ++Sum.Unknown;
+    }
+  }
   return Sum;
 }
 
@@ -632,7 +603,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
-      Sum = verifyCandidate(*Unopt, *Cand.M, verifyBudget(StockMs));
+      Sum = verifyCandidate(*Unopt, *Cand.M);
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
@@ -721,7 +692,6 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
 
 namespace neuropt {
 struct SizeEarlyStart {
-  const Module *M;
   std::unique_ptr<SizeDriver> D;
 };
 } // namespace neuropt
@@ -740,8 +710,7 @@ PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
   auto D = std::make_unique<SizeDriver>(M, writeModuleBitcode(M),
                                         /*RunTail=*/false);
   D->start();
-  Stash->Early =
-      std::make_shared<SizeEarlyStart>(SizeEarlyStart{&M, std::move(D)});
+  Stash->Early = std::make_shared<SizeEarlyStart>(SizeEarlyStart{std::move(D)});
   return PreservedAnalyses::all();
 }
 
@@ -755,7 +724,7 @@ PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
         DS_Warning));
     return PreservedAnalyses::all();
   }
-  if (Stash && Stash->Early && Stash->Early->M == &M &&
+  if (Stash && Stash->Early && Stash->Early->D->isFor(M) &&
       Stash->ModuleID == M.getModuleIdentifier()) {
     std::unique_ptr<SizeDriver> D = std::move(Stash->Early->D);
     Stash->Early.reset();
