@@ -119,14 +119,38 @@ static cl::opt<VerifyMode> VerifyWith(
                clEnumValN(VerifyMode::Layered, "layered",
                           "differential execution, then SMT")),
     cl::init(VerifyMode::SMT));
-static cl::opt<unsigned> VerifyTimeoutMs(
-    "neuropt-size-verify-timeout-ms",
-    cl::desc("Solver time per function in ms"), cl::init(50));
+// The verification budget is counted in the solver's resource units (Z3's
+// rlimit), not in time, so that the verdicts (and the remarks that report
+// them, and the choice under -neuropt-size-require-proof) are the same on
+// every run whatever the machine's load. The time limits only guard against
+// steps the solver does not count.
+// The default verification budget: about what the earlier time budget (as
+// long as -Oz's code generation of the module, 20 to 100 ms) spent, on
+// training modules on the development machine (bench/results/size.md,
+// session 9).
+constexpr uint64_t kUnitsPerInstruction = 40;
+constexpr uint64_t kMinUnits = 16000, kMaxUnits = 100000;
+static cl::opt<uint64_t> VerifyRlimit(
+    "neuropt-size-verify-rlimit",
+    cl::desc("Solver resource units (Z3 rlimit) for verifying one "
+             "candidate; functions not reached stay unchecked (0: 40 "
+             "per IR instruction of -Oz's result, at least 16000 and at most "
+             "100000)"),
+    cl::init(0));
+static cl::opt<uint64_t> VerifyFunctionRlimit(
+    "neuropt-size-verify-function-rlimit",
+    cl::desc("Solver resource units (Z3 rlimit) for one function (its "
+             "encoding's simplifications and its queries)"),
+    cl::init(25000));
+static cl::opt<unsigned>
+    VerifyTimeoutMs("neuropt-size-verify-timeout-ms",
+                    cl::desc("Wall-clock guard per solver query in ms"),
+                    cl::init(500));
 static cl::opt<unsigned> VerifyBudgetMs(
     "neuropt-size-verify-budget-ms",
-    cl::desc("Verification time per candidate in ms; functions not reached "
-             "stay unchecked (0: as long as measuring -Oz's result by code "
-             "generation took, at least 20 and at most 100 ms)"),
+    cl::desc("Wall-clock guard for verifying one candidate in ms (0: eight "
+             "times as long as measuring -Oz's result by code generation "
+             "took, at least 250 and at most 2000 ms)"),
     cl::init(0));
 static cl::opt<bool> RequireProof(
     "neuropt-size-require-proof",
@@ -281,9 +305,10 @@ private:
   /// Where the time went, for -neuropt-size-print.
   std::string phases() const {
     return formatv("rank {0} ms, -Oz measurement {1} ms and the candidates "
-                   "not done by then {2} ms ({3} thread(s)), verify {4} ms",
+                   "not done by then {2} ms ({3} thread(s)), verify {4} ms "
+                   "({5} solver units; -Oz's result {6} IR instructions)",
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
-                   ThreadsUsed, VerifyMs)
+                   ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount())
         .str();
   }
 
@@ -306,6 +331,7 @@ private:
   std::atomic<unsigned> NextCandidate{0};
   std::vector<std::thread> Workers;
   unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
+  uint64_t VerifyUnits = 0;
   unsigned ThreadsUsed = 1;
   /// What the model's scores mean (SizeModelScores::Unit).
   const char *PredictedUnit = "";
@@ -375,10 +401,16 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     V = createDefaultVerifier();
   VerifyOptions Opts;
   Opts.TimeoutMs = VerifyTimeoutMs;
+  Opts.ResourceLimit = VerifyFunctionRlimit;
   // By default verification may cost about one more code generation of the
-  // module: at 50 ms per query, most loops end as a timeout anyway.
-  unsigned Budget = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
-                                   : std::clamp(StockMs, 20u, 100u);
+  // module, which grows with its size.
+  Opts.BatchResourceLimit =
+      VerifyRlimit
+          ? uint64_t(VerifyRlimit)
+          : std::clamp<uint64_t>(kUnitsPerInstruction * M.getInstructionCount(),
+                                 kMinUnits, kMaxUnits);
+  unsigned Guard = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
+                                  : std::clamp(8 * StockMs, 250u, 2000u);
   std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
@@ -408,9 +440,10 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   // functions it does not reach stay unchecked.
   unsigned Left = budgetLeft() ? unsigned(BudgetMs) - elapsedMs() : 0;
   std::vector<VerifyResult> Rs =
-      V->verifyAll(Pairs, Opts, std::min(Budget, Left));
+      V->verifyAll(Pairs, Opts, std::min(Guard, Left));
   for (size_t I = 0; I < Pairs.size(); ++I) {
     const VerifyResult &R = Rs[I];
+    VerifyUnits += R.Resources;
     if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
       ++Sum.Unchecked;
       continue;

@@ -35,6 +35,27 @@ using namespace llvm;
 namespace neuropt {
 namespace verify {
 
+uint64_t ResourceMeter::count() const {
+  z3::stats St = Probe.statistics();
+  for (unsigned I = 0; I < St.size(); ++I)
+    if (St.key(I) == "rlimit count")
+      return Charged +
+             (St.is_uint(I) ? St.uint_value(I) : uint64_t(St.double_value(I)));
+  return Charged;
+}
+
+z3::expr simplifyBounded(const z3::expr &E, uint64_t MaxSteps) {
+  if (!MaxSteps)
+    throw Unsupported{kResourceLimit};
+  z3::params P(E.ctx());
+  P.set("max_steps", unsigned(std::min<uint64_t>(MaxSteps, UINT32_MAX)));
+  try {
+    return E.simplify(P);
+  } catch (z3::exception &) {
+    throw Unsupported{kResourceLimit};
+  }
+}
+
 /// Largest constant-size memory operation expanded byte by byte.
 static constexpr uint64_t MaxMemOpBytes = 64;
 /// Largest number of encoded instructions before giving up.
@@ -136,6 +157,11 @@ public:
   void run();
 
 private:
+  /// E simplified within what is left of the resource budget.
+  z3::expr simp(const z3::expr &E) const {
+    return simplifyBounded(E, In.UnitsLeft ? In.UnitsLeft() : UINT32_MAX);
+  }
+
   z3::context &C;
   SharedInputs &In;
   const Function &F;
@@ -174,7 +200,7 @@ private:
 
   void addUB(const z3::expr &Cond) { UBs.push_back(Cur->Reach && Cond); }
   void addApprox(const z3::expr &Cond, const char *What) {
-    z3::expr E = (Cur->Reach && Cond).simplify();
+    z3::expr E = simp(Cur->Reach && Cond);
     if (E.is_false())
       return;
     Approxs.push_back(E);
@@ -855,7 +881,7 @@ std::vector<std::pair<unsigned, z3::expr>>
 FunctionEncoder::blocksOf(const Val &Ptr) {
   // Each alloca has its own memory block; caller memory is block 0. Valid
   // caller addresses never overlap an alloca, so provenance picks the block.
-  z3::expr B = Ptr.Bid.simplify();
+  z3::expr B = simp(Ptr.Bid);
   unsigned N = Cur->Locals.size();
   if (B.is_numeral()) {
     unsigned K = B.get_numeral_uint();
@@ -961,7 +987,7 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
     z3::expr Und = RB[3];
     // An undef byte reads as a fresh value each time: free in the target,
     // universally quantified in the source.
-    if (!Und.simplify().is_false()) {
+    if (!simp(Und).is_false()) {
       z3::expr Any = choice(C.bv_sort(8), "undef_byte");
       Out.UndefByteVars.push_back({Any, Byte});
       Byte = z3::ite(Und, Any, Byte);
@@ -1055,7 +1081,7 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   if (NW.hasNoUnsignedWrap())
     R.P = R.P || z3::uge(UOff, Top) || z3::uge(Base128 + UOff, Top);
   if (NW.isInBounds()) {
-    z3::expr B = Base.Bid.simplify();
+    z3::expr B = simp(Base.Bid);
     if (B.is_numeral() && B.get_numeral_uint() > 0 &&
         B.get_numeral_uint() <= Out.Allocas.size()) {
       // Alloca: the object's extent is known, so the rule is exact (the
@@ -1065,8 +1091,8 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
       z3::expr Res = Base128 + SOff;
       R.P = R.P || z3::ult(Base128, Lo) || z3::ugt(Base128, Hi) ||
             z3::ult(Res, Lo) || z3::ugt(Res, Hi);
-    } else if (!Off.simplify().is_numeral() ||
-               Off.simplify().get_numeral_uint64() != 0) {
+    } else if (z3::expr O = simp(Off);
+               !O.is_numeral() || O.get_numeral_uint64() != 0) {
       // Caller memory: object extents are not modelled. Source: ignore
       // (more defined). Target: poison unless the offset is zero (less
       // defined). Either way, approximate.
@@ -1247,7 +1273,7 @@ void FunctionEncoder::encodeBlock(
     std::vector<z3::expr> Guards;
     for (auto &In2 : Ins)
       Guards.push_back(In2.Guard);
-    S.Reach = orAll(C, Guards).simplify();
+    S.Reach = simp(orAll(C, Guards));
     // Environment: values defined on every incoming path.
     for (auto &[Key, V0] : Ins.front().S->E) {
       std::vector<std::pair<z3::expr, Val>> Vs;
@@ -1300,7 +1326,7 @@ void FunctionEncoder::encodeBlock(
   }
   const Instruction *Term = BB->getTerminator();
   auto edge = [&](const BasicBlock *To, const z3::expr &Cond) {
-    z3::expr G = (S.Reach && Cond).simplify();
+    z3::expr G = simp(S.Reach && Cond);
     if (G.is_false())
       return;
     if (Back.count({BB, To})) {
@@ -1530,7 +1556,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
                                : UF("ok", C.bool_sort());
   if (!Ok.is_true())
     Stops.push_back(
-        {(Cur->Reach && !Ok).simplify(),
+        {simp(Cur->Reach && !Ok),
          C.function((Key + ".stop").c_str(), TokDom, Addr)(TokIns)});
   if (WritesMem) {
     M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
@@ -1539,7 +1565,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
     M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
   }
-  Cur->Reach = (Cur->Reach && Ok).simplify();
+  Cur->Reach = simp(Cur->Reach && Ok);
   if (CI.getType()->isVoidTy())
     return;
   z3::sort RS = sortFor(C, CI.getType());

@@ -26,6 +26,7 @@
 #include "llvm/IR/Instructions.h"
 #include <z3++.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -34,7 +35,35 @@
 namespace neuropt {
 namespace verify {
 
-/// Thrown (inside lib/Verify only) when the IR leaves the supported fragment.
+/// Z3's resource count of one context: it grows with the solver's work and
+/// the simplifier's rewriting steps alike, and is the same on every run for
+/// the same queries, which makes it a reproducible budget. Read through a
+/// solver's statistics (one solver kept for that: making one costs ms).
+class ResourceMeter {
+public:
+  explicit ResourceMeter(z3::context &C) : Probe(C) {}
+  /// Z3's count plus the units charged for work it does not count.
+  uint64_t count() const;
+  void charge(uint64_t Units) { Charged += Units; }
+
+private:
+  z3::solver Probe;
+  uint64_t Charged = 0;
+};
+
+/// What setting up one Z3 solver costs in resource units: about 4 ms, at
+/// the 2,000 units per ms Z3 counts on the development machine.
+constexpr uint64_t kSolverSetupUnits = 8000;
+
+/// The reason of a verification stopped by its resource limit.
+constexpr const char *kResourceLimit = "resource limit";
+
+/// E simplified within MaxSteps rewriting steps; throws
+/// Unsupported{kResourceLimit} when the bound is reached.
+z3::expr simplifyBounded(const z3::expr &E, uint64_t MaxSteps);
+
+/// Thrown (inside lib/Verify only) when the IR leaves the supported fragment
+/// (or the encoding runs out of its resource budget: kResourceLimit).
 struct Unsupported {
   std::string What;
 };
@@ -59,6 +88,9 @@ struct Val {
 /// caller's memory.
 struct SharedInputs {
   z3::context &C;
+  /// Resource units the encoding may still use (its simplifications); empty:
+  /// unlimited.
+  std::function<uint64_t()> UnitsLeft;
   std::vector<z3::expr> X;  ///< argument bits
   std::vector<z3::expr> XP; ///< argument is poison
   std::vector<z3::expr> XU; ///< argument is undef

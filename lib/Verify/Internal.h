@@ -44,6 +44,16 @@ std::vector<VerifyResult>
 runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
                  size_t N, unsigned DeadlineMs, const char *Engine);
 
+/// The resource limit of the next pair of a verifyAll batch that has used
+/// Used units: the per-function limit, but no more than the batch has left.
+inline uint64_t batchShare(const VerifyOptions &Opts, uint64_t Used) {
+  if (!Opts.BatchResourceLimit)
+    return Opts.ResourceLimit;
+  uint64_t Left =
+      Opts.BatchResourceLimit - std::min(Used, Opts.BatchResourceLimit);
+  return Opts.ResourceLimit ? std::min(Opts.ResourceLimit, Left) : Left;
+}
+
 /// The wall-clock deadline for a whole SMT verification under Opts.
 inline unsigned smtDeadlineMs(const VerifyOptions &Opts) {
   return Opts.DeadlineMs ? Opts.DeadlineMs : Opts.TimeoutMs * 4 + 2000;

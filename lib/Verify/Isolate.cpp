@@ -48,6 +48,7 @@ std::string serialize(const VerifyResult &R) {
   putStr(O, R.Reason);
   putStr(O, std::to_string(R.Bound));
   putStr(O, R.Engine);
+  putStr(O, std::to_string(R.Resources));
   putStr(O, R.CEX ? "1" : "0");
   if (R.CEX) {
     putStr(O, std::to_string(R.CEX->Inputs.size()));
@@ -74,7 +75,7 @@ bool deserialize(const std::string &In, VerifyResult &R) {
   };
   uint64_t V, B, Has, N;
   if (!num(V) || V > 3 || !getStr(In, P, R.Reason) || !num(B) ||
-      !getStr(In, P, R.Engine) || !num(Has))
+      !getStr(In, P, R.Engine) || !num(R.Resources) || !num(Has))
     return false;
   R.V = (Verdict)V;
   R.Bound = B;

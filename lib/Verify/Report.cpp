@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Internal.h"
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/IR/DerivedTypes.h"
@@ -30,18 +31,22 @@ std::vector<VerifyResult> Verifier::verifyAll(
     const VerifyOptions &Opts, unsigned DeadlineMs) {
   auto Start = std::chrono::steady_clock::now();
   std::vector<VerifyResult> Rs(Pairs.size());
+  uint64_t Used = 0;
   for (size_t I = 0; I < Pairs.size(); ++I) {
     auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - Start)
                      .count();
-    if (Spent >= (int64_t)DeadlineMs) {
+    if (Spent >= (int64_t)DeadlineMs ||
+        (Opts.BatchResourceLimit && Used >= Opts.BatchResourceLimit)) {
       for (size_t J = I; J < Pairs.size(); ++J)
         Rs[J].Reason = kNotReached;
       break;
     }
     VerifyOptions O = Opts;
     O.DeadlineMs = O.ExecTimeoutMs = DeadlineMs - unsigned(Spent);
+    O.ResourceLimit = verify::batchShare(Opts, Used);
     Rs[I] = verify(*Pairs[I].first, *Pairs[I].second, O);
+    Used += Rs[I].Resources;
   }
   return Rs;
 }
@@ -128,6 +133,8 @@ void printResultJSON(raw_ostream &OS, const VerifyResult &R) {
   if (R.V == Verdict::Bounded)
     O["bound"] = (int64_t)R.Bound;
   O["engine"] = R.Engine;
+  if (R.Resources)
+    O["resources"] = (int64_t)R.Resources;
   if (R.CEX) {
     json::Object X;
     json::Array In;

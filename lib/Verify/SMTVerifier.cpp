@@ -51,11 +51,12 @@ public:
 };
 
 /// Shared: a context to reuse (a batch in one child process creates one
-/// instead of one per pair, which costs about 10 ms each).
+/// instead of one per pair, which costs about 10 ms each), with its meter.
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
                     const std::vector<uint64_t> *Fixed,
-                    z3::context *Shared = nullptr);
+                    z3::context *Shared = nullptr,
+                    ResourceMeter *Meter = nullptr);
 
 struct Query {
   z3::context &C;
@@ -188,16 +189,50 @@ static std::string unknownReason(const z3::solver &S) {
   return "solver: " + R;
 }
 
-/// Each query gets the per-query limit, but never more than what is left
-/// of the whole verification's deadline.
-static void setBudget(z3::solver &S, const VerifyOptions &Opts,
-                      std::chrono::steady_clock::time_point Start) {
-  auto Used = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - Start)
-                  .count();
-  int64_t Left = (int64_t)verify::smtSolveDeadlineMs(Opts) - Used;
-  S.set("timeout", (unsigned)std::max<int64_t>(1, std::min<int64_t>(Opts.TimeoutMs, Left)));
-}
+namespace {
+/// The budget of one function's encoding and queries: each query gets the
+/// per-query time limit, never more than what is left of the verification's
+/// deadline, and (with Opts.ResourceLimit) what is left of the function's
+/// resource units, which the encoding's simplifications use as well.
+struct QueryBudget {
+  const VerifyOptions &Opts;
+  std::chrono::steady_clock::time_point Start;
+  ResourceMeter &Meter;
+  uint64_t FnStart;
+
+  /// Z3's default solver; its set-up (about 4 ms, more than most queries
+  /// here take) is charged to the budget, so that the budget also bounds
+  /// the time of many small functions.
+  z3::solver solver(z3::context &C) const {
+    Meter.charge(kSolverSetupUnits);
+    return z3::solver(C);
+  }
+
+  uint64_t used() const { return Meter.count() - FnStart; }
+  uint64_t left() const {
+    if (!Opts.ResourceLimit)
+      return UINT32_MAX;
+    return Opts.ResourceLimit - std::min(used(), Opts.ResourceLimit);
+  }
+  void set(z3::solver &S) const {
+    auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - Start)
+                     .count();
+    int64_t Left = (int64_t)verify::smtSolveDeadlineMs(Opts) - Spent;
+    S.set("timeout", (unsigned)std::max<int64_t>(
+                         1, std::min<int64_t>(Opts.TimeoutMs, Left)));
+    // Z3's rlimit is relative to the context's count at the check.
+    if (Opts.ResourceLimit)
+      S.set("rlimit", (unsigned)std::clamp<uint64_t>(left(), 1, UINT32_MAX));
+  }
+  z3::check_result check(z3::solver &S) const { return S.check(); }
+  bool spent() const { return Opts.ResourceLimit && !left(); }
+  /// Why a check answered unknown.
+  std::string reason(const z3::solver &S) const {
+    return spent() ? kResourceLimit : unknownReason(S);
+  }
+};
+} // namespace
 
 /// Value attributes the encoder models: noundef, nonnull, align, range (a
 /// violating argument or returned value is UB or poison on either side)
@@ -289,15 +324,28 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
   if (!Opts.Isolate)
     return Verifier::verifyAll(Pairs, Opts, DeadlineMs);
   std::optional<z3::context> C; // created in the child, on first use
+  std::optional<ResourceMeter> Meter;
+  uint64_t Used = 0;
   return runIsolatedBatch(
       [&](size_t I, unsigned LeftMs) {
+        if (Opts.BatchResourceLimit && Used >= Opts.BatchResourceLimit) {
+          VerifyResult R;
+          R.Engine = "smt";
+          R.Reason = kNotReached;
+          return R;
+        }
         VerifyOptions O = Opts;
         O.DeadlineMs = LeftMs;
+        O.ResourceLimit = batchShare(Opts, Used);
         if (!C) {
           z3::set_param("memory_max_size", (int)Opts.MemoryMB);
           C.emplace();
+          Meter.emplace(*C);
         }
-        return runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, &*C);
+        VerifyResult R =
+            runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, &*C, &*Meter);
+        Used += R.Resources;
+        return R;
       },
       Pairs.size(), DeadlineMs, "smt");
 }
@@ -328,10 +376,15 @@ static std::string findUnmodelledCall(const Function &F) {
 }
 
 namespace {
+VerifyResult runQueries(const Function &Src, const Function &Tgt,
+                        const VerifyOptions &Opts,
+                        const std::vector<uint64_t> *Fixed, z3::context &C,
+                        ResourceMeter &Meter);
+
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
-                    const std::vector<uint64_t> *Fixed, z3::context *Shared) {
-  auto Start = std::chrono::steady_clock::now();
+                    const std::vector<uint64_t> *Fixed, z3::context *Shared,
+                    ResourceMeter *Meter) {
   VerifyResult R;
   R.Engine = "smt";
   if (std::string Why = checkSignatures(Src, Tgt); !Why.empty()) {
@@ -349,11 +402,34 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     }
   try {
     z3::set_param("memory_max_size", (int)Opts.MemoryMB);
-    std::optional<z3::context> Own;
+    std::optional<z3::context> OwnC;
     if (!Shared)
-      Own.emplace();
-    z3::context &C = Shared ? *Shared : *Own;
+      OwnC.emplace();
+    z3::context &C = Shared ? *Shared : *OwnC;
+    std::optional<ResourceMeter> OwnM;
+    if (!Meter)
+      OwnM.emplace(C);
+    ResourceMeter &M = Meter ? *Meter : *OwnM;
+    uint64_t Before = M.count();
+    R = runQueries(Src, Tgt, Opts, Fixed, C, M);
+    R.Resources = M.count() - Before;
+  } catch (z3::exception &E) {
+    R.Reason = "solver error: " + std::string(E.msg());
+  }
+  return R;
+}
+
+VerifyResult runQueries(const Function &Src, const Function &Tgt,
+                        const VerifyOptions &Opts,
+                        const std::vector<uint64_t> *Fixed, z3::context &C,
+                        ResourceMeter &Meter) {
+  QueryBudget Budget{Opts, std::chrono::steady_clock::now(), Meter,
+                     Meter.count()};
+  VerifyResult R;
+  R.Engine = "smt";
+  try {
     Query Q(C, Opts);
+    Q.In.UnitsLeft = [&] { return Budget.left(); };
     makeSharedInputs(Q.In, Src);
     try {
       registerGlobals(Q.In, Src);
@@ -363,7 +439,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
       encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
     } catch (Unsupported &U) {
-      R.Reason = "unsupported: " + U.What;
+      R.Reason = U.What == kResourceLimit ? U.What : "unsupported: " + U.What;
       return R;
     }
 
@@ -501,7 +577,8 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     z3::expr PreS = mkAnd(C, Q.S.Pre) && !Q.S.Cut;
     z3::expr PreT = mkAnd(C, Q.T.Pre) && !Q.T.Cut && mkAnd(C, Q.In.GlobalPre);
     bool HasLoops = Q.S.HasLoops || Q.T.HasLoops;
-    bool Exact = Q.S.Approx.simplify().is_false() && Q.T.Approx.simplify().is_false();
+    bool Exact = simplifyBounded(Q.S.Approx, Budget.left()).is_false() &&
+                 simplifyBounded(Q.T.Approx, Budget.left()).is_false();
 
     // After a proof of the main query: are executions beyond the bound
     // possible at all?
@@ -512,11 +589,11 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
         R.V = Verdict::Proved;
         return;
       }
-      z3::solver B(C);
-      setBudget(B, Opts, Start);
+      z3::solver B = Budget.solver(C);
+      Budget.set(B);
       B.add(mkAnd(C, Q.S.Pre) && mkAnd(C, Q.T.Pre) && mkAnd(C, Q.In.GlobalPre) &&
             (Q.S.Cut || Q.T.Cut));
-      if (B.check() == z3::unsat) {
+      if (Budget.check(B) == z3::unsat) {
         R.V = Verdict::Proved;
         if (Opts.WantCertificate)
           R.Certificates.push_back({"q-bound", B.to_smt2("unsat")});
@@ -539,13 +616,13 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       return R;
     };
 
-    z3::solver S1(C);
-    setBudget(S1, Opts, Start);
+    z3::solver S1 = Budget.solver(C);
+    Budget.set(S1);
     z3::expr Main = PreS && NotRef;
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
     S1.add(PreT && Main);
-    z3::check_result CR = S1.check();
+    z3::check_result CR = Budget.check(S1);
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
     if (CR == z3::unsat) {
@@ -553,7 +630,7 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       return R;
     }
     if (CR == z3::unknown) {
-      R.Reason = unknownReason(S1);
+      R.Reason = Budget.reason(S1);
       return R;
     }
     if (Q.S.ForallVars.empty()) {
@@ -567,8 +644,8 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     // choices) must violate refinement under every instantiation found so
     // far; a candidate that no source choice can rescue is a refutation.
     z3::expr Body = PreS && !Q.S.Approx && NotRef;
-    z3::solver S2(C);
-    setBudget(S2, Opts, Start);
+    z3::solver S2 = Budget.solver(C);
+    Budget.set(S2);
     S2.add(PreT && !Q.T.Approx);
     z3::expr_vector Vars(C);
     for (auto &V : Q.S.ForallVars)
@@ -582,19 +659,20 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
     z3::check_result CR2 = z3::unknown;
     bool UsedMBQI = false;
     for (unsigned Round = 0; Round < 16; ++Round) {
-      if (std::chrono::steady_clock::now() - Start >
-          std::chrono::milliseconds(verify::smtSolveDeadlineMs(Opts))) {
+      if (std::chrono::steady_clock::now() - Budget.Start >
+              std::chrono::milliseconds(verify::smtSolveDeadlineMs(Opts)) ||
+          Budget.spent()) {
         CR2 = z3::unknown;
         break;
       }
-      if (Round > 0) // the solver keeps its own timeout; refresh it
-        setBudget(S2, Opts, Start);
+      if (Round > 0) // the solver keeps its own limits; refresh them
+        Budget.set(S2);
       if (Round == 12 && !Vars.empty()) {
         // Instantiation is not converging: hand the quantifier to Z3.
         S2.add(z3::forall(Vars, Body));
         UsedMBQI = true;
       }
-      CR2 = S2.check();
+      CR2 = Budget.check(S2);
       if (CR2 != z3::sat)
         break;
       z3::model M = S2.get_model();
@@ -602,10 +680,10 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
         return refute(M);
       }
       // Can some source choice make this candidate a refinement?
-      z3::solver Chk(C);
-      setBudget(Chk, Opts, Start);
+      z3::solver Chk = Budget.solver(C);
+      Budget.set(Chk);
       Chk.add(!M.eval(Body, false));
-      z3::check_result CR3 = Chk.check();
+      z3::check_result CR3 = Budget.check(Chk);
       if (CR3 == z3::unsat) {
         return refute(M);
       }
@@ -625,7 +703,8 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       return R;
     }
     if (CR2 == z3::unknown) {
-      R.Reason = Vars.empty() ? unknownReason(S2) : "timeout (undef quantifier)";
+      R.Reason =
+          Vars.empty() ? Budget.reason(S2) : "timeout (undef quantifier)";
       return R;
     }
     std::string What;
@@ -645,6 +724,11 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
       R.Reason = "timeout";
     else
       R.Reason = "solver error: " + Msg;
+    return R;
+  } catch (Unsupported &U) { // the budget ran out in a later simplification
+    R = VerifyResult();
+    R.Engine = "smt";
+    R.Reason = U.What == kResourceLimit ? U.What : "unsupported: " + U.What;
     return R;
   }
 }

@@ -42,6 +42,12 @@ static cl::opt<std::string> SMT2Dir("smt2",
                                     cl::value_desc("dir"), cl::cat(Cat));
 static cl::opt<unsigned> TimeoutMs("timeout-ms", cl::desc("Solver time limit per query"),
                                    cl::init(5000), cl::cat(Cat));
+static cl::opt<uint64_t>
+    Rlimit("rlimit",
+           cl::desc("Solver resource units (Z3 rlimit) for the encoding and "
+                    "all queries; unlike --timeout-ms, the same on every run "
+                    "and machine (0: unlimited)"),
+           cl::init(0), cl::cat(Cat));
 static cl::opt<unsigned> MemoryMB("memory-mb", cl::desc("Solver memory cap in MB"),
                                   cl::init(2048), cl::cat(Cat));
 static cl::opt<unsigned> Unroll("unroll", cl::desc("Loop unrolling bound"), cl::init(4),
@@ -138,6 +144,7 @@ int main(int argc, char **argv) {
 
   VerifyOptions Opts;
   Opts.TimeoutMs = TimeoutMs;
+  Opts.ResourceLimit = Rlimit;
   Opts.MemoryMB = MemoryMB;
   Opts.UnrollBound = Unroll;
   Opts.RandomInputs = RandomInputs;

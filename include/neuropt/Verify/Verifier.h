@@ -48,6 +48,16 @@ const char *verdictName(Verdict V);
 struct VerifyOptions {
   /// Per solver query, in milliseconds.
   unsigned TimeoutMs = 5000;
+  /// Solver resource units (Z3's rlimit) for all the queries of one
+  /// function; 0: unlimited. Unlike TimeoutMs this budget does not depend
+  /// on the machine or its load, so the verdicts it gives are reproducible;
+  /// TimeoutMs and DeadlineMs then only guard against steps Z3 does not
+  /// count.
+  uint64_t ResourceLimit = 0;
+  /// Resource units for a whole Verifier::verifyAll batch: each pair gets
+  /// at most what the pairs before it left, and pairs after it is spent
+  /// answer kNotReached; 0: unlimited.
+  uint64_t BatchResourceLimit = 0;
   /// Solver memory cap, in megabytes.
   unsigned MemoryMB = 2048;
   /// Loop unrolling bound: executions that take more back edges than this
@@ -99,6 +109,9 @@ struct VerifyResult {
   std::vector<Certificate> Certificates;
   /// Which layer produced the answer ("smt", "diffexec").
   std::string Engine;
+  /// Solver resource units the SMT queries used (see
+  /// VerifyOptions::ResourceLimit).
+  uint64_t Resources = 0;
 
   bool proved() const { return V == Verdict::Proved; }
   bool refuted() const { return V == Verdict::Refuted; }
@@ -113,8 +126,9 @@ public:
                               const llvm::Function &Tgt,
                               const VerifyOptions &Opts) = 0;
   /// Checks each (source, target) pair in order within DeadlineMs in all
-  /// (each pair gets what is left as its Opts.DeadlineMs). A pair not
-  /// reached in time answers Unknown with reason kNotReached. The SMT
+  /// (each pair gets what is left as its Opts.DeadlineMs) and within
+  /// Opts.BatchResourceLimit. A pair not reached in time or after the
+  /// resources are spent answers Unknown with reason kNotReached. The SMT
   /// verifier runs the whole batch in one child process: one fork instead
   /// of one per pair.
   virtual std::vector<VerifyResult> verifyAll(

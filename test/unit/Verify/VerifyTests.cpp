@@ -172,10 +172,8 @@ TEST(Verifier, BatchMatchesSingleCalls) {
   }
 }
 
-TEST(Verifier, TimeoutIsUnknown) {
-  LLVMContext Ctx;
-  // Refutation needs the factors of (2^31-1)^2.
-  auto M = parse(Ctx, R"(
+// Refutation needs the factors of (2^31-1)^2: no budget here reaches it.
+const char *const kHardPair = R"(
 define i1 @s(i64 %x, i64 %y) {
   %a = zext i64 %x to i128
   %b = zext i64 %y to i128
@@ -190,11 +188,70 @@ define i1 @s(i64 %x, i64 %y) {
 define i1 @t(i64 %x, i64 %y) {
   ret i1 false
 }
-)");
+)";
+
+TEST(Verifier, TimeoutIsUnknown) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, kHardPair);
   VerifyOptions O;
   O.TimeoutMs = 50;
   VerifyResult R = createSMTVerifier()->verify(*M->getFunction("s"), *M->getFunction("t"), O);
   EXPECT_EQ(verdictLine(R), "unknown (timeout)");
+}
+
+// A resource limit (Z3's rlimit) ends a hard query like a timeout does,
+// but at the same point on every run and machine: the verdict and the units
+// used are reproducible. A batch limit leaves the pairs after it unreached.
+TEST(Verifier, ResourceLimitIsReproducible) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, std::string(kHardPair) + R"(
+define i32 @a(i32 %x) {
+  %r = mul i32 %x, 2
+  ret i32 %r
+}
+define i32 @b(i32 %x) {
+  %r = shl i32 %x, 1
+  ret i32 %r
+}
+)");
+  auto F = [&](const char *N) -> const Function * { return M->getFunction(N); };
+  VerifyOptions O = quick();
+  O.ResourceLimit = 200000;
+  std::unique_ptr<Verifier> V = createSMTVerifier();
+  VerifyResult R1 = V->verify(*F("s"), *F("t"), O);
+  VerifyResult R2 = V->verify(*F("s"), *F("t"), O);
+  EXPECT_EQ(verdictLine(R1), "unknown (resource limit)");
+  EXPECT_GE(R1.Resources, O.ResourceLimit);
+  EXPECT_LT(R1.Resources, 2 * O.ResourceLimit);
+  EXPECT_EQ(R1.Resources, R2.Resources);
+  // An easy pair needs few units, the same number every time.
+  VerifyResult E1 = V->verify(*F("a"), *F("b"), O);
+  EXPECT_EQ(E1.V, Verdict::Proved);
+  EXPECT_GT(E1.Resources, 0u);
+  EXPECT_LT(E1.Resources, O.ResourceLimit);
+  EXPECT_EQ(V->verify(*F("a"), *F("b"), O).Resources, E1.Resources);
+
+  // The batch: the easy pair, then the hard one, which spends what is left,
+  // then an easy pair that is no longer reached.
+  std::vector<std::pair<const Function *, const Function *>> Pairs = {
+      {F("a"), F("b")}, {F("s"), F("t")}, {F("a"), F("b")}};
+  VerifyOptions B = quick();
+  B.BatchResourceLimit = 300000;
+  for (int Run = 0; Run < 2; ++Run) {
+    std::vector<VerifyResult> Rs = V->verifyAll(Pairs, B, 60000);
+    ASSERT_EQ(Rs.size(), 3u);
+    EXPECT_EQ(Rs[0].V, Verdict::Proved);
+    EXPECT_EQ(Rs[0].Resources, E1.Resources);
+    EXPECT_EQ(verdictLine(Rs[1]), "unknown (resource limit)");
+    EXPECT_GE(Rs[0].Resources + Rs[1].Resources, B.BatchResourceLimit);
+    EXPECT_EQ(Rs[2].Reason, Verifier::kNotReached);
+  }
+  // The same limits without the child process.
+  B.Isolate = false;
+  std::vector<VerifyResult> Rs = V->verifyAll(Pairs, B, 60000);
+  EXPECT_EQ(Rs[0].Resources, E1.Resources);
+  EXPECT_EQ(verdictLine(Rs[1]), "unknown (resource limit)");
+  EXPECT_EQ(Rs[2].Reason, Verifier::kNotReached);
 }
 
 TEST(Verifier, CertificateAndLoopsBounded) {
