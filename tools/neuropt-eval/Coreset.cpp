@@ -826,7 +826,7 @@ Expected<std::unique_ptr<Module>> optimizedCopy(PipelineEvaluator &Eval,
   if (!Copy)
     return Copy.takeError();
   if (Error E = Eval.runPipeline(**Copy, Pipeline))
-    return std::move(E);
+    return E;
   return Copy;
 }
 
