@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace neuropt {
@@ -45,12 +46,15 @@ runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
                  size_t N, unsigned DeadlineMs, const char *Engine);
 
 /// The resource limit of the next pair of a verifyAll batch that has used
-/// Used units: the per-function limit, but no more than the batch has left.
-inline uint64_t batchShare(const VerifyOptions &Opts, uint64_t Used) {
+/// Used units: the per-function limit, but no more than the batch has left;
+/// none once the batch's units are spent (the pair is then not reached).
+inline std::optional<uint64_t> batchShare(const VerifyOptions &Opts,
+                                          uint64_t Used) {
   if (!Opts.BatchResourceLimit)
     return Opts.ResourceLimit;
-  uint64_t Left =
-      Opts.BatchResourceLimit - std::min(Used, Opts.BatchResourceLimit);
+  if (Used >= Opts.BatchResourceLimit)
+    return std::nullopt;
+  uint64_t Left = Opts.BatchResourceLimit - Used;
   return Opts.ResourceLimit ? std::min(Opts.ResourceLimit, Left) : Left;
 }
 

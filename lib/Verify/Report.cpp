@@ -36,15 +36,15 @@ std::vector<VerifyResult> Verifier::verifyAll(
     auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - Start)
                      .count();
-    if (Spent >= (int64_t)DeadlineMs ||
-        (Opts.BatchResourceLimit && Used >= Opts.BatchResourceLimit)) {
+    std::optional<uint64_t> Share = verify::batchShare(Opts, Used);
+    if (Spent >= (int64_t)DeadlineMs || !Share) {
       for (size_t J = I; J < Pairs.size(); ++J)
         Rs[J].Reason = kNotReached;
       break;
     }
     VerifyOptions O = Opts;
     O.DeadlineMs = O.ExecTimeoutMs = DeadlineMs - unsigned(Spent);
-    O.ResourceLimit = verify::batchShare(Opts, Used);
+    O.ResourceLimit = *Share;
     Rs[I] = verify(*Pairs[I].first, *Pairs[I].second, O);
     Used += Rs[I].Resources;
   }

@@ -225,7 +225,6 @@ struct QueryBudget {
     if (Opts.ResourceLimit)
       S.set("rlimit", (unsigned)std::clamp<uint64_t>(left(), 1, UINT32_MAX));
   }
-  z3::check_result check(z3::solver &S) const { return S.check(); }
   bool spent() const { return Opts.ResourceLimit && !left(); }
   /// Why a check answered unknown.
   std::string reason(const z3::solver &S) const {
@@ -328,7 +327,8 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
   uint64_t Used = 0;
   return runIsolatedBatch(
       [&](size_t I, unsigned LeftMs) {
-        if (Opts.BatchResourceLimit && Used >= Opts.BatchResourceLimit) {
+        std::optional<uint64_t> Share = batchShare(Opts, Used);
+        if (!Share) {
           VerifyResult R;
           R.Engine = "smt";
           R.Reason = kNotReached;
@@ -336,7 +336,7 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
         }
         VerifyOptions O = Opts;
         O.DeadlineMs = LeftMs;
-        O.ResourceLimit = batchShare(Opts, Used);
+        O.ResourceLimit = *Share;
         if (!C) {
           z3::set_param("memory_max_size", (int)Opts.MemoryMB);
           C.emplace();
@@ -431,17 +431,12 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     Query Q(C, Opts);
     Q.In.UnitsLeft = [&] { return Budget.left(); };
     makeSharedInputs(Q.In, Src);
-    try {
-      registerGlobals(Q.In, Src);
-      registerGlobals(Q.In, Tgt);
-      verify::registerCalls(Q.In, Src);
-      verify::registerCalls(Q.In, Tgt);
-      encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
-      encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
-    } catch (Unsupported &U) {
-      R.Reason = U.What == kResourceLimit ? U.What : "unsupported: " + U.What;
-      return R;
-    }
+    registerGlobals(Q.In, Src);
+    registerGlobals(Q.In, Tgt);
+    verify::registerCalls(Q.In, Src);
+    verify::registerCalls(Q.In, Tgt);
+    encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
+    encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
 
     if (Fixed) {
       for (unsigned N = 0; N < Src.arg_size() && N < Fixed->size(); ++N) {
@@ -593,7 +588,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       Budget.set(B);
       B.add(mkAnd(C, Q.S.Pre) && mkAnd(C, Q.T.Pre) && mkAnd(C, Q.In.GlobalPre) &&
             (Q.S.Cut || Q.T.Cut));
-      if (Budget.check(B) == z3::unsat) {
+      if (B.check() == z3::unsat) {
         R.V = Verdict::Proved;
         if (Opts.WantCertificate)
           R.Certificates.push_back({"q-bound", B.to_smt2("unsat")});
@@ -622,7 +617,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
     S1.add(PreT && Main);
-    z3::check_result CR = Budget.check(S1);
+    z3::check_result CR = S1.check();
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
     if (CR == z3::unsat) {
@@ -672,7 +667,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         S2.add(z3::forall(Vars, Body));
         UsedMBQI = true;
       }
-      CR2 = Budget.check(S2);
+      CR2 = S2.check();
       if (CR2 != z3::sat)
         break;
       z3::model M = S2.get_model();
@@ -683,7 +678,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       z3::solver Chk = Budget.solver(C);
       Budget.set(Chk);
       Chk.add(!M.eval(Body, false));
-      z3::check_result CR3 = Budget.check(Chk);
+      z3::check_result CR3 = Chk.check();
       if (CR3 == z3::unsat) {
         return refute(M);
       }
@@ -725,7 +720,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     else
       R.Reason = "solver error: " + Msg;
     return R;
-  } catch (Unsupported &U) { // the budget ran out in a later simplification
+  } catch (Unsupported &U) { // outside the fragment, or out of units
     R = VerifyResult();
     R.Engine = "smt";
     R.Reason = U.What == kResourceLimit ? U.What : "unsupported: " + U.What;
