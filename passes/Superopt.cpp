@@ -1,5 +1,4 @@
-//===- Superopt.cpp - neuropt-superopt: cached, verified peepholes -*- C++ -*-===//
-//
+//===- Superopt.cpp - neuropt-synth superopt: fill the synthesis cache -*- C++ -*-===//
 // Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
 //
 //===----------------------------------------------------------------------===//
@@ -60,7 +59,6 @@
 #include "llvm/Transforms/Utils/Local.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
-#include <chrono>
 #include <optional>
 #include <unordered_map>
 
@@ -99,11 +97,15 @@ static cl::opt<std::string> CacheSpec(
              "~/.cache/neuropt/synthesis.sqlite)"));
 static cl::opt<unsigned> BudgetMs(
     "neuropt-superopt-budget-ms", cl::init(1000),
-    cl::desc("Synthesis budget per DAG in milliseconds (synthesize mode)"));
+    cl::desc("Synthesis budget per DAG in nominal milliseconds (synthesize "
+             "mode), counted in deterministic work units (2000 per ms), so "
+             "that the result does not depend on the machine's load; the "
+             "wall clock is a guard at 4x plus one second"));
 static cl::opt<unsigned> TotalBudgetMs(
     "neuropt-superopt-total-budget-ms", cl::init(60000),
-    cl::desc("Synthesis budget per module in milliseconds; past it the pass "
-             "stops synthesizing, with a remark (0: no limit)"));
+    cl::desc("Synthesis budget per module in nominal milliseconds (work "
+             "units, as -neuropt-superopt-budget-ms); past it the pass stops "
+             "synthesizing, with a remark (0: no limit)"));
 static cl::opt<unsigned> MaxRHSInsts(
     "neuropt-superopt-max-rhs-insts", cl::init(SynthOptions().MaxRHSInsts),
     cl::desc("Most instructions in a synthesized right-hand side"));
@@ -112,7 +114,9 @@ static cl::opt<unsigned> MaxSize(
     cl::desc("Most instructions in one harvested DAG"));
 static cl::opt<unsigned> SolverTimeoutMs(
     "neuropt-superopt-solver-timeout-ms", cl::init(2000),
-    cl::desc("Solver time limit per query when synthesizing or re-verifying"));
+    cl::desc("Solver limit per query when synthesizing or re-verifying, in "
+             "nominal milliseconds (Z3's resource units, 2000 per ms; the "
+             "wall clock is a guard at 4x)"));
 static cl::opt<bool> Reverify(
     "neuropt-superopt-reverify",
 #ifndef NDEBUG
@@ -211,7 +215,14 @@ struct ParsedRHS {
   unsigned Cost = 0;
 };
 
-using Clock = std::chrono::steady_clock;
+/// Limits of a re-verification: Z3's resource units, so that the verdict
+/// is the same on every run, with the wall clock as a guard.
+static VerifyOptions reverifyOptions() {
+  VerifyOptions VO;
+  VO.ResourceLimit = uint64_t(SolverTimeoutMs) * SynthWorkUnitsPerMs;
+  VO.TimeoutMs = 4 * SolverTimeoutMs;
+  return VO;
+}
 
 class SuperoptRun {
 public:
@@ -227,7 +238,7 @@ private:
   std::unordered_map<uint64_t, Known> Memo;
   RunStats S;
   int NextIndex = 0;
-  Clock::duration SynthTime{};
+  uint64_t SynthUnits = 0; ///< Work units the engine spent in this module.
   bool BudgetRemarked = false;
   std::unique_ptr<Verifier> Proof;
   /// Code generation for -neuropt-superopt-measure, created on first use.
@@ -410,14 +421,17 @@ Known &SuperoptRun::lookup(const HarvestedDAG &D,
   ++NumMisses;
   if (!Synthesizing)
     return K;
-  if (TotalBudgetMs && SynthTime >= std::chrono::milliseconds(TotalBudgetMs)) {
+  if (TotalBudgetMs &&
+      SynthUnits >= uint64_t(TotalBudgetMs) * SynthWorkUnitsPerMs) {
     if (!BudgetRemarked) {
       BudgetRemarked = true;
       ORE.emit([&] {
         return OptimizationRemarkAnalysis(DEBUG_TYPE, "TotalBudget", D.Root)
-               << "total synthesis budget of " << ore::NV("BudgetMs",
-                                                          TotalBudgetMs.getValue())
-               << " ms used up; no more synthesis in this module";
+               << "total synthesis budget of "
+               << ore::NV("BudgetMs", TotalBudgetMs.getValue()) << " ms ("
+               << ore::NV("BudgetUnits",
+                          uint64_t(TotalBudgetMs) * SynthWorkUnitsPerMs)
+               << " work units) used up; no more synthesis in this module";
       });
     }
     return K;
@@ -430,12 +444,12 @@ Known &SuperoptRun::lookup(const HarvestedDAG &D,
   ++S.Synthesized;
   ++NumSynthesized;
   if (DebugRewrites)
-    errs() << "neuropt-superopt: synthesizing DAG " << Hash << " ("
-           << D.size() << " instructions)\n"
+    errs() << "neuropt-superopt: synthesizing DAG " << Hash << " (" << D.size()
+           << " instructions)\n"
            << D.Canonical;
-  Clock::time_point T0 = Clock::now();
   Expected<SynthResult> R = synthesize(D, SO);
-  SynthTime += Clock::now() - T0;
+  if (R)
+    SynthUnits += R->Stats.Units;
   if (!R) {
     ++S.SynthErrors;
     std::string Msg = toString(R.takeError());
@@ -502,9 +516,8 @@ bool SuperoptRun::reverify(Known &K, const HarvestedDAG &D,
   std::unique_ptr<Module> LHS = synthesisSource(D);
   if (!Proof)
     Proof = createSMTVerifier();
-  VerifyOptions VO;
-  VO.TimeoutMs = SolverTimeoutMs;
-  VerifyResult V = Proof->verify(*LHS->getFunction("lhs"), *R.F, VO);
+  VerifyResult V =
+      Proof->verify(*LHS->getFunction("lhs"), *R.F, reverifyOptions());
   K.ReverifyOK = V.proved();
   if (!K.ReverifyOK)
     K.Bad = "re-verification of the cached RHS failed: " + verdictLine(V);
@@ -718,9 +731,7 @@ bool SuperoptRun::runOnFunction(Function &F) {
     // One more check of the whole function: every rewrite was proved on its
     // own, so a refutation here means a bug in splicing or accounting.
     std::unique_ptr<Verifier> V = createDefaultVerifier();
-    VerifyOptions VO;
-    VO.TimeoutMs = SolverTimeoutMs;
-    VerifyResult VR = V->verify(*Original, F, VO);
+    VerifyResult VR = V->verify(*Original, F, reverifyOptions());
     if (VR.refuted()) {
       warn("rewritten @" + F.getName() + " does not refine the original (" +
            verdictLine(VR) + "); its rewrites are undone");

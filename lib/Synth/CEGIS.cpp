@@ -18,9 +18,11 @@
 //
 // Queries are tiny (a few concrete inputs), so the cost is dominated by
 // process and solver start-up; all jobs of a call therefore share one forked
-// child and one Z3 context. Z3 runs in the child because it does not check
-// its timeout inside every step; the parent kills the child at the deadline
-// and reads whatever answers it wrote so far.
+// child and one Z3 context. Each query is limited by Z3's resource count
+// (deterministic), and each job reports the units it took; the jobs stop
+// when the call's units are spent. Z3 runs in the child because it does not
+// always honour its timeout (a guard here); the parent kills the child at
+// the guard and reads whatever answers it wrote so far.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +34,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <z3++.h>
+
+#include <algorithm>
 
 using namespace llvm;
 
@@ -282,9 +286,28 @@ int firstDisagreement(const CegisJob &J, const std::vector<uint64_t> &Consts,
   return -1;
 }
 
-CegisAnswer solveOne(z3::context &C, const CegisJob &J,
-                     const filter::InputBatch &B, unsigned QueryMs) {
+/// Z3's resource count of a context (through one kept solver's statistics).
+uint64_t rlimitCount(const z3::solver &Probe) {
+  z3::stats St = Probe.statistics();
+  for (unsigned I = 0; I < St.size(); ++I)
+    if (St.key(I) == "rlimit count")
+      return St.is_uint(I) ? St.uint_value(I) : uint64_t(St.double_value(I));
+  return 0;
+}
+
+/// Solves one job within \p UnitsLeft work units (A.Units: what it took,
+/// cegisUnits() of Z3's count).
+CegisAnswer solveOne(z3::context &C, const z3::solver &Probe, const CegisJob &J,
+                     const filter::InputBatch &B, const CegisLimits &L,
+                     uint64_t UnitsLeft) {
   CegisAnswer A;
+  uint64_t Start = rlimitCount(Probe);
+  struct Count {
+    CegisAnswer &A;
+    const z3::solver &Probe;
+    uint64_t Start;
+    ~Count() { A.Units = cegisUnits(rlimitCount(Probe) - Start); }
+  } Counted{A, Probe, Start};
   unsigned NumVars = B.NumVars;
   std::vector<unsigned> HW = holeWidths(J.Insts, NumVars, J.NumHoles);
   std::vector<z3::expr> Holes;
@@ -293,7 +316,7 @@ CegisAnswer solveOne(z3::context &C, const CegisJob &J,
   ProgramEncoder Enc(C, J.Insts, NumVars, Holes);
   z3::solver S(C, "QF_BV");
   z3::params P(C);
-  P.set("timeout", QueryMs);
+  P.set("timeout", std::max(1u, L.QueryGuardMs));
   S.set(P);
 
   auto AddInput = [&](unsigned I) {
@@ -319,6 +342,14 @@ CegisAnswer solveOne(z3::context &C, const CegisJob &J,
   // Each round adds one input; a candidate needing more than this many is
   // left to the next call with the verifier's counterexamples.
   for (unsigned Round = 0; Round != 32; ++Round) {
+    uint64_t Used = cegisUnits(rlimitCount(Probe) - Start);
+    if (Used >= UnitsLeft)
+      return A; // Unknown: the call's units are spent.
+    // Z3's rlimit is relative to the context's count at the check, and in
+    // Z3's units (two per work unit here).
+    S.set("rlimit",
+          unsigned(std::clamp<uint64_t>(
+              std::min(L.QueryUnits, 2 * (UnitsLeft - Used)), 1, UINT32_MAX)));
     ++A.Queries;
     z3::check_result R = S.check();
     if (R == z3::unsat) {
@@ -351,19 +382,24 @@ CegisAnswer solveOne(z3::context &C, const CegisJob &J,
 
 std::vector<CegisAnswer> runCegis(const std::vector<CegisJob> &Jobs,
                                   const filter::InputBatch &Batch,
-                                  unsigned DeadlineMs, unsigned QueryMs) {
+                                  const CegisLimits &L) {
   std::vector<CegisAnswer> Answers(Jobs.size());
-  if (Jobs.empty() || DeadlineMs == 0)
+  if (Jobs.empty() || L.GuardMs == 0 || L.Units == 0)
     return Answers;
   Expected<ChildOutcome> Child = runInChild(
       [&](int Fd) {
         try {
           z3::context C;
-          for (size_t I = 0; I != Jobs.size(); ++I) {
-            CegisAnswer A = solveOne(C, Jobs[I], Batch, QueryMs);
+          z3::solver Probe(C);
+          uint64_t Used = 0;
+          for (size_t I = 0; I != Jobs.size() && Used < L.Units; ++I) {
+            CegisAnswer A =
+                solveOne(C, Probe, Jobs[I], Batch, L, L.Units - Used);
+            Used += A.Units;
             std::string Line;
             raw_string_ostream OS(Line);
-            OS << I << ' ' << unsigned(A.Outcome) << ' ' << A.Queries;
+            OS << I << ' ' << unsigned(A.Outcome) << ' ' << A.Queries << ' '
+               << A.Units;
             for (uint64_t K : A.Constants)
               OS << ' ' << K;
             OS << '\n';
@@ -374,7 +410,7 @@ std::vector<CegisAnswer> runCegis(const std::vector<CegisJob> &Jobs,
           // Jobs without an answer stay Unknown.
         }
       },
-      DeadlineMs);
+      L.GuardMs);
   if (!Child) {
     consumeError(Child.takeError());
     return Answers;
@@ -388,17 +424,19 @@ std::vector<CegisAnswer> runCegis(const std::vector<CegisJob> &Jobs,
   for (StringRef L : Lines) {
     SmallVector<StringRef, 8> F;
     L.split(F, ' ', -1, false);
-    if (F.size() < 3)
-      continue; // A line cut by the deadline.
-    uint64_t Idx, Outcome, Queries;
+    if (F.size() < 4)
+      continue; // A line cut by the guard.
+    uint64_t Idx, Outcome, Queries, Units;
     if (!to_integer(F[0], Idx) || !to_integer(F[1], Outcome) ||
-        !to_integer(F[2], Queries) || Idx >= Jobs.size() || Outcome > 2)
+        !to_integer(F[2], Queries) || !to_integer(F[3], Units) ||
+        Idx >= Jobs.size() || Outcome > 2)
       continue;
     CegisAnswer A;
     A.Outcome = static_cast<CegisOutcome>(Outcome);
     A.Queries = Queries;
+    A.Units = Units;
     bool Ok = true;
-    for (size_t K = 3; K < F.size(); ++K) {
+    for (size_t K = 4; K < F.size(); ++K) {
       uint64_t V;
       Ok &= to_integer(F[K], V);
       A.Constants.push_back(V);

@@ -672,6 +672,7 @@ bool Enumerator::useful(const Node &N) const {
 void Enumerator::addNode(Op O, unsigned Width, unsigned SrcWidth,
                          unsigned Flags, ArrayRef<int32_t> Ops,
                          unsigned Target, std::vector<int32_t> &Level) {
+  ++NumAdds;
   unsigned Insts = 1, Holes = 0;
   for (int32_t Id : Ops) {
     Insts += Arena[Id].NumInsts;

@@ -24,6 +24,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/KnownBits.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -43,7 +44,52 @@ namespace synth {
 
 using Clock = std::chrono::steady_clock;
 
-/// A wall-clock deadline; every loop of the engine checks it.
+/// The work units of one synthesize() call (see Synthesize.h). Charges
+/// below one unit are kept in thousandths.
+class WorkBudget {
+public:
+  explicit WorkBudget(uint64_t Limit) : Limit(Limit) {}
+  uint64_t limit() const { return Limit; }
+  uint64_t spent() const { return Spent; }
+  uint64_t left() const { return Limit - std::min(Spent, Limit); }
+  bool exhausted() const { return Spent >= Limit; }
+  /// Whether \p Units more would use up the budget.
+  bool wouldExhaust(uint64_t Units) const { return Units >= left(); }
+  void charge(uint64_t Units) { Spent += Units; }
+  void chargeMilli(uint64_t MilliUnits) {
+    Milli += MilliUnits;
+    Spent += Milli / 1000;
+    Milli %= 1000;
+  }
+
+private:
+  uint64_t Limit;
+  uint64_t Spent = 0, Milli = 0;
+};
+
+/// Fixed charges for the work Z3 does not count, fitted to the time each
+/// part took on 269 problems of training modules on the development
+/// machine (bench/results/superopt.md, "Deterministic budgets").
+/// Thousandths of a unit: a node the enumerator builds (allocation and
+/// hash-consing), an operand combination it tries, a candidate through the
+/// concrete-input filter (most fail on an early input), one program
+/// evaluated on one input outside it.
+constexpr uint64_t kEnumNodeMilliUnits = 620;
+constexpr uint64_t kEnumAddMilliUnits = 20;
+constexpr uint64_t kFilterCandidateMilliUnits = 200;
+constexpr uint64_t kEvalMilliUnits = 10;
+/// Units: setting up a problem (inputs, known bits); forking a child for a
+/// proof or a CEGIS chunk (with its Z3 context); one CEGIS job's solver.
+constexpr uint64_t kProblemUnits = 1000;
+constexpr uint64_t kChildUnits = 42000;
+constexpr uint64_t kCegisJobUnits = 1350;
+/// A CEGIS job's units from Z3's count: Z3 counts about twice as many units
+/// per ms in these small concrete queries as in the verifier's.
+inline uint64_t cegisUnits(uint64_t Z3Units) {
+  return kCegisJobUnits + Z3Units / 2;
+}
+
+/// A wall-clock deadline; the guard behind the work units.
 struct Deadline {
   Clock::time_point End;
   explicit Deadline(unsigned Ms)
@@ -206,6 +252,12 @@ public:
   uint64_t enumerated() const { return NumEnumerated; }
   uint64_t pruned() const { return NumPruned; }
   uint64_t duplicates() const { return NumDuplicates; }
+  /// Work done so far in thousandths of a work unit (nodes built and
+  /// operand combinations tried), live during nextLevel for its callback.
+  uint64_t workMilliUnits() const {
+    return Arena.size() * kEnumNodeMilliUnits + NumAdds * kEnumAddMilliUnits;
+  }
+  uint64_t adds() const { return NumAdds; }
   const NodeArena &arena() const { return Arena; }
 
 private:
@@ -223,6 +275,7 @@ private:
   unsigned Cost = 0;
   bool Truncated = false;
   uint64_t NumEnumerated = 0, NumPruned = 0, NumDuplicates = 0;
+  uint64_t NumAdds = 0;
   unsigned MinOp = 1;
 
   bool useful(const Node &N) const;
@@ -264,17 +317,27 @@ struct CegisAnswer {
   CegisOutcome Outcome = CegisOutcome::Unknown;
   std::vector<uint64_t> Constants;
   unsigned Queries = 0; ///< Solver queries this job took.
+  uint64_t Units = 0;   ///< Z3's resource units this job took.
+};
+
+/// The limits of one runCegis call.
+struct CegisLimits {
+  unsigned GuardMs = 0;      ///< The child is killed then.
+  unsigned QueryGuardMs = 0; ///< Z3's timeout per query (a guard too).
+  uint64_t QueryUnits = 0;   ///< Z3's resource limit per query.
+  uint64_t Units = 0;        ///< For all jobs: later jobs stay Unknown.
 };
 
 /// For each job, searches constants for its holes with which the program
 /// agrees with the target on every input of \p Batch: Z3 solves for the
 /// constants on a growing subset of the inputs, each answer is checked on
 /// all of them with filter::evaluate, and the first disagreeing input joins
-/// the subset (counterexample-guided). All jobs run in one forked child
-/// killed at \p DeadlineMs; jobs it did not finish are Unknown.
+/// the subset (counterexample-guided). All jobs run in one forked child,
+/// in order, until their units reach \p L.Units (killed at L.GuardMs); jobs
+/// it did not finish are Unknown.
 std::vector<CegisAnswer> runCegis(const std::vector<CegisJob> &Jobs,
                                   const filter::InputBatch &Batch,
-                                  unsigned DeadlineMs, unsigned QueryMs);
+                                  const CegisLimits &L);
 
 //===-- IR ------------------------------------------------------------------===//
 

@@ -13,9 +13,12 @@
 // counterexample joins the concrete inputs, so the filter learns from every
 // failed proof.
 //
-// Budget: the wall clock is checked between filter batches, before every
-// proof, inside the enumerator, and CEGIS and every proof run in forked
-// children killed at the deadline (Z3 does not always honour its timeout).
+// Budget: work units (Synthesize.h), charged for the enumerator's nodes,
+// filtered candidates, forked children and Z3's count in CEGIS and proofs,
+// and checked between filter batches, before every proof and CEGIS chunk,
+// and inside the enumerator; each proof and CEGIS chunk gets what is left
+// as its resource limit. CEGIS and every proof run in forked children,
+// killed at the wall-clock guard (Z3 does not always honour its timeout).
 //
 // Concrete inputs are deterministic for a seed: corner values (0, 1, -1,
 // INT_MIN, INT_MAX, powers of two, bit patterns) first, alone and mixed,
@@ -46,6 +49,11 @@
 using namespace llvm;
 
 namespace neuropt {
+
+uint64_t synthBudgetUnits(const SynthOptions &Opts) {
+  return Opts.BudgetUnits ? Opts.BudgetUnits
+                          : uint64_t(Opts.BudgetMs) * SynthWorkUnitsPerMs;
+}
 
 const char *synthStatusName(SynthStatus S) {
   switch (S) {
@@ -364,6 +372,8 @@ namespace {
 
 struct ProofOutcome {
   Verdict V = Verdict::Unknown;
+  uint64_t Units = 0;      ///< Z3's resource units the proof took.
+  bool OutOfUnits = false; ///< Unknown because its resource limit ran out.
   std::string Line;     ///< verdictLine().
   std::string CertHash; ///< FNV-1a of the certificates' SMT-LIB text.
   std::optional<std::vector<uint64_t>> CEX;
@@ -383,14 +393,16 @@ std::optional<uint64_t> parseCEXValue(StringRef S) {
   return V;
 }
 
-/// Runs the SMT verifier in a child killed at \p DeadlineMs.
-ProofOutcome prove(const Function &Src, const Function &Tgt, unsigned TimeoutMs,
-                   unsigned DeadlineMs) {
+/// Runs the SMT verifier within \p Units of Z3's resource count in a child
+/// killed at \p GuardMs (\p QueryGuardMs: Z3's timeout per query).
+ProofOutcome prove(const Function &Src, const Function &Tgt, uint64_t Units,
+                   unsigned QueryGuardMs, unsigned GuardMs) {
   ProofOutcome P;
   Expected<ChildOutcome> Child = runInChild(
       [&](int Fd) {
         VerifyOptions VO;
-        VO.TimeoutMs = std::max(1u, TimeoutMs);
+        VO.TimeoutMs = std::max(1u, QueryGuardMs);
+        VO.ResourceLimit = std::max<uint64_t>(1, Units);
         VO.WantCertificate = true;
         VO.Isolate = false; // This child is the isolation.
         VerifyResult R = createSMTVerifier()->verify(Src, Tgt, VO);
@@ -399,7 +411,10 @@ ProofOutcome prove(const Function &Src, const Function &Tgt, unsigned TimeoutMs,
           Certs += C.Name + "\n" + C.SMT2 + "\n";
         std::string Out;
         raw_string_ostream OS(Out);
-        OS << unsigned(R.V) << '\n'
+        // "resource limit": the verifier's reason when its units ran out.
+        bool OutOfUnits =
+            R.V == Verdict::Unknown && R.Reason == "resource limit";
+        OS << unsigned(R.V) << ' ' << R.Resources << ' ' << OutOfUnits << '\n'
            << verdictLine(R) << '\n'
            << (Certs.empty() ? std::string("none") : toHex64(stableHash(Certs)))
            << '\n';
@@ -410,22 +425,28 @@ ProofOutcome prove(const Function &Src, const Function &Tgt, unsigned TimeoutMs,
         }
         writeAll(Fd, Out);
       },
-      std::max(1u, DeadlineMs));
+      std::max(1u, GuardMs));
   if (!Child) {
     P.Line = toString(Child.takeError());
     return P;
   }
   if (Child->TimedOut) {
-    P.Line = "unknown (deadline)";
+    P.Line = "unknown (wall-clock guard)";
     return P;
   }
   SmallVector<StringRef, 16> Lines;
   StringRef(Child->Output).split(Lines, '\n');
-  unsigned V;
-  if (Lines.size() < 3 || Lines[0].getAsInteger(10, V) || V > 3) {
+  SmallVector<StringRef, 3> Head;
+  if (!Lines.empty())
+    Lines[0].split(Head, ' ');
+  unsigned V, Out;
+  if (Lines.size() < 3 || Head.size() != 3 || Head[0].getAsInteger(10, V) ||
+      V > 3 || Head[1].getAsInteger(10, P.Units) ||
+      Head[2].getAsInteger(10, Out)) {
     P.Line = "unknown (verifier " + Child->describeEnd() + ")";
     return P;
   }
+  P.OutOfUnits = Out;
   P.V = static_cast<Verdict>(V);
   P.Line = Lines[1].str();
   P.CertHash = Lines[2].str();
@@ -498,7 +519,8 @@ std::vector<uint64_t> guesses(unsigned W, const EncodedLHS &E) {
 class Driver {
 public:
   Driver(const HarvestedDAG &LHS, const SynthOptions &Opts, SynthResult &R)
-      : LHS(LHS), Opts(Opts), R(R), D(Opts.BudgetMs) {}
+      : LHS(LHS), Opts(Opts), R(R), Work(synthBudgetUnits(Opts)),
+        D(guardMs(Opts)) {}
 
   Error run();
 
@@ -506,6 +528,7 @@ private:
   const HarvestedDAG &LHS;
   const SynthOptions &Opts;
   SynthResult &R;
+  WorkBudget Work;
   Deadline D;
   EncodedLHS E;
   std::unique_ptr<Module> LHSM;
@@ -513,8 +536,24 @@ private:
   filter::InputBatch Batch;
   bool UseCUDA = false;
   bool Incomplete = false;
-  bool OutOfTime = false;
+  /// Why the search stopped early: the work units (deterministic) or the
+  /// wall-clock guard.
+  enum class Stop { No, Units, Guard } Stopped = Stop::No;
   unsigned MaxInputs = 0;
+
+  static unsigned guardMs(const SynthOptions &Opts) {
+    if (Opts.GuardMs)
+      return Opts.GuardMs;
+    uint64_t Nominal = synthBudgetUnits(Opts) / SynthWorkUnitsPerMs;
+    return unsigned(std::min<uint64_t>(4 * Nominal + 1000, UINT32_MAX));
+  }
+  uint64_t queryUnits() const {
+    return uint64_t(Opts.SolverTimeoutMs) * SynthWorkUnitsPerMs;
+  }
+  unsigned queryGuardMs() const {
+    return unsigned(
+        std::min<uint64_t>(4ull * Opts.SolverTimeoutMs + 100, UINT32_MAX));
+  }
 
   enum class Proof { Proved, Refuted, Unknown, Skipped };
 
@@ -526,10 +565,17 @@ private:
   Expected<bool> processLevel(std::vector<Candidate> &Level);
   Expected<bool> processPlain(std::vector<Candidate *> &Plain);
   Expected<bool> processHoles(std::vector<Candidate *> &Holey);
-  bool timeUp() {
-    if (D.expired())
-      OutOfTime = true;
-    return OutOfTime;
+  /// Whether the search must stop (and why, in Stopped).
+  bool stopped() {
+    if (Stopped == Stop::No && Work.exhausted())
+      Stopped = Stop::Units;
+    if (Stopped == Stop::No && D.expired())
+      Stopped = Stop::Guard;
+    return Stopped != Stop::No;
+  }
+  /// Charges one filter call over \p Set.
+  void chargeFilter(const filter::ProgramSet &Set) {
+    Work.chargeMilli(Set.Programs.size() * kFilterCandidateMilliUnits);
   }
 };
 
@@ -552,6 +598,8 @@ bool Driver::agreesFrom(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts,
                         unsigned From) {
   if (From >= Batch.NumInputs)
     return true;
+  Work.chargeMilli(uint64_t(Batch.NumInputs - From) * Insts.size() *
+                   kEvalMilliUnits);
   filter::ProgramSet Set;
   Set.Insts.assign(Insts.begin(), Insts.end());
   Set.Consts.assign(Consts.begin(), Consts.end());
@@ -571,17 +619,22 @@ bool Driver::agreesFrom(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts,
 
 Driver::Proof Driver::tryProve(ArrayRef<filter::Inst> Insts,
                                ArrayRef<uint64_t> Consts) {
-  if (timeUp() || D.leftMs() < 2)
-    return OutOfTime = true, Proof::Unknown;
+  if (stopped())
+    return Proof::Unknown;
   unsigned NV = E.VarWidths.size();
   std::unique_ptr<Module> RHSM = buildRHS(*LHSM, Insts, Consts, NV);
   Function *RHSFn = RHSM->getFunction("rhs");
   unsigned Cost = functionCost(*RHSFn, Opts.TTI);
   if (Cost >= R.LHSCost)
     return Proof::Skipped;
-  unsigned Left = D.leftMs();
-  ProofOutcome P = prove(*LHSFn, *RHSFn, std::min(Opts.SolverTimeoutMs, Left),
-                         Left);
+  Work.charge(kChildUnits);
+  if (stopped())
+    return Proof::Unknown;
+  uint64_t Left = Work.left();
+  uint64_t Units = std::min(queryUnits(), Left);
+  ProofOutcome P =
+      prove(*LHSFn, *RHSFn, Units, queryGuardMs(), std::max(1u, D.leftMs()));
+  Work.charge(P.Units);
   ++R.Stats.Proofs;
   ++R.Stats.SolverCalls;
   if (P.V == Verdict::Proved) {
@@ -598,9 +651,9 @@ Driver::Proof Driver::tryProve(ArrayRef<filter::Inst> Insts,
       appendInput(Batch, E, *P.CEX);
     return Proof::Refuted;
   }
-  if (D.expired())
-    OutOfTime = true;
-  else
+  if (P.OutOfUnits && Units == Left)
+    Work.charge(Work.left()); // It had all that was left: the budget is spent.
+  if (!stopped())
     ++R.Stats.Undecided;
   Incomplete = true;
   return Proof::Unknown;
@@ -610,7 +663,7 @@ Driver::Proof Driver::tryProve(ArrayRef<filter::Inst> Insts,
 Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
   constexpr size_t BatchSize = 4096;
   for (size_t First = 0; First < Plain.size(); First += BatchSize) {
-    if (timeUp())
+    if (stopped())
       return false;
     size_t End = std::min(Plain.size(), First + BatchSize);
     filter::ProgramSet Set;
@@ -624,6 +677,7 @@ Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
     }
     std::vector<uint8_t> Pass;
     unsigned FilteredAt = Batch.NumInputs;
+    chargeFilter(Set);
     if (Error Err = runFilter(Set, Pass))
       return Err;
     for (size_t K = First; K != End; ++K) {
@@ -639,7 +693,7 @@ Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
       Proof P = tryProve(Plain[K]->Insts, {});
       if (P == Proof::Proved)
         return true;
-      if (OutOfTime)
+      if (Stopped != Stop::No)
         return false;
     }
   }
@@ -675,13 +729,13 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
     Proof P = tryProve(C->Insts, ArrayRef<uint64_t>(V));
     if (P == Proof::Proved)
       return true;
-    if (OutOfTime)
+    if (Stopped != Stop::No)
       return false;
   }
   Holey = std::move(Rest);
 
   for (size_t First = 0; First < Holey.size(); First += ChunkCands) {
-    if (timeUp())
+    if (stopped())
       return false;
     size_t End = std::min(Holey.size(), First + ChunkCands);
     filter::ProgramSet Set;
@@ -716,6 +770,7 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
     }
     std::vector<uint8_t> Pass;
     unsigned FilteredAt = Batch.NumInputs;
+    chargeFilter(Set);
     if (Error Err = runFilter(Set, Pass))
       return Err;
     std::vector<bool> Tried(End - First, false);
@@ -732,7 +787,7 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
       Proof Pr = tryProve(Holey[K]->Insts, Consts);
       if (Pr == Proof::Proved)
         return true;
-      if (OutOfTime)
+      if (Stopped != Stop::No)
         return false;
     }
     for (size_t K = First; K != End; ++K)
@@ -747,15 +802,23 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
     Queue.push_back({C, 0});
   size_t Head = 0;
   while (Head < Queue.size()) {
-    if (timeUp())
+    if (stopped())
       return false;
     size_t End = std::min(Queue.size(), Head + CegisChunk);
     std::vector<CegisJob> Jobs;
     for (size_t K = Head; K != End; ++K)
       Jobs.push_back({Queue[K].first->Insts, Queue[K].first->NumHoles});
-    unsigned QueryMs = std::min(Opts.SolverTimeoutMs, 1000u);
-    std::vector<CegisAnswer> Answers =
-        runCegis(Jobs, Batch, D.leftMs(), QueryMs);
+    Work.charge(kChildUnits);
+    if (stopped())
+      return false;
+    CegisLimits L;
+    L.GuardMs = std::max(1u, D.leftMs());
+    L.QueryGuardMs = std::min(queryGuardMs(), 4000u);
+    L.QueryUnits = std::min<uint64_t>(queryUnits(), 1000 * SynthWorkUnitsPerMs);
+    L.Units = Work.left();
+    std::vector<CegisAnswer> Answers = runCegis(Jobs, Batch, L);
+    for (const CegisAnswer &A : Answers)
+      Work.charge(A.Units);
     for (size_t K = Head; K != End; ++K) {
       const CegisAnswer &A = Answers[K - Head];
       R.Stats.SolverCalls += A.Queries;
@@ -764,7 +827,7 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
         continue;
       }
       if (A.Outcome == CegisOutcome::Unknown) {
-        if (timeUp())
+        if (stopped())
           return false;
         ++R.Stats.Undecided;
         Incomplete = true;
@@ -776,7 +839,7 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
       Proof P = tryProve(C.Insts, A.Constants);
       if (P == Proof::Proved)
         return true;
-      if (OutOfTime)
+      if (Stopped != Stop::No)
         return false;
       if (P == Proof::Refuted && Queue[K].second < 3)
         Queue.push_back({&C, Queue[K].second + 1});
@@ -791,7 +854,7 @@ Expected<bool> Driver::processLevel(std::vector<Candidate> &Level) {
   for (Candidate &C : Level)
     (C.NumHoles ? Holey : Plain).push_back(&C);
   Expected<bool> Found = processPlain(Plain);
-  if (!Found || *Found || OutOfTime)
+  if (!Found || *Found || Stopped != Stop::No)
     return Found;
   return processHoles(Holey);
 }
@@ -854,6 +917,7 @@ Error Driver::run() {
   LHSM = synthesisSource(LHS);
   LHSFn = LHSM->getFunction("lhs");
 
+  Work.charge(kProblemUnits);
   Batch = makeInputs(LHS, E, Opts.NumInputs, Opts.Seed);
   MaxInputs = Batch.NumInputs + 256;
 
@@ -913,15 +977,25 @@ Error Driver::run() {
   Enumerator En(Cfg);
 
   std::vector<Candidate> Level;
-  auto Stop = [&] { return D.expired(); };
+  uint64_t EnumCharged = 0; // Thousandths.
+  auto ChargeEnum = [&] {
+    Work.chargeMilli(En.workMilliUnits() - EnumCharged);
+    EnumCharged = En.workMilliUnits();
+  };
+  auto EnumStop = [&] {
+    ChargeEnum();
+    return stopped();
+  };
   R.Status = SynthStatus::NoneCheaper;
   while (true) {
-    if (timeUp())
+    if (stopped())
       break;
-    if (!En.nextLevel(Level, Stop))
+    bool More = En.nextLevel(Level, EnumStop);
+    ChargeEnum();
+    if (!More)
       break;
     if (En.truncated()) {
-      if (!timeUp()) {
+      if (!stopped()) {
         Incomplete = true;
         R.Reason = "enumeration stopped at " + std::to_string(Cfg.MaxNodes) +
                    " nodes";
@@ -936,18 +1010,22 @@ Error Driver::run() {
       break;
     }
   }
+  R.Stats.Units = Work.spent();
   R.Stats.Enumerated = En.enumerated();
   R.Stats.Pruned = En.pruned();
   R.Stats.Inputs = Batch.NumInputs;
   if (R.Status == SynthStatus::Found)
     return Error::success();
-  if (OutOfTime) {
+  if (Stopped == Stop::Units) {
     R.Status = SynthStatus::Budget;
-    R.Reason = "time budget of " + std::to_string(Opts.BudgetMs) + " ms";
+    R.Reason = "budget of " + std::to_string(Work.limit()) + " work units";
+  } else if (Stopped == Stop::Guard) {
+    R.Status = SynthStatus::Budget;
+    R.Reason = "wall-clock guard of " + std::to_string(guardMs(Opts)) + " ms";
   } else if (Incomplete) {
     R.Status = SynthStatus::Budget;
     if (R.Reason.empty())
-      R.Reason = "solver timeouts left candidates undecided";
+      R.Reason = "solver limits left candidates undecided";
   }
   return Error::success();
 }

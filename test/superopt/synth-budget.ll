@@ -21,7 +21,7 @@
 ; ALL-LABEL: @second(
 ; ALL-NEXT: ret i1 false
 
-; REMARK: remark: {{.*}}total synthesis budget of 1 ms used up; no more synthesis in this module
+; REMARK: remark: {{.*}}total synthesis budget of 1 ms (2000 work units) used up; no more synthesis in this module
 ; REMARK: neuropt-superopt: {{.*}}: 2 DAGs (+{{[0-9]+}} cut), 0 cache hits, 2 misses, 1 synthesized (1 found,
 ; STATS2: neuropt-superopt: {{.*}}: 2 DAGs (+{{[0-9]+}} cut), 1 cache hits, 1 misses, 1 synthesized (1 found,
 

@@ -13,7 +13,7 @@
 ; CHECK-NEXT:   "pruned": 3,
 ; CHECK:        "backend": "cpu",
 
-; BUDGET: ; lhs {{[0-9a-f]+}} cost {{[0-9]+}}: budget (time budget of 1 ms)
+; BUDGET: ; lhs {{[0-9a-f]+}} cost {{[0-9]+}}: budget (budget of 2000 work units)
 
 define i32 @lhs(i32 %a, i32 %b) {
   %r = add i32 %a, %b

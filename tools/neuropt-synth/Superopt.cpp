@@ -92,9 +92,11 @@ static cl::opt<std::string> ShardOpt("shard", cl::init("0/1"),
                                      cl::desc("Work on every N-th module from "
                                               "the i-th on"),
                                      cl::sub(SuperoptCmd));
-static cl::opt<unsigned> BudgetMsOpt("budget-ms", cl::init(1000),
-                                     cl::desc("Synthesis budget per problem"),
-                                     cl::sub(SuperoptCmd));
+static cl::opt<unsigned>
+    BudgetMsOpt("budget-ms", cl::init(1000),
+                cl::desc("Synthesis budget per problem in nominal milliseconds "
+                         "(deterministic work units, 2000 per ms)"),
+                cl::sub(SuperoptCmd));
 static cl::opt<unsigned>
     MaxProblems("max-problems", cl::init(0),
                 cl::desc("Stop after this many synthesis problems (0: all)"),
@@ -157,6 +159,7 @@ struct ProblemRecord {
   double Ms = 0;
   unsigned LHSInsts = 0, RHSInsts = 0, LHSCost = 0, RHSCost = 0;
   uint64_t SolverCalls = 0;
+  uint64_t Units = 0; ///< Work units (the same on every run).
   unsigned Occurrences = 1;
 };
 
@@ -380,6 +383,7 @@ static Error runWorker(SynthesisCache &Cache, ArrayRef<std::string> Files,
     } else {
       P.Status = synthStatusName(SR->Status);
       P.SolverCalls = SR->Stats.SolverCalls;
+      P.Units = SR->Stats.Units;
       P.LHSCost = SR->LHSCost;
       P.RHSCost = SR->RHSCost;
       std::optional<CacheEntry> E;
@@ -457,6 +461,7 @@ static json::Value toJSON(const Report &R) {
                               {"lhs_cost", P.LHSCost},
                               {"rhs_cost", P.RHSCost},
                               {"solver_calls", int64_t(P.SolverCalls)},
+                              {"units", int64_t(P.Units)},
                               {"occurrences", P.Occurrences}});
   return json::Object{{"modules", R.Modules},
                       {"failed_modules", R.FailedModules},
@@ -505,6 +510,7 @@ static Error mergeJSON(StringRef Path, Report &R, std::set<std::string> &Seen) {
       P.LHSCost = Int(*PO, "lhs_cost");
       P.RHSCost = Int(*PO, "rhs_cost");
       P.SolverCalls = Int(*PO, "solver_calls");
+      P.Units = Int(*PO, "units");
       P.Occurrences = Int(*PO, "occurrences");
       R.Problems.push_back(std::move(P));
     }

@@ -46,16 +46,23 @@ static cl::opt<std::string>
     FunctionName("function", cl::init("lhs"),
                  cl::desc("The function whose returned value is the LHS"),
                  cl::sub(SynthCmd));
-static cl::opt<unsigned> BudgetMs("budget-ms",
-                                  cl::init(SynthOptions().BudgetMs),
-                                  cl::desc("Wall-clock budget in milliseconds"),
-                                  cl::sub(SynthCmd));
+static cl::opt<unsigned>
+    BudgetMs("budget-ms", cl::init(SynthOptions().BudgetMs),
+             cl::desc("Budget in nominal milliseconds: deterministic work "
+                      "units, 2000 per ms (the wall clock is a guard at 4x "
+                      "plus one second)"),
+             cl::sub(SynthCmd));
+static cl::opt<uint64_t>
+    BudgetUnits("budget-units", cl::init(0),
+                cl::desc("Budget in work units (overrides --budget-ms)"),
+                cl::sub(SynthCmd));
 static cl::opt<unsigned>
     MaxInsts("max-insts", cl::init(SynthOptions().MaxRHSInsts),
              cl::desc("Most instructions in a replacement"), cl::sub(SynthCmd));
 static cl::opt<unsigned>
     SolverMs("solver-timeout-ms", cl::init(SynthOptions().SolverTimeoutMs),
-             cl::desc("Per verifier query, in milliseconds"),
+             cl::desc("Per verifier query, in nominal milliseconds (Z3's "
+                      "resource units, 2000 per ms)"),
              cl::sub(SynthCmd));
 static cl::opt<uint64_t> Seed("seed", cl::init(SynthOptions().Seed),
                               cl::desc("Seed of the concrete inputs"),
@@ -128,6 +135,7 @@ bool neuropt::synthtool::synthSelected() { return static_cast<bool>(SynthCmd); }
 int neuropt::synthtool::runSynth() {
   SynthOptions Opts;
   Opts.BudgetMs = BudgetMs;
+  Opts.BudgetUnits = BudgetUnits;
   Opts.MaxRHSInsts = MaxInsts;
   Opts.SolverTimeoutMs = SolverMs;
   Opts.Seed = Seed;
@@ -207,6 +215,7 @@ int neuropt::synthtool::runSynth() {
         J.attribute("undecided", static_cast<int64_t>(S.Undecided));
         J.attribute("inputs", static_cast<int64_t>(S.Inputs));
         J.attribute("backend", S.Backend);
+        J.attribute("units", static_cast<int64_t>(S.Units));
         J.attribute("seconds", S.Seconds);
       });
     });
@@ -230,8 +239,9 @@ int neuropt::synthtool::runSynth() {
   }
   outs() << "; " << S.Enumerated << " candidates, " << S.Pruned << " pruned, "
          << S.Filtered << " filtered, " << S.SolverCalls << " solver calls ("
-         << S.Proofs << " proofs), " << S.Inputs << " inputs, "
-         << S.Backend << " filter, " << format("%.3f", S.Seconds) << " s\n";
+         << S.Proofs << " proofs), " << S.Inputs << " inputs, " << S.Backend
+         << " filter, " << S.Units << " work units, "
+         << format("%.3f", S.Seconds) << " s\n";
   if (R->Status == SynthStatus::Found) {
     for (StringRef L : split(StringRef(R->Certificate).rtrim(), '\n'))
       outs() << "; " << L << '\n';

@@ -17,6 +17,14 @@
 // wherever the harvested DAG runs. An optional learned guide reorders the
 // enumeration.
 //
+// The budget is counted in work units, not in time, so that the same problem
+// gives the same result on every run and machine, however loaded: Z3's
+// resource count for the solver (CEGIS and proofs), and fixed charges for
+// the enumerator's nodes, filtered candidates and forked children, fitted so
+// that one unit is about 0.5 us on the development machine (Z3 counts about
+// SynthWorkUnitsPerMs per ms there). The wall clock is only a guard against
+// work nothing counts.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef NEUROPT_SYNTH_SYNTHESIZE_H
@@ -48,10 +56,22 @@ struct SynthGuide {
   float ConstantProb = 0.5f;
 };
 
+/// Work units per nominal millisecond (see the file comment).
+constexpr uint64_t SynthWorkUnitsPerMs = 2000;
+
 struct SynthOptions {
-  unsigned BudgetMs = 1000;     ///< Wall-clock budget for this problem.
+  /// Nominal budget for this problem in milliseconds: BudgetMs *
+  /// SynthWorkUnitsPerMs work units, unless BudgetUnits is set.
+  unsigned BudgetMs = 1000;
+  uint64_t BudgetUnits = 0; ///< Work units for this problem; 0: from BudgetMs.
+  /// Wall-clock guard for this problem in milliseconds; 0: 4 * BudgetMs
+  /// (nominal, from the units) + 1000. Only work the units do not count
+  /// should ever reach it; when it fires the result depends on the load.
+  unsigned GuardMs = 0;
   unsigned MaxRHSInsts = 3;     ///< Instructions in a candidate RHS.
-  unsigned SolverTimeoutMs = 2000; ///< Per verifier call.
+  /// Nominal limit of one verifier call in milliseconds (counted in units
+  /// like BudgetMs; 4x as a wall-clock guard).
+  unsigned SolverTimeoutMs = 2000;
   unsigned NumInputs = 256;     ///< Concrete inputs for the filter.
   FilterBackend Filter = FilterBackend::Auto;
   uint64_t Seed = 1;            ///< Deterministic input generation.
@@ -83,9 +103,11 @@ struct SynthStats {
                              ///< filter, or CEGIS found no constants.
   uint64_t SolverCalls = 0;  ///< verifyRefinement and CEGIS queries.
   double Seconds = 0;
+  /// Work units spent: the same on every run (see the file comment).
+  uint64_t Units = 0;
   uint64_t Proofs = 0;       ///< Verifier calls (part of SolverCalls).
   uint64_t Refuted = 0;      ///< Filter survivors the verifier refuted.
-  uint64_t Undecided = 0;    ///< Verifier or CEGIS timeouts.
+  uint64_t Undecided = 0;    ///< Verifier or CEGIS queries over their limit.
   uint64_t Inputs = 0;       ///< Concrete inputs at the end (with CEXs).
   /// The filter back end that ran ("cpu" or "cuda").
   std::string Backend;
@@ -107,6 +129,9 @@ struct SynthResult {
 
 /// "found", "none-cheaper", "budget" or "unsupported".
 const char *synthStatusName(SynthStatus S);
+
+/// The work units of \p Opts' budget (BudgetUnits, or BudgetMs converted).
+uint64_t synthBudgetUnits(const SynthOptions &Opts);
 
 /// Cost of a DAG / function body under the cost model (code size and
 /// latency combined, as documented in CostModel.cpp).

@@ -29,6 +29,15 @@ using filter::Op;
 
 namespace {
 
+CegisLimits limits(unsigned GuardMs, uint64_t Units = UINT64_MAX) {
+  CegisLimits L;
+  L.GuardMs = GuardMs;
+  L.QueryGuardMs = 2000;
+  L.QueryUnits = 4000000;
+  L.Units = Units;
+  return L;
+}
+
 /// Inputs for one variable of width \p W, and the target `op(v, K)` (or the
 /// op's natural shape) evaluated by the reference interpreter.
 filter::InputBatch batchFor(const std::vector<filter::Inst> &Insts,
@@ -136,7 +145,7 @@ TEST(CEGISTest, EncodingAgreesWithFilterOnEveryOpcode) {
   for (const Case &C : Cases) {
     filter::InputBatch B = batchFor(C.Insts, C.VarW, C.ResW, C.K);
     std::vector<CegisJob> Jobs = {{C.Insts, 1}};
-    std::vector<CegisAnswer> A = runCegis(Jobs, B, 20000, 2000);
+    std::vector<CegisAnswer> A = runCegis(Jobs, B, limits(20000));
     ASSERT_EQ(A.size(), 1u);
     EXPECT_EQ(A[0].Outcome, CegisOutcome::Found)
         << "opcode " << unsigned(C.Insts.back().Opcode) << " width "
@@ -148,7 +157,7 @@ TEST(CEGISTest, ImpossibleConstantIsUnsat) {
   // v + C == 2v on every input: no single C.
   filter::InputBatch B = batchFor({inst(Op::Mul, 32, 32, 0, 0, 1)}, 32, 32, 2);
   std::vector<CegisJob> Jobs = {{{inst(Op::Add, 32, 32, 0, 0, 1)}, 1}};
-  std::vector<CegisAnswer> A = runCegis(Jobs, B, 20000, 2000);
+  std::vector<CegisAnswer> A = runCegis(Jobs, B, limits(20000));
   ASSERT_EQ(A.size(), 1u);
   EXPECT_EQ(A[0].Outcome, CegisOutcome::NoConstants);
   EXPECT_GE(A[0].Queries, 2u);
@@ -157,9 +166,33 @@ TEST(CEGISTest, ImpossibleConstantIsUnsat) {
 TEST(CEGISTest, DeadlineLeavesJobsUnknown) {
   filter::InputBatch B = batchFor({inst(Op::Mul, 64, 64, 0, 0, 1)}, 64, 64, 3);
   std::vector<CegisJob> Jobs(50, {{inst(Op::Mul, 64, 64, 0, 0, 1)}, 1});
-  std::vector<CegisAnswer> A = runCegis(Jobs, B, 1, 2000);
+  std::vector<CegisAnswer> A = runCegis(Jobs, B, limits(1));
   ASSERT_EQ(A.size(), 50u);
   EXPECT_EQ(A.back().Outcome, CegisOutcome::Unknown);
+}
+
+TEST(CEGISTest, UnitsAreReproducibleAndStopTheJobs) {
+  // Five jobs that each need a constant (x * C == 12x): the units each
+  // takes are the same on every run, and a limit of the first two jobs'
+  // units answers exactly those two.
+  filter::InputBatch B = batchFor({inst(Op::Mul, 32, 32, 0, 0, 1)}, 32, 32, 12);
+  std::vector<CegisJob> Jobs(5, {{inst(Op::Mul, 32, 32, 0, 0, 1)}, 1});
+  std::vector<CegisAnswer> A = runCegis(Jobs, B, limits(60000));
+  std::vector<CegisAnswer> Again = runCegis(Jobs, B, limits(60000));
+  ASSERT_EQ(A.size(), 5u);
+  uint64_t FirstTwo = 0;
+  for (size_t I = 0; I != 5; ++I) {
+    EXPECT_EQ(A[I].Outcome, CegisOutcome::Found);
+    EXPECT_GT(A[I].Units, 0u);
+    EXPECT_EQ(A[I].Units, Again[I].Units) << "job " << I;
+    if (I < 2)
+      FirstTwo += A[I].Units;
+  }
+  std::vector<CegisAnswer> Cut = runCegis(Jobs, B, limits(60000, FirstTwo + 1));
+  EXPECT_EQ(Cut[0].Outcome, CegisOutcome::Found);
+  EXPECT_EQ(Cut[1].Outcome, CegisOutcome::Found);
+  EXPECT_EQ(Cut[2].Outcome, CegisOutcome::Unknown);
+  EXPECT_EQ(Cut[4].Outcome, CegisOutcome::Unknown);
 }
 
 TEST(EncodeLHSTest, AllOnesConstantGetsItsSlot) {

@@ -26,6 +26,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <chrono>
+#include <tuple>
 
 using namespace llvm;
 using namespace neuropt;
@@ -89,6 +90,17 @@ std::string body(const std::string &Text) {
   return B == std::string::npos ? Text : Text.substr(B, E - B);
 }
 
+/// (x & 0xF0) | (x & 0x30C) == x & 0x3FC; 0x3FC appears nowhere in the
+/// LHS, so CEGIS has to find it.
+const char *const kMasks = R"(
+define i32 @f(i32 %x) {
+  %a = and i32 %x, 240
+  %b = and i32 %x, 780
+  %r = or i32 %a, %b
+  ret i32 %r
+}
+)";
+
 TEST(SynthesizeTest, MulByTwoBecomesShiftOrAdd) {
   Problem P(R"(
 define i32 @f(i32 %x) {
@@ -108,16 +120,7 @@ define i32 @f(i32 %x) {
 }
 
 TEST(SynthesizeTest, MasksMergeWithSynthesizedConstant) {
-  // (x & 0xF0) | (x & 0x30C) == x & 0x3FC; 0x3FC appears nowhere in the
-  // LHS, so CEGIS has to find it.
-  Problem P(R"(
-define i32 @f(i32 %x) {
-  %a = and i32 %x, 240
-  %b = and i32 %x, 780
-  %r = or i32 %a, %b
-  ret i32 %r
-}
-)");
+  Problem P(kMasks);
   SynthOptions Opts;
   Opts.BudgetMs = 30000;
   SynthResult R = P.run(Opts);
@@ -245,24 +248,53 @@ define i8 @f(i8 %a) {
 
 TEST(SynthesizeTest, Deterministic) {
   auto Once = [] {
-    Problem P(R"(
-define i32 @f(i32 %x) {
-  %a = and i32 %x, 240
-  %b = and i32 %x, 780
-  %r = or i32 %a, %b
-  ret i32 %r
-}
-)");
+    Problem P(kMasks);
     SynthOptions Opts;
     Opts.BudgetMs = 30000;
     Opts.Seed = 7;
     SynthResult R = P.run(Opts);
     EXPECT_EQ(R.Status, SynthStatus::Found) << R.Reason;
-    return std::make_pair(R.RHSText, R.Certificate);
+    EXPECT_GT(R.Stats.Units, 0u);
+    return std::make_tuple(R.RHSText, R.Certificate, R.Stats.Units,
+                           R.Stats.SolverCalls);
   };
   auto A = Once(), B = Once();
-  EXPECT_EQ(A.first, B.first);
-  EXPECT_EQ(A.second, B.second);
+  EXPECT_EQ(std::get<0>(A), std::get<0>(B));
+  EXPECT_EQ(std::get<1>(A), std::get<1>(B));
+  // The budget is counted in work units, which do not depend on time.
+  EXPECT_EQ(std::get<2>(A), std::get<2>(B));
+  EXPECT_EQ(std::get<3>(A), std::get<3>(B));
+}
+
+TEST(SynthesizeTest, BudgetIsWorkUnitsNotTime) {
+  // The masks problem needs CEGIS and a proof. With the units it took it
+  // is found again, on any machine and load; with fewer it stops at the
+  // same place every time, and says so.
+  auto Run = [](uint64_t Units) {
+    Problem P(kMasks);
+    SynthOptions Opts;
+    Opts.BudgetUnits = Units;
+    Opts.GuardMs = 60000;
+    return P.run(Opts);
+  };
+  SynthResult Full = Run(60000000);
+  ASSERT_EQ(Full.Status, SynthStatus::Found) << Full.Reason;
+  uint64_t Need = Full.Stats.Units;
+  SynthResult Enough = Run(Need + 1);
+  EXPECT_EQ(Enough.Status, SynthStatus::Found) << Enough.Reason;
+  EXPECT_EQ(Enough.RHSText, Full.RHSText);
+  EXPECT_EQ(Enough.Stats.Units, Need);
+  SynthResult Short = Run(Need / 2), Again = Run(Need / 2);
+  EXPECT_EQ(Short.Status, SynthStatus::Budget);
+  EXPECT_EQ(Short.Reason,
+            "budget of " + std::to_string(Need / 2) + " work units");
+  EXPECT_EQ(Short.Stats.Units, Again.Stats.Units);
+  EXPECT_EQ(Short.Stats.SolverCalls, Again.Stats.SolverCalls);
+  EXPECT_GE(Short.Stats.Units, Need / 2);
+  // BudgetMs is nominal: SynthWorkUnitsPerMs units per millisecond.
+  SynthOptions Ms;
+  Ms.BudgetMs = 3;
+  EXPECT_EQ(synthBudgetUnits(Ms), 3 * SynthWorkUnitsPerMs);
 }
 
 TEST(SynthesizeTest, TinyBudgetStopsQuickly) {
@@ -395,15 +427,7 @@ define i64 @f(i8 %b) {
 }
 
 TEST(SynthesizeTest, CUDAFilterMatchesCPUOrSaysWhyNot) {
-  const char *IR = R"(
-define i32 @f(i32 %x) {
-  %a = and i32 %x, 240
-  %b = and i32 %x, 780
-  %r = or i32 %a, %b
-  ret i32 %r
-}
-)";
-  Problem P(IR);
+  Problem P(kMasks);
   SynthOptions Opts;
   Opts.BudgetMs = 30000;
   Opts.Filter = FilterBackend::CUDA;
@@ -418,7 +442,7 @@ define i32 @f(i32 %x) {
   }
   ASSERT_TRUE(static_cast<bool>(R)) << toString(R.takeError());
   EXPECT_EQ(R->Stats.Backend, "cuda");
-  Problem Q(IR);
+  Problem Q(kMasks);
   SynthResult C = Q.run(); // CPU
   EXPECT_EQ(R->RHSText, C.RHSText);
 }
