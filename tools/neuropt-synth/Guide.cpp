@@ -78,9 +78,11 @@ static cl::opt<unsigned>
     MaxProblems("max-problems", cl::init(400),
                 cl::desc("Distinct DAGs to synthesize for"), cl::sub(TrainCmd),
                 cl::sub(EvalCmd));
-static cl::opt<unsigned> Budget("budget-ms", cl::init(1000),
-                                cl::desc("Synthesis budget per problem"),
-                                cl::sub(TrainCmd), cl::sub(EvalCmd));
+static cl::opt<unsigned>
+    Budget("budget-ms", cl::init(1000),
+           cl::desc("Synthesis budget per problem in nominal milliseconds "
+                    "(deterministic work units, 2000 per ms)"),
+           cl::sub(TrainCmd), cl::sub(EvalCmd));
 static cl::opt<std::string> FilterOpt("filter", cl::init("cpu"),
                                       cl::desc("cpu, cuda or auto"),
                                       cl::sub(TrainCmd), cl::sub(EvalCmd));
@@ -449,7 +451,7 @@ struct Summary {
   unsigned N = 0, Found = 0, None = 0, Budget = 0, Within1 = 0, Within10 = 0;
   double TotalSecs = 0;
   uint64_t SolverCalls = 0, Enumerated = 0, Pruned = 0, Filtered = 0;
-  std::vector<double> Times, FoundTimes;
+  std::vector<double> Times, FoundTimes, FoundUnits;
 
   void add(const Run &R) {
     ++N;
@@ -464,8 +466,10 @@ struct Summary {
     Pruned += R.Stats.Pruned;
     Filtered += R.Stats.Filtered;
     Times.push_back(R.Seconds);
-    if (R.Status == SynthStatus::Found)
+    if (R.Status == SynthStatus::Found) {
       FoundTimes.push_back(R.Seconds);
+      FoundUnits.push_back(double(R.Stats.Units));
+    }
   }
 };
 
@@ -477,9 +481,10 @@ void printRow(raw_ostream &OS, StringRef Mode, const Summary &S) {
      << format("%.3f", percentile(S.Times, 0.5)) << " | "
      << format("%.3f", percentile(S.Times, 0.95)) << " | "
      << format("%.3f", percentile(S.FoundTimes, 0.5)) << " | "
+     << format("%.0f", percentile(S.FoundUnits, 0.5)) << " | "
      << format("%.1f", S.N ? double(S.SolverCalls) / S.N : 0.0) << " | "
-     << format("%.0f", S.TotalSecs ? S.SolverCalls / S.TotalSecs : 0.0)
-     << " | " << format("%.1f%%", Pct(S.Pruned, S.Enumerated)) << " |\n";
+     << format("%.0f", S.TotalSecs ? S.SolverCalls / S.TotalSecs : 0.0) << " | "
+     << format("%.1f%%", Pct(S.Pruned, S.Enumerated)) << " |\n";
 }
 
 } // namespace
@@ -514,6 +519,7 @@ int neuropt::synthtool::runEvalGuide() {
   Summary Unguided, Guided;
   unsigned Unsupported = 0, BothSolved = 0;
   double BothUnguided = 0, BothGuided = 0;
+  uint64_t BothUnguidedUnits = 0, BothGuidedUnits = 0;
   for (size_t P = 0; P != PS->DAGs.size(); ++P) {
     const HarvestedDAG &DAG = PS->DAGs[P];
     auto RunOnce = [&](const SynthGuide *G) -> Expected<Run> {
@@ -558,6 +564,7 @@ int neuropt::synthtool::runEvalGuide() {
         J.attribute("pruned", int64_t(X.Stats.Pruned));
         J.attribute("filtered", int64_t(X.Stats.Filtered));
         J.attribute("solver_calls", int64_t(X.Stats.SolverCalls));
+        J.attribute("units", int64_t(X.Stats.Units));
         if (X.Status == SynthStatus::Found) {
           J.attribute("lhs", DAG.Canonical);
           J.attribute("rhs", X.RHS);
@@ -585,21 +592,25 @@ int neuropt::synthtool::runEvalGuide() {
       ++BothSolved;
       BothUnguided += U->Seconds;
       BothGuided += W->Seconds;
+      BothUnguidedUnits += U->Stats.Units;
+      BothGuidedUnits += W->Stats.Units;
     }
   }
   outs() << "eval-guide: " << Unsupported
          << " problems unsupported (not counted)\n\n"
          << "| mode | problems | found | none cheaper | budget | solved <= 1 s "
-            "| solved <= 10 s | median s | p95 s | median s (found) | solver "
-            "calls/problem | solver calls/s | pruned |\n"
-         << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+            "| solved <= 10 s | median s | p95 s | median s (found) | median "
+            "work units (found) | solver calls/problem | solver calls/s | "
+            "pruned |\n"
+         << "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   printRow(outs(), "unguided", Unguided);
   if (Guide) {
     printRow(outs(), "guided", Guided);
     outs() << "\nsolved by both: " << BothSolved
            << "; total time to solution unguided "
            << format("%.3f", BothUnguided) << " s, guided "
-           << format("%.3f", BothGuided) << " s\n";
+           << format("%.3f", BothGuided) << " s; work units unguided "
+           << BothUnguidedUnits << ", guided " << BothGuidedUnits << '\n';
   }
   return 0;
 }
