@@ -13,7 +13,7 @@
 // nodes are used elsewhere also yields its cut (Synth/CutDAG.h), the
 // problem the pass looks up when the whole DAG saves nothing in place. It
 // ends with a report: problems, solved, no cheaper form, over budget,
-// instructions saved, time per problem and solver calls.
+// instructions saved, time and work units per problem and solver calls.
 //
 // Inputs are IR files, directories of them, or a neuropt-corpus directory
 // (one with corpus.db), of which --split selects the packages' split.
@@ -601,10 +601,13 @@ static void printReport(const Report &R, raw_ostream &OS) {
   uint64_t Saved = 0, SavedAll = 0, Calls = 0, Occ = 0;
   int64_t CostSaved = 0;
   double TotalMs = 0;
-  std::vector<double> Times;
+  uint64_t TotalUnits = 0;
+  std::vector<double> Times, Units;
   for (const ProblemRecord &P : R.Problems) {
     Times.push_back(P.Ms);
     TotalMs += P.Ms;
+    Units.push_back(double(P.Units));
+    TotalUnits += P.Units;
     Calls += P.SolverCalls;
     if (P.Status == "found") {
       ++Found;
@@ -639,6 +642,11 @@ static void printReport(const Report &R, raw_ostream &OS) {
                TotalMs / 1000, (unsigned long long)Calls,
                N ? double(Calls) / N : 0.0,
                TotalMs > 0 ? Calls / (TotalMs / 1000) : 0.0);
+  // The work is the same on every run; the time depends on the machine.
+  OS << format("superopt: work per problem: median %.0f units, p95 %.0f "
+               "units, total %llu units\n",
+               percentile(Units, 0.5), percentile(Units, 0.95),
+               (unsigned long long)TotalUnits);
 }
 
 /// --import: one hand-written rewrite into the cache.
