@@ -43,6 +43,11 @@ enum class TVEngine { SMT, DiffExec, Layered };
 static cl::opt<unsigned>
     TVTimeoutMs("neuropt-tv-timeout-ms", cl::init(5000),
                 cl::desc("Solver time limit per query for neuropt-tv"));
+static cl::opt<uint64_t> TVRlimit(
+    "neuropt-tv-rlimit", cl::init(0),
+    cl::desc("Solver resource units (Z3 rlimit) per function for neuropt-tv; "
+             "unlike -neuropt-tv-timeout-ms, the same on every run and "
+             "machine, so the verdicts are too (0: unlimited)"));
 static cl::opt<unsigned>
     TVUnroll("neuropt-tv-unroll", cl::init(4),
              cl::desc("Loop unrolling bound for neuropt-tv"));
@@ -93,6 +98,7 @@ PreservedAnalyses TranslationValidationPass::run(Module &M,
   }
   VerifyOptions Opts;
   Opts.TimeoutMs = TVTimeoutMs;
+  Opts.ResourceLimit = TVRlimit;
   Opts.UnrollBound = TVUnroll;
 
   bool Changed = false;

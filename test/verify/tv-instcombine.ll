@@ -4,6 +4,10 @@
 ; RUN: %opt -passes='neuropt-tv<simplifycfg;instcombine>' -pass-remarks-analysis=neuropt-tv -disable-output %s 2>&1 | FileCheck %s --check-prefix=TWO
 ; RUN: %opt -passes='neuropt-tv<instcombine>' -neuropt-tv-first=1 -neuropt-tv-last=1 -pass-remarks-analysis=neuropt-tv -disable-output %s 2>&1 | FileCheck %s --check-prefix=BISECT
 ; RUN: not %opt -passes='neuropt-tv<no-such-pass>' -disable-output %s 2>&1 | FileCheck %s --check-prefix=BAD
+; A resource limit in Z3's units instead of time: the same verdicts on every
+; run; one unit is too few for any proof, a generous limit changes nothing.
+; RUN: %opt -passes='neuropt-tv<instcombine>' -neuropt-tv-rlimit=1 -pass-remarks-analysis=neuropt-tv -disable-output %s 2>&1 | FileCheck %s --check-prefix=RLIMIT1
+; RUN: %opt -passes='neuropt-tv<instcombine>' -neuropt-tv-rlimit=50000000 -pass-remarks-analysis=neuropt-tv -neuropt-tv-summary -disable-output %s 2>&1 | FileCheck %s
 
 ; CHECK: remark: <unknown>:0:0: @mul8: instcombine: proved
 ; CHECK: remark: <unknown>:0:0: @minmax: instcombine: proved
@@ -13,6 +17,9 @@
 ; CHECK: remark: <unknown>:0:0: @indirect: instcombine: unknown (unsupported: indirect call)
 ; CHECK: remark: <unknown>:0:0: @same: unchanged by instcombine
 ; CHECK: neuropt-tv: {{.*}}: 4 proved, 0 refuted, 1 unknown, 1 bounded, 1 unchanged
+
+; RLIMIT1: remark: <unknown>:0:0: @mul8: instcombine: unknown (resource limit)
+; RLIMIT1: remark: <unknown>:0:0: @same: unchanged by instcombine
 
 ; TWO: remark: <unknown>:0:0: @diamond: simplifycfg,instcombine: proved
 
