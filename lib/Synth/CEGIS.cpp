@@ -295,19 +295,13 @@ uint64_t rlimitCount(const z3::solver &Probe) {
   return 0;
 }
 
-/// Solves one job within \p UnitsLeft work units (A.Units: what it took,
-/// cegisUnits() of Z3's count).
-CegisAnswer solveOne(z3::context &C, const z3::solver &Probe, const CegisJob &J,
-                     const filter::InputBatch &B, const CegisLimits &L,
-                     uint64_t UnitsLeft) {
+/// Solves one job within \p UnitsLeft work units, counted from Z3's count
+/// \p Start (solveOne sets the answer's units).
+CegisAnswer solveQueries(z3::context &C, const z3::solver &Probe,
+                         uint64_t Start, const CegisJob &J,
+                         const filter::InputBatch &B, const CegisLimits &L,
+                         uint64_t UnitsLeft) {
   CegisAnswer A;
-  uint64_t Start = rlimitCount(Probe);
-  struct Count {
-    CegisAnswer &A;
-    const z3::solver &Probe;
-    uint64_t Start;
-    ~Count() { A.Units = cegisUnits(rlimitCount(Probe) - Start); }
-  } Counted{A, Probe, Start};
   unsigned NumVars = B.NumVars;
   std::vector<unsigned> HW = holeWidths(J.Insts, NumVars, J.NumHoles);
   std::vector<z3::expr> Holes;
@@ -375,6 +369,17 @@ CegisAnswer solveOne(z3::context &C, const z3::solver &Probe, const CegisJob &J,
     }
     AddInput(static_cast<unsigned>(Bad));
   }
+  return A;
+}
+
+/// Solves one job within \p UnitsLeft work units; A.Units is what it took
+/// (cegisUnits() of Z3's count).
+CegisAnswer solveOne(z3::context &C, const z3::solver &Probe, const CegisJob &J,
+                     const filter::InputBatch &B, const CegisLimits &L,
+                     uint64_t UnitsLeft) {
+  uint64_t Start = rlimitCount(Probe);
+  CegisAnswer A = solveQueries(C, Probe, Start, J, B, L, UnitsLeft);
+  A.Units = cegisUnits(rlimitCount(Probe) - Start);
   return A;
 }
 

@@ -53,8 +53,6 @@ public:
   uint64_t spent() const { return Spent; }
   uint64_t left() const { return Limit - std::min(Spent, Limit); }
   bool exhausted() const { return Spent >= Limit; }
-  /// Whether \p Units more would use up the budget.
-  bool wouldExhaust(uint64_t Units) const { return Units >= left(); }
   void charge(uint64_t Units) { Spent += Units; }
   void chargeMilli(uint64_t MilliUnits) {
     Milli += MilliUnits;
@@ -257,7 +255,6 @@ public:
   uint64_t workMilliUnits() const {
     return Arena.size() * kEnumNodeMilliUnits + NumAdds * kEnumAddMilliUnits;
   }
-  uint64_t adds() const { return NumAdds; }
   const NodeArena &arena() const { return Arena; }
 
 private:
