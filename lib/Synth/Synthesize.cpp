@@ -411,9 +411,8 @@ ProofOutcome prove(const Function &Src, const Function &Tgt, uint64_t Units,
           Certs += C.Name + "\n" + C.SMT2 + "\n";
         std::string Out;
         raw_string_ostream OS(Out);
-        // "resource limit": the verifier's reason when its units ran out.
         bool OutOfUnits =
-            R.V == Verdict::Unknown && R.Reason == "resource limit";
+            R.V == Verdict::Unknown && R.Reason == Verifier::kResourceLimit;
         OS << unsigned(R.V) << ' ' << R.Resources << ' ' << OutOfUnits << '\n'
            << verdictLine(R) << '\n'
            << (Certs.empty() ? std::string("none") : toHex64(stableHash(Certs)))

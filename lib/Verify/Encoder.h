@@ -19,6 +19,8 @@
 #ifndef NEUROPT_LIB_VERIFY_ENCODER_H
 #define NEUROPT_LIB_VERIFY_ENCODER_H
 
+#include "neuropt/Verify/Verifier.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/ConstantRange.h"
 #include "llvm/IR/Function.h"
@@ -56,7 +58,7 @@ private:
 constexpr uint64_t kSolverSetupUnits = 8000;
 
 /// The reason of a verification stopped by its resource limit.
-constexpr const char *kResourceLimit = "resource limit";
+constexpr const char *kResourceLimit = Verifier::kResourceLimit;
 
 /// E simplified within MaxSteps rewriting steps; throws
 /// Unsupported{kResourceLimit} when the bound is reached.

@@ -136,6 +136,8 @@ public:
           std::pair<const llvm::Function *, const llvm::Function *>> &Pairs,
       const VerifyOptions &Opts, unsigned DeadlineMs);
   static constexpr const char *kNotReached = "not reached within the deadline";
+  /// The reason of an Unknown whose VerifyOptions::ResourceLimit ran out.
+  static constexpr const char *kResourceLimit = "resource limit";
 };
 
 /// The precise verifier: encodes both functions into SMT (Z3) and asks for
