@@ -14,7 +14,9 @@
 //     in a context of their own, must pass the LLVM verifier, and are
 //     measured; with more than one thread (-neuropt-size-threads) they
 //     start on background threads at the pipeline's start (clang) and run
-//     beside -Oz's own optimization and measurement;
+//     beside -Oz's own optimization and measurement; with
+//     -neuropt-size-extension one more candidate runs a short pipeline on a
+//     copy of -Oz's result, beside -Oz's measurement;
 //  4. candidates smaller than stock, smallest first, go to the refinement
 //     verifier, function by function against the unoptimized source: one
 //     refuted function rejects the candidate;
@@ -107,6 +109,16 @@ static cl::opt<RankMode> RankWith(
                           "the coreset's first"),
                clEnumValN(RankMode::Model, "model", "the model's order")),
     cl::init(RankMode::Hybrid));
+// Off by default: on held-out modules it adds about as much gain per unit
+// of compile time as a second coreset candidate (k = 2), and either takes
+// the median translation unit past twice -Oz's compile time
+// (bench/results/size.md, session 11).
+static cl::opt<std::string> SizeExtension(
+    "neuropt-size-extension",
+    cl::desc("One more candidate beside the top k: a pipeline run on a copy "
+             "of -Oz's result ('on': the one in <model>.extension.txt beside "
+             "the model; 'off': none; else the pipeline itself)"),
+    cl::init("off"));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -201,6 +213,8 @@ constexpr const char *TailPipeline =
     "globaldce,constmerge,cg-profile,rel-lookup-table-converter";
 
 struct Candidate {
+  /// The extension of -Oz's result rather than a coreset sequence.
+  bool Extension = false;
   unsigned Index = 0;     ///< Coreset index.
   float Predicted = 0;    ///< Model output: predicted reduction in percent.
   /// The pipeline's output (before clang's tail), as bitcode with use-list
@@ -241,13 +255,16 @@ public:
   /// clang this runs at the pipeline's start, so the candidates' pipelines
   /// run beside -Oz's own optimization of M.
   void start();
+  /// Reads the extension: -neuropt-size-extension, or the model's file.
+  void loadExtension();
   /// Called with M optimized by -Oz: measures it, collects the candidates,
   /// verifies and decides.
   void finish(PipelineEvaluator &Eval);
 
 private:
   unsigned elapsedMs() const { return msSince(Start); }
-  /// Runs candidate \p I's pipeline on a copy of the source and measures it.
+  /// Runs candidate \p I's pipeline on a copy of the source (the extension,
+  /// I == K: on a copy of -Oz's result) and measures it.
   void runCandidate(PipelineEvaluator &E, unsigned I);
   /// Runs candidates until none is left.
   void runCandidates(PipelineEvaluator &E) {
@@ -260,11 +277,18 @@ private:
     Workers.clear();
   }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  /// Names candidate \p C in a remark.
+  template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
+    if (C.Extension)
+      R << ore::NV("Sequence", "extension") << " of -Oz's result";
+    else
+      R << "sequence " << ore::NV("Sequence", C.Index);
+  }
   /// The remark for a candidate that could not be measured or parsed.
-  void rejected(unsigned Sequence, StringRef Why) {
+  void rejected(const Candidate &C, StringRef Why) {
     emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
-      R << "sequence " << ore::NV("Sequence", Sequence)
-        << " rejected: " << ore::NV("Reason", Why);
+      name(R, C);
+      R << " rejected: " << ore::NV("Reason", Why);
     });
   }
   Function *anchor() const {
@@ -323,8 +347,12 @@ private:
   std::vector<std::pair<unsigned, float>> Order;
   bool UsedModel = false;
   unsigned K = 0; ///< Candidates to try: the top K of Order.
-  /// Per candidate, written only by the thread that runs it: the result,
-  /// why it failed, and whether it ran (not if the budget was out).
+  /// The extension's pipeline (empty: none) and, in finish(), its input:
+  /// -Oz's result as bitcode.
+  std::string Extension, StockBitcode;
+  /// Per candidate, the top K and then the extension, written only by the
+  /// thread that runs it: the result, why it failed, and whether it ran
+  /// (not if the budget was out).
   std::vector<Candidate> Tried;
   std::vector<std::string> Failed;
   std::vector<char> Ran;
@@ -510,9 +538,11 @@ void SizeDriver::start() {
       break;
     }
   }
-  Tried.resize(K);
-  Failed.resize(K);
-  Ran.assign(K, 0);
+  loadExtension();
+  unsigned Slots = K + !Extension.empty();
+  Tried.resize(Slots);
+  Failed.resize(Slots);
+  Ran.assign(Slots, 0);
   Started = true;
   // The candidates are independent of -Oz's result (each has its own
   // context and starts from the source), so with more than one thread they
@@ -539,18 +569,38 @@ void SizeDriver::start() {
   ThreadsUsed = Workers.size() + 1;
 }
 
+void SizeDriver::loadExtension() {
+  if (SizeExtension == "off")
+    return;
+  if (SizeExtension != "on") {
+    Extension = SizeExtension;
+    return;
+  }
+  Expected<std::string> E =
+      neuropt::loadExtension(getExtensionPath(sizeModelDir(), modelName()));
+  if (!E) {
+    warn(toString(E.takeError()) + "; no extension candidate");
+    return;
+  }
+  Extension = std::move(*E);
+}
+
 void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
   if (!budgetLeft())
     return;
   Ran[I] = 1;
   Candidate &Cand = Tried[I];
-  Cand.Index = Order[I].first;
-  Cand.Predicted = Order[I].second;
-  const std::string &P = CS->Pipelines[Cand.Index];
+  Cand.Extension = I == K;
+  if (!Cand.Extension) {
+    Cand.Index = Order[I].first;
+    Cand.Predicted = Order[I].second;
+  }
+  const std::string &P = Cand.Extension ? Extension : CS->Pipelines[Cand.Index];
   // The candidate lives in its own context and is measured in place; what
   // is kept is its bitcode, so a losing candidate costs no second parse.
   LLVMContext CandCtx;
-  Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Source, CandCtx);
+  Expected<std::unique_ptr<Module>> Copy =
+      readModuleBitcode(Cand.Extension ? StockBitcode : Source, CandCtx);
   if (!Copy) {
     Failed[I] = toString(Copy.takeError());
     return;
@@ -580,11 +630,31 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     return;
   LLVMContext &Ctx = M.getContext();
   // -Oz's measurement (here: M is -Oz's result only now), then whatever
-  // candidates the workers have not taken yet.
+  // candidates the workers have not taken yet. The extension starts from a
+  // copy of -Oz's result, so it can start only now; with more than one
+  // thread it runs beside the measurement (a candidate time factor needs
+  // the measurement first).
   auto PhaseStart = Clock::now();
+  bool HasExtension = !Extension.empty();
+  if (HasExtension) {
+    StockBitcode = writeModuleBitcode(M);
+    if (threadCount() > 1 && CandidateTimeFactor <= 0) {
+      Expected<std::unique_ptr<PipelineEvaluator>> E =
+          PipelineEvaluator::create();
+      if (E) {
+        Workers.emplace_back(
+            [this, E = std::move(*E)] { runCandidate(*E, K); });
+        HasExtension = false; // started
+      } else {
+        consumeError(E.takeError()); // run below, after the measurement
+      }
+    }
+  }
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   StockMs = msSince(PhaseStart);
   runCandidates(Eval);
+  if (HasExtension)
+    runCandidate(Eval, K);
   joinWorkers();
   MeasureMs = msSince(PhaseStart);
 
@@ -595,13 +665,13 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   uint64_t StockObj = Stock->Object.objective();
   std::vector<Candidate> Cands;
   bool OutOfBudget = false;
-  for (unsigned I = 0; I < K; ++I) {
+  for (unsigned I = 0; I < Ran.size(); ++I) {
     if (!Ran[I]) {
       OutOfBudget = true;
-      break;
+      continue; // the extension may have run all the same
     }
     if (!Failed[I].empty()) {
-      rejected(Tried[I].Index, Failed[I]);
+      rejected(Tried[I], Failed[I]);
       continue;
     }
     Cands.push_back(std::move(Tried[I]));
@@ -629,7 +699,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     Expected<std::unique_ptr<Module>> Parsed = readModuleBitcode(Cand.Bitcode, Ctx);
     if (!Parsed) {
       std::string Why = toString(Parsed.takeError());
-      rejected(Cand.Index, Why);
+      rejected(Cand, Why);
       continue;
     }
     Cand.M = std::move(*Parsed);
@@ -641,8 +711,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
-        R << "sequence " << ore::NV("Sequence", Cand.Index) << " ("
-          << ore::NV("MeasuredGain", Pct(Cand.Objective))
+        name(R, Cand);
+        R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
           << "% smaller) rejected by verification: "
           << ore::NV("Verdict", Sum.str());
       });
@@ -676,8 +746,11 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     return;
   }
 
-  std::string StockBitcode = Recheck ? writeModuleBitcode(M) : std::string();
-  unsigned Index = Chosen->Index;
+  if (Recheck && StockBitcode.empty())
+    StockBitcode = writeModuleBitcode(M);
+  Candidate Applied;
+  Applied.Extension = Chosen->Extension;
+  Applied.Index = Chosen->Index;
   float Predicted = Chosen->Predicted;
   uint64_t ChosenObj = Chosen->Objective;
   replaceModuleContents(M, *Chosen->M);
@@ -708,19 +781,26 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
                             ? std::string("LLVM verifier only")
                             : ChosenSum.str();
   emit<OptimizationRemark>("Applied", [&](auto &R) {
-    R << "applied sequence " << ore::NV("Sequence", Index) << ": "
-      << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
+    R << "applied ";
+    name(R, Applied);
+    R << ": " << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
       << ore::NV("StockObjective", StockObj) << " -> "
-      << ore::NV("Objective", ChosenObj) << " bytes), predicted "
-      << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
-      << (UsedModel ? PredictedUnit : "% over the median sequence")
-      << "; verification: " << ore::NV("Verdict", Verdict);
+      << ore::NV("Objective", ChosenObj) << " bytes), predicted ";
+    if (Applied.Extension)
+      R << ore::NV("PredictedGain", "n/a") << " (not ranked)";
+    else
+      R << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
+        << (UsedModel ? PredictedUnit : "% over the median sequence");
+    R << "; verification: " << ore::NV("Verdict", Verdict);
   });
   if (PrintSummary)
-    errs() << formatv("neuropt-size: {0}: sequence {1}, {2} -> {3} bytes "
-                      "({4}%), {5}, {6} ms ({7})\n",
-                      M.getModuleIdentifier(), Index, StockObj, ChosenObj, Gain,
-                      Verdict, elapsedMs(), phases());
+    errs() << formatv(
+        "neuropt-size: {0}: {1}, {2} -> {3} bytes "
+        "({4}%), {5}, {6} ms ({7})\n",
+        M.getModuleIdentifier(),
+        Applied.Extension ? std::string("extension of -Oz's result")
+                          : formatv("sequence {0}", Applied.Index).str(),
+        StockObj, ChosenObj, Gain, Verdict, elapsedMs(), phases());
 }
 
 namespace neuropt {

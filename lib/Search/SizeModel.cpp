@@ -69,6 +69,30 @@ std::string neuropt::getCoresetPath(StringRef Dir, StringRef Name) {
   return std::string(P);
 }
 
+std::string neuropt::getExtensionPath(StringRef Dir, StringRef Name) {
+  SmallString<256> P(Dir);
+  sys::path::append(P, Name + ".extension.txt");
+  return std::string(P);
+}
+
+Expected<std::string> neuropt::loadExtension(StringRef Path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Path);
+  if (!Buf)
+    return createStringError(Buf.getError(), "cannot read extension '%s': %s",
+                             Path.str().c_str(),
+                             Buf.getError().message().c_str());
+  std::vector<std::string> Pipelines;
+  if (Expected<Coreset> C = parseCoreset((*Buf)->getBuffer(), Path))
+    Pipelines = std::move(C->Pipelines);
+  else
+    consumeError(C.takeError()); // no pipeline: reported below
+  if (Pipelines.size() != 1)
+    return createStringError(inconvertibleErrorCode(),
+                             "%s: an extension is one pipeline, not %zu",
+                             Path.str().c_str(), Pipelines.size());
+  return std::move(Pipelines[0]);
+}
+
 unsigned neuropt::getSizeModelNumFeatures(const Coreset &C) {
   return getNumModuleFeatures() + C.size();
 }

@@ -65,6 +65,15 @@ std::string printCoreset(const Coreset &C,
 /// The path of the coreset beside model \p Name in \p Dir.
 std::string getCoresetPath(llvm::StringRef Dir, llvm::StringRef Name);
 
+/// neuropt-size's extension: one pipeline that the pass runs on -Oz's own
+/// result as one more candidate, beside the coreset's (it needs no
+/// optimization of its own from the source, only its passes and a code
+/// generation). It lives beside the coreset in `<dir>/<name>.extension.txt`,
+/// in the coreset's format with exactly one pipeline, and is not part of the
+/// model's manifest: the model ranks the coreset only.
+std::string getExtensionPath(llvm::StringRef Dir, llvm::StringRef Name);
+llvm::Expected<std::string> loadExtension(llvm::StringRef Path);
+
 /// Width of one model input row: module features plus the one-hot code.
 unsigned getSizeModelNumFeatures(const Coreset &C);
 

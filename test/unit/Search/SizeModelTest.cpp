@@ -11,6 +11,9 @@
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <numeric>
 
@@ -76,6 +79,41 @@ TEST(SizeModel, BestSequencePrefersTheCoresetOrderAmongEquals) {
   EXPECT_EQ(getSizeModelBestSequence({-1.0f, 2.0f, 2.0f}), 1u);
   EXPECT_EQ(getSizeModelBestSequence({1.0f, 0.5f, 3.0f}), 2u);
   EXPECT_EQ(getSizeModelBestSequence({SizeModelFailedLabel, -3.0f}), 1u);
+}
+
+/// Loads \p Text as an extension file.
+Expected<std::string> extensionOf(StringRef Text) {
+  SmallString<128> Path;
+  if (std::error_code EC =
+          sys::fs::createTemporaryFile("neuropt-ext", "txt", Path))
+    return errorCodeToError(EC);
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Path, EC);
+    OS << Text;
+  }
+  Expected<std::string> E = loadExtension(Path);
+  sys::fs::remove(Path);
+  return E;
+}
+
+TEST(SizeModel, ExtensionIsExactlyOnePipeline) {
+  Expected<std::string> E = extensionOf("# why\n\nmergefunc,iroutliner\n");
+  ASSERT_TRUE(bool(E)) << toString(E.takeError());
+  EXPECT_EQ(*E, "mergefunc,iroutliner");
+  EXPECT_EQ(
+      getExtensionPath("dir", "size"),
+      (Twine("dir") + sys::path::get_separator() + "size.extension.txt").str());
+  for (StringRef Bad : {"# nothing\n", "mergefunc\nglobaldce\n"}) {
+    Expected<std::string> B = extensionOf(Bad);
+    ASSERT_FALSE(bool(B));
+    EXPECT_NE(toString(B.takeError()).find("an extension is one pipeline"),
+              std::string::npos);
+  }
+  Expected<std::string> Missing = loadExtension("/nonexistent/x.extension.txt");
+  ASSERT_FALSE(bool(Missing));
+  EXPECT_NE(toString(Missing.takeError()).find("cannot read extension"),
+            std::string::npos);
 }
 
 TEST(SizeModel, ManifestsDependOnKindAndCoreset) {
