@@ -318,8 +318,12 @@ private:
   std::vector<std::pair<unsigned, float>> rank(const Coreset &C,
                                                  const Module &Unopt,
                                                  bool &UsedModel);
-  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
-  const Function *referenceFor(const Function &Tgt, const Module &Unopt) const;
+  /// \p FromStock: the candidate was made from -Oz's result (the
+  /// extension), not from the source.
+  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand,
+                                bool FromStock);
+  const Function *referenceFor(const Function &Tgt, const Module &Unopt,
+                               bool FromStock) const;
 
   unsigned msSince(Clock::time_point T) const {
     return unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -404,11 +408,15 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
 /// -Oz's version stands for the source only for functions other modules
 /// may call: an internal one may have been specialised to -Oz's own callers
 /// (IPSCCP), which the candidate's callers need not match, so internal
-/// functions are checked against the unoptimized source.
+/// functions are checked against the unoptimized source, unless the
+/// candidate was made from -Oz's result (\p FromStock): its callers are then
+/// -Oz's, and -Oz's version of an internal function is the tighter
+/// reference.
 const Function *SizeDriver::referenceFor(const Function &Tgt,
-                                         const Module &Unopt) const {
+                                         const Module &Unopt,
+                                         bool FromStock) const {
   SmallVector<const Module *, 2> Refs;
-  if (!Tgt.hasLocalLinkage())
+  if (FromStock || !Tgt.hasLocalLinkage())
     Refs.push_back(&M);
   Refs.push_back(&Unopt);
   for (const Module *Ref : Refs) {
@@ -420,7 +428,7 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
 }
 
 VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
-                                          const Module &Cand) {
+                                          const Module &Cand, bool FromStock) {
   VerifySummary Sum;
   std::unique_ptr<Verifier> V;
   if (VerifyWith == VerifyMode::SMT)
@@ -443,7 +451,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   for (const Function &Tgt : Cand) {
     if (Tgt.isDeclaration())
       continue;
-    const Function *Src = referenceFor(Tgt, Unopt);
+    const Function *Src = referenceFor(Tgt, Unopt, FromStock);
     if (!Src) {
       ++Sum.Unchecked;
       continue;
@@ -706,7 +714,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
-      Sum = verifyCandidate(*Unopt, *Cand.M);
+      Sum = verifyCandidate(*Unopt, *Cand.M, Cand.Extension);
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
