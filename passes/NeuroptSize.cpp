@@ -643,8 +643,9 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   // thread it runs beside the measurement (a candidate time factor needs
   // the measurement first).
   auto PhaseStart = Clock::now();
-  bool HasExtension = !Extension.empty();
-  if (HasExtension) {
+  // Whether this thread still has to run the extension.
+  bool ExtensionHere = !Extension.empty();
+  if (ExtensionHere) {
     StockBitcode = writeModuleBitcode(M);
     if (threadCount() > 1 && CandidateTimeFactor <= 0) {
       Expected<std::unique_ptr<PipelineEvaluator>> E =
@@ -652,7 +653,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       if (E) {
         Workers.emplace_back(
             [this, E = std::move(*E)] { runCandidate(*E, K); });
-        HasExtension = false; // started
+        ExtensionHere = false;
       } else {
         consumeError(E.takeError()); // run below, after the measurement
       }
@@ -661,7 +662,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   StockMs = msSince(PhaseStart);
   runCandidates(Eval);
-  if (HasExtension)
+  if (ExtensionHere)
     runCandidate(Eval, K);
   joinWorkers();
   MeasureMs = msSince(PhaseStart);
@@ -756,9 +757,6 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
 
   if (Recheck && StockBitcode.empty())
     StockBitcode = writeModuleBitcode(M);
-  Candidate Applied;
-  Applied.Extension = Chosen->Extension;
-  Applied.Index = Chosen->Index;
   float Predicted = Chosen->Predicted;
   uint64_t ChosenObj = Chosen->Objective;
   replaceModuleContents(M, *Chosen->M);
@@ -790,11 +788,11 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
                             : ChosenSum.str();
   emit<OptimizationRemark>("Applied", [&](auto &R) {
     R << "applied ";
-    name(R, Applied);
+    name(R, *Chosen);
     R << ": " << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
       << ore::NV("StockObjective", StockObj) << " -> "
       << ore::NV("Objective", ChosenObj) << " bytes), predicted ";
-    if (Applied.Extension)
+    if (Chosen->Extension)
       R << ore::NV("PredictedGain", "n/a") << " (not ranked)";
     else
       R << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
@@ -806,8 +804,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         "neuropt-size: {0}: {1}, {2} -> {3} bytes "
         "({4}%), {5}, {6} ms ({7})\n",
         M.getModuleIdentifier(),
-        Applied.Extension ? std::string("extension of -Oz's result")
-                          : formatv("sequence {0}", Applied.Index).str(),
+        Chosen->Extension ? std::string("extension of -Oz's result")
+                          : formatv("sequence {0}", Chosen->Index).str(),
         StockObj, ChosenObj, Gain, Verdict, elapsedMs(), phases());
 }
 
