@@ -6,10 +6,14 @@
 
 #include "neuropt/Support/ChildProcess.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <system_error>
+#include <vector>
 
 #include <poll.h>
 #include <signal.h>
@@ -42,28 +46,59 @@ std::string ChildOutcome::describeEnd() const {
   return "unknown end";
 }
 
+/// Children that answered and were still exiting when their parent had
+/// read the answer: reaped by later calls, once they have exited. (Not by a
+/// thread of our own: the host may unload this code before its exit.)
+static std::mutex PendingMutex;
+static std::vector<pid_t> Pending;
+
+static void reapFinished() {
+  std::lock_guard<std::mutex> Lock(PendingMutex);
+  llvm::erase_if(Pending, [](pid_t Pid) {
+    int Status;
+    pid_t R = waitpid(Pid, &Status, WNOHANG);
+    return R != 0 && !(R < 0 && errno == EINTR);
+  });
+}
+
 Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
                                            unsigned TimeoutMs) {
-  int Fds[2];
+  reapFinished();
+  // Fds carries the answer; Done one byte, written when Body has returned.
+  int Fds[2], Done[2];
   if (pipe(Fds) != 0)
     return createStringError(std::error_code(errno, std::generic_category()),
                              "cannot create a pipe");
+  if (pipe(Done) != 0) {
+    int E = errno;
+    close(Fds[0]);
+    close(Fds[1]);
+    return createStringError(std::error_code(E, std::generic_category()),
+                             "cannot create a pipe");
+  }
   // Buffered output would otherwise be written twice, once by each process.
   fflush(nullptr);
   pid_t Pid = fork();
   if (Pid < 0) {
     int E = errno;
-    close(Fds[0]);
-    close(Fds[1]);
+    for (int Fd : {Fds[0], Fds[1], Done[0], Done[1]})
+      close(Fd);
     return createStringError(std::error_code(E, std::generic_category()),
                              "cannot fork");
   }
   if (Pid == 0) {
     close(Fds[0]);
+    close(Done[0]);
     Body(Fds[1]);
+    // Finished: say so, and end the answer, before the exit, whose tear-down
+    // of the copied address space takes milliseconds in a large host
+    // process; the parent need not wait for it.
+    (void)!write(Done[1], "", 1);
+    close(Fds[1]);
     _exit(0);
   }
   close(Fds[1]);
+  close(Done[1]);
 
   ChildOutcome Out;
   auto Deadline =
@@ -95,6 +130,23 @@ Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
     Out.Output.append(Buf, Got);
   }
   close(Fds[0]);
+  bool Finished = false;
+  if (!Out.TimedOut) {
+    struct pollfd P = {Done[0], POLLIN, 0};
+    char B;
+    Finished = poll(&P, 1, 0) == 1 && read(Done[0], &B, 1) == 1;
+  }
+  close(Done[0]);
+  if (Finished) {
+    // It exits with status 0 (see above); reap it whenever it has.
+    Out.WaitStatus = 0;
+    int Status;
+    if (waitpid(Pid, &Status, WNOHANG) == 0) {
+      std::lock_guard<std::mutex> Lock(PendingMutex);
+      Pending.push_back(Pid);
+    }
+    return Out;
+  }
   if (Out.TimedOut)
     kill(Pid, SIGKILL);
   while (waitpid(Pid, &Out.WaitStatus, 0) < 0 && errno == EINTR) {

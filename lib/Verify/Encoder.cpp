@@ -61,6 +61,17 @@ static constexpr uint64_t MaxMemOpBytes = 64;
 /// Largest number of encoded instructions before giving up.
 static constexpr unsigned MaxEncodedInsts = 20000;
 
+/// Why a load or store of T is outside the fragment; empty if it is not.
+static std::string memTypeReason(Type *T, bool IsLoad) {
+  bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
+  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
+    return IsLoad ? "load of type other than i8*k or ptr"
+                  : "store of type other than i8*k or ptr";
+  if (!IsPtr && T->getIntegerBitWidth() / 8 > MaxMemOpBytes)
+    return IsLoad ? "load too wide" : "store too wide";
+  return "";
+}
+
 static std::string describe(const Value &V) {
   std::string S;
   raw_string_ostream OS(S);
@@ -970,13 +981,11 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
 }
 
 Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
-  bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
-  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
-    unsupported("load of type other than i8*k or ptr");
+  if (std::string Why = memTypeReason(T, true); !Why.empty())
+    unsupported(Why);
+  bool IsPtr = T->isPointerTy();
   Out.UsesMemory = true;
   uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
-  if (N > MaxMemOpBytes)
-    unsupported("load too wide");
   checkAccess(Ptr, N, Align, "load", false);
   z3::expr V(C);
   std::vector<z3::expr> Poison, Uninit, Undef;
@@ -1014,15 +1023,13 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
 
 void FunctionEncoder::store(const Val &Ptr, const Val &V, Type *T,
                             uint64_t Align) {
-  bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
-  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
-    unsupported("store of type other than i8*k or ptr");
+  if (std::string Why = memTypeReason(T, false); !Why.empty())
+    unsupported(Why);
+  bool IsPtr = T->isPointerTy();
   if (IsPtr && V.Local)
     unsupported("storing an alloca pointer");
   Out.UsesMemory = true;
   uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
-  if (N > MaxMemOpBytes)
-    unsupported("store too wide");
   checkAccess(Ptr, N, Align, "store", true);
   z3::expr Und = undefBytes(V);
   for (uint64_t I = 0; I < N; ++I) {
@@ -1111,24 +1118,20 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
 void FunctionEncoder::encodeInst(const Instruction &I) {
   if (++Encoded > MaxEncodedInsts)
     unsupported("function too large to encode");
-  if (I.getType()->isVectorTy())
-    unsupported("vector " + describe(I));
+  if (std::string Why = unsupportedReason(I); !Why.empty())
+    unsupported(Why);
   if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
     Val A = get(BO->getOperand(0)), B = get(BO->getOperand(1));
     setVal(&I, binop(*BO, A, B));
     return;
   }
   if (auto *UO = dyn_cast<UnaryOperator>(&I)) {
-    if (UO->getOpcode() != Instruction::FNeg)
-      unsupported(describe(I));
     Val A = get(UO->getOperand(0));
     z3::expr Neg(C, Z3_mk_fpa_neg(C, A.V));
     setVal(&I, Val(Neg, A.P, A.U));
     return;
   }
   if (auto *IC = dyn_cast<ICmpInst>(&I)) {
-    if (IC->getOperand(0)->getType()->isVectorTy())
-      unsupported("vector icmp");
     setVal(&I, icmp(*IC, get(IC->getOperand(0)), get(IC->getOperand(1))));
     return;
   }
@@ -1137,12 +1140,8 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     return;
   }
   if (auto *SI = dyn_cast<SelectInst>(&I)) {
-    if (SI->getCondition()->getType()->isVectorTy())
-      unsupported("vector select");
     Val Cnd = get(SI->getCondition());
     Val A = get(SI->getTrueValue()), B = get(SI->getFalseValue());
-    if (isa<FPMathOperator>(SI) && SI->getFastMathFlags().any())
-      unsupported("fast-math flags");
     z3::expr Cb = Cnd.V == bvv(1, 1);
     Val R(z3::ite(Cb, A.V, B.V), Cnd.P || z3::ite(Cb, A.P, B.P),
           Cnd.U || z3::ite(Cb, A.U, B.U));
@@ -1159,8 +1158,6 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
   }
   if (auto *FI = dyn_cast<FreezeInst>(&I)) {
     Val A = get(FI->getOperand(0));
-    if (A.Local || FI->getType()->isPointerTy())
-      unsupported("freeze of a pointer");
     // A poison or undef operand becomes one arbitrary, fixed value.
     z3::expr Any = choice(A.V.get_sort(), "freeze");
     setVal(&I, Val(z3::ite(A.P, Any, A.V), f(), f()));
@@ -1168,7 +1165,7 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
   }
   if (auto *EV = dyn_cast<ExtractValueInst>(&I)) {
     Val A = get(EV->getAggregateOperand());
-    if (EV->getNumIndices() != 1 || A.Elems.empty())
+    if (A.Elems.empty())
       unsupported("extractvalue");
     setVal(&I, A.Elems[EV->getIndices()[0]]);
     return;
@@ -1186,16 +1183,10 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
   if (auto *CB = dyn_cast<CallBase>(&I))
     unsupported(unmodelledCallReason(*CB));
   if (auto *AI = dyn_cast<AllocaInst>(&I)) {
-    std::optional<TypeSize> Sz = AI->getAllocationSize(DL);
-    if (!Sz || Sz->isScalable() || Sz->getFixedValue() > (1u << 20) ||
-        Sz->getFixedValue() == 0)
-      unsupported("alloca of non-constant or large size");
     if (Out.Allocas.size() >= 200)
       unsupported("too many allocas");
-    if (I.getParent() != &F.getEntryBlock())
-      unsupported("alloca outside the entry block");
     Out.UsesMemory = true;
-    uint64_t N = Sz->getFixedValue();
+    uint64_t N = AI->getAllocationSize(DL)->getFixedValue();
     uint64_t Align = AI->getAlign().value();
     z3::expr Base = fresh(C.bv_sort(64), "alloca");
     z3::expr Size = bvv(N, 64);
@@ -1232,15 +1223,11 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     return;
   }
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
-    if (LI->isVolatile() || LI->isAtomic())
-      unsupported("volatile or atomic load");
     Val Ptr = get(LI->getPointerOperand());
     setVal(&I, load(Ptr, LI->getType(), LI->getAlign().value()));
     return;
   }
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
-    if (SI->isVolatile() || SI->isAtomic())
-      unsupported("volatile or atomic store");
     Val Ptr = get(SI->getPointerOperand());
     Val V = get(SI->getValueOperand());
     store(Ptr, V, SI->getValueOperand()->getType(), SI->getAlign().value());
@@ -1398,7 +1385,7 @@ void FunctionEncoder::encodeBlock(
   } else if (isa<UnreachableInst>(Term)) {
     addUB(t());
   } else {
-    unsupported(describe(*Term));
+    unsupported(unsupportedReason(*Term));
   }
   Cur = nullptr;
 }
@@ -1479,6 +1466,211 @@ std::string unmodelledCallReason(const CallBase &CB) {
         CB.paramHasAttr(N, Attribute::StructRet))
       return What + " with a byval/sret/inalloca argument";
   }
+  return "";
+}
+
+/// Whether the encoder may mark V as a pointer into an alloca (Val::Local):
+/// an alloca, or a GEP, select or phi over one. Exact but for phi inputs
+/// on edges the encoder finds infeasible.
+static bool mayBeLocal(const Value *V, SmallPtrSetImpl<const Value *> &Seen) {
+  if (!V->getType()->isPointerTy() || !Seen.insert(V).second)
+    return false;
+  if (isa<AllocaInst>(V))
+    return true;
+  if (auto *G = dyn_cast<GetElementPtrInst>(V))
+    return mayBeLocal(G->getPointerOperand(), Seen);
+  if (auto *S = dyn_cast<SelectInst>(V))
+    return mayBeLocal(S->getTrueValue(), Seen) ||
+           mayBeLocal(S->getFalseValue(), Seen);
+  if (auto *P = dyn_cast<PHINode>(V))
+    return any_of(P->incoming_values(),
+                  [&](const Value *In) { return mayBeLocal(In, Seen); });
+  return false;
+}
+
+static bool mayBeLocal(const Value *V) {
+  SmallPtrSet<const Value *, 8> Seen;
+  return mayBeLocal(V, Seen);
+}
+
+/// The intrinsics FunctionEncoder::intrinsic models.
+static bool isModelledIntrinsic(Intrinsic::ID ID) {
+  switch (ID) {
+  case Intrinsic::assume:
+  case Intrinsic::ctpop:
+  case Intrinsic::ctlz:
+  case Intrinsic::cttz:
+  case Intrinsic::abs:
+  case Intrinsic::smin:
+  case Intrinsic::smax:
+  case Intrinsic::umin:
+  case Intrinsic::umax:
+  case Intrinsic::fshl:
+  case Intrinsic::fshr:
+  case Intrinsic::bswap:
+  case Intrinsic::bitreverse:
+  case Intrinsic::sadd_with_overflow:
+  case Intrinsic::uadd_with_overflow:
+  case Intrinsic::ssub_with_overflow:
+  case Intrinsic::usub_with_overflow:
+  case Intrinsic::smul_with_overflow:
+  case Intrinsic::umul_with_overflow:
+  case Intrinsic::uadd_sat:
+  case Intrinsic::usub_sat:
+  case Intrinsic::sadd_sat:
+  case Intrinsic::ssub_sat:
+  case Intrinsic::memset:
+  case Intrinsic::memcpy:
+  case Intrinsic::memmove:
+  case Intrinsic::lifetime_start:
+  case Intrinsic::lifetime_end:
+  case Intrinsic::donothing:
+  case Intrinsic::dbg_value:
+  case Intrinsic::dbg_declare:
+  case Intrinsic::dbg_label:
+    return true;
+  default:
+    return false;
+  }
+}
+
+std::string unsupportedReason(const Instruction &I) {
+  if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB)) {
+    if (std::string Why = unmodelledCallReason(*CB); !Why.empty())
+      return Why;
+    for (const Value *Op : CB->args())
+      if (mayBeLocal(Op))
+        return ("alloca pointer passed to @" +
+                CB->getCalledFunction()->getName())
+            .str();
+    return "";
+  }
+  if (I.getType()->isVectorTy())
+    return "vector " + describe(I);
+  if (isa<PHINode>(I) || isa<BranchInst>(I) || isa<SwitchInst>(I) ||
+      isa<UnreachableInst>(I))
+    return "";
+  if (auto *UO = dyn_cast<UnaryOperator>(&I))
+    return UO->getOpcode() == Instruction::FNeg ? "" : describe(I);
+  if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
+    if (!BO->getType()->isFloatingPointTy())
+      return "";
+    if (BO->getFastMathFlags().any())
+      return "fast-math flags";
+    switch (BO->getOpcode()) {
+    case Instruction::FAdd:
+    case Instruction::FSub:
+    case Instruction::FMul:
+    case Instruction::FDiv:
+      return "";
+    default:
+      return (Twine("opcode ") + I.getOpcodeName()).str();
+    }
+  }
+  if (auto *IC = dyn_cast<ICmpInst>(&I)) {
+    if (IC->getOperand(0)->getType()->isVectorTy())
+      return "vector icmp";
+    if (mayBeLocal(IC->getOperand(0)) || mayBeLocal(IC->getOperand(1)))
+      return "comparison of alloca pointers";
+    return "";
+  }
+  if (auto *FC = dyn_cast<FCmpInst>(&I))
+    return FC->getFastMathFlags().any() ? "fast-math flags" : "";
+  if (auto *SI = dyn_cast<SelectInst>(&I)) {
+    if (SI->getCondition()->getType()->isVectorTy())
+      return "vector select";
+    if (isa<FPMathOperator>(SI) && SI->getFastMathFlags().any())
+      return "fast-math flags";
+    return "";
+  }
+  if (auto *CI = dyn_cast<CastInst>(&I)) {
+    bool IntToInt =
+        CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isIntegerTy();
+    if (!IntToInt || (CI->getOpcode() != Instruction::ZExt &&
+                      CI->getOpcode() != Instruction::SExt &&
+                      CI->getOpcode() != Instruction::Trunc))
+      return (Twine("cast ") + I.getOpcodeName()).str();
+    return "";
+  }
+  if (isa<FreezeInst>(I))
+    return I.getType()->isPointerTy() ? "freeze of a pointer" : "";
+  if (auto *EV = dyn_cast<ExtractValueInst>(&I))
+    return EV->getNumIndices() != 1 ? "extractvalue" : "";
+  if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
+    if (!isModelledIntrinsic(II->getIntrinsicID()))
+      return ("intrinsic " + II->getCalledFunction()->getName()).str();
+    if (auto *MI = dyn_cast<MemIntrinsic>(II)) {
+      auto *Len = dyn_cast<ConstantInt>(MI->getLength());
+      if (!Len || Len->getZExtValue() > MaxMemOpBytes)
+        return isa<MemSetInst>(MI) ? "memset of non-constant or large length"
+                                   : "memcpy of non-constant or large length";
+    }
+    return "";
+  }
+  if (auto *AI = dyn_cast<AllocaInst>(&I)) {
+    std::optional<TypeSize> Sz =
+        AI->getAllocationSize(I.getModule()->getDataLayout());
+    if (!Sz || Sz->isScalable() || Sz->getFixedValue() > (1u << 20) ||
+        Sz->getFixedValue() == 0)
+      return "alloca of non-constant or large size";
+    if (I.getParent() != &I.getFunction()->getEntryBlock())
+      return "alloca outside the entry block";
+    return "";
+  }
+  if (auto *LI = dyn_cast<LoadInst>(&I)) {
+    if (LI->isVolatile() || LI->isAtomic())
+      return "volatile or atomic load";
+    return memTypeReason(LI->getType(), true);
+  }
+  if (auto *SI = dyn_cast<StoreInst>(&I)) {
+    if (SI->isVolatile() || SI->isAtomic())
+      return "volatile or atomic store";
+    Type *T = SI->getValueOperand()->getType();
+    if (std::string Why = memTypeReason(T, false); !Why.empty())
+      return Why;
+    if (T->isPointerTy() && mayBeLocal(SI->getValueOperand()))
+      return "storing an alloca pointer";
+    return "";
+  }
+  if (auto *G = dyn_cast<GetElementPtrInst>(&I)) {
+    const DataLayout &DL = I.getModule()->getDataLayout();
+    for (gep_type_iterator GTI = gep_type_begin(G), E = gep_type_end(G);
+         GTI != E; ++GTI) {
+      if (GTI.getStructTypeOrNull())
+        continue;
+      if (GTI.getSequentialElementStride(DL).isScalable())
+        return "scalable GEP";
+      if (GTI.getOperand()->getType()->getScalarSizeInBits() > 64)
+        return "GEP index wider than 64 bits";
+    }
+    return "";
+  }
+  if (auto *Ret = dyn_cast<ReturnInst>(&I)) {
+    const Value *V = Ret->getReturnValue();
+    if (V && mayBeLocal(V))
+      return "returning an alloca pointer";
+    if (V && V->getType()->isAggregateType())
+      return "aggregate return";
+    return "";
+  }
+  return describe(I);
+}
+
+std::string findUnsupported(const Function &F) {
+  if (F.isDeclaration())
+    return "";
+  unsigned Insts = 0, Allocas = 0;
+  ReversePostOrderTraversal<const Function *> RPOT(&F);
+  for (const BasicBlock *BB : RPOT)
+    for (const Instruction &I : *BB) {
+      if (std::string Why = unsupportedReason(I); !Why.empty())
+        return Why;
+      if (isa<AllocaInst>(I) && ++Allocas > 200)
+        return "too many allocas";
+      // Each instruction is encoded at least once.
+      if (!isa<PHINode>(I) && !I.isTerminator() && ++Insts > MaxEncodedInsts)
+        return "function too large to encode";
+    }
   return "";
 }
 

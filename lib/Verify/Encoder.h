@@ -40,10 +40,12 @@ namespace verify {
 /// Z3's resource count of one context: it grows with the solver's work and
 /// the simplifier's rewriting steps alike, and is the same on every run for
 /// the same queries, which makes it a reproducible budget. Read through a
-/// solver's statistics (one solver kept for that: making one costs ms).
+/// solver's statistics: one kept for that, and a simple one, because the
+/// default solver's first statistics cost 3-4 ms of set-up (the count is
+/// the context's either way).
 class ResourceMeter {
 public:
-  explicit ResourceMeter(z3::context &C) : Probe(C) {}
+  explicit ResourceMeter(z3::context &C) : Probe(C, z3::solver::simple()) {}
   /// Z3's count plus the units charged for work it does not count.
   uint64_t count() const;
   void charge(uint64_t Units) { Charged += Units; }
@@ -174,6 +176,18 @@ void encodeFunction(SharedInputs &In, const llvm::Function &F, bool IsSrc,
 /// Why the encoder cannot model a call that is not an intrinsic ("indirect
 /// call", "call @f with a float argument", ...); empty if it can.
 std::string unmodelledCallReason(const llvm::CallBase &CB);
+
+/// Why the encoder cannot model I whatever its operands' values: an opcode,
+/// type, intrinsic or call outside the fragment, or a pointer into an
+/// alloca that escapes (compared, stored, passed or returned); empty if it
+/// can. The encoder checks each instruction with it.
+std::string unsupportedReason(const llvm::Instruction &I);
+
+/// The first reason (see unsupportedReason) in a block reachable from F's
+/// entry, or one that makes F too large to encode; empty if none. It needs
+/// no solver context, so a function outside the fragment costs nothing to
+/// set aside.
+std::string findUnsupported(const llvm::Function &F);
 
 /// The values of an integer in a range attribute's constant range.
 z3::expr inRange(const z3::expr &X, const llvm::ConstantRange &CR);

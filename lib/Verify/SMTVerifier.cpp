@@ -23,15 +23,14 @@
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/ADT/APFloat.h"
-#include "llvm/ADT/PostOrderIterator.h"
-#include "llvm/IR/CFG.h"
-#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/Attributes.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/Function.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 using namespace llvm;
@@ -317,16 +316,66 @@ VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
                      smtDeadlineMs(Opts), "smt");
 }
 
+/// The verdict on a pair that the encoder could not take whatever the
+/// solver did (mismatched signatures, attributes or an instruction outside
+/// the fragment), found without a Z3 context: creating one costs more than
+/// 10 ms, and encoding up to such an instruction can cost all of a batch's
+/// units. None if the pair needs the solver.
+static std::optional<VerifyResult> staticVerdict(const Function &Src,
+                                                 const Function &Tgt) {
+  VerifyResult R;
+  R.Engine = "smt";
+  if (std::string Why = checkSignatures(Src, Tgt); !Why.empty()) {
+    R.Reason = "signature mismatch: " + Why;
+    return R;
+  }
+  std::string Why = checkAttributes(Src, Tgt);
+  for (const Function *F : {&Src, &Tgt})
+    if (Why.empty())
+      Why = verify::findUnsupported(*F);
+  if (Why.empty())
+    return std::nullopt;
+  R.Reason = "unsupported: " + Why;
+  return R;
+}
+
+/// A context made ahead of the first batch, only ever used in the child
+/// processes: each starts from the same unused copy of it.
+static std::mutex PreparedMutex;
+static z3::context *Prepared = nullptr; // kept for the process's lifetime
+
+void prepareSMTVerifier() {
+  std::lock_guard<std::mutex> Lock(PreparedMutex);
+  if (!Prepared)
+    Prepared = new z3::context();
+}
+
 std::vector<VerifyResult> SMTVerifier::verifyAll(
     const std::vector<std::pair<const Function *, const Function *>> &Pairs,
     const VerifyOptions &Opts, unsigned DeadlineMs) {
   if (!Opts.Isolate)
     return Verifier::verifyAll(Pairs, Opts, DeadlineMs);
-  std::optional<z3::context> C; // created in the child, on first use
+  // Pairs the solver cannot take are settled here: they cost the child no
+  // time or units, and a batch of only such pairs needs no child.
+  std::vector<VerifyResult> Rs(Pairs.size());
+  std::vector<size_t> Solve;
+  for (size_t I = 0; I < Pairs.size(); ++I) {
+    if (std::optional<VerifyResult> Static =
+            staticVerdict(*Pairs[I].first, *Pairs[I].second))
+      Rs[I] = *Static;
+    else
+      Solve.push_back(I);
+  }
+  // The child uses the context prepareSMTVerifier made, if any, or creates
+  // one on first use. None may be under construction while it forks.
+  std::lock_guard<std::mutex> Lock(PreparedMutex);
+  std::optional<z3::context> OwnC;
+  z3::context *C = nullptr;
   std::optional<ResourceMeter> Meter;
   uint64_t Used = 0;
-  return runIsolatedBatch(
-      [&](size_t I, unsigned LeftMs) {
+  std::vector<VerifyResult> Solved = runIsolatedBatch(
+      [&](size_t K, unsigned LeftMs) {
+        size_t I = Solve[K];
         std::optional<uint64_t> Share = batchShare(Opts, Used);
         if (!Share) {
           VerifyResult R;
@@ -339,15 +388,18 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
         O.ResourceLimit = *Share;
         if (!C) {
           z3::set_param("memory_max_size", (int)Opts.MemoryMB);
-          C.emplace();
+          C = Prepared ? Prepared : &OwnC.emplace();
           Meter.emplace(*C);
         }
         VerifyResult R =
-            runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, &*C, &*Meter);
+            runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, C, &*Meter);
         Used += R.Resources;
         return R;
       },
-      Pairs.size(), DeadlineMs, "smt");
+      Solve.size(), DeadlineMs, "smt");
+  for (size_t K = 0; K < Solve.size(); ++K)
+    Rs[Solve[K]] = std::move(Solved[K]);
+  return Rs;
 }
 
 VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt,
@@ -357,22 +409,6 @@ VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt
     return runSMT(Src, Tgt, Opts, &Args);
   return runIsolated([&] { return runSMT(Src, Tgt, Opts, &Args); },
                      smtDeadlineMs(Opts), "smt");
-}
-
-/// The first call the encoder cannot model (see unmodelledCallReason) in a
-/// block reachable from the entry, as the encoder would report it; empty if
-/// none. Checked before a Z3 context exists, because creating one costs
-/// more than 10 ms.
-static std::string findUnmodelledCall(const Function &F) {
-  if (F.isDeclaration())
-    return "";
-  ReversePostOrderTraversal<const Function *> RPOT(&F);
-  for (const BasicBlock *BB : RPOT)
-    for (const Instruction &I : *BB)
-      if (const auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
-        if (std::string Why = verify::unmodelledCallReason(*CB); !Why.empty())
-          return Why;
-  return "";
 }
 
 namespace {
@@ -385,21 +421,10 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
                     const std::vector<uint64_t> *Fixed, z3::context *Shared,
                     ResourceMeter *Meter) {
+  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
+    return *Static;
   VerifyResult R;
   R.Engine = "smt";
-  if (std::string Why = checkSignatures(Src, Tgt); !Why.empty()) {
-    R.Reason = "signature mismatch: " + Why;
-    return R;
-  }
-  if (std::string Why = checkAttributes(Src, Tgt); !Why.empty()) {
-    R.Reason = "unsupported: " + Why;
-    return R;
-  }
-  for (const Function *F : {&Src, &Tgt})
-    if (std::string Why = findUnmodelledCall(*F); !Why.empty()) {
-      R.Reason = "unsupported: " + Why;
-      return R;
-    }
   try {
     z3::set_param("memory_max_size", (int)Opts.MemoryMB);
     std::optional<z3::context> OwnC;

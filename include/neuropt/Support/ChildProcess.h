@@ -40,8 +40,10 @@ struct ChildOutcome {
 /// Forks; the child runs \p Body with the write end of a pipe and then exits
 /// with status 0 without running exit handlers (Body may also _exit itself).
 /// The parent reads until end of file or until \p TimeoutMs have passed,
-/// then kills the child if needed and reaps it. Fails only if the pipe or
-/// the fork cannot be created.
+/// then kills the child if needed and reaps it. A child whose Body returned
+/// exits with status 0, and is not waited for: a later call reaps it (a
+/// large process's exit takes milliseconds). Fails only if a pipe or the fork
+/// cannot be created.
 llvm::Expected<ChildOutcome> runInChild(llvm::function_ref<void(int Fd)> Body,
                                         unsigned TimeoutMs);
 

@@ -51,6 +51,18 @@ std::unique_ptr<Module> parse(LLVMContext &Ctx, StringRef Text) {
   return M;
 }
 
+/// A pair the solver proves with few units.
+const char *const kEasyPair = R"(
+define i32 @a(i32 %x) {
+  %r = mul i32 %x, 2
+  ret i32 %r
+}
+define i32 @b(i32 %x) {
+  %r = shl i32 %x, 1
+  ret i32 %r
+}
+)";
+
 VerifyOptions quick() {
   VerifyOptions O;
   O.TimeoutMs = 5000;
@@ -120,6 +132,87 @@ TEST(Verifier, UnsupportedCallIsUnknown) {
   R = createSMTVerifier()->verify(*M->getFunction("b"), *M->getFunction("b"),
                                   quick());
   EXPECT_EQ(verdictLine(R), "unknown (unsupported: indirect call)");
+}
+
+// A function with an instruction outside the fragment is set aside before
+// any solver work, with the reason the encoder would give: it costs no
+// units, so the rest of a batch keeps its budget. Pointers into an alloca
+// are followed through GEPs, selects and phis.
+TEST(Verifier, OutsideTheFragmentCostsNoUnits) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, R"(
+declare void @g(ptr)
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+define i32 @passed(i32 %x, i1 %c) {
+  %p = alloca [2 x i32]
+  %q = getelementptr i32, ptr %p, i64 1
+  %s = select i1 %c, ptr %p, ptr %q
+  store i32 %x, ptr %s
+  call void @g(ptr %s)
+  %r = load i32, ptr %p
+  ret i32 %r
+}
+define i32 @phi(i1 %c, ptr %o) {
+entry:
+  %p = alloca i32
+  br i1 %c, label %a, label %b
+a:
+  br label %b
+b:
+  %m = phi ptr [ %p, %a ], [ %o, %entry ]
+  %e = icmp eq ptr %m, %o
+  %r = zext i1 %e to i32
+  ret i32 %r
+}
+define i64 @cast(ptr %q) {
+  %r = ptrtoint ptr %q to i64
+  ret i64 %r
+}
+define i32 @vec(i32 %x) {
+  %v = insertelement <2 x i32> poison, i32 %x, i32 0
+  %r = extractelement <2 x i32> %v, i32 0
+  ret i32 %r
+}
+define void @copy(ptr %d, ptr %s, i64 %n) {
+  call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)
+  ret void
+}
+define i32 @atomic(ptr %p) {
+  %r = load atomic i32, ptr %p seq_cst, align 4
+  ret i32 %r
+}
+)" + std::string(kEasyPair));
+  auto F = [&](const char *N) -> const Function * { return M->getFunction(N); };
+  std::unique_ptr<Verifier> V = createSMTVerifier();
+  std::vector<std::pair<const char *, const char *>> Expected = {
+      {"passed", "alloca pointer passed to @g"},
+      {"phi", "comparison of alloca pointers"},
+      {"cast", "cast ptrtoint"},
+      {"vec", "vector insertelement"},
+      {"copy", "memcpy of non-constant or large length"},
+      {"atomic", "volatile or atomic load"}};
+  std::vector<std::pair<const Function *, const Function *>> Pairs;
+  for (auto &[Name, Why] : Expected) {
+    VerifyResult R = V->verify(*F(Name), *F(Name), quick());
+    EXPECT_EQ(verdictLine(R), std::string("unknown (unsupported: ") + Why + ")")
+        << Name;
+    EXPECT_EQ(R.Resources, 0u) << Name;
+    Pairs.push_back({F(Name), F(Name)});
+  }
+  // In a batch, behind all of them, the easy pair has just the units it
+  // needs alone.
+  VerifyOptions O = quick();
+  O.ResourceLimit = 200000;
+  VerifyResult Easy = V->verify(*F("a"), *F("b"), O);
+  ASSERT_EQ(Easy.V, Verdict::Proved);
+  Pairs.push_back({F("a"), F("b")});
+  O.BatchResourceLimit = Easy.Resources + 1;
+  std::vector<VerifyResult> Rs = V->verifyAll(Pairs, O, 60000);
+  ASSERT_EQ(Rs.size(), Pairs.size());
+  for (size_t I = 0; I + 1 < Rs.size(); ++I)
+    EXPECT_NE(Rs[I].Reason.find("unsupported: "), std::string::npos);
+  EXPECT_EQ(Rs.back().V, Verdict::Proved);
+  EXPECT_EQ(Rs.back().Resources, Easy.Resources);
 }
 
 // A call is an unknown function of its inputs: the same call is proved; a
@@ -204,16 +297,7 @@ TEST(Verifier, TimeoutIsUnknown) {
 // used are reproducible. A batch limit leaves the pairs after it unreached.
 TEST(Verifier, ResourceLimitIsReproducible) {
   LLVMContext Ctx;
-  auto M = parse(Ctx, std::string(kHardPair) + R"(
-define i32 @a(i32 %x) {
-  %r = mul i32 %x, 2
-  ret i32 %r
-}
-define i32 @b(i32 %x) {
-  %r = shl i32 %x, 1
-  ret i32 %r
-}
-)");
+  auto M = parse(Ctx, std::string(kHardPair) + kEasyPair);
   auto F = [&](const char *N) -> const Function * { return M->getFunction(N); };
   VerifyOptions O = quick();
   O.ResourceLimit = 200000;
