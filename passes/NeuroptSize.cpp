@@ -560,14 +560,7 @@ void SizeDriver::start() {
   // index and reported in order. A candidate time factor needs -Oz's
   // measurement first, so the candidates then wait for finish().
   unsigned Threads = threadCount();
-  if (Threads < 2)
-    return;
-  // The verifier's solver context takes 7-10 ms to create: a spare thread
-  // makes it while -Oz optimizes, instead of each verification's child
-  // process on the critical path. Verdicts do not change.
-  if (VerifyWith != VerifyMode::Off)
-    Workers.emplace_back([] { prepareSMTVerifier(); });
-  if (!K || CandidateTimeFactor > 0)
+  if (Threads < 2 || !K || CandidateTimeFactor > 0)
     return;
   // Each worker gets its own evaluator (target machine), made here: the
   // first one also initializes the targets, which must not race with the

@@ -30,7 +30,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <mutex>
 #include <optional>
 
 using namespace llvm;
@@ -339,17 +338,6 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
   return R;
 }
 
-/// A context made ahead of the first batch, only ever used in the child
-/// processes: each starts from the same unused copy of it.
-static std::mutex PreparedMutex;
-static z3::context *Prepared = nullptr; // kept for the process's lifetime
-
-void prepareSMTVerifier() {
-  std::lock_guard<std::mutex> Lock(PreparedMutex);
-  if (!Prepared)
-    Prepared = new z3::context();
-}
-
 std::vector<VerifyResult> SMTVerifier::verifyAll(
     const std::vector<std::pair<const Function *, const Function *>> &Pairs,
     const VerifyOptions &Opts, unsigned DeadlineMs) {
@@ -366,11 +354,7 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
     else
       Solve.push_back(I);
   }
-  // The child uses the context prepareSMTVerifier made, if any, or creates
-  // one on first use. None may be under construction while it forks.
-  std::lock_guard<std::mutex> Lock(PreparedMutex);
-  std::optional<z3::context> OwnC;
-  z3::context *C = nullptr;
+  std::optional<z3::context> C; // created in the child, on first use
   std::optional<ResourceMeter> Meter;
   uint64_t Used = 0;
   std::vector<VerifyResult> Solved = runIsolatedBatch(
@@ -388,11 +372,11 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
         O.ResourceLimit = *Share;
         if (!C) {
           z3::set_param("memory_max_size", (int)Opts.MemoryMB);
-          C = Prepared ? Prepared : &OwnC.emplace();
+          C.emplace();
           Meter.emplace(*C);
         }
         VerifyResult R =
-            runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, C, &*Meter);
+            runSMT(*Pairs[I].first, *Pairs[I].second, O, nullptr, &*C, &*Meter);
         Used += R.Resources;
         return R;
       },

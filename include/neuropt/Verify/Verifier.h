@@ -144,12 +144,6 @@ public:
 /// an input on which the target is not a refinement.
 std::unique_ptr<Verifier> createSMTVerifier();
 
-/// Makes the solver context that each of the SMT verifier's child
-/// processes would otherwise create (7-10 ms each), so that a caller can
-/// pay for it once, on a spare thread, before its first batch. Thread-safe
-/// and idempotent; batches wait for a preparation under way.
-void prepareSMTVerifier();
-
 /// JITs both functions (ORC LLJIT) in a forked child with a time limit and
 /// runs them on edge-case and seeded random inputs. Finds counterexamples;
 /// never proves (agreement is Unknown "tested N inputs").
