@@ -307,14 +307,6 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
   return "";
 }
 
-VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
-                                 const VerifyOptions &Opts) {
-  if (!Opts.Isolate)
-    return runSMT(Src, Tgt, Opts, nullptr);
-  return runIsolated([&] { return runSMT(Src, Tgt, Opts, nullptr); },
-                     smtDeadlineMs(Opts), "smt");
-}
-
 /// The verdict on a pair that the encoder could not take whatever the
 /// solver did (mismatched signatures, attributes or an instruction outside
 /// the fragment), found without a Z3 context: creating one costs more than
@@ -336,6 +328,16 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
     return std::nullopt;
   R.Reason = "unsupported: " + Why;
   return R;
+}
+
+VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
+                                 const VerifyOptions &Opts) {
+  if (!Opts.Isolate)
+    return runSMT(Src, Tgt, Opts, nullptr);
+  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
+    return *Static; // no child needed
+  return runIsolated([&] { return runSMT(Src, Tgt, Opts, nullptr); },
+                     smtDeadlineMs(Opts), "smt");
 }
 
 std::vector<VerifyResult> SMTVerifier::verifyAll(
