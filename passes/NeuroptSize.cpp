@@ -573,8 +573,8 @@ void SizeDriver::start() {
       break;
     }
     Workers.emplace_back([this, E = std::move(*E)] { runCandidates(*E); });
-    ++ThreadsUsed;
   }
+  ThreadsUsed = Workers.size() + 1;
 }
 
 void SizeDriver::loadExtension() {

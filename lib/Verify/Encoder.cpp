@@ -549,8 +549,6 @@ Val FunctionEncoder::icmp(const ICmpInst &I, const Val &A, const Val &B) {
 }
 
 Val FunctionEncoder::fcmp(const FCmpInst &I, const Val &A, const Val &B) {
-  if (I.getFastMathFlags().any())
-    unsupported("fast-math flags");
   z3::expr X = A.V, Y = B.V;
   z3::expr Uno = X.mk_is_nan() || Y.mk_is_nan();
   z3::expr Eq(C, Z3_mk_fpa_eq(C, X, Y)), Lt(C, Z3_mk_fpa_lt(C, X, Y)),
@@ -580,8 +578,6 @@ Val FunctionEncoder::fcmp(const FCmpInst &I, const Val &A, const Val &B) {
 }
 
 Val FunctionEncoder::fpBinop(const Instruction &I, const Val &A, const Val &B) {
-  if (I.getFastMathFlags().any())
-    unsupported("fast-math flags");
   z3::expr RM(C, Z3_mk_fpa_rne(C));
   // Wrap each raw Z3_ast at once: an unreferenced AST may be collected by
   // the next API call.
@@ -597,9 +593,7 @@ Val FunctionEncoder::fpBinop(const Instruction &I, const Val &A, const Val &B) {
 }
 
 Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
-  Type *DT = I.getDestTy();
-  if (!DT->isIntegerTy() || !I.getSrcTy()->isIntegerTy())
-    unsupported(Twine("cast ") + I.getOpcodeName());
+  Type *DT = I.getDestTy(); // an integer: see unsupportedReason
   unsigned From = bw(A.V), To = DT->getIntegerBitWidth();
   z3::expr P = A.P;
   z3::expr R(C);
@@ -644,8 +638,6 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
       unsupported("non-constant flag on " + II.getCalledFunction()->getName());
     return !CI->isZero();
   };
-  if (II.getType()->isVectorTy())
-    unsupported("vector intrinsic");
   switch (ID) {
   case Intrinsic::assume: {
     Val Cnd = arg(0);

@@ -48,8 +48,10 @@ public:
       const VerifyOptions &Opts, unsigned DeadlineMs) override;
 };
 
-/// Shared: a context to reuse (a batch in one child process creates one
-/// instead of one per pair, which costs about 10 ms each), with its meter.
+/// The solver's part of a check, for a pair staticVerdict has let through
+/// (every entry point asks it first, before any child process). Shared: a
+/// context to reuse (a batch in one child process creates one instead of
+/// one per pair, which costs about 10 ms each), with its meter.
 VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
                     const std::vector<uint64_t> *Fixed,
@@ -332,10 +334,10 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
 
 VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
                                  const VerifyOptions &Opts) {
+  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
+    return *Static; // no solver, and so no child, needed
   if (!Opts.Isolate)
     return runSMT(Src, Tgt, Opts, nullptr);
-  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
-    return *Static; // no child needed
   return runIsolated([&] { return runSMT(Src, Tgt, Opts, nullptr); },
                      smtDeadlineMs(Opts), "smt");
 }
@@ -391,6 +393,8 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
 VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt,
                                         const std::vector<uint64_t> &Args,
                                         const VerifyOptions &Opts) {
+  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
+    return *Static;
   if (!Opts.Isolate)
     return runSMT(Src, Tgt, Opts, &Args);
   return runIsolated([&] { return runSMT(Src, Tgt, Opts, &Args); },
@@ -407,8 +411,6 @@ VerifyResult runSMT(const Function &Src, const Function &Tgt,
                     const VerifyOptions &Opts,
                     const std::vector<uint64_t> *Fixed, z3::context *Shared,
                     ResourceMeter *Meter) {
-  if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
-    return *Static;
   VerifyResult R;
   R.Engine = "smt";
   try {
