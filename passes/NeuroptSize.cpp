@@ -223,6 +223,9 @@ struct Candidate {
   std::unique_ptr<Module> M;
   uint64_t Objective = 0;
   ObjectSize Object;
+  /// The extension's pipeline left -Oz's result as it was (bitcode for
+  /// bitcode): the candidate is -Oz's result, so it is not measured.
+  bool Unchanged = false;
 };
 
 struct VerifySummary {
@@ -620,9 +623,23 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
     LimitMs = std::min(LimitMs,
                        std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
   Expected<SizeMeasurement> Size = [&]() -> Expected<SizeMeasurement> {
+    // The extension's pipeline often changes nothing in -Oz's result; then
+    // the candidate is -Oz's result and its code generation would only
+    // repeat the stock measurement. The copy is written before and after,
+    // with use-list order, from the same module and context (the context
+    // writes its metadata kinds too, so the stock bitcode from clang's
+    // context is not comparable): equal bytes mean the same module.
+    std::string Before;
+    if (Cand.Extension)
+      Before = writeModuleBitcode(**Copy);
     if (Error Err = E.runPipeline(**Copy, P, LimitMs))
       return Err;
     Cand.Bitcode = writeModuleBitcode(**Copy);
+    if (Cand.Extension && Cand.Bitcode == Before) {
+      Cand.Unchanged = true;
+      Cand.Bitcode.clear();
+      return SizeMeasurement();
+    }
     return E.evaluateInPlace(**Copy, TailPipeline);
   }();
   if (!Size) {
@@ -681,6 +698,13 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     }
     if (!Failed[I].empty()) {
       rejected(Tried[I], Failed[I]);
+      continue;
+    }
+    if (Tried[I].Unchanged) {
+      emit<OptimizationRemarkAnalysis>("Unchanged", [&](auto &R) {
+        name(R, Tried[I]);
+        R << " is -Oz's result unchanged: not measured";
+      });
       continue;
     }
     Cands.push_back(std::move(Tried[I]));

@@ -10,13 +10,19 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <system_error>
 #include <vector>
 
 #include <poll.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,8 +67,53 @@ static void reapFinished() {
   });
 }
 
+void neuropt::preferHugePageHeap(size_t Bytes) {
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33) && defined(MADV_HUGEPAGE)
+  if (!Bytes)
+    return;
+  // Requests below 64 MB come from the heap (not from fresh mappings, which
+  // would not carry the advice), and the heap is never trimmed.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // The top of the heap: where fresh memory is carved from.
+  auto TopStart = [] {
+    return static_cast<char *>(sbrk(0)) - mallinfo2().keepcost;
+  };
+  // Large free blocks that the host left inside the heap would serve large
+  // requests before the top does, and their pages are the host's,
+  // copy-on-write. Take them out of play: the child ends soon, so nothing
+  // is lost, and they are never touched.
+  const size_t Large = size_t(4) << 20;
+  for (unsigned I = 0; I < 64; ++I) {
+    char *Top = TopStart();
+    void *Q = malloc(Large);
+    if (!Q)
+      return;
+    if (static_cast<char *>(Q) >= Top) {
+      free(Q); // from the top: no large free block is left
+      break;
+    }
+  }
+  // Grow the heap by Bytes, advise its whole 2 MB pages, and give the block
+  // back: it joins the free top of the heap, where the next large requests
+  // are carved from.
+  void *P = malloc(Bytes);
+  if (!P)
+    return;
+  const uintptr_t Huge = uintptr_t(2) << 20;
+  uintptr_t Begin = (uintptr_t(P) + Huge - 1) & ~(Huge - 1);
+  uintptr_t End = (uintptr_t(P) + Bytes) & ~(Huge - 1);
+  if (End > Begin)
+    (void)madvise(reinterpret_cast<void *>(Begin), End - Begin, MADV_HUGEPAGE);
+  free(P);
+#else
+  (void)Bytes;
+#endif
+}
+
 Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
-                                           unsigned TimeoutMs) {
+                                           unsigned TimeoutMs,
+                                           size_t HugeHeapBytes) {
   reapFinished();
   // Fds carries the answer; Done one byte, written when Body has returned.
   int Fds[2], Done[2];
@@ -89,6 +140,7 @@ Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
   if (Pid == 0) {
     close(Fds[0]);
     close(Done[0]);
+    preferHugePageHeap(HugeHeapBytes);
     Body(Fds[1]);
     // Finished: say so, and end the answer, before the exit, whose tear-down
     // of the copied address space takes milliseconds in a large host

@@ -417,7 +417,7 @@ std::vector<CegisAnswer> runCegis(const std::vector<CegisJob> &Jobs,
           // Jobs without an answer stay Unknown.
         }
       },
-      L.GuardMs);
+      L.GuardMs, kSolverChildHeapBytes);
   if (!Child) {
     consumeError(Child.takeError());
     return Answers;

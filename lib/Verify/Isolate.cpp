@@ -133,7 +133,7 @@ runIsolatedBatch(const std::function<VerifyResult(size_t, unsigned)> &Fn,
           writeAll(Fd, Framed);
         }
       },
-      DeadlineMs);
+      DeadlineMs, kSolverChildHeapBytes);
   if (!Child) {
     std::string Why = llvm::toString(Child.takeError());
     for (VerifyResult &R : Rs)
@@ -155,8 +155,9 @@ VerifyResult runIsolated(const std::function<VerifyResult()> &Fn,
                          unsigned DeadlineMs, const char *Engine) {
   VerifyResult R;
   R.Engine = Engine;
-  llvm::Expected<ChildOutcome> Child = runInChild(
-      [&](int Fd) { writeAll(Fd, serialize(Fn())); }, DeadlineMs);
+  llvm::Expected<ChildOutcome> Child =
+      runInChild([&](int Fd) { writeAll(Fd, serialize(Fn())); }, DeadlineMs,
+                 kSolverChildHeapBytes);
   if (!Child) {
     R.Reason = llvm::toString(Child.takeError());
     return R;

@@ -301,6 +301,19 @@ static Expected<uint64_t> countIRFile(StringRef Path) {
   return countIRInstructions(*M);
 }
 
+/// LLVM's YAML remark parser drops a single-quoted scalar's quotes but keeps
+/// its escapes: inside, '' stands for one quote ("-Oz''s result").
+static std::string unescapeSingleQuoted(StringRef S) {
+  std::string Out;
+  Out.reserve(S.size());
+  for (size_t I = 0; I < S.size(); ++I) {
+    Out.push_back(S[I]);
+    if (S[I] == '\'' && I + 1 < S.size() && S[I + 1] == '\'')
+      ++I;
+  }
+  return Out;
+}
+
 /// The neuropt-size remarks of an optimization record (YAML).
 static Expected<std::vector<RemarkRecord>> readRemarks(StringRef Path) {
   auto Buf = MemoryBuffer::getFile(Path);
@@ -332,7 +345,7 @@ static Expected<std::vector<RemarkRecord>> readRemarks(StringRef Path) {
     Rec.Name = (*R)->RemarkName.str();
     Rec.Function = (*R)->FunctionName.str();
     for (const remarks::Argument &A : (*R)->Args)
-      Rec.Args.emplace_back(A.Key.str(), A.Val.str());
+      Rec.Args.emplace_back(A.Key.str(), unescapeSingleQuoted(A.Val));
     Out.push_back(std::move(Rec));
   }
   return Out;
@@ -593,10 +606,10 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
 
 static bool isSource(StringRef Path) {
   StringRef Ext = sys::path::extension(Path);
-  return Ext == ".c" || Ext == ".bc" || Ext == ".ll";
+  return Ext == ".c" || Ext == ".i" || Ext == ".bc" || Ext == ".ll";
 }
 
-/// Sorted *.c, *.bc, *.ll files directly in \p Dir.
+/// Sorted *.c, *.i (preprocessed C), *.bc, *.ll files directly in \p Dir.
 static Expected<std::vector<std::string>> listSources(StringRef Dir) {
   sys::fs::file_status St;
   if (std::error_code EC = sys::fs::status(Dir, St))
@@ -615,9 +628,10 @@ static Expected<std::vector<std::string>> listSources(StringRef Dir) {
   if (EC)
     return createStringError(EC, "cannot list '%s'", Dir.str().c_str());
   if (Out.empty())
-    return createStringError(inconvertibleErrorCode(),
-                             "no C sources or bitcode (*.c, *.bc, *.ll) in '%s'",
-                             Dir.str().c_str());
+    return createStringError(
+        inconvertibleErrorCode(),
+        "no C sources or bitcode (*.c, *.i, *.bc, *.ll) in '%s'",
+        Dir.str().c_str());
   llvm::sort(Out);
   return Out;
 }

@@ -27,7 +27,7 @@ class raw_ostream;
 namespace neuropt {
 
 struct SizeEvalOptions {
-  std::vector<std::string> Dirs; ///< Directories of *.c, *.bc, *.ll.
+  std::vector<std::string> Dirs; ///< Directories of *.c, *.i, *.bc, *.ll.
   bool PerDir = false;           ///< Each directory is one program.
   std::string Clang;             ///< clang-22 driver.
   std::string Plugin;            ///< NeurOpt.so.

@@ -16,13 +16,21 @@
 #include "gtest/gtest.h"
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <dirent.h>
 #include <fstream>
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace neuropt;
 
@@ -92,6 +100,89 @@ TEST(ChildProcess, AnsweredChildrenAreReaped) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(bool(runInChild([](int Fd) { writeAll(Fd, "x"); }, 10000)));
   EXPECT_LE(zombieChildren(), 1u);
+}
+
+/// The VmFlags of the mapping that holds \p Addr, from /proc/self/smaps.
+std::string vmFlagsOf(const void *Addr) {
+  std::ifstream In("/proc/self/smaps");
+  std::string Line;
+  bool Inside = false;
+  uintptr_t A = reinterpret_cast<uintptr_t>(Addr);
+  while (std::getline(In, Line)) {
+    unsigned long Lo, Hi;
+    if (sscanf(Line.c_str(), "%lx-%lx ", &Lo, &Hi) == 2 &&
+        Line.find(':') > Line.find(' ')) {
+      Inside = Lo <= A && A < Hi;
+      continue;
+    }
+    if (Inside && Line.rfind("VmFlags:", 0) == 0)
+      return Line;
+  }
+  return "";
+}
+
+// A solver's child sets aside a heap region for its tables: large requests
+// (a Z3 context's two 8 MB tables) come from that region, which carries
+// the huge-page advice ("hg" in VmFlags), rather than from fresh mappings,
+// and they work as memory. Whether the kernel then gives huge pages depends
+// on the machine, so only the advice is checked, where the kernel has
+// transparent huge pages at all.
+TEST(ChildProcess, SolverChildServesLargeTablesFromAdvisedHeap) {
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33)
+  auto Tables = [](int Fd) {
+    const size_t Bytes = size_t(8) << 20;
+    char *A = static_cast<char *>(malloc(Bytes));
+    char *B = static_cast<char *>(malloc(Bytes));
+    if (!A || !B) {
+      writeAll(Fd, "no memory");
+      return;
+    }
+    memset(A, 1, Bytes);
+    memset(B, 2, Bytes);
+    bool Advised = vmFlagsOf(A + Bytes / 2).find(" hg") != std::string::npos &&
+                   vmFlagsOf(B + Bytes / 2).find(" hg") != std::string::npos;
+    writeAll(Fd, std::string(Advised ? "advised" : "not advised") +
+                     (A[Bytes - 1] == 1 && B[0] == 2 ? " ok" : " corrupt"));
+  };
+  // A large free block inside this process's heap, as a long compile leaves
+  // behind: it would serve the tables if the child did not take such blocks
+  // out of play first.
+  // The hole is carved from the top of the heap and pinned by the next
+  // block, so that nothing free borders it: it can serve the tables (8 MB)
+  // but not the child's whole set-aside (32 MB).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  const size_t HoleBytes = size_t(24) << 20;
+  std::vector<void *> Held;
+  void *Hole = nullptr;
+  for (int I = 0; I < 16 && !Hole; ++I) {
+    char *Top = static_cast<char *>(sbrk(0)) - mallinfo2().keepcost;
+    void *B = malloc(HoleBytes);
+    ASSERT_NE(B, nullptr);
+    (static_cast<char *>(B) >= Top ? Hole : Held.emplace_back()) = B;
+  }
+  ASSERT_NE(Hole, nullptr);
+  void *Pin = malloc(HoleBytes);
+  free(Hole);
+  llvm::Expected<ChildOutcome> Solver =
+      runInChild(Tables, 10000, kSolverChildHeapBytes);
+  llvm::Expected<ChildOutcome> Plain = runInChild(Tables, 10000);
+  free(Pin);
+  for (void *B : Held)
+    free(B);
+  mallopt(M_MMAP_THRESHOLD, 128 << 10);
+  ASSERT_TRUE(bool(Solver));
+  ASSERT_TRUE(bool(Plain));
+  if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0) {
+    EXPECT_EQ(Solver->Output, "not advised ok");
+    GTEST_SKIP() << "no transparent huge pages in this kernel: only checked "
+                    "that the tables work";
+  }
+  EXPECT_EQ(Solver->Output, "advised ok");
+  // Without the set-aside, nothing is advised and the free block serves.
+  EXPECT_EQ(Plain->Output, "not advised ok");
+#else
+  GTEST_SKIP() << "the heap set-aside is for glibc's allocator";
+#endif
 }
 
 } // namespace
