@@ -75,17 +75,15 @@ void neuropt::preferHugePageHeap(size_t Bytes) {
   // would not carry the advice), and the heap is never trimmed.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  // The top of the heap: where fresh memory is carved from.
-  auto TopStart = [] {
-    return static_cast<char *>(sbrk(0)) - mallinfo2().keepcost;
-  };
   // Large free blocks that the host left inside the heap would serve large
   // requests before the top does, and their pages are the host's,
   // copy-on-write. Take them out of play: the child ends soon, so nothing
-  // is lost, and they are never touched.
+  // is lost, and they are never touched. Blocks carved from the top (fresh
+  // memory) lie at or above where the top starts now; mallinfo2 walks the
+  // free lists, so it is asked once.
+  char *Top = static_cast<char *>(sbrk(0)) - mallinfo2().keepcost;
   const size_t Large = size_t(4) << 20;
   for (unsigned I = 0; I < 64; ++I) {
-    char *Top = TopStart();
     void *Q = malloc(Large);
     if (!Q)
       return;

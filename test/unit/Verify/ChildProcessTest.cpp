@@ -102,6 +102,9 @@ TEST(ChildProcess, AnsweredChildrenAreReaped) {
   EXPECT_LE(zombieChildren(), 1u);
 }
 
+/// A store the compiler must keep.
+void *volatile Escape;
+
 /// The VmFlags of the mapping that holds \p Addr, from /proc/self/smaps.
 std::string vmFlagsOf(const void *Addr) {
   std::ifstream In("/proc/self/smaps");
@@ -162,6 +165,9 @@ TEST(ChildProcess, SolverChildServesLargeTablesFromAdvisedHeap) {
   }
   ASSERT_NE(Hole, nullptr);
   void *Pin = malloc(HoleBytes);
+  // Seen from outside, so that the compiler keeps these allocations.
+  for (void *B : {Hole, Pin})
+    Escape = B;
   free(Hole);
   llvm::Expected<ChildOutcome> Solver =
       runInChild(Tables, 10000, kSolverChildHeapBytes);
