@@ -646,6 +646,8 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
     Failed[I] = toString(Size.takeError());
     return;
   }
+  if (Cand.Unchanged)
+    return; // nothing measured: finish() reports it and passes it over
   Cand.Object = Size->Object;
   Cand.Objective = Size->Object.objective();
 }
