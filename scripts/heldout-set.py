@@ -12,8 +12,9 @@ module hash>). For each one this writes
                        --check compiles each .i and its .bc with -Oz and
                        requires the same .text/.rodata/.data sizes.
 
-Compile the .i files with the corpus's warning flags (printed at the end),
-which `neuropt-eval size` takes as --cc-arg=... . Standard library only.
+Compile the .i files with the warning flags the corpus recorded for them
+(printed at the end), which `neuropt-eval size` takes as --cc-arg=... .
+Standard library only.
 """
 import argparse
 import glob
@@ -26,12 +27,12 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLANG = '/usr/lib/llvm-22/bin/clang'
-# What the corpus passes so that old C compiles; the .i keeps none of it.
-WARNING_FLAGS = [
-    '-w', '-Wno-error=implicit-function-declaration', '-Wno-error=implicit-int',
-    '-Wno-error=int-conversion', '-Wno-error=incompatible-pointer-types',
-    '-Wno-error=incompatible-function-pointer-types', '-Wno-error=return-type'
-]
+
+
+def warning_flags(args):
+    """The -w/-W flags of a recorded command line: what lets old C compile,
+    which a .i keeps none of."""
+    return [a for a in args if a == '-w' or a.startswith('-W')]
 
 
 def names(path):
@@ -69,6 +70,7 @@ def main():
         ap.error('nothing to do: give --bitcode DIR and/or --preprocessed DIR')
     db = sqlite3.connect(os.path.join(a.corpus, 'corpus.db'))
     failed = 0
+    warnings = []  # over all modules, in first-seen order
     work = tempfile.mkdtemp(prefix='heldout-set-')
     for name in names(a.list):
         pkg, prefix = name.rsplit('-', 1)
@@ -96,6 +98,7 @@ def main():
         shim = os.path.join(a.corpus, 'work', pkg, 'shim')
         args = [x for x in flags.replace('$SRC', root).replace(
             '$SHIM', shim).split() if x not in ('-c', '-emit-llvm')]
+        warnings += [w for w in warning_flags(args) if w not in warnings]
         src = os.path.join(root, file)
         os.makedirs(a.preprocessed, exist_ok=True)
         out = os.path.join(a.preprocessed, name + '.i')
@@ -110,7 +113,7 @@ def main():
         if a.check:
             got = os.path.join(work, 'i.o')
             want = os.path.join(work, 'bc.o')
-            subprocess.run([a.clang, '-Oz', '-c'] + WARNING_FLAGS +
+            subprocess.run([a.clang, '-Oz', '-c'] + warning_flags(args) +
                            [out, '-o', got], check=True)
             subprocess.run([a.clang, '-Oz', '-c', bc, '-o', want], check=True)
             if sections(got) != sections(want):
@@ -120,7 +123,7 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     if a.preprocessed:
         print('compile the .i files with: ' +
-              ' '.join('--cc-arg=' + f for f in WARNING_FLAGS))
+              ' '.join('--cc-arg=' + f for f in warnings))
     return 1 if failed else 0
 
 

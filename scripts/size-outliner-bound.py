@@ -11,21 +11,21 @@ Standard library only; run it on an idle machine.
 """
 import argparse
 import json
-import math
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TAIL = 'globaldce,constmerge,cg-profile,rel-lookup-table-converter'
+sys.path.insert(0, os.path.join(HERE, 'lib'))
+from size_pipelines import TAIL, geomean_gain, read_coreset, split_pipeline  # noqa: E402
 
 
 def variants(coreset):
-    with open(coreset) as f:
-        first = [l.strip() for l in f if l.strip() and not l.startswith('#')][0]
-    parts = first.split(',')  # iroutliner only appears at the top level
+    first = read_coreset(coreset)[0][0]
+    parts = split_pipeline(first)
     outl = [i for i, p in enumerate(parts) if p == 'iroutliner']
     return {
         'none': 'none',
@@ -72,9 +72,10 @@ def report(a):
     R = [r for r in R if all(r.get(k) for k in ('oz', 'seq0', 'noout', 'last'))]
     print(f'{len(R)} modules')
 
+    oz = {r['hash']: r['oz'] for r in R}
+
     def row(name, pick):
-        gain = 100 * (1 - math.exp(sum(
-            math.log(min(r['oz'], r[pick(r)]) / r['oz']) for r in R) / len(R)))
+        gain = geomean_gain({r['hash']: r[pick(r)] for r in R}, oz)
         t = sum(r[pick(r) + '_s'] for r in R) / sum(r['oz_s'] for r in R)
         worst = max(r[pick(r) + '_s'] / r['oz_s'] for r in R)
         print(f'| {name} | {gain:.2f}% | {t:.2f}x | {worst:.1f}x |')

@@ -31,16 +31,16 @@ only.
 """
 import argparse
 import json
-import math
 import os
 import random
 import sqlite3
 import subprocess
 import sys
 
-# What clang runs after the optimizer-last extension point at -Oz; the pass
-# measures every candidate with it (passes/NeuroptSize.cpp, TailPipeline).
-TAIL = "globaldce,constmerge,cg-profile,rel-lookup-table-converter"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import size_pipelines  # noqa: E402
+from size_pipelines import TAIL, geomean_gain, mean_gain, split_pipeline  # noqa: E402,F401
+
 # Passes -Oz does not run that may shrink code (a subset of
 # getExtraSteps() in lib/Search/PassSearch.cpp), beside the coreset's own.
 EXTRAS = ("mergefunc iroutliner function(gvn-sink) function(gvn-hoist) partial-inliner "
@@ -50,30 +50,11 @@ EXTRAS = ("mergefunc iroutliner function(gvn-sink) function(gvn-hoist) partial-i
 KEEP = "always-inline"
 
 
-def split_pipeline(p):
-    """Top-level elements of a new-PM pipeline string."""
-    out, depth, cur = [], 0, ""
-    for ch in p:
-        if ch in "(<":
-            depth += 1
-        elif ch in ")>":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    if cur:
-        out.append(cur)
-    return out
-
-
 def read_coreset(path):
     try:
-        lines = [l.rstrip("\n") for l in open(path)]
+        return size_pipelines.read_coreset(path)
     except OSError as e:
         sys.exit("size-refine-first: cannot read the coreset: %s" % e)
-    return [l for l in lines if l and not l.startswith("#")], [l for l in lines if l.startswith("#")]
 
 
 def train_modules(corpus, hashes):
@@ -122,20 +103,6 @@ class Measurer:
                 j = json.loads(line)
                 res[j["file"]] = j["objective"]
         return res if len(res) == len(self.files) else None
-
-
-def gains(res, oz):
-    return [max(0.0, (oz[f] - res[f]) / oz[f]) for f in oz if oz[f] > 0]
-
-
-def mean_gain(res, oz):
-    g = gains(res, oz)
-    return 100.0 * sum(g) / len(g)
-
-
-def geomean_gain(res, oz):
-    g = gains(res, oz)
-    return 100.0 * (1 - math.exp(sum(math.log(1 - x) for x in g) / len(g)))
 
 
 def mutate(rng, cur, vocab):
