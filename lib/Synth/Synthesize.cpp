@@ -8,7 +8,10 @@
 // candidates level by level (increasing cost), drops most of them on
 // concrete inputs with the bytecode filter (CPU or CUDA), finds constants
 // for candidates with holes (first a handful of guesses through the filter,
-// then CEGIS), and proves the survivors with the SMT verifier. The first
+// then, for one constant under a chain of operations that can be run
+// backwards bit by bit, the constants that agree on every input, solved
+// without the solver; CEGIS for the rest), and proves the survivors with
+// the SMT verifier. The first
 // proved candidate of the cheapest level wins. A refuted candidate's
 // counterexample joins the concrete inputs, so the filter learns from every
 // failed proof.
@@ -514,6 +517,247 @@ std::vector<uint64_t> guesses(unsigned W, const EncodedLHS &E) {
   return Out;
 }
 
+/// What running a candidate backwards from the target's values says about
+/// its one constant.
+struct Inversion {
+  enum Kind {
+    NotInvertible, ///< The hole is not under an invertible chain: CEGIS.
+    Solved,        ///< Value agrees with the target on the inputs.
+    None,          ///< No constant agrees on some input.
+  } K = NotInvertible;
+  uint64_t Value = 0;
+  /// Whether Value is the only constant that can agree on the inputs.
+  bool Unique = false;
+  /// Whether some input said nothing exact (an eq that must be false):
+  /// Value then still has to be checked on every input.
+  bool Partial = false;
+};
+
+/// Solves the constant of a one-hole candidate whose hole sits under a
+/// chain of operations that can be run backwards bit by bit: add and sub
+/// (on the low bits), and, or, xor, shl and lshr of the hole side by an
+/// operand that does not read the hole, zext, sext, trunc, bswap,
+/// bitreverse, and eq/ne where they must be true/false. On one input where
+/// the target is defined, the values of the hole that give the target's
+/// value form a set of fixed and free bits (an instruction off the chain
+/// cannot read the hole, so its value is known); a poisoned or UB operand
+/// off the chain makes every constant disagree. The sets of all inputs
+/// intersect exactly: an empty intersection means no constant agrees, the
+/// exists-query CEGIS would have asked; otherwise its value with the free
+/// bits cleared agrees on every input that gave a set.
+Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
+                     unsigned HoleWidth, const filter::InputBatch &Batch,
+                     uint64_t &EvalMilli) {
+  using namespace filter::ops;
+  Inversion Out;
+  const unsigned HoleSlot = NumVars, Base = NumVars + 1;
+  auto Chainable = [](const filter::Inst &I) {
+    switch (I.Opcode) {
+    case Op::Add:
+    case Op::Sub:
+    case Op::Xor:
+    case Op::And:
+    case Op::Or:
+    case Op::Shl:
+    case Op::LShr:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::ZExt:
+    case Op::SExt:
+    case Op::Trunc:
+    case Op::Bswap:
+    case Op::BitReverse:
+      return I.Flags == 0;
+    default:
+      return false;
+    }
+  };
+  // Which instructions read the hole, and the chain from the root down.
+  std::vector<uint8_t> Reads(Insts.size(), 0);
+  auto SlotReads = [&](unsigned Slot) {
+    return Slot == HoleSlot || (Slot >= Base && Reads[Slot - Base]);
+  };
+  for (size_t I = 0; I != Insts.size(); ++I) {
+    const filter::Inst &In = Insts[I];
+    unsigned N = numOperands(In.Opcode);
+    Reads[I] = SlotReads(In.A) || (N >= 2 && SlotReads(In.B)) ||
+               (N >= 3 && SlotReads(In.C));
+  }
+  // Chain[k]: instruction index and which operand (0: A, 1: B) reads the hole.
+  SmallVector<std::pair<unsigned, unsigned>, 4> Chain;
+  unsigned Cur = Insts.size() - 1;
+  while (true) {
+    const filter::Inst &In = Insts[Cur];
+    if (!Reads[Cur] || !Chainable(In))
+      return Out;
+    unsigned N = numOperands(In.Opcode);
+    bool RA = SlotReads(In.A), RB = N >= 2 && SlotReads(In.B);
+    if (RA == RB)
+      return Out; // both sides read it
+    if (!RA && (In.Opcode == Op::Shl || In.Opcode == Op::LShr))
+      return Out; // the hole is the shift amount
+    Chain.push_back({Cur, RA ? 0u : 1u});
+    unsigned Next = RA ? In.A : In.B;
+    if (Next == HoleSlot)
+      break;
+    Cur = Next - Base;
+  }
+
+  const uint64_t HM = mask(HoleWidth);
+  uint64_t AccMask = 0, AccVal = 0;
+  std::vector<uint64_t> Bits(Insts.size());
+  std::vector<uint8_t> Bad(Insts.size()); // poison or UB
+  auto Fail = [&] {
+    Out.K = Inversion::None;
+    return Out;
+  };
+  for (unsigned In = 0; In != Batch.NumInputs; ++In) {
+    if (Batch.ExpectedPoison[In])
+      continue;
+    // Evaluate with the hole at 0: only the chain reads it.
+    EvalMilli += Insts.size() * kEvalMilliUnits;
+    for (size_t I = 0; I != Insts.size(); ++I) {
+      const filter::Inst &X = Insts[I];
+      uint64_t V[3] = {0, 0, 0};
+      uint32_t P[3] = {0, 0, 0};
+      const uint8_t Slots[3] = {X.A, X.B, X.C};
+      for (unsigned K = 0, N = numOperands(X.Opcode); K != N; ++K) {
+        unsigned S = Slots[K];
+        if (S < NumVars) {
+          V[K] = Batch.Values[S * Batch.NumInputs + In];
+        } else if (S != HoleSlot) {
+          V[K] = Bits[S - Base];
+          P[K] = Bad[S - Base];
+        }
+      }
+      OpResult R = evalOp(X.Opcode, X.Width, X.SrcWidth, X.Flags, V[0], P[0],
+                          V[1], P[1], V[2], P[2]);
+      Bits[I] = R.Bits;
+      Bad[I] = R.State != 0;
+      if (!Reads[I] && (R.State & StateUB))
+        return Fail(); // UB off the chain: the whole program is UB here
+    }
+    // Bits of the current chain value that must be Val where Mask is set.
+    uint64_t Mask = mask(Insts.back().Width), Val = Batch.Expected[In];
+    bool Exact = true;
+    for (auto [Idx, Side] : Chain) {
+      const filter::Inst &X = Insts[Idx];
+      const uint64_t M = mask(X.Width);
+      uint64_t O = 0;
+      if (numOperands(X.Opcode) >= 2) {
+        unsigned OS = Side == 0 ? X.B : X.A;
+        if (OS < NumVars) {
+          O = Batch.Values[OS * Batch.NumInputs + In];
+        } else {
+          if (Bad[OS - Base])
+            return Fail(); // poison whatever the hole is
+          O = Bits[OS - Base];
+        }
+      }
+      switch (X.Opcode) {
+      case Op::Add:
+      case Op::Sub: {
+        // Carries run upwards: only the fixed bits below the lowest free
+        // bit are exact.
+        uint64_t Free = ~Mask & M;
+        uint64_t Low = Free ? (Free & (0 - Free)) - 1 : M;
+        if (Low != Mask)
+          Out.Partial = true; // fixed bits above a free one are dropped
+        Mask = Low;
+        Val = (X.Opcode == Op::Add ? Val - O
+               : Side == 0         ? Val + O
+                                   : O - Val) &
+              Mask;
+        break;
+      }
+      case Op::Xor:
+        Val = (Val ^ O) & Mask;
+        break;
+      case Op::And:
+        if (Mask & ~O & Val)
+          return Fail(); // a one where the other side forces zero
+        Mask &= O;
+        Val &= Mask;
+        break;
+      case Op::Or:
+        if (Mask & O & ~Val & M)
+          return Fail(); // a zero where the other side forces one
+        Mask &= ~O & M;
+        Val &= Mask;
+        break;
+      case Op::Shl:
+        if (O >= X.Width || (O && (Mask & Val & mask(O))))
+          return Fail(); // poison, or a one in the shifted-in zeros
+        Mask >>= O;
+        Val >>= O;
+        break;
+      case Op::LShr:
+        if (O >= X.Width || (Mask & Val & ~(M >> O) & M))
+          return Fail();
+        Mask = (Mask << O) & M;
+        Val = (Val << O) & M;
+        break;
+      case Op::ZExt:
+        if (Mask & Val & ~mask(X.SrcWidth))
+          return Fail();
+        Mask &= mask(X.SrcWidth);
+        Val &= Mask;
+        break;
+      case Op::SExt: {
+        uint64_t SM = mask(X.SrcWidth), High = Mask & ~SM & M;
+        if (High) {
+          // Every fixed bit above the source is a copy of its sign bit.
+          bool Sign = (Val & High) != 0;
+          if (Sign ? (Val & High) != High : false)
+            return Fail();
+          uint64_t SB = uint64_t(1) << (X.SrcWidth - 1);
+          if ((Mask & SB) && ((Val & SB) != 0) != Sign)
+            return Fail();
+          Mask = (Mask & SM) | SB;
+          Val = (Val & SM & ~SB) | (Sign ? SB : 0);
+        } else {
+          Mask &= SM;
+          Val &= Mask;
+        }
+        break;
+      }
+      case Op::Trunc:
+        break; // the operand's high bits are free
+      case Op::Eq:
+      case Op::Ne:
+        if (Mask && Val == (X.Opcode == Op::Eq ? 1u : 0u)) {
+          Mask = mask(X.SrcWidth);
+          Val = O;
+        } else if (Mask) {
+          Exact = false; // many values differ from O: no fixed bits
+        }
+        break;
+      default: // bswap and bitreverse permute bits: their own inverses
+        Mask =
+            evalOp(X.Opcode, X.Width, X.SrcWidth, 0, Mask, 0, 0, 0, 0, 0).Bits;
+        Val = evalOp(X.Opcode, X.Width, X.SrcWidth, 0, Val, 0, 0, 0, 0, 0).Bits;
+        break;
+      }
+      if (!Exact)
+        break;
+    }
+    if (!Exact) {
+      Out.Partial = true;
+      continue;
+    }
+    Mask &= HM;
+    Val &= Mask;
+    if (AccMask & Mask & (AccVal ^ Val))
+      return Fail(); // two inputs want different bits
+    AccMask |= Mask;
+    AccVal |= Val;
+  }
+  Out.K = Inversion::Solved;
+  Out.Value = AccVal;
+  Out.Unique = AccMask == HM;
+  return Out;
+}
+
 /// The state of one synthesize() call.
 class Driver {
 public:
@@ -789,8 +1033,45 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
       if (Stopped != Stop::No)
         return false;
     }
-    for (size_t K = First; K != End; ++K)
-      Cegis.push_back(Holey[K]);
+    // A constant that running the candidate backwards determines needs no
+    // solver to be found: it is proved, and if no constant agrees on the
+    // inputs, or the only one does not prove, the candidate is done.
+    for (size_t K = First; K != End; ++K) {
+      Candidate &C = *Holey[K];
+      Inversion Inv;
+      if (C.NumHoles == 1) {
+        uint64_t Milli = 0;
+        Inv = invertHole(C.Insts, NV, holeWidths(C.Insts, NV, 1)[0], Batch,
+                         Milli);
+        Work.chargeMilli(Milli);
+      }
+      if (Inv.K == Inversion::NotInvertible) {
+        Cegis.push_back(&C);
+        continue;
+      }
+      ++R.Stats.Inverted;
+      if (Inv.K == Inversion::None) {
+        ++R.Stats.Filtered;
+        continue;
+      }
+      if (!agreesFrom(C.Insts, ArrayRef<uint64_t>(Inv.Value), 0)) {
+        // Only possible when an input gave no exact set; another constant
+        // may still agree.
+        if (Inv.Partial && !Inv.Unique)
+          Cegis.push_back(&C);
+        else
+          ++R.Stats.Filtered;
+        continue;
+      }
+      Proof P = tryProve(C.Insts, ArrayRef<uint64_t>(Inv.Value));
+      if (P == Proof::Proved)
+        return true;
+      if (Stopped != Stop::No)
+        return false;
+      // Refuted with free bits left: CEGIS goes on from the counterexample.
+      if (P == Proof::Refuted && !Inv.Unique)
+        Cegis.push_back(&C);
+    }
   }
 
   // CEGIS, in chunks that share one child; a candidate whose constants are

@@ -564,6 +564,7 @@ int neuropt::synthtool::runEvalGuide() {
         J.attribute("pruned", int64_t(X.Stats.Pruned));
         J.attribute("filtered", int64_t(X.Stats.Filtered));
         J.attribute("solver_calls", int64_t(X.Stats.SolverCalls));
+        J.attribute("inverted", int64_t(X.Stats.Inverted));
         J.attribute("units", int64_t(X.Stats.Units));
         if (X.Status == SynthStatus::Found) {
           J.attribute("lhs", DAG.Canonical);

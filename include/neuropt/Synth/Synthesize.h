@@ -8,7 +8,9 @@
 // (the left-hand side), find a replacement (right-hand side) that is cheaper
 // under the cost model and that the verifier proves is a refinement of the
 // left-hand side. Candidates are enumerated bottom-up over LLVM's integer
-// instructions and intrinsics in cost order; constants are found by CEGIS;
+// instructions and intrinsics in cost order; constants are found by CEGIS,
+// or, where the candidate can be run backwards from the target's values,
+// solved on the concrete inputs without the solver;
 // each candidate is first filtered on concrete inputs (filter::filterCPU or
 // filterCUDA), then proved by lib/Verify's SMT verifier (the proving layer
 // of verifyRefinement; its differential-execution layer adds nothing after
@@ -109,6 +111,9 @@ struct SynthStats {
   uint64_t Refuted = 0;      ///< Filter survivors the verifier refuted.
   uint64_t Undecided = 0;    ///< Verifier or CEGIS queries over their limit.
   uint64_t Inputs = 0;       ///< Concrete inputs at the end (with CEXs).
+  /// One-constant candidates whose constant was solved by running them
+  /// backwards from the target's value, without CEGIS.
+  uint64_t Inverted = 0;
   /// The filter back end that ran ("cpu" or "cuda").
   std::string Backend;
 };

@@ -91,7 +91,7 @@ std::string body(const std::string &Text) {
 }
 
 /// (x & 0xF0) | (x & 0x30C) == x & 0x3FC; 0x3FC appears nowhere in the
-/// LHS, so CEGIS has to find it.
+/// LHS, so it has to be synthesized.
 const char *const kMasks = R"(
 define i32 @f(i32 %x) {
   %a = and i32 %x, 240
@@ -127,7 +127,47 @@ TEST(SynthesizeTest, MasksMergeWithSynthesizedConstant) {
   P.expectRefines(R);
   EXPECT_NE(body(R.RHSText).find("and i32 %0, 1020"), std::string::npos)
       << R.RHSText;
-  EXPECT_GT(R.Stats.SolverCalls, R.Stats.Proofs); // CEGIS queries ran.
+  // x & C is solved by running it backwards (bit by bit), not by CEGIS.
+  EXPECT_GT(R.Stats.Inverted, 0u);
+}
+
+/// Constants that are not among the guesses (the LHS's constants, their
+/// negations and complements), found by running the candidate backwards
+/// from the LHS's values: ((x + 1000) ^ 77 ^ 77) + 234 is x + 1234 with no
+/// CEGIS query at all, and zext(x) ^ 4660 ^ 1 (i16 x) is zext(x) ^ 4661 or
+/// zext(x ^ 4661), through the cast.
+TEST(SynthesizeTest, ConstantsUnderInvertibleChainsAreSolvedWithoutCEGIS) {
+  struct Case {
+    const char *IR, *Expect;
+  } Cases[] = {{R"(
+define i32 @f(i32 %x) {
+  %a = add i32 %x, 1000
+  %b = xor i32 %a, 77
+  %c = xor i32 %b, 77
+  %r = add i32 %c, 234
+  ret i32 %r
+}
+)",
+                "add i32 %0, 1234"},
+               {R"(
+define i32 @f(i16 %x) {
+  %z = zext i16 %x to i32
+  %a = xor i32 %z, 4660
+  %r = xor i32 %a, 1
+  ret i32 %r
+}
+)",
+                "4661"}};
+  for (const Case &C : Cases) {
+    Problem P(C.IR);
+    SynthOptions Opts;
+    Opts.BudgetMs = 20000;
+    SynthResult R = P.run(Opts);
+    P.expectRefines(R);
+    EXPECT_NE(body(R.RHSText).find(C.Expect), std::string::npos) << R.RHSText;
+    EXPECT_GT(R.Stats.Inverted, 0u);
+    EXPECT_EQ(R.Stats.SolverCalls, R.Stats.Proofs); // no CEGIS query
+  }
 }
 
 TEST(SynthesizeTest, CancellationFoldsToLeaf) {
