@@ -605,8 +605,8 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
 
   const uint64_t HM = mask(HoleWidth);
   uint64_t AccMask = 0, AccVal = 0;
-  std::vector<uint64_t> Bits(Insts.size());
-  std::vector<uint8_t> Bad(Insts.size()); // poison or UB
+  const uint64_t Zero = 0; // the hole's value: only the chain reads it
+  SlotFile S;
   auto Fail = [&] {
     Out.K = Inversion::None;
     return Out;
@@ -614,29 +614,14 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
   for (unsigned In = 0; In != Batch.NumInputs; ++In) {
     if (Batch.ExpectedPoison[In])
       continue;
-    // Evaluate with the hole at 0: only the chain reads it.
     EvalMilli += Insts.size() * kEvalMilliUnits;
-    for (size_t I = 0; I != Insts.size(); ++I) {
-      const filter::Inst &X = Insts[I];
-      uint64_t V[3] = {0, 0, 0};
-      uint32_t P[3] = {0, 0, 0};
-      const uint8_t Slots[3] = {X.A, X.B, X.C};
-      for (unsigned K = 0, N = numOperands(X.Opcode); K != N; ++K) {
-        unsigned S = Slots[K];
-        if (S < NumVars) {
-          V[K] = Batch.Values[S * Batch.NumInputs + In];
-        } else if (S != HoleSlot) {
-          V[K] = Bits[S - Base];
-          P[K] = Bad[S - Base];
-        }
-      }
-      OpResult R = evalOp(X.Opcode, X.Width, X.SrcWidth, X.Flags, V[0], P[0],
-                          V[1], P[1], V[2], P[2]);
-      Bits[I] = R.Bits;
-      Bad[I] = R.State != 0;
-      if (!Reads[I] && (R.State & StateUB))
-        return Fail(); // UB off the chain: the whole program is UB here
-    }
+    // UB can only come from off the chain (no chain operation has any),
+    // and it makes the whole program UB, whatever the hole is.
+    if (evalProgram(Insts.data(), Insts.size(), &Zero, 1, Batch.Values.data(),
+                    Batch.NumInputs, NumVars, In, S)
+            .State &
+        StateUB)
+      return Fail();
     // Bits of the current chain value that must be Val where Mask is set.
     uint64_t Mask = mask(Insts.back().Width), Val = Batch.Expected[In];
     bool Exact = true;
@@ -649,9 +634,9 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
         if (OS < NumVars) {
           O = Batch.Values[OS * Batch.NumInputs + In];
         } else {
-          if (Bad[OS - Base])
+          if (S.Poison >> (OS - Base) & 1)
             return Fail(); // poison whatever the hole is
-          O = Bits[OS - Base];
+          O = S.Bits[OS - Base];
         }
       }
       switch (X.Opcode) {
@@ -708,7 +693,7 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
         if (High) {
           // Every fixed bit above the source is a copy of its sign bit.
           bool Sign = (Val & High) != 0;
-          if (Sign ? (Val & High) != High : false)
+          if (Sign && (Val & High) != High)
             return Fail();
           uint64_t SB = uint64_t(1) << (X.SrcWidth - 1);
           if ((Mask & SB) && ((Val & SB) != 0) != Sign)

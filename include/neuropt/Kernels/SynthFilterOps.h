@@ -367,6 +367,9 @@ NEUROPT_FILTER_HD OpResult evalOp(Op O, uint64_t W, uint64_t SW,
 /// local memory.
 struct SlotFile {
   uint64_t Bits[MaxInsts];
+  /// Bit I: instruction I's result is poison (or UB). Written once at the
+  /// end, for callers that look at inner values; the filter does not.
+  uint64_t Poison;
 };
 
 /// Evaluates a validated program on input \p Input of a batch whose
@@ -411,6 +414,7 @@ NEUROPT_FILTER_HD OpResult evalProgram(const Inst *Insts, unsigned NumInsts,
     S.Bits[I] = R.Bits;
     PoisonMask |= uint64_t(R.State & StatePoison) << I;
   }
+  S.Poison = PoisonMask;
   if (UB)
     R = OpResult{0, StatePoison | StateUB};
   return R;
