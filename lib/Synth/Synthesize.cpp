@@ -517,6 +517,56 @@ std::vector<uint64_t> guesses(unsigned W, const EncodedLHS &E) {
   return Out;
 }
 
+static bool isOrderComparison(filter::Op O) {
+  return O >= filter::Op::Ult && O <= filter::Op::Sge;
+}
+static bool isSignedComparison(filter::Op O) {
+  return O >= filter::Op::Slt && O <= filter::Op::Sge;
+}
+
+/// The constants C (in [0, Max], unsigned order; a signed comparison's
+/// operands come with the sign bit flipped) for which `C P O` (HoleFirst) or
+/// `O P C` is Want. Empty as Lo > Hi.
+static std::pair<uint64_t, uint64_t>
+orderBounds(filter::Op P, bool HoleFirst, bool Want, uint64_t O, uint64_t Max) {
+  using filter::Op;
+  // Normalise to C < O, C <= O, C > O or C >= O.
+  enum { LT, LE, GT, GE } R;
+  switch (P) {
+  case Op::Ult:
+  case Op::Slt:
+    R = LT;
+    break;
+  case Op::Ule:
+  case Op::Sle:
+    R = LE;
+    break;
+  case Op::Ugt:
+  case Op::Sgt:
+    R = GT;
+    break;
+  default:
+    R = GE;
+    break;
+  }
+  if (!HoleFirst) // O < C is C > O, and so on
+    R = R == LT ? GT : R == LE ? GE : R == GT ? LT : LE;
+  if (!Want) // not C < O is C >= O, and so on
+    R = R == LT ? GE : R == LE ? GT : R == GT ? LE : LT;
+  switch (R) {
+  case LT:
+    return O == 0 ? std::pair<uint64_t, uint64_t>{1, 0}
+                  : std::pair<uint64_t, uint64_t>{0, O - 1};
+  case LE:
+    return {0, O};
+  case GT:
+    return O == Max ? std::pair<uint64_t, uint64_t>{1, 0}
+                    : std::pair<uint64_t, uint64_t>{O + 1, Max};
+  default:
+    return {O, Max};
+  }
+}
+
 /// What running a candidate backwards from the target's values says about
 /// its one constant.
 struct Inversion {
@@ -546,12 +596,15 @@ struct Inversion {
 /// exists-query CEGIS would have asked; otherwise its value with the free
 /// bits cleared agrees on every input that gave a set.
 Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
+                     ArrayRef<uint64_t> Consts, unsigned Hole,
                      unsigned HoleWidth, const filter::InputBatch &Batch,
-                     uint64_t &EvalMilli) {
+                     unsigned Round, uint64_t &EvalMilli) {
   using namespace filter::ops;
   Inversion Out;
-  const unsigned HoleSlot = NumVars, Base = NumVars + 1;
+  const unsigned HoleSlot = NumVars + Hole, Base = NumVars + Consts.size();
   auto Chainable = [](const filter::Inst &I) {
+    if (isOrderComparison(I.Opcode))
+      return I.Flags == 0;
     switch (I.Opcode) {
     case Op::Add:
     case Op::Sub:
@@ -567,6 +620,7 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
     case Op::Trunc:
     case Op::Bswap:
     case Op::BitReverse:
+    case Op::Select:
       return I.Flags == 0;
     default:
       return false;
@@ -583,7 +637,8 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
     Reads[I] = SlotReads(In.A) || (N >= 2 && SlotReads(In.B)) ||
                (N >= 3 && SlotReads(In.C));
   }
-  // Chain[k]: instruction index and which operand (0: A, 1: B) reads the hole.
+  // Chain[k]: instruction index and which operand (0: A, 1: B, 2: C) reads
+  // the hole.
   SmallVector<std::pair<unsigned, unsigned>, 4> Chain;
   unsigned Cur = Insts.size() - 1;
   while (true) {
@@ -591,22 +646,52 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
     if (!Reads[Cur] || !Chainable(In))
       return Out;
     unsigned N = numOperands(In.Opcode);
-    bool RA = SlotReads(In.A), RB = N >= 2 && SlotReads(In.B);
-    if (RA == RB)
-      return Out; // both sides read it
-    if (!RA && (In.Opcode == Op::Shl || In.Opcode == Op::LShr))
+    const uint8_t Slots[3] = {In.A, In.B, In.C};
+    unsigned Side = 0, Readers = 0;
+    for (unsigned K = 0; K != N; ++K)
+      if (SlotReads(Slots[K])) {
+        Side = K;
+        ++Readers;
+      }
+    if (Readers != 1)
+      return Out; // two operands read it
+    if (Side == 1 && (In.Opcode == Op::Shl || In.Opcode == Op::LShr))
       return Out; // the hole is the shift amount
-    Chain.push_back({Cur, RA ? 0u : 1u});
-    unsigned Next = RA ? In.A : In.B;
+    Chain.push_back({Cur, Side});
+    unsigned Next = Slots[Side];
     if (Next == HoleSlot)
       break;
+    if (isOrderComparison(In.Opcode))
+      return Out; // only a comparison of the hole itself gives an interval
     Cur = Next - Base;
   }
 
   const uint64_t HM = mask(HoleWidth);
   uint64_t AccMask = 0, AccVal = 0;
-  const uint64_t Zero = 0; // the hole's value: only the chain reads it
+  // An order comparison of the hole bounds it instead: the constants that
+  // agree on every input so far are [Lo, Hi], in unsigned order after
+  // flipping the sign bit for a signed comparison (Bias).
+  const filter::Inst &Bottom = Insts[Chain.back().first];
+  const bool Interval = isOrderComparison(Bottom.Opcode);
+  const uint64_t Bias =
+      Interval && isSignedComparison(Bottom.Opcode) ? (HM >> 1) + 1 : 0;
+  uint64_t Lo = 0, Hi = HM;
+  // The hole's value does not matter: only the chain reads it.
+  SmallVector<uint64_t, 2> Vals(Consts.begin(), Consts.end());
+  Vals[Hole] = 0;
   SlotFile S;
+  // The value of a slot off the chain on input In; false if poison.
+  auto Known = [&](unsigned Slot, unsigned In, uint64_t &V) {
+    if (Slot < NumVars)
+      V = Batch.Values[Slot * Batch.NumInputs + In];
+    else if (Slot < Base)
+      V = Vals[Slot - NumVars];
+    else if (S.Poison >> (Slot - Base) & 1)
+      return false;
+    else
+      V = S.Bits[Slot - Base];
+    return true;
+  };
   auto Fail = [&] {
     Out.K = Inversion::None;
     return Out;
@@ -617,27 +702,61 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
     EvalMilli += Insts.size() * kEvalMilliUnits;
     // UB can only come from off the chain (no chain operation has any),
     // and it makes the whole program UB, whatever the hole is.
-    if (evalProgram(Insts.data(), Insts.size(), &Zero, 1, Batch.Values.data(),
-                    Batch.NumInputs, NumVars, In, S)
+    if (evalProgram(Insts.data(), Insts.size(), Vals.data(), Vals.size(),
+                    Batch.Values.data(), Batch.NumInputs, NumVars, In, S)
             .State &
         StateUB)
       return Fail();
     // Bits of the current chain value that must be Val where Mask is set.
     uint64_t Mask = mask(Insts.back().Width), Val = Batch.Expected[In];
-    bool Exact = true;
+    bool Exact = true, Free = false;
     for (auto [Idx, Side] : Chain) {
       const filter::Inst &X = Insts[Idx];
       const uint64_t M = mask(X.Width);
       uint64_t O = 0;
-      if (numOperands(X.Opcode) >= 2) {
-        unsigned OS = Side == 0 ? X.B : X.A;
-        if (OS < NumVars) {
-          O = Batch.Values[OS * Batch.NumInputs + In];
-        } else {
-          if (S.Poison >> (OS - Base) & 1)
-            return Fail(); // poison whatever the hole is
-          O = S.Bits[OS - Base];
+      if (X.Opcode == Op::Select) {
+        uint64_t Cond, Arm;
+        if (Side != 0) {
+          // The hole is in an arm: the condition picks it, or the other
+          // arm, which must then give the target's bits on its own.
+          if (!Known(X.A, In, Cond))
+            return Fail(); // a poison condition
+          if (Cond == (Side == 1 ? 1u : 0u))
+            continue;
+          if (!Known(Side == 1 ? X.C : X.B, In, Arm) || (Arm ^ Val) & Mask)
+            return Fail();
+          Free = true; // this input says nothing of the hole
+          break;
         }
+        // The hole decides the condition: which arms give the target's bits?
+        uint64_t BV, CV;
+        bool BOk = Known(X.B, In, BV) && !((BV ^ Val) & Mask);
+        bool COk = Known(X.C, In, CV) && !((CV ^ Val) & Mask);
+        if (!BOk && !COk)
+          return Fail();
+        if (BOk && COk) {
+          Free = true;
+          break;
+        }
+        Mask = 1;
+        Val = BOk ? 1 : 0;
+        continue;
+      }
+      if (numOperands(X.Opcode) >= 2 && !Known(Side == 0 ? X.B : X.A, In, O))
+        return Fail(); // poison whatever the hole is
+      if (isOrderComparison(X.Opcode)) {
+        // The bottom of the chain: hole P O (or O P hole) must be Val.
+        if (!Mask) {
+          Exact = false;
+          break;
+        }
+        auto [L, H] = orderBounds(X.Opcode, Side == 0, Val != 0, O ^ Bias, HM);
+        Lo = std::max(Lo, L);
+        Hi = std::min(Hi, H);
+        if (Lo > Hi)
+          return Fail(); // no constant is on the right side of every input
+        Mask = 0;
+        break;
       }
       switch (X.Opcode) {
       case Op::Add:
@@ -726,6 +845,8 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
       if (!Exact)
         break;
     }
+    if (Free)
+      continue;
     if (!Exact) {
       Out.Partial = true;
       continue;
@@ -738,8 +859,64 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
     AccVal |= Val;
   }
   Out.K = Inversion::Solved;
+  if (Interval) {
+    // The bound sits where the inputs change sides: the lowest constant
+    // first, then the highest, then halving what the counterexamples left.
+    uint64_t V = Round == 0 ? Lo : Round == 1 ? Hi : Lo + (Hi - Lo) / 2;
+    Out.Value = (V ^ Bias) & HM;
+    Out.Unique = Lo == Hi;
+    return Out;
+  }
   Out.Value = AccVal;
   Out.Unique = AccMask == HM;
+  return Out;
+}
+
+/// The values worth trying for the one constant of a candidate, when they
+/// are few enough to try them all: every value of a hole of at most 8 bits;
+/// for a hole read only as the amount of shl, lshr and ashr, 0 up to the
+/// widest such shift's width (a larger amount makes every shift poison, as
+/// that one does); for a hole read only as the amount of funnel shifts of one
+/// width W, 0 to W - 1 (the amount is taken modulo W). Empty when the domain
+/// is not small.
+std::vector<uint64_t> smallDomain(ArrayRef<filter::Inst> Insts,
+                                  unsigned HoleSlot, unsigned HoleWidth) {
+  using namespace filter::ops;
+  std::vector<uint64_t> Out;
+  uint64_t Last = 0;
+  if (HoleWidth <= 8) {
+    Last = mask(HoleWidth);
+  } else {
+    unsigned ShiftW = 0, FunnelW = 0;
+    for (const filter::Inst &I : Insts) {
+      const uint8_t Slots[3] = {I.A, I.B, I.C};
+      for (unsigned K = 0, N = numOperands(I.Opcode); K != N; ++K) {
+        if (Slots[K] != HoleSlot)
+          continue;
+        bool Shift = (I.Opcode == Op::Shl || I.Opcode == Op::LShr ||
+                      I.Opcode == Op::AShr) &&
+                     K == 1;
+        bool Funnel = (I.Opcode == Op::FShl || I.Opcode == Op::FShr) && K == 2;
+        if (Shift) {
+          ShiftW = std::max<unsigned>(ShiftW, I.Width);
+        } else if (Funnel && (!FunnelW || FunnelW == I.Width)) {
+          FunnelW = I.Width;
+        } else {
+          return Out; // read as something else, or funnel shifts of two widths
+        }
+      }
+    }
+    if (ShiftW && FunnelW)
+      return Out;
+    if (ShiftW)
+      Last = std::min<uint64_t>(ShiftW, mask(HoleWidth));
+    else if (FunnelW)
+      Last = FunnelW - 1;
+    else
+      return Out;
+  }
+  for (uint64_t V = 0; V <= Last; ++V)
+    Out.push_back(V);
   return Out;
 }
 
@@ -793,6 +970,10 @@ private:
   Expected<bool> processLevel(std::vector<Candidate> &Level);
   Expected<bool> processPlain(std::vector<Candidate *> &Plain);
   Expected<bool> processHoles(std::vector<Candidate *> &Holey);
+  bool twoHolesDisagree(const Candidate &C);
+  Expected<bool> processSmallDomains(
+      std::vector<std::pair<Candidate *, std::vector<uint64_t>>> &Cands,
+      std::vector<Candidate *> &Cegis);
   /// Whether the search must stop (and why, in Stopped).
   bool stopped() {
     if (Stopped == Stop::No && Work.exhausted())
@@ -928,6 +1109,104 @@ Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
   return false;
 }
 
+/// Whether no pair of constants makes a two-constant candidate agree with
+/// the target on the inputs, decided without the solver when one constant
+/// has a small domain (smallDomain) and the other runs backwards
+/// (invertHole) for each of its values. False when that cannot be decided
+/// so; the candidate then goes to CEGIS.
+bool Driver::twoHolesDisagree(const Candidate &C) {
+  unsigned NV = E.VarWidths.size();
+  std::vector<unsigned> HW = holeWidths(C.Insts, NV, 2);
+  for (unsigned Small : {1u, 0u}) {
+    std::vector<uint64_t> Dom = smallDomain(C.Insts, NV + Small, HW[Small]);
+    if (Dom.empty())
+      continue;
+    unsigned Other = 1 - Small;
+    uint64_t Consts[2] = {0, 0};
+    bool Invertible = true, Agrees = false;
+    for (uint64_t V : Dom) {
+      Consts[Small] = V;
+      uint64_t Milli = 0;
+      Inversion Inv =
+          invertHole(C.Insts, NV, Consts, Other, HW[Other], Batch, 0, Milli);
+      Work.chargeMilli(Milli);
+      if (Inv.K == Inversion::NotInvertible) {
+        Invertible = false;
+        break;
+      }
+      if (Inv.K == Inversion::Solved) {
+        Agrees = true;
+        break;
+      }
+    }
+    if (Invertible)
+      return !Agrees;
+  }
+  return false;
+}
+
+/// One-constant candidates whose constant has few useful values: all of
+/// them through the filter, and the survivors proved in order, each
+/// refutation adding its counterexample to the inputs. When every value is
+/// out, so is the candidate, with no CEGIS query; a candidate that still has
+/// agreeing values after kMaxDomainProofs refutations goes on to CEGIS.
+Expected<bool> Driver::processSmallDomains(
+    std::vector<std::pair<Candidate *, std::vector<uint64_t>>> &Cands,
+    std::vector<Candidate *> &Cegis) {
+  constexpr unsigned kMaxDomainProofs = 8;
+  if (Cands.empty() || stopped())
+    return false;
+  filter::ProgramSet Set;
+  std::vector<std::pair<size_t, size_t>> Owner; // Program -> (candidate, value)
+  for (size_t K = 0; K != Cands.size(); ++K) {
+    const Candidate &C = *Cands[K].first;
+    for (size_t V = 0; V != Cands[K].second.size(); ++V) {
+      filter::Program P;
+      P.FirstInst = Set.Insts.size();
+      P.NumInsts = C.Insts.size();
+      P.FirstConst = Set.Consts.size();
+      P.NumConsts = 1;
+      Set.Insts.insert(Set.Insts.end(), C.Insts.begin(), C.Insts.end());
+      Set.Consts.push_back(Cands[K].second[V]);
+      Set.Programs.push_back(P);
+      Owner.push_back({K, V});
+    }
+  }
+  std::vector<uint8_t> Pass;
+  unsigned FilteredAt = Batch.NumInputs;
+  chargeFilter(Set);
+  if (Error Err = runFilter(Set, Pass))
+    return Err;
+  std::vector<unsigned> Proofs(Cands.size(), 0);
+  std::vector<uint8_t> ToCegis(Cands.size(), 0);
+  for (size_t P = 0; P != Set.Programs.size(); ++P) {
+    auto [K, V] = Owner[P];
+    if (!Pass[P] || ToCegis[K])
+      continue;
+    Candidate &C = *Cands[K].first;
+    uint64_t Value = Cands[K].second[V];
+    if (!agreesFrom(C.Insts, ArrayRef<uint64_t>(Value), FilteredAt))
+      continue;
+    if (Proofs[K] == kMaxDomainProofs) {
+      ToCegis[K] = 1; // the inputs do not tell the values apart yet
+      Cegis.push_back(&C);
+      continue;
+    }
+    ++Proofs[K];
+    Proof Pr = tryProve(C.Insts, ArrayRef<uint64_t>(Value));
+    if (Pr == Proof::Proved)
+      return true;
+    if (Stopped != Stop::No)
+      return false;
+  }
+  for (size_t K = 0; K != Cands.size(); ++K)
+    if (!ToCegis[K]) {
+      ++R.Stats.Exhausted;
+      ++R.Stats.Filtered;
+    }
+  return false;
+}
+
 /// Candidates with holes: guessed constants through the filter, then CEGIS.
 Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
   unsigned NV = E.VarWidths.size();
@@ -1021,47 +1300,77 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
     // A constant that running the candidate backwards determines needs no
     // solver to be found: it is proved, and if no constant agrees on the
     // inputs, or the only one does not prove, the candidate is done.
+    std::vector<std::pair<Candidate *, std::vector<uint64_t>>> Exhaust;
     for (size_t K = First; K != End; ++K) {
       Candidate &C = *Holey[K];
       Inversion Inv;
-      if (C.NumHoles == 1) {
+      const unsigned HW = C.NumHoles == 1 ? holeWidths(C.Insts, NV, 1)[0] : 0;
+      auto Invert = [&](unsigned Round) {
         uint64_t Milli = 0;
-        Inv = invertHole(C.Insts, NV, holeWidths(C.Insts, NV, 1)[0], Batch,
-                         Milli);
+        const uint64_t NoConst = 0;
+        Inv = invertHole(C.Insts, NV, ArrayRef<uint64_t>(NoConst), 0, HW, Batch,
+                         Round, Milli);
         Work.chargeMilli(Milli);
-      }
-      if (Inv.K == Inversion::NotInvertible) {
-        Cegis.push_back(&C);
-        continue;
-      }
-      ++R.Stats.Inverted;
-      if (Inv.K == Inversion::None) {
+      };
+      if (C.NumHoles == 1)
+        Invert(0);
+      if (C.NumHoles == 2 && twoHolesDisagree(C)) {
+        ++R.Stats.Inverted;
         ++R.Stats.Filtered;
         continue;
       }
-      if (!agreesFrom(C.Insts, ArrayRef<uint64_t>(Inv.Value), 0)) {
-        // Only possible when an input gave no exact set; another constant
-        // may still agree.
-        if (Inv.Partial && !Inv.Unique)
+      if (Inv.K == Inversion::NotInvertible) {
+        std::vector<uint64_t> Dom;
+        if (C.NumHoles == 1)
+          Dom = smallDomain(C.Insts, NV, HW);
+        if (Dom.empty())
           Cegis.push_back(&C);
         else
-          ++R.Stats.Filtered;
+          Exhaust.push_back({&C, std::move(Dom)});
         continue;
       }
-      Proof P = tryProve(C.Insts, ArrayRef<uint64_t>(Inv.Value));
-      if (P == Proof::Proved)
-        return true;
-      if (Stopped != Stop::No)
-        return false;
-      // Refuted with free bits left: CEGIS goes on from the counterexample.
-      if (P == Proof::Refuted && !Inv.Unique)
-        Cegis.push_back(&C);
+      ++R.Stats.Inverted;
+      // A refutation's counterexample joins the inputs and the candidate is
+      // run backwards again, up to kInvertRounds times; then CEGIS goes on.
+      constexpr unsigned kInvertRounds = 12;
+      for (unsigned Round = 1;; ++Round) {
+        if (Inv.K == Inversion::None) {
+          ++R.Stats.Filtered;
+          break;
+        }
+        if (!agreesFrom(C.Insts, ArrayRef<uint64_t>(Inv.Value), 0)) {
+          // Only possible when an input gave no exact set; another constant
+          // may still agree.
+          if (Inv.Partial && !Inv.Unique)
+            Cegis.push_back(&C);
+          else
+            ++R.Stats.Filtered;
+          break;
+        }
+        unsigned Inputs = Batch.NumInputs;
+        Proof P = tryProve(C.Insts, ArrayRef<uint64_t>(Inv.Value));
+        if (P == Proof::Proved)
+          return true;
+        if (Stopped != Stop::No)
+          return false;
+        if (P != Proof::Refuted || Inv.Unique)
+          break;
+        if (Round == kInvertRounds || Batch.NumInputs == Inputs) {
+          Cegis.push_back(&C);
+          break;
+        }
+        Invert(Round);
+      }
     }
+    Expected<bool> Done = processSmallDomains(Exhaust, Cegis);
+    if (!Done || *Done || Stopped != Stop::No)
+      return Done;
   }
 
   // CEGIS, in chunks that share one child; a candidate whose constants are
   // refuted by the verifier goes round again with the counterexample.
   constexpr size_t CegisChunk = 256;
+  constexpr unsigned kCegisRounds = 3;
   std::vector<std::pair<Candidate *, unsigned>> Queue;
   for (Candidate *C : Cegis)
     Queue.push_back({C, 0});
@@ -1099,15 +1408,24 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
         continue;
       }
       Candidate &C = *Queue[K].first;
-      if (!agreesFrom(C.Insts, A.Constants, 0))
-        continue; // Inputs grew since the chunk started; next round.
-      Proof P = tryProve(C.Insts, A.Constants);
-      if (P == Proof::Proved)
-        return true;
-      if (Stopped != Stop::No)
-        return false;
-      if (P == Proof::Refuted && Queue[K].second < 3)
-        Queue.push_back({&C, Queue[K].second + 1});
+      unsigned Round = Queue[K].second;
+      bool Again = false;
+      if (!agreesFrom(C.Insts, A.Constants, 0)) {
+        Again = true; // inputs grew since the chunk started
+      } else {
+        Proof P = tryProve(C.Insts, A.Constants);
+        if (P == Proof::Proved)
+          return true;
+        if (Stopped != Stop::No)
+          return false;
+        Again = P == Proof::Refuted;
+      }
+      if (!Again)
+        continue;
+      if (Round < kCegisRounds)
+        Queue.push_back({&C, Round + 1});
+      else
+        Incomplete = true; // not ruled out: the space is not exhausted
     }
     Head = End;
   }

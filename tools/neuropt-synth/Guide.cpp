@@ -565,6 +565,7 @@ int neuropt::synthtool::runEvalGuide() {
         J.attribute("filtered", int64_t(X.Stats.Filtered));
         J.attribute("solver_calls", int64_t(X.Stats.SolverCalls));
         J.attribute("inverted", int64_t(X.Stats.Inverted));
+        J.attribute("exhausted", int64_t(X.Stats.Exhausted));
         J.attribute("units", int64_t(X.Stats.Units));
         if (X.Status == SynthStatus::Found) {
           J.attribute("lhs", DAG.Canonical);

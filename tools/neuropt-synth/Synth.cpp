@@ -211,6 +211,7 @@ int neuropt::synthtool::runSynth() {
         J.attribute("filtered", static_cast<int64_t>(S.Filtered));
         J.attribute("solver_calls", static_cast<int64_t>(S.SolverCalls));
         J.attribute("inverted", static_cast<int64_t>(S.Inverted));
+        J.attribute("exhausted", static_cast<int64_t>(S.Exhausted));
         J.attribute("proofs", static_cast<int64_t>(S.Proofs));
         J.attribute("refuted", static_cast<int64_t>(S.Refuted));
         J.attribute("undecided", static_cast<int64_t>(S.Undecided));

@@ -114,6 +114,10 @@ struct SynthStats {
   /// One-constant candidates whose constant was solved by running them
   /// backwards from the target's value, without CEGIS.
   uint64_t Inverted = 0;
+  /// One-constant candidates with few useful constants (a hole of at most 8
+  /// bits, or read only as a shift amount), every one of them tried and
+  /// none proved, without CEGIS.
+  uint64_t Exhausted = 0;
   /// The filter back end that ran ("cpu" or "cuda").
   std::string Backend;
 };

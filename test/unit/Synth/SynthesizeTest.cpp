@@ -131,15 +131,35 @@ TEST(SynthesizeTest, MasksMergeWithSynthesizedConstant) {
   EXPECT_GT(R.Stats.Inverted, 0u);
 }
 
+/// A synthesis problem and a piece of the RHS it must find.
+struct Case {
+  const char *IR, *Expect;
+};
+
+/// Synthesizes \p IR and expects \p Expect in the proved RHS with no CEGIS
+/// query (every solver call a proof), and, with \p Inverted, some
+/// candidate's constant solved by running it backwards.
+void expectFoundWithoutCEGIS(const char *IR, const char *Expect,
+                             bool Inverted) {
+  Problem P(IR);
+  SynthOptions Opts;
+  Opts.BudgetMs = 20000;
+  SynthResult R = P.run(Opts);
+  P.expectRefines(R);
+  EXPECT_NE(body(R.RHSText).find(Expect), std::string::npos) << R.RHSText;
+  if (Inverted) {
+    EXPECT_GT(R.Stats.Inverted, 0u);
+  }
+  EXPECT_EQ(R.Stats.SolverCalls, R.Stats.Proofs); // no CEGIS query
+}
+
 /// Constants that are not among the guesses (the LHS's constants, their
 /// negations and complements), found by running the candidate backwards
 /// from the LHS's values: ((x + 1000) ^ 77 ^ 77) + 234 is x + 1234 with no
 /// CEGIS query at all, and zext(x) ^ 4660 ^ 1 (i16 x) is zext(x) ^ 4661 or
 /// zext(x ^ 4661), through the cast.
 TEST(SynthesizeTest, ConstantsUnderInvertibleChainsAreSolvedWithoutCEGIS) {
-  struct Case {
-    const char *IR, *Expect;
-  } Cases[] = {{R"(
+  Case Cases[] = {{R"(
 define i32 @f(i32 %x) {
   %a = add i32 %x, 1000
   %b = xor i32 %a, 77
@@ -148,8 +168,8 @@ define i32 @f(i32 %x) {
   ret i32 %r
 }
 )",
-                "add i32 %0, 1234"},
-               {R"(
+                   "add i32 %0, 1234"},
+                  {R"(
 define i32 @f(i16 %x) {
   %z = zext i16 %x to i32
   %a = xor i32 %z, 4660
@@ -157,17 +177,61 @@ define i32 @f(i16 %x) {
   ret i32 %r
 }
 )",
-                "4661"}};
-  for (const Case &C : Cases) {
-    Problem P(C.IR);
-    SynthOptions Opts;
-    Opts.BudgetMs = 20000;
-    SynthResult R = P.run(Opts);
-    P.expectRefines(R);
-    EXPECT_NE(body(R.RHSText).find(C.Expect), std::string::npos) << R.RHSText;
-    EXPECT_GT(R.Stats.Inverted, 0u);
-    EXPECT_EQ(R.Stats.SolverCalls, R.Stats.Proofs); // no CEGIS query
-  }
+                   "4661"}};
+  for (const Case &C : Cases)
+    expectFoundWithoutCEGIS(C.IR, C.Expect, /*Inverted=*/true);
+}
+
+/// Constants with few useful values are all tried, with no CEGIS query: a
+/// shift amount (0 to 32 for an i32 shift) and an 8-bit constant. 7 and 21
+/// are not among the guesses, and neither hole is under an invertible chain
+/// (a shift amount, a multiplier).
+TEST(SynthesizeTest, SmallConstantDomainsAreTriedExhaustively) {
+  Case Cases[] = {{R"(
+define i32 @f(i32 %x) {
+  %a = shl i32 %x, 3
+  %r = shl i32 %a, 4
+  ret i32 %r
+}
+)",
+                   "shl i32 %0, 7"},
+                  {R"(
+define i8 @f(i8 %x) {
+  %a = mul i8 %x, 3
+  %r = mul i8 %a, 7
+  ret i8 %r
+}
+)",
+                   "mul i8 %0, 21"}};
+  for (const Case &C : Cases)
+    expectFoundWithoutCEGIS(C.IR, C.Expect, /*Inverted=*/false);
+}
+
+/// A constant compared by order is bounded by the inputs on each side of it
+/// and found by narrowing those bounds with the verifier's counterexamples,
+/// with no CEGIS query: (x >> 4) <u 5 is x <u 80, and (x >>s 3) >s -13 is
+/// x >=s -96. CEGIS, which guesses any constant inside the bounds, gave up
+/// on both after its rounds (and the search then claimed wrongly that no
+/// cheaper form existed).
+TEST(SynthesizeTest, OrderComparisonsOfAConstantAreBoundedWithoutCEGIS) {
+  Case Cases[] = {{R"(
+define i1 @f(i32 %x) {
+  %a = lshr i32 %x, 4
+  %r = icmp ult i32 %a, 5
+  ret i1 %r
+}
+)",
+                   "icmp ult i32 %0, 80"},
+                  {R"(
+define i1 @f(i32 %x) {
+  %a = ashr i32 %x, 3
+  %r = icmp sgt i32 %a, -13
+  ret i1 %r
+}
+)",
+                   "icmp sge i32 %0, -96"}};
+  for (const Case &C : Cases)
+    expectFoundWithoutCEGIS(C.IR, C.Expect, /*Inverted=*/true);
 }
 
 TEST(SynthesizeTest, CancellationFoldsToLeaf) {
