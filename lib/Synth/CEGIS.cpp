@@ -268,12 +268,7 @@ private:
 int firstDisagreement(const CegisJob &J, const std::vector<uint64_t> &Consts,
                       const filter::InputBatch &B) {
   filter::ProgramSet Set;
-  Set.Insts = J.Insts;
-  Set.Consts = Consts;
-  filter::Program P;
-  P.NumInsts = J.Insts.size();
-  P.NumConsts = Consts.size();
-  Set.Programs.push_back(P);
+  appendProgram(Set, J.Insts, Consts);
   if (filter::validate(Set, B))
     return 0;
   for (unsigned I = 0; I != B.NumInputs; ++I) {

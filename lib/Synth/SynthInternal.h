@@ -20,6 +20,7 @@
 #include "neuropt/Kernels/SynthFilter.h"
 #include "neuropt/Synth/Synthesize.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/KnownBits.h"
@@ -41,6 +42,20 @@ class Value;
 
 namespace neuropt {
 namespace synth {
+
+/// Appends the program \p Insts with constants \p Consts to \p Set.
+inline void appendProgram(filter::ProgramSet &Set,
+                          llvm::ArrayRef<filter::Inst> Insts,
+                          llvm::ArrayRef<uint64_t> Consts) {
+  filter::Program P;
+  P.FirstInst = Set.Insts.size();
+  P.NumInsts = Insts.size();
+  P.FirstConst = Set.Consts.size();
+  P.NumConsts = Consts.size();
+  Set.Insts.insert(Set.Insts.end(), Insts.begin(), Insts.end());
+  Set.Consts.insert(Set.Consts.end(), Consts.begin(), Consts.end());
+  Set.Programs.push_back(P);
+}
 
 using Clock = std::chrono::steady_clock;
 

@@ -8,10 +8,10 @@
 // candidates level by level (increasing cost), drops most of them on
 // concrete inputs with the bytecode filter (CPU or CUDA), finds constants
 // for candidates with holes (first a handful of guesses through the filter,
-// then, for one constant under a chain of operations that can be run
-// backwards bit by bit, the constants that agree on every input, solved
-// without the solver; CEGIS for the rest), and proves the survivors with
-// the SMT verifier. The first
+// then, without the solver, a constant solved by running the candidate
+// backwards from the target's values, or every value of a constant with
+// few useful ones; CEGIS for the rest), and proves the survivors with the
+// SMT verifier. The first
 // proved candidate of the cheapest level wins. A refuted candidate's
 // counterexample joins the concrete inputs, so the filter learns from every
 // failed proof.
@@ -568,7 +568,7 @@ orderBounds(filter::Op P, bool HoleFirst, bool Want, uint64_t O, uint64_t Max) {
 }
 
 /// What running a candidate backwards from the target's values says about
-/// its one constant.
+/// one of its constants (the others fixed).
 struct Inversion {
   enum Kind {
     NotInvertible, ///< The hole is not under an invertible chain: CEGIS.
@@ -583,18 +583,22 @@ struct Inversion {
   bool Partial = false;
 };
 
-/// Solves the constant of a one-hole candidate whose hole sits under a
-/// chain of operations that can be run backwards bit by bit: add and sub
-/// (on the low bits), and, or, xor, shl and lshr of the hole side by an
-/// operand that does not read the hole, zext, sext, trunc, bswap,
-/// bitreverse, and eq/ne where they must be true/false. On one input where
-/// the target is defined, the values of the hole that give the target's
-/// value form a set of fixed and free bits (an instruction off the chain
-/// cannot read the hole, so its value is known); a poisoned or UB operand
-/// off the chain makes every constant disagree. The sets of all inputs
-/// intersect exactly: an empty intersection means no constant agrees, the
-/// exists-query CEGIS would have asked; otherwise its value with the free
-/// bits cleared agrees on every input that gave a set.
+/// Solves constant \p Hole of a candidate, the others being \p Consts, when
+/// the hole sits under a chain of operations that can be run backwards bit
+/// by bit: add and sub (on the low bits), and, or, xor, shl and lshr of the
+/// hole side by an operand that does not read the hole, zext, sext, trunc,
+/// bswap, bitreverse, eq/ne where they must be true/false, and select (the
+/// hole in an arm the condition picks, or in the condition). On one input
+/// where the target is defined, the values of the hole that give the
+/// target's value form a set of fixed and free bits (an instruction off the
+/// chain cannot read the hole, so its value is known); a poisoned or UB
+/// operand off the chain makes every constant disagree. The sets of all
+/// inputs intersect exactly: an empty intersection means no constant
+/// agrees, the exists-query CEGIS would have asked; otherwise its value with
+/// the free bits cleared agrees on every input that gave a set. An order
+/// comparison of the hole itself, at the bottom of the chain, gives an
+/// interval per input instead; they intersect the same way, and \p Round
+/// picks the value tried (see the end).
 Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
                      ArrayRef<uint64_t> Consts, unsigned Hole,
                      unsigned HoleWidth, const filter::InputBatch &Batch,
@@ -763,8 +767,8 @@ Inversion invertHole(ArrayRef<filter::Inst> Insts, unsigned NumVars,
       case Op::Sub: {
         // Carries run upwards: only the fixed bits below the lowest free
         // bit are exact.
-        uint64_t Free = ~Mask & M;
-        uint64_t Low = Free ? (Free & (0 - Free)) - 1 : M;
+        uint64_t FreeBits = ~Mask & M;
+        uint64_t Low = FreeBits ? (FreeBits & (0 - FreeBits)) - 1 : M;
         if (Low != Mask)
           Out.Partial = true; // fixed bits above a free one are dropped
         Mask = Low;
@@ -1010,12 +1014,7 @@ bool Driver::agreesFrom(ArrayRef<filter::Inst> Insts, ArrayRef<uint64_t> Consts,
   Work.chargeMilli(uint64_t(Batch.NumInputs - From) * Insts.size() *
                    kEvalMilliUnits);
   filter::ProgramSet Set;
-  Set.Insts.assign(Insts.begin(), Insts.end());
-  Set.Consts.assign(Consts.begin(), Consts.end());
-  filter::Program P;
-  P.NumInsts = Insts.size();
-  P.NumConsts = Consts.size();
-  Set.Programs.push_back(P);
+  appendProgram(Set, Insts, Consts);
   for (unsigned I = From; I < Batch.NumInputs; ++I) {
     if (Batch.ExpectedPoison[I])
       continue;
@@ -1076,14 +1075,8 @@ Expected<bool> Driver::processPlain(std::vector<Candidate *> &Plain) {
       return false;
     size_t End = std::min(Plain.size(), First + BatchSize);
     filter::ProgramSet Set;
-    for (size_t K = First; K != End; ++K) {
-      filter::Program P;
-      P.FirstInst = Set.Insts.size();
-      P.NumInsts = Plain[K]->Insts.size();
-      Set.Insts.insert(Set.Insts.end(), Plain[K]->Insts.begin(),
-                       Plain[K]->Insts.end());
-      Set.Programs.push_back(P);
-    }
+    for (size_t K = First; K != End; ++K)
+      appendProgram(Set, Plain[K]->Insts, {});
     std::vector<uint8_t> Pass;
     unsigned FilteredAt = Batch.NumInputs;
     chargeFilter(Set);
@@ -1161,14 +1154,7 @@ Expected<bool> Driver::processSmallDomains(
   for (size_t K = 0; K != Cands.size(); ++K) {
     const Candidate &C = *Cands[K].first;
     for (size_t V = 0; V != Cands[K].second.size(); ++V) {
-      filter::Program P;
-      P.FirstInst = Set.Insts.size();
-      P.NumInsts = C.Insts.size();
-      P.FirstConst = Set.Consts.size();
-      P.NumConsts = 1;
-      Set.Insts.insert(Set.Insts.end(), C.Insts.begin(), C.Insts.end());
-      Set.Consts.push_back(Cands[K].second[V]);
-      Set.Programs.push_back(P);
+      appendProgram(Set, C.Insts, Cands[K].second[V]);
       Owner.push_back({K, V});
     }
   }
@@ -1258,15 +1244,10 @@ Expected<bool> Driver::processHoles(std::vector<Candidate *> &Holey) {
       }
       std::vector<size_t> Pick(C.NumHoles, 0);
       while (true) {
-        filter::Program P;
-        P.FirstInst = Set.Insts.size();
-        P.NumInsts = C.Insts.size();
-        P.FirstConst = Set.Consts.size();
-        P.NumConsts = C.NumHoles;
-        Set.Insts.insert(Set.Insts.end(), C.Insts.begin(), C.Insts.end());
+        SmallVector<uint64_t, 2> Consts;
         for (unsigned H = 0; H != C.NumHoles; ++H)
-          Set.Consts.push_back(G[H][Pick[H]]);
-        Set.Programs.push_back(P);
+          Consts.push_back(G[H][Pick[H]]);
+        appendProgram(Set, C.Insts, Consts);
         Owner.push_back(K);
         unsigned H = 0;
         while (H != C.NumHoles && ++Pick[H] == G[H].size())
