@@ -34,12 +34,12 @@ import json
 import os
 import random
 import sqlite3
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import size_pipelines  # noqa: E402
-from size_pipelines import TAIL, geomean_gain, mean_gain, split_pipeline  # noqa: E402,F401
+from size_pipelines import (TAIL, Measurer, geomean_gain, mean_gain,  # noqa: E402,F401
+                            split_pipeline, train_modules)
 
 # Passes -Oz does not run that may shrink code (a subset of
 # getExtraSteps() in lib/Search/PassSearch.cpp), beside the coreset's own.
@@ -57,22 +57,6 @@ def read_coreset(path):
         sys.exit("size-refine-first: cannot read the coreset: %s" % e)
 
 
-def train_modules(corpus, hashes):
-    db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
-    path = {}
-    for h, p, split in db.execute(
-            "SELECT m.hash, m.path, p.split FROM modules m JOIN packages p ON p.name = m.package"):
-        path[h] = (p, split)
-    files = []
-    for h in hashes:
-        if h not in path:
-            sys.exit("size-refine-first: module %s is not in the corpus" % h)
-        if path[h][1] != "train":
-            sys.exit("size-refine-first: module %s is not in the training split" % h)
-        files.append(os.path.join(corpus, path[h][0]))
-    return files
-
-
 def sample(corpus, n, offset, max_seconds):
     """Training modules in hash order whose -Oz sweep took at most max_seconds."""
     db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
@@ -82,27 +66,6 @@ def sample(corpus, n, offset, max_seconds):
            WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0 AND e.seconds <= ?
            ORDER BY m.hash""", (max_seconds,)).fetchall()
     return [r[0] for r in rows[offset:offset + n]]
-
-
-class Measurer:
-    def __init__(self, binary, files, jobs):
-        self.binary, self.files, self.jobs = binary, files, jobs
-
-    def __call__(self, pipeline):
-        """Objective bytes of every file after pipeline; None if any run fails."""
-        chunks = [self.files[i::self.jobs] for i in range(self.jobs)]
-        procs = [subprocess.Popen([self.binary, "measure", "--json", "--pipeline", pipeline] + c,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                 for c in chunks if c]
-        res = {}
-        for p in procs:
-            out, _ = p.communicate()
-            if p.returncode != 0:
-                return None
-            for line in out.splitlines():
-                j = json.loads(line)
-                res[j["file"]] = j["objective"]
-        return res if len(res) == len(self.files) else None
 
 
 def mutate(rng, cur, vocab):
@@ -147,7 +110,11 @@ def main():
         hashes = [l.strip() for l in open(a.modules_file) if l.strip()]
     else:
         hashes = sample(a.corpus, a.modules, 0, a.max_seconds)
-    measure = Measurer(a.bin, train_modules(a.corpus, hashes), a.jobs)
+    files = train_modules(a.corpus, hashes, skip_missing=True)
+    if len(files) < len(hashes):
+        print("size-refine-first: %d of the %d sample modules are not in this corpus; "
+              "measuring the other %d" % (len(hashes) - len(files), len(hashes), len(files)))
+    measure = Measurer(a.bin, files, a.jobs)
     vocab = sorted({s for p in seqs for s in split_pipeline(p)} | set(EXTRAS))
     oz = measure("default<Oz>")
     if oz is None:
@@ -178,7 +145,7 @@ def main():
     rng = random.Random(a.seed)
     with open(a.log, "a") as log:
         if not logged:
-            print(json.dumps({"start": start, "n": len(hashes), "seq": ",".join(cur)}), file=log, flush=True)
+            print(json.dumps({"start": start, "n": len(files), "seq": ",".join(cur)}), file=log, flush=True)
         for it in range(a.iterations):
             op, cand = mutate(rng, cur, vocab)
             if cand == cur or not cand:
@@ -198,13 +165,13 @@ def main():
                 best, cur = s, cand
     refined = ",".join(cur)
     what = "extension (better of it and the first sequence)" if a.extension else "first sequence"
-    print("%s: mean gain %.3f%% -> %.3f%% on %d training modules" % (what, start, best, len(hashes)))
+    print("%s: mean gain %.3f%% -> %.3f%% on %d training modules" % (what, start, best, len(files)))
     if a.extension:
         with open(a.out, "w") as out:
             out.write("# extension of -Oz's result (scripts/size-refine-first.py --extension, seed %d, "
                       "%d steps): mean gain of the better of it and the first sequence "
                       "%.3f%% -> %.3f%% on %d training modules\n"
-                      % (a.seed, a.iterations, start, best, len(hashes)))
+                      % (a.seed, a.iterations, start, best, len(files)))
             out.write(refined + "\n")
         if a.holdout:
             report_holdout(a, hashes, [("first", seqs[0] + "," + TAIL),
@@ -214,7 +181,7 @@ def main():
     with open(a.out, "w") as out:
         out.write("# refined first sequence (scripts/size-refine-first.py, seed %d, %d steps): "
                   "mean gain %.3f%% -> %.3f%% on %d training modules\n"
-                  % (a.seed, a.iterations, start, best, len(hashes)))
+                  % (a.seed, a.iterations, start, best, len(files)))
         for h in header:
             out.write(h + "\n")
         for p in [refined] + seqs[1:]:

@@ -35,6 +35,12 @@ WORK=$CORPUS/size-work
 OUT=models/size
 mkdir -p "$WORK" "$OUT"
 
+# Labels and sweeps of earlier runs, kept in the repository (the corpus
+# database is rebuilt from sources and starts empty): the label and sweep
+# steps below measure only what they lack (the two hill climbs, 5c and 5e,
+# replay their logs in $WORK instead). The end of the script writes them back.
+python3 scripts/size-labels.py import --corpus "$CORPUS" --archive "$OUT/labels"
+
 parallel() { # parallel CMD... with @SHARD@ replaced by the shard index 0..JOBS-1
   local pids=() i
   for ((i = 0; i < JOBS; i++)); do
@@ -153,3 +159,6 @@ parallel "$BIN/neuropt-eval" sweep --corpus "$CORPUS" --split val \
 "$BIN/neuropt-eval" rank --corpus "$CORPUS" --split val \
   --model-dir "$OUT/../size-gnn" --model size-gnn --min-predicted -100 \
   | tee -a "$WORK/size.rank-val.txt"
+
+echo "== 8. keep the labels and sweeps beside the model"
+python3 scripts/size-labels.py export --corpus "$CORPUS" --archive "$OUT/labels"
