@@ -54,14 +54,17 @@ def costly(element):
 
 
 class CachedMeasurer:
-    """Measurer whose results are kept in a JSON-lines log, keyed by pipeline."""
+    """Measurer whose results are kept in a JSON-lines log, keyed by pipeline;
+    logged results of another set of modules are measured again."""
 
     def __init__(self, measure, log):
         self.measure, self.cache = measure, {}
         if os.path.exists(log):
+            files = set(measure.files)
             for line in open(log):
                 j = json.loads(line)
-                self.cache[j["pipeline"]] = j["sizes"]
+                if set(j["sizes"]) == files:
+                    self.cache[j["pipeline"]] = j["sizes"]
         self.log = open(log, "a")
 
     def __call__(self, pipeline):

@@ -59,6 +59,7 @@ def train_modules(corpus, hashes, skip_missing=False):
     """Bitcode paths of the given training-split modules. A module the corpus
     does not hold ends the script, or with skip_missing is left out (a
     corpus rebuilt from newer package versions can lack a few)."""
+    prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
     path = {}
     for h, p, split in db.execute(
@@ -69,9 +70,9 @@ def train_modules(corpus, hashes, skip_missing=False):
         if h not in path:
             if skip_missing:
                 continue
-            sys.exit("%s: module %s is not in the corpus" % (os.path.basename(sys.argv[0]), h))
+            sys.exit("%s: module %s is not in the corpus" % (prog, h))
         if path[h][1] != "train":
-            sys.exit("%s: module %s is not in the training split" % (os.path.basename(sys.argv[0]), h))
+            sys.exit("%s: module %s is not in the training split" % (prog, h))
         files.append(os.path.join(corpus, path[h][0]))
     return files
 
