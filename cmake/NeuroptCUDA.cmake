@@ -14,11 +14,13 @@ if(NOT NEUROPT_ENABLE_CUDA STREQUAL "OFF")
   include(CheckLanguage)
   check_language(CUDA)
   if(CUDAToolkit_FOUND AND CMAKE_CUDA_COMPILER AND TARGET CUDA::cublas)
+    # Hopper (H100/H200) is the lent GPU; sm_80 keeps Ampere working. This
+    # must be cached before enable_language: afterwards CMake has filled in
+    # nvcc's own default (sm_52 up to CUDA 12, sm_75 in CUDA 13), which runs
+    # on Hopper only through the driver's JIT of PTX. A value given on the
+    # command line wins.
+    set(CMAKE_CUDA_ARCHITECTURES "80;90" CACHE STRING "CUDA architectures for kernels/cuda")
     enable_language(CUDA)
-    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
-      # Hopper (H100/H200) is the lent GPU; sm_80 keeps Ampere working.
-      set(CMAKE_CUDA_ARCHITECTURES 80 90)
-    endif()
     set(NEUROPT_HAVE_CUDA ON)
     message(STATUS "neuropt: CUDA ${CUDAToolkit_VERSION} found, building kernels/cuda")
   elseif(NEUROPT_ENABLE_CUDA STREQUAL "ON")
