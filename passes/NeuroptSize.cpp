@@ -31,6 +31,7 @@
 #include "neuropt/IR/SameFunction.h"
 #include "neuropt/Passes/ModelSupport.h"
 #include "neuropt/Search/ModuleSwap.h"
+#include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Search/SizeModel.h"
 #include "neuropt/Verify/Verifier.h"
@@ -119,6 +120,26 @@ static cl::opt<std::string> SizeExtension(
              "of -Oz's result ('on': the one in <model>.extension.txt beside "
              "the model; 'off': none; else the pipeline itself)"),
     cl::init("off"));
+// Off by default: each evaluation costs about one more candidate, so the
+// search is for builds that trade compile time for size (bench/results/
+// size.md, session 17, gives the curve).
+static cl::opt<unsigned> SearchEvals(
+    "neuropt-size-search",
+    cl::desc("Pipeline evaluations of a greedy search per translation unit "
+             "after the top k: random edits (steps drawn from the "
+             "coreset's) of the smallest candidate's sequence, kept when "
+             "smaller; every result is verified like a candidate (0: no "
+             "search)"),
+    cl::init(0));
+static cl::opt<unsigned> SearchBatch(
+    "neuropt-size-search-batch",
+    cl::desc("Edited sequences per round of the search, measured in "
+             "parallel; the smallest of a round replaces the incumbent if "
+             "it is smaller. Results depend on it, not on the thread count"),
+    cl::init(4));
+static cl::opt<uint64_t>
+    SearchSeed("neuropt-size-search-seed",
+               cl::desc("Seed of the search's random edits"), cl::init(1));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -215,6 +236,11 @@ constexpr const char *TailPipeline =
 struct Candidate {
   /// The extension of -Oz's result rather than a coreset sequence.
   bool Extension = false;
+  /// Found by the search (-neuropt-size-search) at evaluation Evaluation,
+  /// with this pipeline.
+  bool Searched = false;
+  unsigned Evaluation = 0;
+  PassSequence Sequence;
   unsigned Index = 0;     ///< Coreset index.
   float Predicted = 0;    ///< Model output: predicted reduction in percent.
   /// The pipeline's output (before clang's tail), as bitcode with use-list
@@ -269,6 +295,18 @@ private:
   /// Runs candidate \p I's pipeline on a copy of the source (the extension,
   /// I == K: on a copy of -Oz's result) and measures it.
   void runCandidate(PipelineEvaluator &E, unsigned I);
+  /// Runs \p P on a copy of \p Input (bitcode) in a context of its own and
+  /// measures it with clang's tail into \p Cand, keeping the pipeline's
+  /// output as bitcode; \p SkipUnchanged: an output equal to the input is
+  /// marked Unchanged and not measured. Returns why it failed, or "".
+  std::string measurePipeline(PipelineEvaluator &E, StringRef Input,
+                              StringRef P, bool SkipUnchanged,
+                              Candidate &Cand);
+  /// The greedy search after the top k (-neuropt-size-search): starts from
+  /// the smallest measured coreset candidate in \p Cands and appends each
+  /// sequence that improved on it. Returns false if the budget ran out
+  /// first.
+  bool search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands);
   /// Runs candidates until none is left.
   void runCandidates(PipelineEvaluator &E) {
     for (unsigned I; (I = NextCandidate.fetch_add(1)) < K;)
@@ -284,6 +322,10 @@ private:
   template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
     if (C.Extension)
       R << ore::NV("Sequence", "extension") << " of -Oz's result";
+    else if (C.Searched)
+      R << ore::NV("Sequence", "search") << " result of evaluation "
+        << ore::NV("Evaluation", C.Evaluation) << " (sequence "
+        << ore::NV("From", C.Index) << " edited)";
     else
       R << "sequence " << ore::NV("Sequence", C.Index);
   }
@@ -340,7 +382,12 @@ private:
                    "({5} solver units; -Oz's result {6} IR instructions)",
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
                    ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount())
-        .str();
+               .str() +
+           (SearchEvals ? formatv(", search {0} ms ({1} evaluations, {2} "
+                                  "improvements)",
+                                  SearchMs, SearchDone, SearchImproved)
+                              .str()
+                        : std::string());
   }
 
   Module &M;
@@ -366,6 +413,7 @@ private:
   std::atomic<unsigned> NextCandidate{0};
   std::vector<std::thread> Workers;
   unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
+  unsigned SearchMs = 0, SearchDone = 0, SearchImproved = 0;
   uint64_t VerifyUnits = 0;
   unsigned ThreadsUsed = 1;
   /// What the model's scores mean (SizeModelScores::Unit).
@@ -607,15 +655,19 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
     Cand.Predicted = Order[I].second;
   }
   const std::string &P = Cand.Extension ? Extension : CS->Pipelines[Cand.Index];
+  Failed[I] = measurePipeline(E, Cand.Extension ? StockBitcode : Source, P,
+                              /*SkipUnchanged=*/Cand.Extension, Cand);
+}
+
+std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
+                                        StringRef P, bool SkipUnchanged,
+                                        Candidate &Cand) {
   // The candidate lives in its own context and is measured in place; what
   // is kept is its bitcode, so a losing candidate costs no second parse.
   LLVMContext CandCtx;
-  Expected<std::unique_ptr<Module>> Copy =
-      readModuleBitcode(Cand.Extension ? StockBitcode : Source, CandCtx);
-  if (!Copy) {
-    Failed[I] = toString(Copy.takeError());
-    return;
-  }
+  Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Input, CandCtx);
+  if (!Copy)
+    return toString(Copy.takeError());
   // A candidate never runs past the translation unit's budget, nor past
   // -neuropt-size-candidate-time-factor times the -Oz measurement.
   unsigned LimitMs = BudgetMs > elapsedMs() ? BudgetMs - elapsedMs() : 1;
@@ -630,26 +682,109 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
     // writes its metadata kinds too, so the stock bitcode from clang's
     // context is not comparable): equal bytes mean the same module.
     std::string Before;
-    if (Cand.Extension)
+    if (SkipUnchanged)
       Before = writeModuleBitcode(**Copy);
     if (Error Err = E.runPipeline(**Copy, P, LimitMs))
       return Err;
     Cand.Bitcode = writeModuleBitcode(**Copy);
-    if (Cand.Extension && Cand.Bitcode == Before) {
+    if (SkipUnchanged && Cand.Bitcode == Before) {
       Cand.Unchanged = true;
       Cand.Bitcode.clear();
       return SizeMeasurement();
     }
     return E.evaluateInPlace(**Copy, TailPipeline);
   }();
-  if (!Size) {
-    Failed[I] = toString(Size.takeError());
-    return;
-  }
+  if (!Size)
+    return toString(Size.takeError());
   if (Cand.Unchanged)
-    return; // nothing measured: finish() reports it and passes it over
+    return ""; // nothing measured: finish() reports it and passes it over
   Cand.Object = Size->Object;
   Cand.Objective = Size->Object.objective();
+  return "";
+}
+
+bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) {
+  // The start: the smallest coreset candidate (the first in rank order
+  // among equals), not the extension, which starts from -Oz's result.
+  const Candidate *Best = nullptr;
+  for (const Candidate &C : Cands)
+    if (!C.Extension && (!Best || C.Objective < Best->Objective))
+      Best = &C;
+  if (!Best)
+    return true;
+  std::vector<std::string> Vocab = stepsOf(CS->Pipelines);
+  PassSequence Incumbent;
+  for (StringRef E : splitPipelineElements(CS->Pipelines[Best->Index]))
+    Incumbent.Steps.push_back(E.str());
+  uint64_t IncumbentObj = Best->Objective;
+  unsigned From = Best->Index;
+  SplitMix64 R(SearchSeed);
+  unsigned Batch = std::max(1u, unsigned(SearchBatch));
+  // One evaluator per extra thread, made once for all rounds.
+  std::vector<std::unique_ptr<PipelineEvaluator>> Evals;
+  for (unsigned I = 1; I < std::min(threadCount(), Batch); ++I) {
+    Expected<std::unique_ptr<PipelineEvaluator>> E = PipelineEvaluator::create();
+    if (!E) {
+      consumeError(E.takeError());
+      break;
+    }
+    Evals.push_back(std::move(*E));
+  }
+  auto PhaseStart = Clock::now();
+  while (SearchDone < SearchEvals && budgetLeft()) {
+    // A round: Batch edits of the incumbent, drawn before any is measured,
+    // so the round's sequences do not depend on the thread count.
+    unsigned N = std::min(Batch, unsigned(SearchEvals) - SearchDone);
+    std::vector<Candidate> Round(N);
+    std::vector<std::string> Why(N);
+    for (unsigned I = 0; I < N; ++I) {
+      Round[I].Searched = true;
+      Round[I].Index = From;
+      Round[I].Evaluation = SearchDone + I + 1;
+      Round[I].Sequence = mutateSequence(Incumbent, Vocab, R);
+      requireAlwaysInline(Round[I].Sequence);
+    }
+    std::atomic<unsigned> Next{0};
+    auto Work = [&](PipelineEvaluator &E) {
+      for (unsigned I; (I = Next.fetch_add(1)) < N;)
+        if (budgetLeft())
+          Why[I] = measurePipeline(E, Source, Round[I].Sequence.str(),
+                                   /*SkipUnchanged=*/false, Round[I]);
+        else
+          Why[I] = "budget";
+    };
+    std::vector<std::thread> Threads;
+    for (unsigned T = 0; T < Evals.size() && T + 1 < N; ++T)
+      Threads.emplace_back([&, T] { Work(*Evals[T]); });
+    Work(Eval);
+    for (std::thread &T : Threads)
+      T.join();
+    SearchDone += N;
+    // The smallest of the round (the first among equals) replaces the
+    // incumbent if it is smaller, or as small with fewer steps.
+    int Winner = -1;
+    for (unsigned I = 0; I < N; ++I) {
+      if (!Why[I].empty())
+        continue;
+      const Candidate &C = Round[I];
+      if (C.Objective < IncumbentObj ||
+          (C.Objective == IncumbentObj &&
+           C.Sequence.Steps.size() < Incumbent.Steps.size()))
+        if (Winner < 0 || C.Objective < Round[Winner].Objective)
+          Winner = int(I);
+    }
+    if (Winner < 0)
+      continue;
+    Candidate &W = Round[Winner];
+    Incumbent = W.Sequence;
+    if (W.Objective < IncumbentObj) {
+      IncumbentObj = W.Objective;
+      ++SearchImproved;
+      Cands.push_back(std::move(W));
+    }
+  }
+  SearchMs = msSince(PhaseStart);
+  return SearchDone >= SearchEvals;
 }
 
 void SizeDriver::finish(PipelineEvaluator &Eval) {
@@ -711,6 +846,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     }
     Cands.push_back(std::move(Tried[I]));
   }
+  if (SearchEvals && !search(Eval, Cands))
+    OutOfBudget = true;
   PhaseStart = Clock::now();
   // Smallest first; ties keep the model's order.
   std::stable_sort(Cands.begin(), Cands.end(),
@@ -818,7 +955,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     R << ": " << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
       << ore::NV("StockObjective", StockObj) << " -> "
       << ore::NV("Objective", ChosenObj) << " bytes), predicted ";
-    if (Chosen->Extension)
+    if (Chosen->Extension || Chosen->Searched)
       R << ore::NV("PredictedGain", "n/a") << " (not ranked)";
     else
       R << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
@@ -831,7 +968,11 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         "({4}%), {5}, {6} ms ({7})\n",
         M.getModuleIdentifier(),
         Chosen->Extension ? std::string("extension of -Oz's result")
-                          : formatv("sequence {0}", Chosen->Index).str(),
+        : Chosen->Searched
+            ? formatv("search result of evaluation {0} ({1})",
+                      Chosen->Evaluation, Chosen->Sequence.str())
+                  .str()
+            : formatv("sequence {0}", Chosen->Index).str(),
         StockObj, ChosenObj, Gain, Verdict, elapsedMs(), phases());
 }
 

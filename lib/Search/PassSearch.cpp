@@ -104,25 +104,47 @@ std::vector<std::string> neuropt::getStepVocabulary(bool WithExtras) {
   return uniqueSteps(getOzSteps(), WithExtras);
 }
 
-namespace {
-/// SplitMix64: small, fast and identical on every platform, unlike the
-/// standard distributions.
-class Rng {
-public:
-  explicit Rng(uint64_t Seed) : State(Seed) {}
-  uint64_t next() {
-    uint64_t Z = (State += 0x9e3779b97f4a7c15ULL);
-    Z = (Z ^ (Z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    Z = (Z ^ (Z >> 27)) * 0x94d049bb133111ebULL;
-    return Z ^ (Z >> 31);
+PassSequence neuropt::mutateSequence(const PassSequence &In,
+                                    ArrayRef<std::string> Vocab,
+                                    SplitMix64 &R) {
+  PassSequence S = In;
+  unsigned NumEdits = 1 + R.below(3);
+  for (unsigned E = 0; E < NumEdits; ++E) {
+    size_t N = S.Steps.size();
+    switch (R.below(4)) {
+    case 0: // delete
+      if (N > 1)
+        S.Steps.erase(S.Steps.begin() + R.below(N));
+      break;
+    case 1: // insert
+      S.Steps.insert(S.Steps.begin() + R.below(N + 1),
+                     Vocab[R.below(Vocab.size())]);
+      break;
+    case 2: // replace
+      if (N)
+        S.Steps[R.below(N)] = Vocab[R.below(Vocab.size())];
+      break;
+    default: // swap neighbours
+      if (N > 1) {
+        size_t I = R.below(N - 1);
+        std::swap(S.Steps[I], S.Steps[I + 1]);
+      }
+    }
   }
-  /// Uniform in [0, N).
-  size_t below(size_t N) { return N ? next() % N : 0; }
+  return S;
+}
 
-private:
-  uint64_t State;
-};
+std::vector<std::string> neuropt::stepsOf(ArrayRef<std::string> Pipelines) {
+  std::vector<std::string> Steps;
+  StringSet<> Seen;
+  for (const std::string &P : Pipelines)
+    for (StringRef E : splitPipelineElements(P))
+      if (!E.empty() && Seen.insert(E).second)
+        Steps.push_back(E.str());
+  return Steps;
+}
 
+namespace {
 class Searcher {
 public:
   Searcher(PipelineEvaluator &Eval, const Module &M, const SearchOptions &Opts)
@@ -194,37 +216,13 @@ private:
   }
 
   PassSequence mutate(const PassSequence &In) {
-    PassSequence S = In;
-    unsigned NumEdits = 1 + R.below(3);
-    for (unsigned E = 0; E < NumEdits; ++E) {
-      size_t N = S.Steps.size();
-      switch (R.below(4)) {
-      case 0: // delete
-        if (N > 1)
-          S.Steps.erase(S.Steps.begin() + R.below(N));
-        break;
-      case 1: // insert
-        S.Steps.insert(S.Steps.begin() + R.below(N + 1),
-                       Vocab[R.below(Vocab.size())]);
-        break;
-      case 2: // replace
-        if (N)
-          S.Steps[R.below(N)] = Vocab[R.below(Vocab.size())];
-        break;
-      default: // swap neighbours
-        if (N > 1) {
-          size_t I = R.below(N - 1);
-          std::swap(S.Steps[I], S.Steps[I + 1]);
-        }
-      }
-    }
-    return S;
+    return mutateSequence(In, Vocab, R);
   }
 
   PipelineEvaluator &Eval;
   const Module &M;
   SearchOptions Opts;
-  Rng R;
+  SplitMix64 R;
   /// -Oz flattened into steps: a candidate, and the start of refinement.
   PassSequence Oz;
   std::vector<std::string> Vocab;

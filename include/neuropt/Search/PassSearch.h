@@ -22,6 +22,7 @@
 
 #include "neuropt/Search/PipelineEvaluator.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -53,6 +54,33 @@ constexpr const char *AlwaysInlineStep = "always-inline";
 
 /// Adds AlwaysInlineStep in front of \p S unless \p S already runs it.
 void requireAlwaysInline(PassSequence &S);
+
+/// SplitMix64: a small, fast generator that gives the same stream on every
+/// platform, unlike the standard distributions.
+class SplitMix64 {
+public:
+  explicit SplitMix64(uint64_t Seed) : State(Seed) {}
+  uint64_t next() {
+    uint64_t Z = (State += 0x9e3779b97f4a7c15ULL);
+    Z = (Z ^ (Z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    Z = (Z ^ (Z >> 27)) * 0x94d049bb133111ebULL;
+    return Z ^ (Z >> 31);
+  }
+  /// Uniform in [0, N).
+  size_t below(size_t N) { return N ? next() % N : 0; }
+
+private:
+  uint64_t State;
+};
+
+/// One move of the greedy refinement: 1 to 3 random edits of \p In, each
+/// deleting, inserting, replacing (with a step of \p Vocab) or swapping two
+/// neighbouring steps. Deterministic for a given state of \p R.
+PassSequence mutateSequence(const PassSequence &In,
+                            llvm::ArrayRef<std::string> Vocab, SplitMix64 &R);
+
+/// The distinct top-level steps of \p Pipelines, in first-seen order.
+std::vector<std::string> stepsOf(llvm::ArrayRef<std::string> Pipelines);
 
 struct SearchOptions {
   unsigned Budget = 300;       ///< Pipeline evaluations, baseline included.

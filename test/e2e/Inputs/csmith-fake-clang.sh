@@ -7,6 +7,8 @@
 #   wrong-o0         a plugin build and a stock -O0 build both print the
 #                    same wrong checksum (stock -O0 disagrees with -Oz);
 #   hang-stock       a stock build (no plugin, not -O0) never finishes;
+#   slow-plugin      a plugin build sleeps 2 s before running the real one;
+#   hang-plugin      a plugin build never finishes;
 #   no-superopt      the plugin rejects -neuropt-superopt-mode like an
 #                    LLVM option it does not know.
 plugin=0 out="" prev="" o0=0 superopt=0 csrc=0
@@ -35,6 +37,12 @@ if [ "$FAKE" = wrong-plugin ] && [ "$plugin" = 1 ]; then
 elif [ "$FAKE" = wrong-o0 ] && { [ "$plugin" = 1 ] || [ "$o0" = 1 ]; }; then
   printf '#!/bin/sh\necho "checksum = 0"\n' >"$out"
 elif [ "$FAKE" = hang-stock ] && [ "$plugin" = 0 ] && [ "$o0" = 0 ]; then
+  printf '#!/bin/sh\nexec sleep 30\n' >"$out"
+elif [ "$FAKE" = slow-plugin ] && [ "$plugin" = 1 ]; then
+  mv "$out" "$out.real"
+  printf '#!/bin/sh\nsleep 2\nexec "%s"\n' "$out.real" >"$out"
+  chmod +x "$out"
+elif [ "$FAKE" = hang-plugin ] && [ "$plugin" = 1 ]; then
   printf '#!/bin/sh\nexec sleep 30\n' >"$out"
 fi
 exit 0
