@@ -22,6 +22,10 @@
 //     refuted function rejects the candidate;
 //  5. the first candidate that survives replaces the module's contents (by
 //     moving its globals, so the measured module is the emitted module).
+// With -neuropt-size-cache, step 3 starts with the pipeline an earlier
+// compilation of the same unoptimized module found, and tries it alone (or
+// nothing, if that compilation found nothing smaller) when that compilation
+// tried at least what this one would (SizeCache.h).
 // A wall-clock budget bounds the whole; every decision is a remark.
 //
 //===----------------------------------------------------------------------===//
@@ -33,6 +37,7 @@
 #include "neuropt/Search/ModuleSwap.h"
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
+#include "neuropt/Search/SizeCache.h"
 #include "neuropt/Search/SizeModel.h"
 #include "neuropt/Verify/Verifier.h"
 
@@ -140,6 +145,18 @@ static cl::opt<unsigned> SearchBatch(
 static cl::opt<uint64_t>
     SearchSeed("neuropt-size-search-seed",
                cl::desc("Seed of the search's random edits"), cl::init(1));
+static cl::opt<std::string> SizeCacheSpec(
+    "neuropt-size-cache",
+    cl::desc("Remember each translation unit's smallest pipeline, and what "
+             "was tried to find it, in this cache (a SQLite file, "
+             "sqlite:PATH or redis://HOST[:PORT][/DB]); a later compilation "
+             "of the same module tries that pipeline first, and alone when "
+             "the earlier one tried at least as much (default: no cache)"));
+static cl::opt<bool> SizeCacheUpdate(
+    "neuropt-size-cache-update",
+    cl::desc("Write what this compilation found to -neuropt-size-cache "
+             "(false: only read it)"),
+    cl::init(true));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -234,8 +251,15 @@ constexpr const char *TailPipeline =
     "globaldce,constmerge,cg-profile,rel-lookup-table-converter";
 
 struct Candidate {
-  /// The extension of -Oz's result rather than a coreset sequence.
+  /// Runs on -Oz's result (the extension, or a cached pipeline that was an
+  /// extension) rather than on the source.
   bool Extension = false;
+  /// The pipeline an earlier compilation found (-neuropt-size-cache).
+  bool Cached = false;
+  /// A search result whose start was the cached pipeline.
+  bool EditedCached = false;
+  /// The pipeline that made the candidate.
+  std::string Pipeline;
   /// Found by the search (-neuropt-size-search) at evaluation Evaluation,
   /// with this pipeline.
   bool Searched = false;
@@ -307,10 +331,26 @@ private:
   /// sequence that improved on it. Returns false if the budget ran out
   /// first.
   bool search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands);
-  /// Runs candidates until none is left.
+  /// Runs the candidates from the source until none is left.
   void runCandidates(PipelineEvaluator &E) {
-    for (unsigned I; (I = NextCandidate.fetch_add(1)) < K;)
+    for (unsigned I; (I = NextCandidate.fetch_add(1)) < NSource;)
       runCandidate(E, I);
+  }
+  /// Runs the candidates from -Oz's result, in order.
+  void runStockCandidates(PipelineEvaluator &E) {
+    for (unsigned I = NSource; I < Tried.size(); ++I)
+      runCandidate(E, I);
+  }
+  /// -neuropt-size-cache: opens the cache, looks the module up and decides
+  /// what this run tries (sets Plan and Record).
+  void consultCache();
+  /// Writes what this run found, unless it adds nothing to the record.
+  void updateCache(uint64_t StockObj, const Candidate *Chosen,
+                   const std::vector<Candidate> &Cands);
+  void dropCache(const Twine &Why) {
+    warn("size cache '" + Cache->describe() + "': " + Why +
+         "; continuing without it");
+    Cache.reset();
   }
   void joinWorkers() {
     for (std::thread &W : Workers)
@@ -320,8 +360,15 @@ private:
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
   /// Names candidate \p C in a remark.
   template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
-    if (C.Extension)
+    if (C.Cached)
+      R << ore::NV("Sequence", "cached") << " pipeline of an earlier "
+        << "compilation" << (C.Extension ? " (on -Oz's result)" : "");
+    else if (C.Extension)
       R << ore::NV("Sequence", "extension") << " of -Oz's result";
+    else if (C.Searched && C.EditedCached)
+      R << ore::NV("Sequence", "search") << " result of evaluation "
+        << ore::NV("Evaluation", C.Evaluation) << " (the cached pipeline "
+        << "edited)";
     else if (C.Searched)
       R << ore::NV("Sequence", "search") << " result of evaluation "
         << ore::NV("Evaluation", C.Evaluation) << " (sequence "
@@ -383,6 +430,7 @@ private:
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
                    ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount())
                .str() +
+           (Cache || Record ? ", cache: " + planName() : std::string()) +
            (SearchEvals ? formatv(", search {0} ms ({1} evaluations, {2} "
                                   "improvements)",
                                   SearchMs, SearchDone, SearchImproved)
@@ -404,9 +452,36 @@ private:
   /// The extension's pipeline (empty: none) and, in finish(), its input:
   /// -Oz's result as bitcode.
   std::string Extension, StockBitcode;
-  /// Per candidate, the top K and then the extension, written only by the
-  /// thread that runs it: the result, why it failed, and whether it ran
-  /// (not if the budget was out).
+  /// -neuropt-size-cache: the store, this module's key and record, what
+  /// this run would try without it, and the plan.
+  std::unique_ptr<SynthesisCache> Cache;
+  std::string CacheKey;
+  std::optional<SizeCacheRecord> Record;
+  std::vector<unsigned> EffortSequences;
+  SizeCacheEffort Effort;
+  SizeCachePlan Plan = SizeCachePlan::Full;
+  std::string planName() const {
+    switch (Plan) {
+    case SizeCachePlan::Full:
+      return Record ? "record does not cover this run" : "miss";
+    case SizeCachePlan::CachedFirst:
+      return "cached pipeline first";
+    case SizeCachePlan::CachedOnly:
+      return "cached pipeline alone";
+    case SizeCachePlan::KeepStock:
+      return "nothing smaller known";
+    }
+    return "";
+  }
+  /// Candidates from the source (the cached pipeline, if it is one, then
+  /// the top K) come first in Tried, and NSource counts them; then those
+  /// from -Oz's result (the cached pipeline, if it is one, then the
+  /// extension), whose pipelines StockPipelines holds.
+  unsigned NSource = 0;
+  std::vector<std::string> StockPipelines;
+  /// Per candidate, in that order, written only by the thread that runs
+  /// it: the result, why it failed, and whether it ran (not if the budget
+  /// was out).
   std::vector<Candidate> Tried;
   std::vector<std::string> Failed;
   std::vector<char> Ran;
@@ -598,7 +673,32 @@ void SizeDriver::start() {
     }
   }
   loadExtension();
-  unsigned Slots = K + !Extension.empty();
+  consultCache();
+  bool CachedHere = Plan == SizeCachePlan::CachedFirst ||
+                    Plan == SizeCachePlan::CachedOnly;
+  if (Plan == SizeCachePlan::CachedOnly || Plan == SizeCachePlan::KeepStock) {
+    K = 0;
+    Extension.clear();
+  } else if (Record) {
+    // What earlier compilations measured is not measured again: it was no
+    // smaller than the record's pipeline (or than -Oz). Coreset sequences
+    // are skipped only when that pipeline is there to start a search from.
+    if (CachedHere && !Record->FromStock && Record->Coreset == Effort.Coreset) {
+      auto Untried = std::stable_partition(
+          Order.begin(), Order.begin() + K, [&](const auto &O) {
+            return O.first >= 64 || !(Record->Tried >> O.first & 1);
+          });
+      K = unsigned(Untried - Order.begin());
+    }
+    if (!Extension.empty() && Record->Extension == Effort.Extension)
+      Extension.clear();
+  }
+  NSource = K + (CachedHere && !Record->FromStock);
+  if (CachedHere && Record->FromStock)
+    StockPipelines.push_back(Record->Pipeline);
+  if (!Extension.empty())
+    StockPipelines.push_back(Extension);
+  unsigned Slots = NSource + StockPipelines.size();
   Tried.resize(Slots);
   Failed.resize(Slots);
   Ran.assign(Slots, 0);
@@ -611,12 +711,12 @@ void SizeDriver::start() {
   // index and reported in order. A candidate time factor needs -Oz's
   // measurement first, so the candidates then wait for finish().
   unsigned Threads = threadCount();
-  if (Threads < 2 || !K || CandidateTimeFactor > 0)
+  if (Threads < 2 || !NSource || CandidateTimeFactor > 0)
     return;
   // Each worker gets its own evaluator (target machine), made here: the
   // first one also initializes the targets, which must not race with the
   // main thread.
-  for (unsigned I = 0; I < std::min(Threads - 1, K); ++I) {
+  for (unsigned I = 0; I < std::min(Threads - 1, NSource); ++I) {
     Expected<std::unique_ptr<PipelineEvaluator>> E =
         PipelineEvaluator::create();
     if (!E) {
@@ -644,18 +744,115 @@ void SizeDriver::loadExtension() {
   Extension = std::move(*E);
 }
 
+void SizeDriver::consultCache() {
+  if (SizeCacheSpec.empty())
+    return;
+  for (unsigned I = 0; I < K; ++I)
+    EffortSequences.push_back(Order[I].first);
+  Effort.Coreset = getSizeModelManifestHash(*CS);
+  Effort.Sequences = EffortSequences;
+  Effort.SearchEvaluations = SearchEvals;
+  Effort.Extension = Extension.empty() ? "" : hashSizePipeline(Extension);
+  CacheOptions Opts;
+  Opts.RedisKeyPrefix = "neuropt:";
+  Opts.Warn = [this](StringRef Msg) { warn("size cache: " + Msg); };
+  Expected<std::unique_ptr<SynthesisCache>> C = createCache(SizeCacheSpec, Opts);
+  if (!C) {
+    warn("cannot open the size cache: " + toString(C.takeError()) +
+         "; continuing without it");
+    return;
+  }
+  Cache = std::move(*C);
+  CacheKey = getSizeCacheKey(Source);
+  Expected<std::optional<CacheEntry>> E = Cache->get(CacheKey);
+  if (!E)
+    return dropCache(toString(E.takeError()));
+  if (*E) {
+    Expected<SizeCacheRecord> R = decodeSizeRecord(**E);
+    if (R)
+      Record = std::move(*R);
+    else
+      warn("size cache: ignoring this module's entry (" +
+           toString(R.takeError()) + ")");
+  }
+  Plan = planSizeRun(Record, Effort);
+  emit<OptimizationRemarkAnalysis>("Cache", [&](auto &R) {
+    R << "cache: " << ore::NV("CachePlan", planName());
+    if (Record)
+      R << " (earlier compilations tried "
+        << ore::NV("CachedSequences", unsigned(popcount(Record->Tried)))
+        << " coreset sequences and "
+        << ore::NV("CachedSearch", Record->SearchEvaluations)
+        << " search evaluations; best "
+        << ore::NV("CachedObjective", Record->Objective) << " bytes, -Oz "
+        << ore::NV("CachedStockObjective", Record->StockObjective) << ")";
+  });
+}
+
+void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
+                             const std::vector<Candidate> &Cands) {
+  if (!Cache || !SizeCacheUpdate || Plan == SizeCachePlan::KeepStock)
+    return;
+  // What this run tried: the coreset sequences and the extension that were
+  // measured (a candidate stopped by the budget does not count).
+  std::vector<unsigned> Seqs;
+  for (unsigned I = NSource - K; I < NSource; ++I)
+    if (Ran[I] && Failed[I].empty())
+      Seqs.push_back(Order[I - (NSource - K)].first);
+  bool ExtensionTried = !Extension.empty() && Ran.back() && Failed.back().empty();
+  SizeCacheEffort Now{Effort.Coreset, Seqs, 0,
+                      ExtensionTried ? Effort.Extension : std::string()};
+  // The record is built upon only if this run confirmed its pipeline: it
+  // won, or something at least as small did.
+  bool UsedCached = Plan == SizeCachePlan::CachedFirst ||
+                    Plan == SizeCachePlan::CachedOnly;
+  const Candidate *CachedCand = nullptr;
+  for (const Candidate &C : Cands)
+    if (C.Cached)
+      CachedCand = &C;
+  bool Confirmed = Chosen && (Chosen->Cached ||
+                              (CachedCand && Chosen->Objective <= CachedCand->Objective));
+  std::optional<SizeCacheRecord> Base = Record;
+  if (UsedCached && !Confirmed)
+    Base.reset();
+  SizeCacheRecord Best;
+  Best.StockObjective = Best.Objective = StockObj;
+  if (Chosen) {
+    Best.Pipeline = Chosen->Pipeline;
+    Best.FromStock = Chosen->Extension;
+    Best.Objective = Chosen->Objective;
+  }
+  SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best));
+  if (Record && New == *Record)
+    return;
+  Expected<bool> Put =
+      Cache->put(CacheKey, encodeSizeRecord(New), OverwritePolicy::Replace);
+  if (!Put)
+    dropCache("cannot store this module's result: " + toString(Put.takeError()));
+}
+
 void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
   if (!budgetLeft())
     return;
   Ran[I] = 1;
   Candidate &Cand = Tried[I];
-  Cand.Extension = I == K;
-  if (!Cand.Extension) {
-    Cand.Index = Order[I].first;
-    Cand.Predicted = Order[I].second;
+  unsigned CachedSlots = NSource - K;
+  if (I < CachedSlots) {
+    Cand.Cached = true;
+    Cand.Pipeline = Record->Pipeline;
+  } else if (I < NSource) {
+    Cand.Index = Order[I - CachedSlots].first;
+    Cand.Predicted = Order[I - CachedSlots].second;
+    Cand.Pipeline = CS->Pipelines[Cand.Index];
+  } else {
+    Cand.Extension = true;
+    Cand.Cached = I == NSource && Record && Record->FromStock &&
+                  (Plan == SizeCachePlan::CachedFirst ||
+                   Plan == SizeCachePlan::CachedOnly);
+    Cand.Pipeline = StockPipelines[I - NSource];
   }
-  const std::string &P = Cand.Extension ? Extension : CS->Pipelines[Cand.Index];
-  Failed[I] = measurePipeline(E, Cand.Extension ? StockBitcode : Source, P,
+  Failed[I] = measurePipeline(E, Cand.Extension ? StockBitcode : Source,
+                              Cand.Pipeline,
                               /*SkipUnchanged=*/Cand.Extension, Cand);
 }
 
@@ -704,8 +901,9 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
 }
 
 bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) {
-  // The start: the smallest coreset candidate (the first in rank order
-  // among equals), not the extension, which starts from -Oz's result.
+  // The start: the smallest candidate from the source (a coreset sequence
+  // or the cached pipeline; the first in rank order among equals), not one
+  // that starts from -Oz's result.
   const Candidate *Best = nullptr;
   for (const Candidate &C : Cands)
     if (!C.Extension && (!Best || C.Objective < Best->Objective))
@@ -714,11 +912,15 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
     return true;
   std::vector<std::string> Vocab = stepsOf(CS->Pipelines);
   PassSequence Incumbent;
-  for (StringRef E : splitPipelineElements(CS->Pipelines[Best->Index]))
+  for (StringRef E : splitPipelineElements(Best->Pipeline))
     Incumbent.Steps.push_back(E.str());
   uint64_t IncumbentObj = Best->Objective;
   unsigned From = Best->Index;
-  SplitMix64 R(SearchSeed);
+  bool FromCached = Best->Cached;
+  // A search that continues earlier compilations' (-neuropt-size-cache)
+  // draws other edits than they did.
+  uint64_t Earlier = Record ? Record->SearchEvaluations : 0;
+  SplitMix64 R(SearchSeed ^ (Earlier * 0x9E3779B97F4A7C15ULL));
   unsigned Batch = std::max(1u, unsigned(SearchBatch));
   // One evaluator per extra thread, made once for all rounds.
   std::vector<std::unique_ptr<PipelineEvaluator>> Evals;
@@ -740,15 +942,17 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
     for (unsigned I = 0; I < N; ++I) {
       Round[I].Searched = true;
       Round[I].Index = From;
+      Round[I].EditedCached = FromCached;
       Round[I].Evaluation = SearchDone + I + 1;
       Round[I].Sequence = mutateSequence(Incumbent, Vocab, R);
       requireAlwaysInline(Round[I].Sequence);
+      Round[I].Pipeline = Round[I].Sequence.str();
     }
     std::atomic<unsigned> Next{0};
     auto Work = [&](PipelineEvaluator &E) {
       for (unsigned I; (I = Next.fetch_add(1)) < N;)
         if (budgetLeft())
-          Why[I] = measurePipeline(E, Source, Round[I].Sequence.str(),
+          Why[I] = measurePipeline(E, Source, Round[I].Pipeline,
                                    /*SkipUnchanged=*/false, Round[I]);
         else
           Why[I] = "budget";
@@ -790,6 +994,19 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
 void SizeDriver::finish(PipelineEvaluator &Eval) {
   if (!Started)
     return;
+  if (Plan == SizeCachePlan::KeepStock) {
+    emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
+      R << "kept -Oz (" << ore::NV("StockObjective", Record->StockObjective)
+        << " bytes when cached): earlier compilations of this module found "
+        << "nothing smaller (-neuropt-size-cache)";
+    });
+    if (PrintSummary)
+      errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes when cached, "
+                        "0 candidates, {2} ms ({3})\n",
+                        M.getModuleIdentifier(), Record->StockObjective,
+                        elapsedMs(), phases());
+    return;
+  }
   LLVMContext &Ctx = M.getContext();
   // -Oz's measurement (here: M is -Oz's result only now), then whatever
   // candidates the workers have not taken yet. The extension starts from a
@@ -797,17 +1014,17 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   // thread it runs beside the measurement (a candidate time factor needs
   // the measurement first).
   auto PhaseStart = Clock::now();
-  // Whether this thread still has to run the extension.
-  bool ExtensionHere = !Extension.empty();
-  if (ExtensionHere) {
+  // Whether this thread still has to run the candidates from -Oz's result.
+  bool StockHere = !StockPipelines.empty();
+  if (StockHere) {
     StockBitcode = writeModuleBitcode(M);
     if (threadCount() > 1 && CandidateTimeFactor <= 0) {
       Expected<std::unique_ptr<PipelineEvaluator>> E =
           PipelineEvaluator::create();
       if (E) {
         Workers.emplace_back(
-            [this, E = std::move(*E)] { runCandidate(*E, K); });
-        ExtensionHere = false;
+            [this, E = std::move(*E)] { runStockCandidates(*E); });
+        StockHere = false;
       } else {
         consumeError(E.takeError()); // run below, after the measurement
       }
@@ -816,8 +1033,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   StockMs = msSince(PhaseStart);
   runCandidates(Eval);
-  if (ExtensionHere)
-    runCandidate(Eval, K);
+  if (StockHere)
+    runStockCandidates(Eval);
   joinWorkers();
   MeasureMs = msSince(PhaseStart);
 
@@ -846,7 +1063,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     }
     Cands.push_back(std::move(Tried[I]));
   }
-  if (SearchEvals && !search(Eval, Cands))
+  // A record that covers this run covers its search too.
+  if (SearchEvals && Plan != SizeCachePlan::CachedOnly && !search(Eval, Cands))
     OutOfBudget = true;
   PhaseStart = Clock::now();
   // Smallest first; ties keep the model's order.
@@ -910,6 +1128,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         << ore::NV("Candidates", unsigned(Cands.size())) << " is smaller"
         << (UsedModel ? "" : " (no model: coreset order)");
     });
+    updateCache(StockObj, nullptr, Cands);
     if (PrintSummary)
       errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes, {2} "
                         "candidates, {3} ms ({4})\n",
@@ -944,6 +1163,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       return;
     }
   }
+  updateCache(StockObj, Chosen, Cands);
   std::string Gain = Pct(ChosenObj);
   std::string Pred = formatv("{0:F2}", Predicted);
   std::string Verdict = VerifyWith == VerifyMode::Off
@@ -955,7 +1175,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     R << ": " << ore::NV("MeasuredGain", Gain) << "% smaller than -Oz ("
       << ore::NV("StockObjective", StockObj) << " -> "
       << ore::NV("Objective", ChosenObj) << " bytes), predicted ";
-    if (Chosen->Extension || Chosen->Searched)
+    if (Chosen->Extension || Chosen->Searched || Chosen->Cached)
       R << ore::NV("PredictedGain", "n/a") << " (not ranked)";
     else
       R << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
@@ -967,7 +1187,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         "neuropt-size: {0}: {1}, {2} -> {3} bytes "
         "({4}%), {5}, {6} ms ({7})\n",
         M.getModuleIdentifier(),
-        Chosen->Extension ? std::string("extension of -Oz's result")
+        Chosen->Cached      ? std::string("cached pipeline")
+        : Chosen->Extension ? std::string("extension of -Oz's result")
         : Chosen->Searched
             ? formatv("search result of evaluation {0} ({1})",
                       Chosen->Evaluation, Chosen->Sequence.str())

@@ -1,0 +1,114 @@
+//===- SizeCache.h - neuropt-size's memory of earlier runs -------*- C++ -*-===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// With -neuropt-size-cache, neuropt-size remembers, per translation unit,
+// the smallest pipeline an earlier compilation found and how much it tried
+// to find it, in the same store as the synthesis cache (lib/Cache: SQLite,
+// or Redis for a build farm). The key is a hash of the unoptimized module's
+// bitcode, so an edited file, another compiler or other flags miss.
+//
+// The cache only proposes: a remembered pipeline is run again, measured
+// against -Oz and verified like any candidate, so a stale, foreign or
+// damaged entry can cost size, never correctness or "never larger". What it
+// saves is effort: when an earlier run tried at least what this run would
+// try, this run tries the remembered pipeline alone, or nothing at all when
+// that run found nothing smaller than -Oz. A build that once spent many
+// candidates (-neuropt-size-k=16 -neuropt-size-search=48) thus keeps their
+// result in later builds at the cost of one candidate.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NEUROPT_SEARCH_SIZECACHE_H
+#define NEUROPT_SEARCH_SIZECACHE_H
+
+#include "neuropt/Cache/Cache.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace neuropt {
+
+/// What runs of neuropt-size tried for one translation unit, and the best
+/// they found.
+struct SizeCacheRecord {
+  /// The smallest verified pipeline (empty: nothing beat -Oz).
+  std::string Pipeline;
+  /// The pipeline runs on -Oz's result (an extension), not on the source.
+  bool FromStock = false;
+  /// -Oz's objective and the pipeline's (equal when Pipeline is empty).
+  uint64_t StockObjective = 0, Objective = 0;
+  /// The coreset the tried sequences index (getSizeModelManifestHash).
+  std::string Coreset;
+  /// Bit i: coreset sequence i was measured (sequences past 63 are never
+  /// counted as tried).
+  uint64_t Tried = 0;
+  /// Search evaluations spent on this unit, over all runs.
+  uint64_t SearchEvaluations = 0;
+  /// Hash of the extension pipeline that was tried ("" if none).
+  std::string Extension;
+
+  bool operator==(const SizeCacheRecord &O) const;
+};
+
+/// What one run would try without the cache.
+struct SizeCacheEffort {
+  std::string Coreset;
+  llvm::ArrayRef<unsigned> Sequences;
+  uint64_t SearchEvaluations = 0;
+  std::string Extension;
+};
+
+enum class SizeCachePlan {
+  /// No usable record: run as without the cache.
+  Full,
+  /// The record's pipeline first, then what the run would try anyway.
+  CachedFirst,
+  /// The record covers this run and holds a pipeline: try it alone.
+  CachedOnly,
+  /// The record covers this run and nothing beat -Oz: keep -Oz unmeasured.
+  KeepStock,
+};
+
+/// Whether \p R tried at least what \p E would.
+bool sizeCacheCovers(const SizeCacheRecord &R, const SizeCacheEffort &E);
+
+/// The plan for a run with effort \p E, given the record found (if any).
+SizeCachePlan planSizeRun(const std::optional<SizeCacheRecord> &R,
+                          const SizeCacheEffort &E);
+
+/// The record after a run that tried \p E (plus \p SearchDone search
+/// evaluations) on top of \p Old and found \p Best (its pipeline empty when
+/// nothing was smaller than -Oz). Pass \p Old only if the run confirmed its
+/// pipeline (measured it smaller than -Oz and verified it): a record whose
+/// pipeline failed is not built upon.
+SizeCacheRecord mergeSizeRecord(const std::optional<SizeCacheRecord> &Old,
+                                const SizeCacheEffort &E, uint64_t SearchDone,
+                                SizeCacheRecord Best);
+
+/// The cache key of a translation unit: "size:" and the SHA-256 of its
+/// unoptimized bitcode in hex.
+std::string getSizeCacheKey(llvm::StringRef SourceBitcode);
+
+/// The 16-hex-digit hash that names an extension pipeline in a record.
+std::string hashSizePipeline(llvm::StringRef Pipeline);
+
+/// A record as a cache entry (a rewrite when it holds a pipeline; the
+/// "certificate" field carries the record's other fields as text).
+CacheEntry encodeSizeRecord(const SizeCacheRecord &R);
+/// The inverse; an error for an entry neuropt-size did not write.
+llvm::Expected<SizeCacheRecord> decodeSizeRecord(const CacheEntry &E);
+
+/// The entries' VerifierVersion.
+constexpr const char *kSizeCacheFormat = "neuropt-size-cache/1";
+
+} // namespace neuropt
+
+#endif // NEUROPT_SEARCH_SIZECACHE_H

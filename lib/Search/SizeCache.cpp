@@ -1,0 +1,144 @@
+//===- SizeCache.cpp - neuropt-size's memory of earlier runs ---------------===//
+//
+// Part of neuropt, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "neuropt/Search/SizeCache.h"
+#include "neuropt/Support/Hashing.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SHA256.h"
+
+using namespace llvm;
+using namespace neuropt;
+
+bool SizeCacheRecord::operator==(const SizeCacheRecord &O) const {
+  return Pipeline == O.Pipeline && FromStock == O.FromStock &&
+         StockObjective == O.StockObjective && Objective == O.Objective &&
+         Coreset == O.Coreset && Tried == O.Tried &&
+         SearchEvaluations == O.SearchEvaluations && Extension == O.Extension;
+}
+
+static uint64_t triedMask(ArrayRef<unsigned> Sequences) {
+  uint64_t Mask = 0;
+  for (unsigned S : Sequences)
+    if (S < 64)
+      Mask |= uint64_t(1) << S;
+  return Mask;
+}
+
+bool neuropt::sizeCacheCovers(const SizeCacheRecord &R,
+                              const SizeCacheEffort &E) {
+  for (unsigned S : E.Sequences)
+    if (S >= 64 || R.Coreset != E.Coreset || !(R.Tried >> S & 1))
+      return false;
+  if (R.SearchEvaluations < E.SearchEvaluations)
+    return false;
+  return E.Extension.empty() || R.Extension == E.Extension;
+}
+
+SizeCachePlan neuropt::planSizeRun(const std::optional<SizeCacheRecord> &R,
+                                   const SizeCacheEffort &E) {
+  if (!R)
+    return SizeCachePlan::Full;
+  bool Covers = sizeCacheCovers(*R, E);
+  if (R->Pipeline.empty())
+    return Covers ? SizeCachePlan::KeepStock : SizeCachePlan::Full;
+  return Covers ? SizeCachePlan::CachedOnly : SizeCachePlan::CachedFirst;
+}
+
+SizeCacheRecord neuropt::mergeSizeRecord(const std::optional<SizeCacheRecord> &Old,
+                                         const SizeCacheEffort &E,
+                                         uint64_t SearchDone,
+                                         SizeCacheRecord Best) {
+  SizeCacheRecord R = std::move(Best);
+  R.Coreset = E.Coreset;
+  R.Tried = triedMask(E.Sequences);
+  R.SearchEvaluations = SearchDone;
+  R.Extension = E.Extension;
+  if (!Old)
+    return R;
+  // What earlier runs tried still counts if it indexed the same coreset.
+  if (Old->Coreset == E.Coreset)
+    R.Tried |= Old->Tried;
+  R.SearchEvaluations += Old->SearchEvaluations;
+  if (R.Extension.empty())
+    R.Extension = Old->Extension;
+  // The caller passes Old only when this run confirmed its pipeline (plans
+  // other than Full measure it first), so Best is at least as small.
+  return R;
+}
+
+std::string neuropt::getSizeCacheKey(StringRef SourceBitcode) {
+  std::array<uint8_t, 32> D = SHA256::hash(arrayRefFromStringRef(SourceBitcode));
+  return "size:" + toHex(D, /*LowerCase=*/true);
+}
+
+std::string neuropt::hashSizePipeline(StringRef Pipeline) {
+  StableHasher H;
+  H.update("neuropt-size-pipeline\n");
+  H.update(Pipeline);
+  return toHex64(H.final());
+}
+
+CacheEntry neuropt::encodeSizeRecord(const SizeCacheRecord &R) {
+  std::string Text;
+  raw_string_ostream OS(Text);
+  OS << kSizeCacheFormat << "\n"
+     << "from " << (R.FromStock ? "oz" : "source") << "\n"
+     << "stock " << R.StockObjective << "\n"
+     << "objective " << R.Objective << "\n"
+     << "coreset " << (R.Coreset.empty() ? "-" : R.Coreset) << "\n"
+     << "tried " << R.Tried << "\n"
+     << "search " << R.SearchEvaluations << "\n"
+     << "extension " << (R.Extension.empty() ? "-" : R.Extension) << "\n";
+  if (R.Pipeline.empty())
+    return CacheEntry::noCheaperForm(Text, kSizeCacheFormat);
+  return CacheEntry::rewrite(R.Pipeline, Text,
+                             int64_t(R.StockObjective) - int64_t(R.Objective),
+                             kSizeCacheFormat);
+}
+
+Expected<SizeCacheRecord> neuropt::decodeSizeRecord(const CacheEntry &E) {
+  auto Bad = [](const Twine &Why) {
+    return createStringError(inconvertibleErrorCode(),
+                             "not a neuropt-size cache entry: " + Why);
+  };
+  if (E.VerifierVersion != kSizeCacheFormat)
+    return Bad("format '" + E.VerifierVersion + "'");
+  SmallVector<StringRef, 12> Lines;
+  StringRef(E.Certificate).split(Lines, '\n', -1, /*KeepEmpty=*/false);
+  if (Lines.size() != 8 || Lines[0] != kSizeCacheFormat)
+    return Bad("malformed record");
+  SizeCacheRecord R;
+  R.Pipeline = E.isRewrite() ? E.RHS : std::string();
+  auto Field = [&](unsigned I, StringRef Name) -> std::optional<StringRef> {
+    auto [Key, Value] = Lines[I].split(' ');
+    if (Key != Name || Value.empty())
+      return std::nullopt;
+    return Value;
+  };
+  auto Number = [&](unsigned I, StringRef Name, uint64_t &Out) {
+    std::optional<StringRef> V = Field(I, Name);
+    return V && !V->getAsInteger(10, Out);
+  };
+  std::optional<StringRef> From = Field(1, "from"),
+                           Coreset = Field(4, "coreset"),
+                           Ext = Field(7, "extension");
+  if (!From || (*From != "oz" && *From != "source") || !Coreset || !Ext ||
+      !Number(2, "stock", R.StockObjective) ||
+      !Number(3, "objective", R.Objective) || !Number(5, "tried", R.Tried) ||
+      !Number(6, "search", R.SearchEvaluations))
+    return Bad("malformed record");
+  R.FromStock = *From == "oz";
+  R.Coreset = *Coreset == "-" ? "" : Coreset->str();
+  R.Extension = *Ext == "-" ? "" : Ext->str();
+  if (E.isRewrite() && (R.Pipeline.empty() || R.Objective >= R.StockObjective ||
+                        E.CostSaved != int64_t(R.StockObjective - R.Objective)))
+    return Bad("inconsistent sizes");
+  if (!E.isRewrite() && R.Objective != R.StockObjective)
+    return Bad("inconsistent sizes");
+  return R;
+}
