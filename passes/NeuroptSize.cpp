@@ -763,7 +763,7 @@ void SizeDriver::consultCache() {
     return;
   }
   Cache = std::move(*C);
-  CacheKey = getSizeCacheKey(Source);
+  CacheKey = getSizeCacheKey(*Unopt);
   Expected<std::optional<CacheEntry>> E = Cache->get(CacheKey);
   if (!E)
     return dropCache(toString(E.takeError()));
@@ -825,6 +825,30 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
   SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best));
   if (Record && New == *Record)
     return;
+  // Another compilation of this module may have stored a record since this
+  // one read it; the smaller result stays (a read and a write, not atomic,
+  // but the window is that of the write, not of the compilation).
+  std::optional<SizeCacheRecord> Current;
+  Expected<std::optional<CacheEntry>> Stored = Cache->get(CacheKey);
+  if (!Stored)
+    return dropCache("cannot read this module's entry again: " +
+                     toString(Stored.takeError()));
+  if (*Stored) {
+    Expected<SizeCacheRecord> R = decodeSizeRecord(**Stored);
+    if (R)
+      Current = std::move(*R);
+    else
+      consumeError(R.takeError()); // Garbled: replaced below.
+  }
+  if (!shouldStoreSizeRecord(Current, Record, New)) {
+    emit<OptimizationRemarkAnalysis>("CacheKept", [&](auto &R) {
+      R << "cache: kept the entry another compilation stored meanwhile ("
+        << ore::NV("CachedObjective", Current->Objective)
+        << " bytes; this one found "
+        << ore::NV("Objective", New.Objective) << ")";
+    });
+    return;
+  }
   Expected<bool> Put =
       Cache->put(CacheKey, encodeSizeRecord(New), OverwritePolicy::Replace);
   if (!Put)

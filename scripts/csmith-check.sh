@@ -3,7 +3,7 @@
 #
 # Usage: scripts/csmith-check.sh [--count N] [--seed S] [--mode size|superopt|both]
 #          [--jobs N] [--keep-failures DIR] [--timeout SEC] [--slow-timeout SEC]
-#          [--plugin PATH]
+#          [--plugin PATH] [--warm [--warm-mllvm OPT]...]
 #          [--clang PATH] [--csmith-args "ARGS"] [--mllvm OPT]... [--skip-unavailable]
 #
 # Program i is `csmith --seed S+i`. Each is built with stock clang-22 and with
@@ -23,7 +23,12 @@
 # bug of the plugin. Mismatching programs are kept with --keep-failures.
 #
 # --mllvm OPT adds `-mllvm OPT` to every plugin build (e.g. another coreset,
-# a per-module synthesis budget). Superopt builds get a fresh synthesis cache
+# a per-module synthesis budget).
+# --warm (size mode) checks neuropt-size's cache: the plugin build fills a
+# cache of the program's own (-neuropt-size-cache), and a second plugin
+# build, with that cache and only the --warm-mllvm options (default: none,
+# so the default k), must also match stock. The report counts how the warm
+# builds used the cache and whether they gave the first build's binary. Superopt builds get a fresh synthesis cache
 # each (NEUROPT_CACHE_DIR in the program's work directory).
 # A mode whose plugin option is unknown fails with a clear message, or is
 # reported as skipped with --skip-unavailable (for CI before the pass lands).
@@ -37,6 +42,7 @@ PLUGIN=${NEUROPT_PLUGIN:-$ROOT/${NEUROPT_BUILD_DIR:-build}/lib/NeurOpt.so}
 CLANG=${CLANG:-}
 CSMITH_ARGS=""
 EXTRA_MLLVM=""
+WARM=0 WARM_MLLVM=""
 CSMITH_INC=/usr/include/csmith
 
 die() { echo "csmith-check: error: $*" >&2; exit 2; }
@@ -54,11 +60,15 @@ while [ $# -gt 0 ]; do
     --csmith-args) CSMITH_ARGS=${2?}; shift 2 ;;
     --mllvm) EXTRA_MLLVM="$EXTRA_MLLVM -mllvm ${2:?}"; shift 2 ;;
     --skip-unavailable) SKIP_UNAVAILABLE=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --warm) WARM=1; shift ;;
+    --warm-mllvm) WARM_MLLVM="$WARM_MLLVM -mllvm ${2:?}"; shift 2 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
 case "$MODE" in size|superopt|both) ;; *) die "--mode must be size, superopt or both, not '$MODE'" ;; esac
+[ "$WARM" = 0 ] || [ "$MODE" = size ] || die "--warm needs --mode size"
+[ -z "$WARM_MLLVM" ] || [ "$WARM" = 1 ] || die "--warm-mllvm needs --warm"
 for v in COUNT SEED JOBS TIMEOUT SLOW_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} needs a non-negative integer, not '${!v}'"
 done
@@ -121,6 +131,32 @@ run_bin() {
   echo $? >"$3"
 }
 
+# Builds and runs one plugin binary $4/$1 (tag plugin or warm, command $2)
+# and prints "match <output>[ (slow: ...)]" or "mismatch <why>" against the
+# stock run in $4, whose status was $3.
+plugin_verdict() {
+  local tag=$1 cmd=$2 src_rc=$3 d=$4
+  # shellcheck disable=SC2086
+  if ! timeout 600 $cmd >"$d/$tag.log" 2>&1; then
+    echo "mismatch $tag build failed: $(grep -m1 -iE 'error|assert|fatal|Stack dump' "$d/$tag.log" | cut -c1-200)"
+    return
+  fi
+  run_bin "$d/$tag" "$d/$tag.out" "$d/$tag.rc"
+  local rc slow=""; rc=$(cat "$d/$tag.rc")
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    # Slower than stock, or wrong? Once more with the long timeout.
+    TIMEOUT=$SLOW_TIMEOUT run_bin "$d/$tag" "$d/$tag.out" "$d/$tag.rc"
+    rc=$(cat "$d/$tag.rc") slow=" (slow: the plugin's binary needed more than ${TIMEOUT}s, the stock one less)"
+  fi
+  if [ "$rc" = "$src_rc" ] && cmp -s "$d/stock.out" "$d/$tag.out"; then
+    echo "match $(head -c 40 "$d/stock.out" | tr -d '\n')$slow"
+  elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    echo "mismatch $tag binary timed out, also under --slow-timeout ${SLOW_TIMEOUT}s (stock finished within ${TIMEOUT}s with status $src_rc)"
+  else
+    echo "mismatch stock: status $src_rc, '$(tr -d '\n' <"$d/stock.out" | cut -c1-60)'; $tag: status $rc, '$(tr -d '\n' <"$d/$tag.out" | cut -c1-60)'"
+  fi
+}
+
 # One program in one mode: writes "<verdict> <detail>" to $WORK/<mode>/<seed>.res
 # (verdict: match, mismatch, skip).
 check_one() {
@@ -141,7 +177,9 @@ check_one() {
   # do not share a database.
   [ "$mode" = superopt ] && env_prefix="env NEUROPT_CACHE_DIR=$d/cache "
   stock_cmd="$CLANG $(stock_flags "$mode") ${CFLAGS[*]} $src -o $d/stock"
-  plugin_cmd="$env_prefix$CLANG $(plugin_flags "$mode")$EXTRA_MLLVM ${CFLAGS[*]} $src -o $d/plugin"
+  local cache_flag=""
+  [ "$WARM" = 1 ] && cache_flag=" -mllvm -neuropt-size-cache=$d/size.sqlite"
+  plugin_cmd="$env_prefix$CLANG $(plugin_flags "$mode")$EXTRA_MLLVM$cache_flag ${CFLAGS[*]} $src -o $d/plugin"
   echo "$stock_cmd" >"$d/stock.cmd"; echo "$plugin_cmd" >"$d/plugin.cmd"
   # shellcheck disable=SC2086
   if ! $stock_cmd >"$d/stock.log" 2>&1; then
@@ -155,26 +193,25 @@ check_one() {
   if [ "$src_rc" -ge 128 ]; then
     echo "skip stock binary crashed (status $src_rc)" >"$res"; return
   fi
-  # shellcheck disable=SC2086
-  if ! timeout 600 $plugin_cmd >"$d/plugin.log" 2>&1; then
-    echo "mismatch plugin build failed: $(grep -m1 -iE 'error|assert|fatal|Stack dump' "$d/plugin.log" | cut -c1-200)" >"$res"
-  else
-    run_bin "$d/plugin" "$d/plugin.out" "$d/plugin.rc"
-    local plg_rc slow=""; plg_rc=$(cat "$d/plugin.rc")
-    if [ "$plg_rc" = 124 ] || [ "$plg_rc" = 137 ]; then
-      # Slower than stock, or wrong? Once more with the long timeout.
-      TIMEOUT=$SLOW_TIMEOUT run_bin "$d/plugin" "$d/plugin.out" "$d/plugin.rc"
-      plg_rc=$(cat "$d/plugin.rc") slow=" (slow: the plugin's binary needed more than ${TIMEOUT}s, the stock one less)"
-    fi
-    if [ "$plg_rc" = "$src_rc" ] && cmp -s "$d/stock.out" "$d/plugin.out"; then
-      echo "match $(head -c 40 "$d/stock.out" | tr -d '\n')$slow" >"$res"; return
-    fi
-    if [ "$plg_rc" = 124 ] || [ "$plg_rc" = 137 ]; then
-      echo "mismatch plugin binary timed out, also under --slow-timeout ${SLOW_TIMEOUT}s (stock finished within ${TIMEOUT}s with status $src_rc)" >"$res"
+  local verdict
+  verdict=$(plugin_verdict plugin "$plugin_cmd" "$src_rc" "$d")
+  if [ "$WARM" = 1 ] && [ "${verdict%% *}" = match ]; then
+    # The same program again, with the cache the first build filled.
+    local warm_cmd="$CLANG $(plugin_flags size) -mllvm -neuropt-size-cache=$d/size.sqlite -mllvm -neuropt-size-print$WARM_MLLVM ${CFLAGS[*]} $src -o $d/warm"
+    echo "$warm_cmd" >"$d/warm.cmd"
+    local wv; wv=$(plugin_verdict warm "$warm_cmd" "$src_rc" "$d")
+    if [ "${wv%% *}" = match ]; then
+      local how same=other
+      # -neuropt-size-print ends its line with the cache's plan.
+      how=$(grep -o -m1 'cache: [a-z ]*)$' "$d/warm.log" | sed 's/^cache: //; s/)$//')
+      cmp -s "$d/plugin" "$d/warm" && same=same
+      verdict="$verdict [warm: ${how:-no cache plan printed}, $same binary]"
     else
-      echo "mismatch stock: status $src_rc, '$(tr -d '\n' <"$d/stock.out" | cut -c1-60)'; plugin: status $plg_rc, '$(tr -d '\n' <"$d/plugin.out" | cut -c1-60)'" >"$res"
+      verdict="mismatch warm build (with the first build's cache): ${wv#mismatch }"
     fi
   fi
+  echo "$verdict" >"$res"
+  [ "${verdict%% *}" = match ] && return
   # Triage: does stock -O0 agree with stock -O2/-Oz?
   local o0_cmd="$CLANG -O0 ${CFLAGS[*]} $src -o $d/o0"
   echo "$o0_cmd" >"$d/o0.cmd"
@@ -250,6 +287,7 @@ for m in "${runnable[@]}"; do
         echo "  csmith:  csmith --seed $s $CSMITH_ARGS"
         echo "  stock:   $(cat "$WORK/$m/$s/stock.cmd")"
         echo "  plugin:  $(cat "$WORK/$m/$s/plugin.cmd")"
+        [ -f "$WORK/$m/$s/warm.cmd" ] && echo "  warm:    $(cat "$WORK/$m/$s/warm.cmd")"
         [ -n "$KEEP" ] && echo "  kept in: $KEEP/seed-$s-$m/"
         ;;
       *) mm=$((mm + 1)); echo "MISMATCH [$m] seed $s: the check itself failed (no verdict)" ;;
@@ -259,6 +297,12 @@ for m in "${runnable[@]}"; do
   total=$((total + t)) matched=$((matched + mt)) mismatched=$((mismatched + mm)) skipped=$((skipped + sk))
   slowed=$((slowed + sl))
 done
+if [ "$WARM" = 1 ]; then
+  # How the matched programs' warm builds used the cache.
+  cat "$WORK"/size/*.res 2>/dev/null | grep -o '\[warm: [^]]*\]' |
+    sed 's/^\[warm: //; s/\]$//' | sort | uniq -c |
+    sed 's/^ *\([0-9]*\) \(.*\), \(.*\)$/csmith warm: \1 rebuilt (\2), \3/'
+fi
 [ "$slowed" -gt 0 ] && echo "csmith: $slowed of the matched programs ran slower than stock (beyond ${TIMEOUT}s, within ${SLOW_TIMEOUT}s)"
 echo "csmith: $total programs, $matched matched, $mismatched mismatched, $skipped timeouts/skipped ($(( $(date +%s) - start ))s)"
 [ "$mismatched" -eq 0 ] || status=1

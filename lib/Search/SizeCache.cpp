@@ -7,9 +7,18 @@
 #include "neuropt/Search/SizeCache.h"
 #include "neuropt/Support/Hashing.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/DebugInfo.h"
+#include "llvm/IR/Metadata.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 using namespace llvm;
 using namespace neuropt;
@@ -71,8 +80,46 @@ SizeCacheRecord neuropt::mergeSizeRecord(const std::optional<SizeCacheRecord> &O
   return R;
 }
 
-std::string neuropt::getSizeCacheKey(StringRef SourceBitcode) {
-  std::array<uint8_t, 32> D = SHA256::hash(arrayRefFromStringRef(SourceBitcode));
+bool neuropt::shouldStoreSizeRecord(const std::optional<SizeCacheRecord> &Current,
+                                    const std::optional<SizeCacheRecord> &AtStart,
+                                    const SizeCacheRecord &New) {
+  if (!Current || (AtStart && *Current == *AtStart))
+    return true;
+  if (New.Objective != Current->Objective)
+    return New.Objective < Current->Objective;
+  auto Effort = [](const SizeCacheRecord &R) {
+    return uint64_t(popcount(R.Tried)) + R.SearchEvaluations;
+  };
+  return Effort(New) > Effort(*Current);
+}
+
+std::string neuropt::getSizeCacheKey(const Module &Unopt) {
+  std::unique_ptr<Module> C = CloneModule(Unopt);
+  StripDebugInfo(*C);
+  // StripDebugInfo keeps the flags that say which debug information the
+  // module carries; drop them, and the names of where it came from.
+  if (NamedMDNode *Flags = C->getModuleFlagsMetadata()) {
+    SmallVector<MDNode *, 8> Kept;
+    for (MDNode *Flag : Flags->operands()) {
+      auto *Name = Flag->getNumOperands() > 1
+                       ? dyn_cast<MDString>(Flag->getOperand(1))
+                       : nullptr;
+      if (!Name ||
+          !is_contained({"Debug Info Version", "Dwarf Version", "CodeView",
+                         "CodeViewGHash", "debug-info-assignment-tracking"},
+                        Name->getString()))
+        Kept.push_back(Flag);
+    }
+    Flags->clearOperands();
+    for (MDNode *Flag : Kept)
+      Flags->addOperand(Flag);
+  }
+  C->setSourceFileName("");
+  C->setModuleIdentifier("");
+  SmallString<0> Bitcode;
+  raw_svector_ostream OS(Bitcode);
+  WriteBitcodeToFile(*C, OS);
+  std::array<uint8_t, 32> D = SHA256::hash(arrayRefFromStringRef(Bitcode));
   return "size:" + toHex(D, /*LowerCase=*/true);
 }
 

@@ -34,6 +34,10 @@
 #include <optional>
 #include <string>
 
+namespace llvm {
+class Module;
+} // namespace llvm
+
 namespace neuropt {
 
 /// What runs of neuropt-size tried for one translation unit, and the best
@@ -93,9 +97,26 @@ SizeCacheRecord mergeSizeRecord(const std::optional<SizeCacheRecord> &Old,
                                 const SizeCacheEffort &E, uint64_t SearchDone,
                                 SizeCacheRecord Best);
 
-/// The cache key of a translation unit: "size:" and the SHA-256 of its
-/// unoptimized bitcode in hex.
-std::string getSizeCacheKey(llvm::StringRef SourceBitcode);
+/// Whether a run that read \p AtStart from the cache and built \p New should
+/// store it over \p Current, the entry there now. Yes when nothing is there,
+/// or when it is still what the run read (no other compilation wrote in
+/// between; \p New already builds on it). When another compilation of the
+/// same module wrote meanwhile, both records were measured and verified by
+/// their runs: the smaller objective stays, and on a tie the one that tried
+/// more (coreset sequences plus search evaluations). So a quick compilation
+/// that finished last does not erase what a long search stored.
+bool shouldStoreSizeRecord(const std::optional<SizeCacheRecord> &Current,
+                           const std::optional<SizeCacheRecord> &AtStart,
+                           const SizeCacheRecord &New);
+
+/// The cache key of a translation unit: "size:" and the SHA-256, in hex, of
+/// the bitcode of its unoptimized module \p Unopt without what does not
+/// change the code: debug information (the locations clang adds for -Rpass
+/// and -fsave-optimization-record, and -g's), the module flags that
+/// describe it, the source file's name and the module's identifier. So a
+/// build with remarks or -g, or from another directory, finds what a plain
+/// build stored. \p Unopt itself is not changed (a copy is stripped).
+std::string getSizeCacheKey(const llvm::Module &Unopt);
 
 /// The 16-hex-digit hash that names an extension pipeline in a record.
 std::string hashSizePipeline(llvm::StringRef Pipeline);

@@ -9,14 +9,17 @@
 #   hang-stock       a stock build (no plugin, not -O0) never finishes;
 #   slow-plugin      a plugin build sleeps 2 s before running the real one;
 #   hang-plugin      a plugin build never finishes;
+#   wrong-warm       a plugin build with -neuropt-size-print (csmith-check's
+#                    --warm rebuild) prints a wrong checksum;
 #   no-superopt      the plugin rejects -neuropt-superopt-mode like an
 #                    LLVM option it does not know.
-plugin=0 out="" prev="" o0=0 superopt=0 csrc=0
+plugin=0 out="" prev="" o0=0 superopt=0 csrc=0 warm=0
 for a in "$@"; do
   case "$a" in
     -fpass-plugin=*) plugin=1 ;;
     -O0) o0=1 ;;
     -neuropt-superopt-mode=*) superopt=1 ;;
+    -neuropt-size-print) warm=1 ;;
     *.c) csrc=1 ;;
   esac
   [ "$prev" = "-o" ] && out=$a
@@ -33,6 +36,8 @@ fi
 "$REAL_CLANG" "$@" || exit $?
 [ -n "$out" ] || exit 0
 if [ "$FAKE" = wrong-plugin ] && [ "$plugin" = 1 ]; then
+  printf '#!/bin/sh\necho "checksum = 0"\n' >"$out"
+elif [ "$FAKE" = wrong-warm ] && [ "$warm" = 1 ]; then
   printf '#!/bin/sh\necho "checksum = 0"\n' >"$out"
 elif [ "$FAKE" = wrong-o0 ] && { [ "$plugin" = 1 ] || [ "$o0" = 1 ]; }; then
   printf '#!/bin/sh\necho "checksum = 0"\n' >"$out"

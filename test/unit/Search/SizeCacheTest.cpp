@@ -6,6 +6,10 @@
 
 #include "neuropt/Search/SizeCache.h"
 
+#include "llvm/AsmParser/Parser.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include "gtest/gtest.h"
 
@@ -144,14 +148,99 @@ TEST(SizeCache, MergeAddsEffortAndKeepsTheNewBest) {
             0b1010u);
 }
 
-TEST(SizeCache, KeyIsTheBitcodeDigest) {
-  std::string K = getSizeCacheKey("BC\xC0\xDE");
+TEST(SizeCache, ConcurrentWritersKeepTheSmallerRecord) {
+  SizeCacheRecord Read = found("mergefunc", 1000, 980);
+  SizeCacheRecord Mine = found("mergefunc,iroutliner", 1000, 970);
+  // Nothing there, or still what this run read: store.
+  EXPECT_TRUE(shouldStoreSizeRecord(std::nullopt, std::nullopt, Mine));
+  EXPECT_TRUE(shouldStoreSizeRecord(Read, Read, Mine));
+  // The run read nothing smaller and found nothing; its record replaces the
+  // one it read (it built on it, or refuted its pipeline).
+  SizeCacheRecord Nothing = found("", 1000, 1000);
+  EXPECT_TRUE(shouldStoreSizeRecord(Read, Read, Nothing));
+
+  // Another compilation stored a long search's result meanwhile.
+  SizeCacheRecord Long = found("iroutliner,mergefunc,gvn-sink", 1000, 940);
+  Long.SearchEvaluations = 48;
+  EXPECT_FALSE(shouldStoreSizeRecord(Long, std::nullopt, Mine));
+  EXPECT_FALSE(shouldStoreSizeRecord(Long, Read, Nothing));
+  // ... or a worse one: this run's smaller result replaces it.
+  EXPECT_TRUE(shouldStoreSizeRecord(Read, std::nullopt, Mine));
+  // A tie goes to the record that tried more.
+  SizeCacheRecord Tie = Mine;
+  Tie.Pipeline = "iroutliner";
+  Tie.SearchEvaluations = 8;
+  EXPECT_TRUE(shouldStoreSizeRecord(Tie, std::nullopt, Mine));
+  EXPECT_FALSE(shouldStoreSizeRecord(Mine, std::nullopt, Tie));
+  EXPECT_FALSE(shouldStoreSizeRecord(Mine, std::nullopt, Mine));
+}
+
+/// The module \p Text parses to; fails the test if it does not parse.
+std::unique_ptr<Module> parse(LLVMContext &Ctx, StringRef Text) {
+  SMDiagnostic Err;
+  std::unique_ptr<Module> M = parseAssemblyString(Text, Err, Ctx);
+  if (!M)
+    ADD_FAILURE() << Err.getMessage().str();
+  return M;
+}
+
+constexpr const char *kPlain = R"(
+source_filename = "/home/a/src/f.c"
+define i32 @f(i32 %x) {
+  %y = add i32 %x, 1
+  ret i32 %y
+}
+!llvm.module.flags = !{!0}
+!0 = !{i32 1, !"wchar_size", i32 4}
+)";
+
+// The same code as clang emits it with -g (or with the locations -Rpass
+// adds), compiled in another directory.
+constexpr const char *kDebug = R"(
+source_filename = "f.c"
+define i32 @f(i32 %x) !dbg !5 {
+  %y = add i32 %x, 1, !dbg !9
+  ret i32 %y, !dbg !9
+}
+!llvm.dbg.cu = !{!3}
+!llvm.module.flags = !{!0, !1, !2, !10}
+!0 = !{i32 1, !"wchar_size", i32 4}
+!1 = !{i32 7, !"Dwarf Version", i32 5}
+!2 = !{i32 2, !"Debug Info Version", i32 3}
+!10 = !{i32 7, !"debug-info-assignment-tracking", i1 true}
+!3 = distinct !DICompileUnit(language: DW_LANG_C11, file: !4, producer: "clang", isOptimized: true, runtimeVersion: 0, emissionKind: FullDebug)
+!4 = !DIFile(filename: "f.c", directory: "/tmp/build")
+!5 = distinct !DISubprogram(name: "f", scope: !4, file: !4, line: 1, type: !6, scopeLine: 1, spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: !3)
+!6 = !DISubroutineType(types: !7)
+!7 = !{!8, !8}
+!8 = !DIBasicType(name: "int", size: 32, encoding: DW_ATE_signed)
+!9 = !DILocation(line: 1, column: 30, scope: !5)
+)";
+
+TEST(SizeCache, KeyIgnoresDebugInformationAndNames) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> Plain = parse(Ctx, kPlain);
+  std::unique_ptr<Module> Debug = parse(Ctx, kDebug);
+  ASSERT_TRUE(Plain && Debug);
+  Debug->setModuleIdentifier("/tmp/build/f.bc");
+  std::string K = getSizeCacheKey(*Plain);
   EXPECT_EQ(K.size(), 5u + 64u);
   EXPECT_EQ(K.substr(0, 5), "size:");
-  EXPECT_EQ(K, getSizeCacheKey("BC\xC0\xDE"));
-  EXPECT_NE(K, getSizeCacheKey("BC\xC0\xDF"));
-  EXPECT_EQ(getSizeCacheKey(""),
-            "size:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(K, getSizeCacheKey(*Plain));
+  EXPECT_EQ(K, getSizeCacheKey(*Debug));
+  // The module the key was computed from keeps its debug information.
+  EXPECT_NE(Debug->getNamedMetadata("llvm.dbg.cu"), nullptr);
+  EXPECT_EQ(Debug->getModuleFlagsMetadata()->getNumOperands(), 4u);
+  EXPECT_EQ(Debug->getSourceFileName(), "f.c");
+
+  // Anything that can change the code changes the key: an instruction, a
+  // module flag that is not about debug information.
+  std::string Other = kPlain;
+  Other.replace(Other.find("i32 %x, 1"), 9, "i32 %x, 2");
+  EXPECT_NE(K, getSizeCacheKey(*parse(Ctx, Other)));
+  std::string Flag = kPlain;
+  Flag.replace(Flag.find("i32 4}"), 6, "i32 2}");
+  EXPECT_NE(K, getSizeCacheKey(*parse(Ctx, Flag)));
 }
 
 } // namespace
