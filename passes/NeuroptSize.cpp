@@ -276,6 +276,9 @@ struct Candidate {
   /// The extension's pipeline left -Oz's result as it was (bitcode for
   /// bitcode): the candidate is -Oz's result, so it is not measured.
   bool Unchanged = false;
+  /// The budget (-neuropt-size-budget-ms) that stopped the pipeline
+  /// although the candidate had at least 90% of it (0: not stopped so).
+  unsigned OutOfTimeMs = 0;
 };
 
 struct VerifySummary {
@@ -686,7 +689,8 @@ void SizeDriver::start() {
     if (CachedHere && !Record->FromStock && Record->Coreset == Effort.Coreset) {
       auto Untried = std::stable_partition(
           Order.begin(), Order.begin() + K, [&](const auto &O) {
-            return O.first >= 64 || !(Record->Tried >> O.first & 1);
+            return O.first >= 64 ||
+                   !(sizeCacheDone(*Record, BudgetMs) >> O.first & 1);
           });
       K = unsigned(Untried - Order.begin());
     }
@@ -753,6 +757,7 @@ void SizeDriver::consultCache() {
   Effort.Sequences = EffortSequences;
   Effort.SearchEvaluations = SearchEvals;
   Effort.Extension = Extension.empty() ? "" : hashSizePipeline(Extension);
+  Effort.BudgetMs = BudgetMs;
   CacheOptions Opts;
   Opts.RedisKeyPrefix = "neuropt:";
   Opts.Warn = [this](StringRef Msg) { warn("size cache: " + Msg); };
@@ -801,7 +806,19 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
       Seqs.push_back(Order[I - (NSource - K)].first);
   bool ExtensionTried = !Extension.empty() && Ran.back() && Failed.back().empty();
   SizeCacheEffort Now{Effort.Coreset, Seqs, 0,
-                      ExtensionTried ? Effort.Extension : std::string()};
+                      ExtensionTried ? Effort.Extension : std::string(),
+                      BudgetMs};
+  // Coreset sequences the budget stopped although each had most of it,
+  // and that budget.
+  std::vector<unsigned> OutOfTime;
+  uint64_t OutOfTimeMs = 0;
+  for (unsigned I = NSource - K; I < NSource; ++I)
+    if (Ran[I] && Tried[I].OutOfTimeMs) {
+      OutOfTime.push_back(Order[I - (NSource - K)].first);
+      OutOfTimeMs = OutOfTimeMs ? std::min<uint64_t>(OutOfTimeMs,
+                                                     Tried[I].OutOfTimeMs)
+                                : Tried[I].OutOfTimeMs;
+    }
   // The record is built upon only if this run confirmed its pipeline: it
   // won, or something at least as small did.
   bool UsedCached = Plan == SizeCachePlan::CachedFirst ||
@@ -822,7 +839,8 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
     Best.FromStock = Chosen->Extension;
     Best.Objective = Chosen->Objective;
   }
-  SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best));
+  SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best),
+                                        OutOfTime, OutOfTimeMs);
   if (Record && New == *Record)
     return;
   // Another compilation of this module may have stored a record since this
@@ -905,8 +923,14 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
     std::string Before;
     if (SkipUnchanged)
       Before = writeModuleBitcode(**Copy);
-    if (Error Err = E.runPipeline(**Copy, P, LimitMs))
+    if (Error Err = E.runPipeline(**Copy, P, LimitMs)) {
+      // Stopped by the budget with (nearly) all of it: remembered in the
+      // cache, so that a rebuild with no more time does not pay again.
+      if (CandidateTimeFactor == 0 && !budgetLeft() &&
+          uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9)
+        Cand.OutOfTimeMs = BudgetMs;
       return Err;
+    }
     Cand.Bitcode = writeModuleBitcode(**Copy);
     if (SkipUnchanged && Cand.Bitcode == Before) {
       Cand.Unchanged = true;
@@ -1022,7 +1046,14 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
       R << "kept -Oz (" << ore::NV("StockObjective", Record->StockObjective)
         << " bytes when cached): earlier compilations of this module found "
-        << "nothing smaller (-neuropt-size-cache)";
+        << "nothing smaller";
+      if (Record->OutOfTime)
+        R << " or ran out of time on "
+          << ore::NV("OutOfTime", unsigned(popcount(Record->OutOfTime)))
+          << " sequences with a budget of "
+          << ore::NV("OutOfTimeMs", Record->OutOfTimeMs)
+          << " ms (a larger -neuropt-size-budget-ms tries them again)";
+      R << " (-neuropt-size-cache)";
     });
     if (PrintSummary)
       errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes when cached, "

@@ -14,6 +14,7 @@
 #include "neuropt/Support/ChildProcess.h"
 
 #include "llvm/Analysis/TargetTransformInfo.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
@@ -27,6 +28,7 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -136,6 +138,15 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
   using Clock = std::chrono::steady_clock;
   Clock::time_point Start = Clock::now();
   bool Stopped = false;
+  // With a limit, the time of each innermost pass, summed per pass name: the
+  // limit is checked between passes, so one long pass (the IR outliner on
+  // highly repetitive code) can overrun it, and the error names it.
+  struct Frame {
+    Clock::time_point Start;
+    bool HadChild = false;
+  };
+  std::vector<Frame> Running;
+  StringMap<Clock::duration> LeafTime;
   if (TimeLimitMs) {
     Clock::time_point Deadline = Start + std::chrono::milliseconds(TimeLimitMs);
     PIC.registerShouldRunOptionalPassCallback(
@@ -144,6 +155,23 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
             Stopped = true;
           return !Stopped;
         });
+    PIC.registerBeforeNonSkippedPassCallback([&Running](StringRef, Any) {
+      if (!Running.empty())
+        Running.back().HadChild = true;
+      Running.push_back({Clock::now()});
+    });
+    auto After = [&Running, &LeafTime](StringRef Name) {
+      if (Running.empty())
+        return;
+      Frame F = Running.back();
+      Running.pop_back();
+      if (!F.HadChild)
+        LeafTime[Name] += Clock::now() - F.Start;
+    };
+    PIC.registerAfterPassCallback(
+        [After](StringRef Name, Any, const PreservedAnalyses &) { After(Name); });
+    PIC.registerAfterPassInvalidatedCallback(
+        [After](StringRef Name, const PreservedAnalyses &) { After(Name); });
   }
   PassBuilder PB(TM.get(), PTO, std::nullopt, &PIC);
   PB.registerModuleAnalyses(MAM);
@@ -169,13 +197,25 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
                                toString(std::move(E)).c_str());
   }
   MPM.run(M, MAM);
-  if (Stopped)
-    return createStringError(
-        inconvertibleErrorCode(),
-        "stopped at the time limit of %u ms after %u ms", TimeLimitMs,
-        unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
-                     Clock::now() - Start)
-                     .count()));
+  if (Stopped) {
+    auto Ms = [](Clock::duration D) {
+      return unsigned(
+          std::chrono::duration_cast<std::chrono::milliseconds>(D).count());
+    };
+    std::string Msg = formatv("stopped at the time limit of {0} ms after {1} ms",
+                              TimeLimitMs, Ms(Clock::now() - Start))
+                          .str();
+    // The pass that took longest in all (ties: the first name in order).
+    const StringMapEntry<Clock::duration> *Top = nullptr;
+    for (const auto &E : LeafTime)
+      if (!Top || E.second > Top->second ||
+          (E.second == Top->second && E.first() < Top->first()))
+        Top = &E;
+    if (Top)
+      Msg += formatv(", {0} ms of it in {1}", Ms(Top->second), Top->first())
+                 .str();
+    return createStringError(inconvertibleErrorCode(), Msg);
+  }
   if (verifyModule(M, &errs()))
     return createStringError(inconvertibleErrorCode(),
                              "pipeline '%s' produced invalid IR",

@@ -27,7 +27,8 @@ bool SizeCacheRecord::operator==(const SizeCacheRecord &O) const {
   return Pipeline == O.Pipeline && FromStock == O.FromStock &&
          StockObjective == O.StockObjective && Objective == O.Objective &&
          Coreset == O.Coreset && Tried == O.Tried &&
-         SearchEvaluations == O.SearchEvaluations && Extension == O.Extension;
+         SearchEvaluations == O.SearchEvaluations && Extension == O.Extension &&
+         OutOfTime == O.OutOfTime && OutOfTimeMs == O.OutOfTimeMs;
 }
 
 static uint64_t triedMask(ArrayRef<unsigned> Sequences) {
@@ -38,10 +39,15 @@ static uint64_t triedMask(ArrayRef<unsigned> Sequences) {
   return Mask;
 }
 
+uint64_t neuropt::sizeCacheDone(const SizeCacheRecord &R, uint64_t BudgetMs) {
+  return R.Tried | (BudgetMs <= R.OutOfTimeMs ? R.OutOfTime : 0);
+}
+
 bool neuropt::sizeCacheCovers(const SizeCacheRecord &R,
                               const SizeCacheEffort &E) {
+  uint64_t Done = sizeCacheDone(R, E.BudgetMs);
   for (unsigned S : E.Sequences)
-    if (S >= 64 || R.Coreset != E.Coreset || !(R.Tried >> S & 1))
+    if (S >= 64 || R.Coreset != E.Coreset || !(Done >> S & 1))
       return false;
   if (R.SearchEvaluations < E.SearchEvaluations)
     return false;
@@ -61,17 +67,34 @@ SizeCachePlan neuropt::planSizeRun(const std::optional<SizeCacheRecord> &R,
 SizeCacheRecord neuropt::mergeSizeRecord(const std::optional<SizeCacheRecord> &Old,
                                          const SizeCacheEffort &E,
                                          uint64_t SearchDone,
-                                         SizeCacheRecord Best) {
+                                         SizeCacheRecord Best,
+                                         ArrayRef<unsigned> OutOfTime,
+                                         uint64_t OutOfTimeMs) {
   SizeCacheRecord R = std::move(Best);
   R.Coreset = E.Coreset;
   R.Tried = triedMask(E.Sequences);
   R.SearchEvaluations = SearchDone;
   R.Extension = E.Extension;
+  R.OutOfTime = triedMask(OutOfTime);
+  R.OutOfTimeMs = R.OutOfTime ? OutOfTimeMs : 0;
   if (!Old)
     return R;
   // What earlier runs tried still counts if it indexed the same coreset.
-  if (Old->Coreset == E.Coreset)
+  if (Old->Coreset == E.Coreset) {
     R.Tried |= Old->Tried;
+    // Out of time, with one limit for all the bits: this run's if its stops
+    // include every earlier one, else the smaller of the two. A sequence
+    // measured since is no longer out of time.
+    uint64_t OldOut = Old->OutOfTime & ~R.Tried;
+    uint64_t NewOut = R.OutOfTime & ~R.Tried;
+    uint64_t Ms = R.OutOfTimeMs;
+    if (!NewOut)
+      Ms = Old->OutOfTimeMs;
+    else if (OldOut & ~NewOut)
+      Ms = std::min(R.OutOfTimeMs, Old->OutOfTimeMs);
+    R.OutOfTime = OldOut | NewOut;
+    R.OutOfTimeMs = R.OutOfTime ? Ms : 0;
+  }
   R.SearchEvaluations += Old->SearchEvaluations;
   if (R.Extension.empty())
     R.Extension = Old->Extension;
@@ -140,7 +163,8 @@ CacheEntry neuropt::encodeSizeRecord(const SizeCacheRecord &R) {
      << "coreset " << (R.Coreset.empty() ? "-" : R.Coreset) << "\n"
      << "tried " << R.Tried << "\n"
      << "search " << R.SearchEvaluations << "\n"
-     << "extension " << (R.Extension.empty() ? "-" : R.Extension) << "\n";
+     << "extension " << (R.Extension.empty() ? "-" : R.Extension) << "\n"
+     << "outoftime " << R.OutOfTime << " " << R.OutOfTimeMs << "\n";
   if (R.Pipeline.empty())
     return CacheEntry::noCheaperForm(Text, kSizeCacheFormat);
   return CacheEntry::rewrite(R.Pipeline, Text,
@@ -153,11 +177,12 @@ Expected<SizeCacheRecord> neuropt::decodeSizeRecord(const CacheEntry &E) {
     return createStringError(inconvertibleErrorCode(),
                              "not a neuropt-size cache entry: " + Why);
   };
-  if (E.VerifierVersion != kSizeCacheFormat)
+  bool V1 = E.VerifierVersion == kSizeCacheFormatV1;
+  if (!V1 && E.VerifierVersion != kSizeCacheFormat)
     return Bad("format '" + E.VerifierVersion + "'");
   SmallVector<StringRef, 12> Lines;
   StringRef(E.Certificate).split(Lines, '\n', -1, /*KeepEmpty=*/false);
-  if (Lines.size() != 8 || Lines[0] != kSizeCacheFormat)
+  if (Lines.size() != (V1 ? 8u : 9u) || Lines[0] != E.VerifierVersion)
     return Bad("malformed record");
   SizeCacheRecord R;
   R.Pipeline = E.isRewrite() ? E.RHS : std::string();
@@ -179,6 +204,15 @@ Expected<SizeCacheRecord> neuropt::decodeSizeRecord(const CacheEntry &E) {
       !Number(3, "objective", R.Objective) || !Number(5, "tried", R.Tried) ||
       !Number(6, "search", R.SearchEvaluations))
     return Bad("malformed record");
+  if (!V1) {
+    std::optional<StringRef> Out = Field(8, "outoftime");
+    if (!Out)
+      return Bad("malformed record");
+    auto [Mask, Ms] = Out->split(' ');
+    if (Mask.getAsInteger(10, R.OutOfTime) || Ms.getAsInteger(10, R.OutOfTimeMs) ||
+        (R.OutOfTime & R.Tried) || (!R.OutOfTime != !R.OutOfTimeMs))
+      return Bad("malformed record");
+  }
   R.FromStock = *From == "oz";
   R.Coreset = *Coreset == "-" ? "" : Coreset->str();
   R.Extension = *Ext == "-" ? "" : Ext->str();

@@ -58,6 +58,13 @@ struct SizeCacheRecord {
   uint64_t SearchEvaluations = 0;
   /// Hash of the extension pipeline that was tried ("" if none).
   std::string Extension;
+  /// Bit i: coreset sequence i was stopped by a budget of OutOfTimeMs
+  /// although it had at least 90% of it for itself (a very large or
+  /// repetitive module; the IR outliner is superlinear). A run whose budget
+  /// is no larger counts it as tried, so a rebuild does not pay for it
+  /// again; a larger budget tries it again.
+  uint64_t OutOfTime = 0;
+  uint64_t OutOfTimeMs = 0;
 
   bool operator==(const SizeCacheRecord &O) const;
 };
@@ -68,7 +75,13 @@ struct SizeCacheEffort {
   llvm::ArrayRef<unsigned> Sequences;
   uint64_t SearchEvaluations = 0;
   std::string Extension;
+  /// The run's budget (-neuropt-size-budget-ms).
+  uint64_t BudgetMs = 0;
 };
+
+/// The coreset sequences \p R counts as done for a run with budget \p
+/// BudgetMs: measured, or out of time with a budget at least as large.
+uint64_t sizeCacheDone(const SizeCacheRecord &R, uint64_t BudgetMs);
 
 enum class SizeCachePlan {
   /// No usable record: run as without the cache.
@@ -92,10 +105,13 @@ SizeCachePlan planSizeRun(const std::optional<SizeCacheRecord> &R,
 /// evaluations) on top of \p Old and found \p Best (its pipeline empty when
 /// nothing was smaller than -Oz). Pass \p Old only if the run confirmed its
 /// pipeline (measured it smaller than -Oz and verified it): a record whose
-/// pipeline failed is not built upon.
+/// pipeline failed is not built upon. \p OutOfTime: the coreset sequences
+/// a budget of \p OutOfTimeMs stopped although each had most of it.
 SizeCacheRecord mergeSizeRecord(const std::optional<SizeCacheRecord> &Old,
                                 const SizeCacheEffort &E, uint64_t SearchDone,
-                                SizeCacheRecord Best);
+                                SizeCacheRecord Best,
+                                llvm::ArrayRef<unsigned> OutOfTime = {},
+                                uint64_t OutOfTimeMs = 0);
 
 /// Whether a run that read \p AtStart from the cache and built \p New should
 /// store it over \p Current, the entry there now. Yes when nothing is there,
@@ -128,7 +144,9 @@ CacheEntry encodeSizeRecord(const SizeCacheRecord &R);
 llvm::Expected<SizeCacheRecord> decodeSizeRecord(const CacheEntry &E);
 
 /// The entries' VerifierVersion.
-constexpr const char *kSizeCacheFormat = "neuropt-size-cache/1";
+constexpr const char *kSizeCacheFormat = "neuropt-size-cache/2";
+/// Session 19's format (no out-of-time line), still read.
+constexpr const char *kSizeCacheFormatV1 = "neuropt-size-cache/1";
 
 } // namespace neuropt
 

@@ -148,6 +148,76 @@ TEST(SizeCache, MergeAddsEffortAndKeepsTheNewBest) {
             0b1010u);
 }
 
+TEST(SizeCache, OutOfTimeSequencesCountAsTriedUpToTheirBudget) {
+  // A run with a 29 s budget: sequence 0 stopped by it (with most of it
+  // for itself), nothing smaller than -Oz.
+  std::vector<unsigned> None, Top1 = {0}, Top2 = {0, 1}, Zero = {0};
+  SizeCacheEffort E{"0123456789abcdef", None, 0, "", 30000};
+  SizeCacheRecord R =
+      mergeSizeRecord(std::nullopt, E, 0, found("", 1000, 1000), Zero, 29000);
+  EXPECT_EQ(R.Tried, 0u);
+  EXPECT_EQ(R.OutOfTime, 1u);
+  EXPECT_EQ(R.OutOfTimeMs, 29000u);
+  EXPECT_EQ(decoded(encodeSizeRecord(R)), R);
+
+  // With a budget up to 29 s it counts as tried: a rebuild keeps -Oz
+  // without paying;
+  // with more time, or with a sequence never tried, the run goes ahead.
+  EXPECT_EQ(sizeCacheDone(R, 29000), 1u);
+  EXPECT_EQ(sizeCacheDone(R, 60000), 0u);
+  SizeCacheEffort Again{"0123456789abcdef", Top1, 0, "", 29000};
+  EXPECT_EQ(planSizeRun(R, Again), SizeCachePlan::KeepStock);
+  Again.BudgetMs = 60000;
+  EXPECT_EQ(planSizeRun(R, Again), SizeCachePlan::Full);
+  Again.BudgetMs = 29000;
+  Again.Sequences = Top2;
+  EXPECT_EQ(planSizeRun(R, Again), SizeCachePlan::Full);
+
+  // A run with 60 s measured sequence 0 after all: no longer out of time.
+  SizeCacheEffort Long{"0123456789abcdef", Top1, 0, "", 60000};
+  SizeCacheRecord M = mergeSizeRecord(R, Long, 0, found("", 1000, 1000));
+  EXPECT_EQ(M.Tried, 1u);
+  EXPECT_EQ(M.OutOfTime, 0u);
+  EXPECT_EQ(M.OutOfTimeMs, 0u);
+
+  // One budget for all bits: a later run that stops sequence 1 with a
+  // smaller one lowers it; one that stops both with a larger one raises it.
+  std::vector<unsigned> One = {1}, Both = {0, 1};
+  SizeCacheRecord L = mergeSizeRecord(R, E, 0, found("", 1000, 1000), One, 9000);
+  EXPECT_EQ(L.OutOfTime, 3u);
+  EXPECT_EQ(L.OutOfTimeMs, 9000u);
+  SizeCacheRecord H =
+      mergeSizeRecord(L, E, 0, found("", 1000, 1000), Both, 59000);
+  EXPECT_EQ(H.OutOfTime, 3u);
+  EXPECT_EQ(H.OutOfTimeMs, 59000u);
+  // A run that stops nothing keeps the earlier stops.
+  EXPECT_EQ(mergeSizeRecord(H, E, 0, found("", 1000, 1000)).OutOfTimeMs, 59000u);
+
+  // Inconsistent out-of-time fields are refused.
+  CacheEntry Bad = encodeSizeRecord(R);
+  Bad.Certificate.replace(Bad.Certificate.find("outoftime 1 29000"), 17,
+                          "outoftime 1 0");
+  EXPECT_TRUE(refused(Bad));
+}
+
+TEST(SizeCache, Format1RecordsAreStillRead) {
+  // Session 19's records have no out-of-time line.
+  SizeCacheRecord R = found("mergefunc", 1000, 960);
+  CacheEntry E = encodeSizeRecord(R);
+  std::string Cert = E.Certificate;
+  Cert.replace(Cert.find("neuropt-size-cache/2"), 20, "neuropt-size-cache/1");
+  Cert.erase(Cert.find("outoftime"));
+  CacheEntry V1 = CacheEntry::rewrite(E.RHS, Cert, E.CostSaved,
+                                      kSizeCacheFormatV1);
+  EXPECT_EQ(decoded(V1), R);
+  // ... but not with the new line, nor a new record without it.
+  CacheEntry Mixed = E;
+  Mixed.VerifierVersion = kSizeCacheFormatV1;
+  EXPECT_TRUE(refused(Mixed));
+  CacheEntry Short = CacheEntry::rewrite(E.RHS, Cert, E.CostSaved, kSizeCacheFormat);
+  EXPECT_TRUE(refused(Short));
+}
+
 TEST(SizeCache, ConcurrentWritersKeepTheSmallerRecord) {
   SizeCacheRecord Read = found("mergefunc", 1000, 980);
   SizeCacheRecord Mine = found("mergefunc,iroutliner", 1000, 970);
