@@ -276,9 +276,9 @@ struct Candidate {
   /// The extension's pipeline left -Oz's result as it was (bitcode for
   /// bitcode): the candidate is -Oz's result, so it is not measured.
   bool Unchanged = false;
-  /// The budget (-neuropt-size-budget-ms) that stopped the pipeline
-  /// although the candidate had at least 90% of it (0: not stopped so).
-  unsigned OutOfTimeMs = 0;
+  /// The budget (-neuropt-size-budget-ms) stopped the pipeline although
+  /// the candidate had at least 90% of it.
+  bool OutOfTime = false;
 };
 
 struct VerifySummary {
@@ -348,6 +348,10 @@ private:
   /// what this run tries (sets Plan and Record).
   void consultCache();
   /// Writes what this run found, unless it adds nothing to the record.
+  /// This module's record in the cache now: none when there is no entry or
+  /// it does not decode (with a warning if \p Warn); an error only when the
+  /// store cannot be read.
+  Expected<std::optional<SizeCacheRecord>> readRecord(bool Warn);
   void updateCache(uint64_t StockObj, const Candidate *Chosen,
                    const std::vector<Candidate> &Cands);
   void dropCache(const Twine &Why) {
@@ -687,10 +691,10 @@ void SizeDriver::start() {
     // smaller than the record's pipeline (or than -Oz). Coreset sequences
     // are skipped only when that pipeline is there to start a search from.
     if (CachedHere && !Record->FromStock && Record->Coreset == Effort.Coreset) {
+      uint64_t Done = sizeCacheDone(*Record, BudgetMs);
       auto Untried = std::stable_partition(
           Order.begin(), Order.begin() + K, [&](const auto &O) {
-            return O.first >= 64 ||
-                   !(sizeCacheDone(*Record, BudgetMs) >> O.first & 1);
+            return O.first >= 64 || !(Done >> O.first & 1);
           });
       K = unsigned(Untried - Order.begin());
     }
@@ -769,17 +773,10 @@ void SizeDriver::consultCache() {
   }
   Cache = std::move(*C);
   CacheKey = getSizeCacheKey(*Unopt);
-  Expected<std::optional<CacheEntry>> E = Cache->get(CacheKey);
-  if (!E)
-    return dropCache(toString(E.takeError()));
-  if (*E) {
-    Expected<SizeCacheRecord> R = decodeSizeRecord(**E);
-    if (R)
-      Record = std::move(*R);
-    else
-      warn("size cache: ignoring this module's entry (" +
-           toString(R.takeError()) + ")");
-  }
+  Expected<std::optional<SizeCacheRecord>> R = readRecord(/*Warn=*/true);
+  if (!R)
+    return dropCache(toString(R.takeError()));
+  Record = std::move(*R);
   Plan = planSizeRun(Record, Effort);
   emit<OptimizationRemarkAnalysis>("Cache", [&](auto &R) {
     R << "cache: " << ore::NV("CachePlan", planName());
@@ -792,6 +789,23 @@ void SizeDriver::consultCache() {
         << ore::NV("CachedObjective", Record->Objective) << " bytes, -Oz "
         << ore::NV("CachedStockObjective", Record->StockObjective) << ")";
   });
+}
+
+Expected<std::optional<SizeCacheRecord>> SizeDriver::readRecord(bool Warn) {
+  Expected<std::optional<CacheEntry>> E = Cache->get(CacheKey);
+  if (!E)
+    return E.takeError();
+  if (!*E)
+    return std::nullopt;
+  Expected<SizeCacheRecord> R = decodeSizeRecord(**E);
+  if (R)
+    return std::optional<SizeCacheRecord>(std::move(*R));
+  if (Warn)
+    warn("size cache: ignoring this module's entry (" +
+         toString(R.takeError()) + ")");
+  else
+    consumeError(R.takeError());
+  return std::nullopt;
 }
 
 void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
@@ -808,17 +822,11 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
   SizeCacheEffort Now{Effort.Coreset, Seqs, 0,
                       ExtensionTried ? Effort.Extension : std::string(),
                       BudgetMs};
-  // Coreset sequences the budget stopped although each had most of it,
-  // and that budget.
+  // Coreset sequences the budget stopped although each had most of it.
   std::vector<unsigned> OutOfTime;
-  uint64_t OutOfTimeMs = 0;
   for (unsigned I = NSource - K; I < NSource; ++I)
-    if (Ran[I] && Tried[I].OutOfTimeMs) {
+    if (Ran[I] && Tried[I].OutOfTime)
       OutOfTime.push_back(Order[I - (NSource - K)].first);
-      OutOfTimeMs = OutOfTimeMs ? std::min<uint64_t>(OutOfTimeMs,
-                                                     Tried[I].OutOfTimeMs)
-                                : Tried[I].OutOfTimeMs;
-    }
   // The record is built upon only if this run confirmed its pipeline: it
   // won, or something at least as small did.
   bool UsedCached = Plan == SizeCachePlan::CachedFirst ||
@@ -840,28 +848,21 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
     Best.Objective = Chosen->Objective;
   }
   SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best),
-                                        OutOfTime, OutOfTimeMs);
+                                        OutOfTime, BudgetMs);
   if (Record && New == *Record)
     return;
   // Another compilation of this module may have stored a record since this
   // one read it; the smaller result stays (a read and a write, not atomic,
   // but the window is that of the write, not of the compilation).
-  std::optional<SizeCacheRecord> Current;
-  Expected<std::optional<CacheEntry>> Stored = Cache->get(CacheKey);
-  if (!Stored)
+  // A garbled entry is replaced below.
+  Expected<std::optional<SizeCacheRecord>> Current = readRecord(/*Warn=*/false);
+  if (!Current)
     return dropCache("cannot read this module's entry again: " +
-                     toString(Stored.takeError()));
-  if (*Stored) {
-    Expected<SizeCacheRecord> R = decodeSizeRecord(**Stored);
-    if (R)
-      Current = std::move(*R);
-    else
-      consumeError(R.takeError()); // Garbled: replaced below.
-  }
-  if (!shouldStoreSizeRecord(Current, Record, New)) {
+                     toString(Current.takeError()));
+  if (!shouldStoreSizeRecord(*Current, Record, New)) {
     emit<OptimizationRemarkAnalysis>("CacheKept", [&](auto &R) {
       R << "cache: kept the entry another compilation stored meanwhile ("
-        << ore::NV("CachedObjective", Current->Objective)
+        << ore::NV("CachedObjective", (*Current)->Objective)
         << " bytes; this one found "
         << ore::NV("Objective", New.Objective) << ")";
     });
@@ -928,7 +929,7 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
       // cache, so that a rebuild with no more time does not pay again.
       if (CandidateTimeFactor == 0 && !budgetLeft() &&
           uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9)
-        Cand.OutOfTimeMs = BudgetMs;
+        Cand.OutOfTime = true;
       return Err;
     }
     Cand.Bitcode = writeModuleBitcode(**Copy);

@@ -23,13 +23,13 @@
 # bug of the plugin. Mismatching programs are kept with --keep-failures.
 #
 # --mllvm OPT adds `-mllvm OPT` to every plugin build (e.g. another coreset,
-# a per-module synthesis budget).
+# a per-module synthesis budget). Superopt builds get a fresh synthesis cache
+# each (NEUROPT_CACHE_DIR in the program's work directory).
 # --warm (size mode) checks neuropt-size's cache: the plugin build fills a
 # cache of the program's own (-neuropt-size-cache), and a second plugin
 # build, with that cache and only the --warm-mllvm options (default: none,
 # so the default k), must also match stock. The report counts how the warm
-# builds used the cache and whether they gave the first build's binary. Superopt builds get a fresh synthesis cache
-# each (NEUROPT_CACHE_DIR in the program's work directory).
+# builds used the cache and whether they gave the first build's binary.
 # A mode whose plugin option is unknown fails with a clear message, or is
 # reported as skipped with --skip-unavailable (for CI before the pass lands).
 # Exit status: 0 if nothing mismatched and every mode ran, 1 otherwise, 2 for
@@ -201,11 +201,13 @@ check_one() {
     echo "$warm_cmd" >"$d/warm.cmd"
     local wv; wv=$(plugin_verdict warm "$warm_cmd" "$src_rc" "$d")
     if [ "${wv%% *}" = match ]; then
-      local how same=other
+      # For the report, beside the verdict (which keeps its own slow note):
       # -neuropt-size-print ends its line with the cache's plan.
+      local how same=other slow=""
       how=$(grep -o -m1 'cache: [a-z ]*)$' "$d/warm.log" | sed 's/^cache: //; s/)$//')
       cmp -s "$d/plugin" "$d/warm" && same=same
-      verdict="$verdict [warm: ${how:-no cache plan printed}, $same binary]"
+      case "$wv" in *"(slow: "*) slow=", slower than stock" ;; esac
+      echo "${how:-no cache plan printed}|$same binary$slow" >"$res.warm"
     else
       verdict="mismatch warm build (with the first build's cache): ${wv#mismatch }"
     fi
@@ -299,9 +301,8 @@ for m in "${runnable[@]}"; do
 done
 if [ "$WARM" = 1 ]; then
   # How the matched programs' warm builds used the cache.
-  cat "$WORK"/size/*.res 2>/dev/null | grep -o '\[warm: [^]]*\]' |
-    sed 's/^\[warm: //; s/\]$//' | sort | uniq -c |
-    sed 's/^ *\([0-9]*\) \(.*\), \(.*\)$/csmith warm: \1 rebuilt (\2), \3/'
+  cat "$WORK"/size/*.res.warm 2>/dev/null | sort | uniq -c |
+    sed 's/^ *\([0-9]*\) \([^|]*\)|\(.*\)$/csmith warm: \1 rebuilt (\2), \3/'
 fi
 [ "$slowed" -gt 0 ] && echo "csmith: $slowed of the matched programs ran slower than stock (beyond ${TIMEOUT}s, within ${SLOW_TIMEOUT}s)"
 echo "csmith: $total programs, $matched matched, $mismatched mismatched, $skipped timeouts/skipped ($(( $(date +%s) - start ))s)"
