@@ -16,7 +16,10 @@
 //     start on background threads at the pipeline's start (clang) and run
 //     beside -Oz's own optimization and measurement; with
 //     -neuropt-size-extension one more candidate runs a short pipeline on a
-//     copy of -Oz's result, beside -Oz's measurement;
+//     copy of -Oz's result, beside -Oz's measurement; by default
+//     (-neuropt-size-isolate) all of this runs in forked child processes,
+//     so a pass that crashes costs one candidate and the budget is a hard
+//     deadline (ChildJobs in Support/ChildProcess.h);
 //  4. candidates smaller than stock, smallest first, go to the refinement
 //     verifier, function by function against the unoptimized source: one
 //     refuted function rejects the candidate;
@@ -39,8 +42,10 @@
 #include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Search/SizeCache.h"
 #include "neuropt/Search/SizeModel.h"
+#include "neuropt/Support/ChildProcess.h"
 #include "neuropt/Verify/Verifier.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/LLVMContext.h"
@@ -95,6 +100,15 @@ static cl::opt<unsigned> SizeThreads(
              "per available core; 1: everything one after the other at the "
              "end, as in a build that already keeps every core busy)"),
     cl::init(0));
+static cl::opt<bool> Isolate(
+    "neuropt-size-isolate", cl::init(true),
+    cl::desc("Run the candidates' pipelines and code generation in forked "
+             "child processes: a pass that crashes or aborts on a candidate "
+             "costs that candidate, not the compilation, and the budget "
+             "(-neuropt-size-budget-ms) is a hard deadline at which the "
+             "children are killed. Needs Linux and a single-threaded host "
+             "process; otherwise the candidates run in this process"));
+
 static cl::opt<std::string> SizeModelName(
     "neuropt-size-model",
     cl::desc("Size model in -neuropt-model-dir, or 'off' to rank the "
@@ -322,6 +336,27 @@ private:
   /// Runs candidate \p I's pipeline on a copy of the source (the extension,
   /// I == K: on a copy of -Oz's result) and measures it.
   void runCandidate(PipelineEvaluator &E, unsigned I);
+  /// Sets candidate \p I's pipeline and what it is (coreset sequence,
+  /// cached pipeline, extension), before it runs anywhere.
+  void prepareCandidate(unsigned I);
+  /// Jobs that run candidates First..First+N-1 (runCandidate) in children.
+  std::unique_ptr<ChildJobs> slotJobs(unsigned First, unsigned N);
+  /// Takes what children reported for those candidates.
+  void collectSlots(ChildJobs &Jobs, unsigned First);
+  /// Job \p J's outcome into \p C, \p Why and \p Ran, as if it had run here.
+  void fromChild(const ChildJobs &Jobs, unsigned J, Candidate &C,
+                 std::string &Why, bool &Ran);
+  /// Waits for \p Jobs until the hard deadline with up to \p Threads
+  /// threads; if no child can be made, runs the jobs not started here.
+  void waitSlots(ChildJobs &Jobs, unsigned First, unsigned Threads,
+                 PipelineEvaluator &E);
+  /// When children still running are killed (-neuropt-size-isolate): the
+  /// budget, and a little more for a pipeline that stops at the budget by
+  /// itself to say so.
+  Clock::time_point hardDeadline() const {
+    return Start + std::chrono::milliseconds(
+                       BudgetMs + std::clamp(BudgetMs / 50, 100u, 1000u));
+  }
   /// Runs \p P on a copy of \p Input (bitcode) in a context of its own and
   /// measures it with clang's tail into \p Cand, keeping the pipeline's
   /// output as bitcode; \p SkipUnchanged: an output equal to the input is
@@ -494,6 +529,10 @@ private:
   std::vector<char> Ran;
   std::atomic<unsigned> NextCandidate{0};
   std::vector<std::thread> Workers;
+  /// -neuropt-size-isolate: the candidates run in children, from the
+  /// source (SourceJobs) and from -Oz's result (StockJobs).
+  bool Isolated = false;
+  std::unique_ptr<ChildJobs> SourceJobs, StockJobs;
   unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
   unsigned SearchMs = 0, SearchDone = 0, SearchImproved = 0;
   uint64_t VerifyUnits = 0;
@@ -710,7 +749,10 @@ void SizeDriver::start() {
   Tried.resize(Slots);
   Failed.resize(Slots);
   Ran.assign(Slots, 0);
+  for (unsigned I = 0; I < Slots; ++I)
+    prepareCandidate(I);
   Started = true;
+  Isolated = Isolate && isSingleThreaded();
   // The candidates are independent of -Oz's result (each has its own
   // context and starts from the source), so with more than one thread they
   // start now on background threads, leaving the calling thread to -Oz:
@@ -721,6 +763,23 @@ void SizeDriver::start() {
   unsigned Threads = threadCount();
   if (Threads < 2 || !NSource || CandidateTimeFactor > 0)
     return;
+  if (Isolated) {
+    // The targets are initialized here, once, before any child's threads
+    // make their evaluators.
+    Expected<std::unique_ptr<PipelineEvaluator>> E =
+        PipelineEvaluator::create();
+    if (!E) {
+      consumeError(E.takeError()); // finish() reports what fails
+      return;
+    }
+    SourceJobs = slotJobs(0, NSource);
+    unsigned T = std::min(Threads - 1, NSource);
+    if (Error Err = SourceJobs->spawn(T))
+      consumeError(std::move(Err)); // finish() makes children, or runs here
+    else
+      ThreadsUsed = T + 1;
+    return;
+  }
   // Each worker gets its own evaluator (target machine), made here: the
   // first one also initializes the targets, which must not race with the
   // main thread.
@@ -874,10 +933,7 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
     dropCache("cannot store this module's result: " + toString(Put.takeError()));
 }
 
-void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
-  if (!budgetLeft())
-    return;
-  Ran[I] = 1;
+void SizeDriver::prepareCandidate(unsigned I) {
   Candidate &Cand = Tried[I];
   unsigned CachedSlots = NSource - K;
   if (I < CachedSlots) {
@@ -894,9 +950,143 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
                    Plan == SizeCachePlan::CachedOnly);
     Cand.Pipeline = StockPipelines[I - NSource];
   }
+}
+
+void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
+  if (!budgetLeft())
+    return;
+  Ran[I] = 1;
+  Candidate &Cand = Tried[I];
   Failed[I] = measurePipeline(E, Cand.Extension ? StockBitcode : Source,
                               Cand.Pipeline,
                               /*SkipUnchanged=*/Cand.Extension, Cand);
+}
+
+/// What a child sends back for a measured candidate: whether it ran, the
+/// measurement, why it failed, and the pipeline's output as bitcode.
+static std::string encodeMeasured(const Candidate &C, StringRef Why,
+                                  bool Ran) {
+  std::string S;
+  S += char(Ran);
+  S += char(C.Unchanged);
+  S += char(C.OutOfTime);
+  auto Put = [&](auto V) {
+    S.append(reinterpret_cast<const char *>(&V), sizeof(V));
+  };
+  Put(uint64_t(C.Object.Text));
+  Put(uint64_t(C.Object.ROData));
+  Put(uint64_t(C.Object.Data));
+  Put(uint64_t(C.Objective));
+  Put(uint32_t(Why.size()));
+  S += Why;
+  S += C.Bitcode;
+  return S;
+}
+
+/// Reads what encodeMeasured() wrote into \p C; false if it is malformed.
+static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
+                           bool &Ran) {
+  if (S.size() < 3 + 4 * 8 + 4)
+    return false;
+  Ran = S[0];
+  C.Unchanged = S[1];
+  C.OutOfTime = S[2];
+  size_t Pos = 3;
+  auto Get = [&](auto &V) {
+    std::memcpy(&V, S.data() + Pos, sizeof(V));
+    Pos += sizeof(V);
+  };
+  Get(C.Object.Text);
+  Get(C.Object.ROData);
+  Get(C.Object.Data);
+  Get(C.Objective);
+  uint32_t N;
+  Get(N);
+  if (S.size() - Pos < N)
+    return false;
+  Why = S.substr(Pos, N).str();
+  C.Bitcode = S.drop_front(Pos + N).str();
+  return true;
+}
+
+void SizeDriver::fromChild(const ChildJobs &Jobs, unsigned J, Candidate &C,
+                           std::string &Why, bool &Ran) {
+  switch (Jobs.status(J)) {
+  case ChildJobs::Status::Answered:
+    if (!decodeMeasured(Jobs.answer(J), C, Why, Ran)) {
+      Ran = true;
+      Why = "malformed answer from its child process";
+    }
+    return;
+  case ChildJobs::Status::Crashed:
+    Ran = true;
+    Why = "crashed in its child process (" + Jobs.why(J) + ")";
+    return;
+  case ChildJobs::Status::Killed: {
+    Ran = true;
+    unsigned StartedMs = unsigned(std::max<int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(
+               Jobs.started(J) - Start)
+               .count()));
+    unsigned LimitMs = BudgetMs > StartedMs ? BudgetMs - StartedMs : 1;
+    // Ended by its deadline, or killed at it (the children stop by
+    // themselves even while this process is still busy with -Oz).
+    Clock::time_point End = std::min(Clock::now(), hardDeadline());
+    Why = formatv("killed at the time limit of {0} ms after {1} ms", LimitMs,
+                  std::max<int64_t>(
+                      0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                             End - Jobs.started(J))
+                             .count()));
+    // As a pipeline stopped by the budget (measurePipeline).
+    C.OutOfTime = CandidateTimeFactor == 0 &&
+                  uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9;
+    return;
+  }
+  case ChildJobs::Status::NotStarted:
+  case ChildJobs::Status::Running:
+    Ran = false;
+    return;
+  }
+}
+
+std::unique_ptr<ChildJobs> SizeDriver::slotJobs(unsigned First, unsigned N) {
+  return std::make_unique<ChildJobs>(
+      N,
+      [this, First](unsigned J) {
+    unsigned I = First + J;
+    Expected<std::unique_ptr<PipelineEvaluator>> E =
+        PipelineEvaluator::create();
+    if (!E) {
+      Ran[I] = 1;
+      Failed[I] = toString(E.takeError());
+    } else {
+      runCandidate(**E, I);
+    }
+    return encodeMeasured(Tried[I], Failed[I], Ran[I]);
+      },
+      hardDeadline());
+}
+
+void SizeDriver::waitSlots(ChildJobs &Jobs, unsigned First, unsigned Threads,
+                           PipelineEvaluator &E) {
+  if (Error Err = Jobs.wait(hardDeadline(), std::max(1u, Threads))) {
+    warn("cannot run the candidates in child processes (" +
+         toString(std::move(Err)) + "); running them in this process");
+    collectSlots(Jobs, First);
+    for (unsigned J = 0; J < Jobs.size(); ++J)
+      if (Jobs.status(J) == ChildJobs::Status::NotStarted)
+        runCandidate(E, First + J);
+    return;
+  }
+  collectSlots(Jobs, First);
+}
+
+void SizeDriver::collectSlots(ChildJobs &Jobs, unsigned First) {
+  for (unsigned J = 0; J < Jobs.size(); ++J) {
+    bool R = false;
+    fromChild(Jobs, J, Tried[First + J], Failed[First + J], R);
+    Ran[First + J] = R;
+  }
 }
 
 std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
@@ -997,6 +1187,34 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
       requireAlwaysInline(Round[I].Sequence);
       Round[I].Pipeline = Round[I].Sequence.str();
     }
+    bool InProcess = !Isolated;
+    if (Isolated) {
+      ChildJobs Jobs(N, [&](unsigned I) {
+        std::string W = "budget";
+        bool Measured = false;
+        if (budgetLeft()) {
+          Measured = true;
+          Expected<std::unique_ptr<PipelineEvaluator>> E =
+              PipelineEvaluator::create();
+          W = E ? measurePipeline(**E, Source, Round[I].Pipeline,
+                                  /*SkipUnchanged=*/false, Round[I])
+                : toString(E.takeError());
+        }
+        return encodeMeasured(Round[I], W, Measured);
+      }, hardDeadline());
+      if (Error Err = Jobs.wait(hardDeadline(), std::min(threadCount(), Batch))) {
+        warn("cannot run the search in child processes (" +
+             toString(std::move(Err)) + "); running it in this process");
+        InProcess = true;
+      } else {
+        for (unsigned I = 0; I < N; ++I) {
+          bool Measured = false;
+          fromChild(Jobs, I, Round[I], Why[I], Measured);
+          if (!Measured)
+            Why[I] = "budget";
+        }
+      }
+    }
     std::atomic<unsigned> Next{0};
     auto Work = [&](PipelineEvaluator &E) {
       for (unsigned I; (I = Next.fetch_add(1)) < N;)
@@ -1006,12 +1224,14 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
         else
           Why[I] = "budget";
     };
-    std::vector<std::thread> Threads;
-    for (unsigned T = 0; T < Evals.size() && T + 1 < N; ++T)
-      Threads.emplace_back([&, T] { Work(*Evals[T]); });
-    Work(Eval);
-    for (std::thread &T : Threads)
-      T.join();
+    if (InProcess) {
+      std::vector<std::thread> Threads;
+      for (unsigned T = 0; T < Evals.size() && T + 1 < N; ++T)
+        Threads.emplace_back([&, T] { Work(*Evals[T]); });
+      Work(Eval);
+      for (std::thread &T : Threads)
+        T.join();
+    }
     SearchDone += N;
     // The smallest of the round (the first among equals) replaces the
     // incumbent if it is smaller, or as small with fewer steps.
@@ -1043,6 +1263,9 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
 void SizeDriver::finish(PipelineEvaluator &Eval) {
   if (!Started)
     return;
+  // The children answered long ago; their exits are counted with this
+  // compilation's.
+  auto Reap = make_scope_exit([] { reapChildren(); });
   if (Plan == SizeCachePlan::KeepStock) {
     emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
       R << "kept -Oz (" << ore::NV("StockObjective", Record->StockObjective)
@@ -1072,9 +1295,19 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   auto PhaseStart = Clock::now();
   // Whether this thread still has to run the candidates from -Oz's result.
   bool StockHere = !StockPipelines.empty();
+  bool StockSpawned = false;
   if (StockHere) {
     StockBitcode = writeModuleBitcode(M);
-    if (threadCount() > 1 && CandidateTimeFactor <= 0) {
+    if (Isolated) {
+      StockJobs = slotJobs(NSource, unsigned(StockPipelines.size()));
+      if (threadCount() > 1 && CandidateTimeFactor <= 0) {
+        if (Error Err = StockJobs->spawn(1))
+          consumeError(std::move(Err)); // waitSlots() makes one, or runs here
+        else
+          StockSpawned = true;
+      }
+      StockHere = false;
+    } else if (threadCount() > 1 && CandidateTimeFactor <= 0) {
       Expected<std::unique_ptr<PipelineEvaluator>> E =
           PipelineEvaluator::create();
       if (E) {
@@ -1088,10 +1321,21 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   }
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   StockMs = msSince(PhaseStart);
-  runCandidates(Eval);
-  if (StockHere)
-    runStockCandidates(Eval);
-  joinWorkers();
+  if (Isolated) {
+    unsigned Threads = threadCount();
+    if (NSource) {
+      if (!SourceJobs)
+        SourceJobs = slotJobs(0, NSource);
+      waitSlots(*SourceJobs, 0, StockSpawned ? Threads - 1 : Threads, Eval);
+    }
+    if (StockJobs)
+      waitSlots(*StockJobs, NSource, 1, Eval);
+  } else {
+    runCandidates(Eval);
+    if (StockHere)
+      runStockCandidates(Eval);
+    joinWorkers();
+  }
   MeasureMs = msSince(PhaseStart);
 
   if (!Stock) {

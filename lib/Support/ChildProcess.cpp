@@ -7,22 +7,32 @@
 #include "neuropt/Support/ChildProcess.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/ErrorHandling.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <new>
 #include <system_error>
+#include <thread>
 #include <vector>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +75,16 @@ static void reapFinished() {
     pid_t R = waitpid(Pid, &Status, WNOHANG);
     return R != 0 && !(R < 0 && errno == EINTR);
   });
+}
+
+void neuropt::reapChildren() {
+  std::lock_guard<std::mutex> Lock(PendingMutex);
+  for (pid_t Pid : Pending) {
+    int Status;
+    while (waitpid(Pid, &Status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  Pending.clear();
 }
 
 void neuropt::preferHugePageHeap(size_t Bytes) {
@@ -138,6 +158,7 @@ Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
   if (Pid == 0) {
     close(Fds[0]);
     close(Done[0]);
+    prepareForkedChild();
     preferHugePageHeap(HugeHeapBytes);
     Body(Fds[1]);
     // Finished: say so, and end the answer, before the exit, whose tear-down
@@ -202,4 +223,470 @@ Expected<ChildOutcome> neuropt::runInChild(function_ref<void(int Fd)> Body,
   while (waitpid(Pid, &Out.WaitStatus, 0) < 0 && errno == EINTR) {
   }
   return Out;
+}
+
+static void (*FatalSink)(const char *Reason) = nullptr;
+
+static void childFatalError(void *, const char *Reason, bool) {
+  if (FatalSink)
+    FatalSink(Reason);
+  _exit(70);
+}
+
+void neuropt::prepareForkedChild(void (*OnFatal)(const char *Reason)) {
+  CrashRecoveryContext::Disable();
+  for (int Sig : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SIGSYS,
+                  SIGQUIT, SIGXCPU, SIGXFSZ, SIGHUP, SIGINT, SIGTERM, SIGUSR2,
+                  SIGPIPE})
+    signal(Sig, SIG_DFL);
+  // A crash must not leave a core file of the host in the user's directory.
+  struct rlimit NoCore = {0, 0};
+  (void)setrlimit(RLIMIT_CORE, &NoCore);
+  FatalSink = OnFatal;
+  remove_fatal_error_handler();
+  install_fatal_error_handler(childFatalError);
+  remove_bad_alloc_error_handler(); // LLVM's default: report and abort
+}
+
+bool neuropt::isSingleThreaded() {
+  DIR *D = opendir("/proc/self/task");
+  if (!D)
+    return false;
+  unsigned N = 0;
+  while (struct dirent *E = readdir(D))
+    if (E->d_name[0] != '.')
+      ++N;
+  closedir(D);
+  return N == 1;
+}
+
+//===----------------------------------------------------------------------===//
+// WorkerChild
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A message's place in the memory file, written to the pipe (12 bytes, so
+/// one write() is atomic). Length kDoneLength marks the end of the answer.
+struct Place {
+  uint64_t Offset;
+  uint32_t Length;
+};
+constexpr size_t kPlaceBytes = 12;
+constexpr uint32_t kDoneLength = UINT32_MAX;
+
+void encodePlace(const Place &P, char *Out) {
+  std::memcpy(Out, &P.Offset, 8);
+  std::memcpy(Out + 8, &P.Length, 4);
+}
+} // namespace
+
+/// The child's own WorkerChild, for the fatal-error handler.
+static WorkerChild *ChildSelf = nullptr;
+
+Expected<std::unique_ptr<WorkerChild>>
+WorkerChild::spawn(function_ref<void(WorkerChild &)> Work,
+                   std::optional<std::chrono::steady_clock::time_point> Deadline) {
+#if defined(__linux__)
+  reapFinished();
+  auto Fail = [](const char *What) {
+    return createStringError(std::error_code(errno, std::generic_category()),
+                             What);
+  };
+  int MemFd = memfd_create("neuropt-worker", MFD_CLOEXEC);
+  if (MemFd < 0)
+    return Fail("cannot create a memory file");
+  int Fds[2];
+  if (pipe2(Fds, O_CLOEXEC) != 0) {
+    auto E = Fail("cannot create a pipe");
+    close(MemFd);
+    return std::move(E);
+  }
+  std::unique_ptr<WorkerChild> C(new WorkerChild());
+  C->MemFd = MemFd;
+  fflush(nullptr);
+  pid_t Pid = fork();
+  if (Pid < 0) {
+    auto E = Fail("cannot fork");
+    for (int Fd : {Fds[0], Fds[1], MemFd})
+      close(Fd);
+    C->MemFd = -1;
+    C->Ended = true;
+    return std::move(E);
+  }
+  if (Pid == 0) {
+    close(Fds[0]);
+    C->PipeFd = Fds[1];
+    ChildSelf = C.get();
+    prepareForkedChild([](const char *Reason) {
+      if (ChildSelf)
+        ChildSelf->send(std::string(1, kFatalTag) + Reason);
+    });
+    if (Deadline) {
+      // SIGALRM's default action ends the process.
+      signal(SIGALRM, SIG_DFL);
+      auto Us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    *Deadline - std::chrono::steady_clock::now())
+                    .count();
+      if (Us <= 0)
+        _exit(124);
+      struct itimerval T = {};
+      T.it_value.tv_sec = time_t(Us / 1000000);
+      T.it_value.tv_usec = suseconds_t(Us % 1000000);
+      (void)setitimer(ITIMER_REAL, &T, nullptr);
+    }
+    Work(*C);
+    {
+      std::lock_guard<std::mutex> Lock(C->SendMutex);
+      char Rec[kPlaceBytes];
+      encodePlace({0, kDoneLength}, Rec);
+      (void)writeAll(C->PipeFd, StringRef(Rec, kPlaceBytes));
+    }
+    _exit(0);
+  }
+  close(Fds[1]);
+  C->Pid = Pid;
+  C->PipeFd = Fds[0];
+  (void)fcntl(C->PipeFd, F_SETFL, O_NONBLOCK);
+  return std::move(C);
+#else
+  (void)Work;
+  return createStringError(inconvertibleErrorCode(),
+                           "worker children need Linux");
+#endif
+}
+
+WorkerChild::~WorkerChild() {
+  if (!Ended && Pid > 0) {
+    ::kill(Pid, SIGKILL);
+    reap(/*Block=*/true);
+  }
+  if (PipeFd >= 0)
+    close(PipeFd);
+  if (MemFd >= 0)
+    close(MemFd);
+}
+
+bool WorkerChild::send(StringRef Bytes) {
+  std::lock_guard<std::mutex> Lock(SendMutex);
+  size_t Done = 0;
+  while (Done < Bytes.size()) {
+    ssize_t W = pwrite(MemFd, Bytes.data() + Done, Bytes.size() - Done,
+                       off_t(Offset + Done));
+    if (W < 0 && errno == EINTR)
+      continue;
+    if (W <= 0)
+      return false;
+    Done += W;
+  }
+  char Rec[kPlaceBytes];
+  encodePlace({Offset, uint32_t(Bytes.size())}, Rec);
+  Offset += Bytes.size();
+  return writeAll(PipeFd, StringRef(Rec, kPlaceBytes));
+}
+
+void WorkerChild::reap(bool Block) {
+  if (Pid <= 0)
+    return;
+  int Status = 0;
+  pid_t R;
+  while ((R = waitpid(Pid, &Status, Block ? 0 : WNOHANG)) < 0 && errno == EINTR) {
+  }
+  if (R == Pid) {
+    WaitStatus = Status;
+  } else if (R == 0) {
+    // Completed and still exiting: a later call reaps it.
+    std::lock_guard<std::mutex> Lock(PendingMutex);
+    Pending.push_back(Pid);
+  }
+  Pid = -1;
+}
+
+bool WorkerChild::pump(function_ref<void(StringRef)> OnMessage) {
+  if (PipeFd < 0)
+    return true;
+  char Buf[kPlaceBytes * 1024];
+  for (;;) {
+    ssize_t Got = read(PipeFd, Buf, sizeof(Buf));
+    if (Got < 0 && errno == EINTR)
+      continue;
+    if (Got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return false;
+    if (Got > 0) {
+      Partial.append(Buf, Got);
+      size_t Pos = 0;
+      for (; Partial.size() - Pos >= kPlaceBytes; Pos += kPlaceBytes) {
+        Place P;
+        std::memcpy(&P.Offset, Partial.data() + Pos, 8);
+        std::memcpy(&P.Length, Partial.data() + Pos + 8, 4);
+        if (P.Length == kDoneLength) {
+          Completed = true;
+          continue;
+        }
+        std::string Msg(P.Length, '\0');
+        size_t Have = 0;
+        while (Have < P.Length) {
+          ssize_t R = pread(MemFd, Msg.data() + Have, P.Length - Have,
+                            off_t(P.Offset + Have));
+          if (R < 0 && errno == EINTR)
+            continue;
+          if (R <= 0)
+            break;
+          Have += R;
+        }
+        if (Have == P.Length)
+          OnMessage(Msg);
+      }
+      Partial.erase(0, Pos);
+      continue;
+    }
+    // End of file: every writer is gone, so the child has ended (or is
+    // exiting, if it completed).
+    close(PipeFd);
+    PipeFd = -1;
+    close(MemFd);
+    MemFd = -1;
+    Ended = true;
+    reap(/*Block=*/!Completed);
+    return true;
+  }
+}
+
+bool WorkerChild::receive(std::chrono::steady_clock::time_point Deadline,
+                          function_ref<void(StringRef)> OnMessage) {
+  for (;;) {
+    if (pump(OnMessage))
+      return true;
+    auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    Deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (Left <= 0)
+      return false;
+    struct pollfd P = {PipeFd, POLLIN, 0};
+    if (poll(&P, 1, int(Left)) < 0 && errno != EINTR)
+      return false;
+  }
+}
+
+void WorkerChild::kill() {
+  if (Ended || Pid <= 0)
+    return;
+  ::kill(Pid, SIGKILL);
+  Killed = true;
+  // Once it is dead its end of the pipe is closed: pump() then reads what
+  // it sent before, and the end of file.
+  reap(/*Block=*/true);
+  (void)fcntl(PipeFd, F_SETFL, 0);
+}
+
+bool WorkerChild::timedOut() const {
+  return Killed || (WIFSIGNALED(WaitStatus) && WTERMSIG(WaitStatus) == SIGALRM) ||
+         (WIFEXITED(WaitStatus) && WEXITSTATUS(WaitStatus) == 124);
+}
+
+std::string WorkerChild::describeEnd() const {
+  if (Killed)
+    return "killed";
+  if (timedOut())
+    return "deadline";
+  if (WIFSIGNALED(WaitStatus))
+    return "signal " + std::to_string(WTERMSIG(WaitStatus));
+  if (WIFEXITED(WaitStatus))
+    return "exit status " + std::to_string(WEXITSTATUS(WaitStatus));
+  return "unknown end";
+}
+
+//===----------------------------------------------------------------------===//
+// ChildJobs
+//===----------------------------------------------------------------------===//
+
+static std::atomic<unsigned> &jobCounter(void *Shared) {
+  return *static_cast<std::atomic<unsigned> *>(Shared);
+}
+
+ChildJobs::ChildJobs(unsigned N, std::function<std::string(unsigned)> Run,
+                     std::optional<std::chrono::steady_clock::time_point> Deadline)
+    : Run(std::move(Run)), Jobs(N), Deadline(Deadline) {
+  void *P = mmap(nullptr, sizeof(std::atomic<unsigned>),
+                 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (P != MAP_FAILED)
+    Shared = new (P) std::atomic<unsigned>(0);
+}
+
+ChildJobs::~ChildJobs() {
+  Children.clear(); // kills and reaps any still running
+  if (Shared)
+    munmap(Shared, sizeof(std::atomic<unsigned>));
+}
+
+unsigned ChildJobs::taken() const {
+  return Shared ? std::min<unsigned>(jobCounter(Shared).load(), size())
+                : size();
+}
+
+/// Messages from a child: 'S' job start-nanoseconds, 'R' job answer.
+Error ChildJobs::fork(unsigned Threads, int Only) {
+  if (!Shared)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot map memory shared with children");
+  unsigned N = size();
+  Expected<std::unique_ptr<WorkerChild>> W =
+      WorkerChild::spawn([&](WorkerChild &Self) {
+        auto Work = [&] {
+          for (bool First = true;; First = false) {
+            unsigned I;
+            if (Only >= 0) {
+              if (!First)
+                break;
+              I = unsigned(Only);
+            } else if ((I = jobCounter(Shared).fetch_add(1)) >= N) {
+              break;
+            }
+            int64_t Ns = std::chrono::steady_clock::now()
+                             .time_since_epoch()
+                             .count();
+            std::string S(1, 'S');
+            S.append(reinterpret_cast<const char *>(&I), 4);
+            S.append(reinterpret_cast<const char *>(&Ns), 8);
+            if (!Self.send(S))
+              return;
+            std::string R(1, 'R');
+            R.append(reinterpret_cast<const char *>(&I), 4);
+            R += Run(I);
+            if (!Self.send(R))
+              return;
+          }
+        };
+        std::vector<std::thread> More;
+        for (unsigned T = 1; T < Threads; ++T)
+          More.emplace_back(Work);
+        Work();
+        for (std::thread &T : More)
+          T.join();
+      },
+      Deadline);
+  if (!W)
+    return W.takeError();
+  Children.push_back({std::move(*W), Only >= 0 ? 1u : Threads, ""});
+  return Error::success();
+}
+
+Error ChildJobs::spawn(unsigned Threads) {
+  return fork(std::max(1u, Threads), -1);
+}
+
+void ChildJobs::deliver(unsigned C, StringRef Msg) {
+  if (Msg.empty())
+    return;
+  if (Msg[0] == WorkerChild::kFatalTag) {
+    Children[C].Fatal = Msg.drop_front().rtrim().str();
+    return;
+  }
+  if (Msg.size() < 5)
+    return;
+  unsigned I;
+  std::memcpy(&I, Msg.data() + 1, 4);
+  if (I >= size())
+    return;
+  Job &J = Jobs[I];
+  if (Msg[0] == 'S' && Msg.size() == 13) {
+    int64_t Ns;
+    std::memcpy(&Ns, Msg.data() + 5, 8);
+    J.State = Status::Running;
+    J.StartedAt = std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(Ns));
+    J.Child = int(C);
+  } else if (Msg[0] == 'R') {
+    J.State = Status::Answered;
+    J.Answer = Msg.drop_front(5).str();
+    J.Child = -1;
+  }
+}
+
+void ChildJobs::ended(unsigned C) {
+  std::vector<unsigned> InFlight;
+  for (unsigned I = 0; I < size(); ++I)
+    if (Jobs[I].State == Status::Running && Jobs[I].Child == int(C))
+      InFlight.push_back(I);
+  WorkerChild &W = *Children[C].W;
+  for (unsigned I : InFlight) {
+    Job &J = Jobs[I];
+    J.Child = -1;
+    if (W.timedOut()) {
+      J.State = Status::Killed;
+      J.Why = "killed at the deadline";
+    } else if (InFlight.size() == 1) {
+      J.State = Status::Crashed;
+      J.Why = Children[C].Fatal.empty()
+                  ? "its process ended with " + W.describeEnd()
+                  : "LLVM ERROR: " + Children[C].Fatal;
+    } else {
+      // Which of them ended the child is not known: each runs again alone.
+      J.State = Status::NotStarted;
+      Retry.push_back(I);
+    }
+  }
+}
+
+Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
+                      unsigned MaxThreads) {
+  MaxThreads = std::max(1u, MaxThreads);
+  // Children end themselves at the jobs' own deadline: none is made after.
+  if (this->Deadline)
+    Deadline = std::min(Deadline, *this->Deadline);
+  std::vector<char> Live(Children.size(), 0);
+  for (unsigned C = 0; C < Children.size(); ++C)
+    Live[C] = !Children[C].W->ended();
+  for (;;) {
+    unsigned LiveThreads = 0;
+    for (unsigned C = 0; C < Children.size(); ++C) {
+      if (!Live[C])
+        continue;
+      if (Children[C].W->pump([&](StringRef M) { deliver(C, M); })) {
+        Live[C] = 0;
+        ended(C);
+        continue;
+      }
+      LiveThreads += Children[C].Threads;
+    }
+    if (std::chrono::steady_clock::now() >= Deadline)
+      break;
+    // More children while jobs are left and threads are free: those to run
+    // again alone first, then one child for the rest of the counter.
+    Error Failed = Error::success();
+    while (!Retry.empty() && LiveThreads < MaxThreads) {
+      if ((Failed = fork(1, int(Retry.front()))))
+        break;
+      Retry.erase(Retry.begin());
+      Live.push_back(1);
+      ++LiveThreads;
+    }
+    if (!Failed && taken() < size() && LiveThreads < MaxThreads) {
+      unsigned T = std::min(MaxThreads - LiveThreads, size() - taken());
+      if (!(Failed = fork(T, -1))) {
+        Live.push_back(1);
+        LiveThreads += T;
+      }
+    }
+    if (!LiveThreads)
+      return Failed; // done, or no child could be made
+    consumeError(std::move(Failed)); // the live ones go on
+    std::vector<struct pollfd> Fds;
+    for (unsigned C = 0; C < Children.size(); ++C)
+      if (Live[C])
+        Fds.push_back({Children[C].W->fd(), POLLIN, 0});
+    auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    Deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (Left > 0)
+      (void)poll(Fds.data(), Fds.size(), int(Left));
+  }
+  // The deadline: what the children sent before is kept; they are killed.
+  for (unsigned C = 0; C < Children.size(); ++C) {
+    if (!Live[C])
+      continue;
+    Children[C].W->kill();
+    Children[C].W->pump([&](StringRef M) { deliver(C, M); });
+    ended(C);
+  }
+  return Error::success();
 }
