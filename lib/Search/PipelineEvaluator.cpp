@@ -216,10 +216,16 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
                  .str();
     return createStringError(inconvertibleErrorCode(), Msg);
   }
-  if (verifyModule(M, &errs()))
+  // The verifier's first complaint goes into the error, not to stderr: in
+  // clang it would read as a problem with the user's code.
+  std::string Complaint;
+  raw_string_ostream OS(Complaint);
+  if (verifyModule(M, &OS)) {
+    StringRef First = StringRef(Complaint).split('\n').first.trim();
     return createStringError(inconvertibleErrorCode(),
-                             "pipeline '%s' produced invalid IR",
-                             Pipeline.str().c_str());
+                             "pipeline '%s' produced invalid IR (%s)",
+                             Pipeline.str().c_str(), First.str().c_str());
+  }
   return Error::success();
 }
 
