@@ -355,7 +355,8 @@ private:
   /// itself to say so.
   Clock::time_point hardDeadline() const {
     return Start + std::chrono::milliseconds(
-                       BudgetMs + std::clamp(BudgetMs / 50, 100u, 1000u));
+                       uint64_t(BudgetMs) +
+                       std::clamp(BudgetMs / 50, 100u, 1000u));
   }
   /// Runs \p P on a copy of \p Input (bitcode) in a context of its own and
   /// measures it with clang's tail into \p Cand, keeping the pipeline's
@@ -1324,8 +1325,11 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   if (Isolated) {
     unsigned Threads = threadCount();
     if (NSource) {
-      if (!SourceJobs)
+      if (!SourceJobs) {
+        // Made only now: this thread has nothing else to do meanwhile.
         SourceJobs = slotJobs(0, NSource);
+        ThreadsUsed = std::min(StockSpawned ? Threads - 1 : Threads, NSource);
+      }
       waitSlots(*SourceJobs, 0, StockSpawned ? Threads - 1 : Threads, Eval);
     }
     if (StockJobs)
