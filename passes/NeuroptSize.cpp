@@ -468,10 +468,11 @@ private:
   /// Where the time went, for -neuropt-size-print.
   std::string phases() const {
     return formatv("rank {0} ms, -Oz measurement {1} ms and the candidates "
-                   "not done by then {2} ms ({3} thread(s)), verify {4} ms "
+                   "not done by then {2} ms ({3} thread(s){7}), verify {4} ms "
                    "({5} solver units; -Oz's result {6} IR instructions)",
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
-                   ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount())
+                   ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount(),
+                   Isolated ? "" : ", in this process")
                .str() +
            (Cache || Record ? ", cache: " + planName() : std::string()) +
            (SearchEvals ? formatv(", search {0} ms ({1} evaluations, {2} "
@@ -754,6 +755,11 @@ void SizeDriver::start() {
     prepareCandidate(I);
   Started = true;
   Isolated = Isolate && isSingleThreaded();
+  if (Isolate && !Isolated)
+    emit<OptimizationRemarkAnalysis>("InProcess", [&](auto &R) {
+      R << "candidates run in this process, not in child processes: the "
+           "host process has other threads (-neuropt-size-isolate)";
+    });
   // The candidates are independent of -Oz's result (each has its own
   // context and starts from the source), so with more than one thread they
   // start now on background threads, leaving the calling thread to -Oz:
