@@ -401,6 +401,13 @@ private:
     Workers.clear();
   }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  /// Whether a candidate that the budget stopped, with \p LimitMs of it
+  /// left when it started, counts as out of time for the cache: it had at
+  /// least 90% of the budget, and no candidate time factor cut it shorter.
+  bool hadMostOfBudget(unsigned LimitMs) const {
+    return CandidateTimeFactor == 0 &&
+           uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9;
+  }
   /// Names candidate \p C in a remark.
   template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
     if (C.Cached)
@@ -771,14 +778,8 @@ void SizeDriver::start() {
   if (Threads < 2 || !NSource || CandidateTimeFactor > 0)
     return;
   if (Isolated) {
-    // The targets are initialized here, once, before any child's threads
-    // make their evaluators.
-    Expected<std::unique_ptr<PipelineEvaluator>> E =
-        PipelineEvaluator::create();
-    if (!E) {
-      consumeError(E.takeError()); // finish() reports what fails
-      return;
-    }
+    // Once, before any child's threads make their evaluators.
+    PipelineEvaluator::initializeTargets();
     SourceJobs = slotJobs(0, NSource);
     unsigned T = std::min(Threads - 1, NSource);
     if (Error Err = SourceJobs->spawn(T))
@@ -1045,8 +1046,7 @@ void SizeDriver::fromChild(const ChildJobs &Jobs, unsigned J, Candidate &C,
                              End - Jobs.started(J))
                              .count()));
     // As a pipeline stopped by the budget (measurePipeline).
-    C.OutOfTime = CandidateTimeFactor == 0 &&
-                  uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9;
+    C.OutOfTime = hadMostOfBudget(LimitMs);
     return;
   }
   case ChildJobs::Status::NotStarted:
@@ -1124,8 +1124,7 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
     if (Error Err = E.runPipeline(**Copy, P, LimitMs)) {
       // Stopped by the budget with (nearly) all of it: remembered in the
       // cache, so that a rebuild with no more time does not pay again.
-      if (CandidateTimeFactor == 0 && !budgetLeft() &&
-          uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9)
+      if (!budgetLeft() && hadMostOfBudget(LimitMs))
         Cand.OutOfTime = true;
       return Err;
     }
@@ -1329,14 +1328,15 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
   StockMs = msSince(PhaseStart);
   if (Isolated) {
-    unsigned Threads = threadCount();
+    // The stock child, if it runs already, has one of the threads.
+    unsigned Threads = threadCount() - (StockSpawned ? 1 : 0);
     if (NSource) {
       if (!SourceJobs) {
         // Made only now: this thread has nothing else to do meanwhile.
         SourceJobs = slotJobs(0, NSource);
-        ThreadsUsed = std::min(StockSpawned ? Threads - 1 : Threads, NSource);
+        ThreadsUsed = std::min(Threads, NSource);
       }
-      waitSlots(*SourceJobs, 0, StockSpawned ? Threads - 1 : Threads, Eval);
+      waitSlots(*SourceJobs, 0, Threads, Eval);
     }
     if (StockJobs)
       waitSlots(*StockJobs, NSource, 1, Eval);

@@ -54,8 +54,7 @@ PipelineEvaluator::PipelineEvaluator(std::unique_ptr<TargetMachine> TM)
     : TM(std::move(TM)) {}
 PipelineEvaluator::~PipelineEvaluator() = default;
 
-Expected<std::unique_ptr<PipelineEvaluator>>
-PipelineEvaluator::create(const CodegenConfig &Config) {
+void PipelineEvaluator::initializeTargets() {
   static std::once_flag Once;
   std::call_once(Once, [] {
     InitializeAllTargetInfos();
@@ -66,6 +65,11 @@ PipelineEvaluator::create(const CodegenConfig &Config) {
     // object; without the parsers LLVM aborts the process.
     InitializeAllAsmParsers();
   });
+}
+
+Expected<std::unique_ptr<PipelineEvaluator>>
+PipelineEvaluator::create(const CodegenConfig &Config) {
+  initializeTargets();
   Triple T(Config.Triple);
   std::string Err;
   const Target *TheTarget = TargetRegistry::lookupTarget(T, Err);

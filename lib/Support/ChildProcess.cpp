@@ -52,14 +52,17 @@ bool neuropt::writeAll(int Fd, StringRef Bytes) {
   return true;
 }
 
-std::string ChildOutcome::describeEnd() const {
-  if (TimedOut)
-    return "timeout";
-  if (WIFSIGNALED(WaitStatus))
-    return "signal " + std::to_string(WTERMSIG(WaitStatus));
-  if (WIFEXITED(WaitStatus))
-    return "exit status " + std::to_string(WEXITSTATUS(WaitStatus));
+/// How a child that waitpid() reported with \p Status ended.
+static std::string describeWaitStatus(int Status) {
+  if (WIFSIGNALED(Status))
+    return "signal " + std::to_string(WTERMSIG(Status));
+  if (WIFEXITED(Status))
+    return "exit status " + std::to_string(WEXITSTATUS(Status));
   return "unknown end";
+}
+
+std::string ChildOutcome::describeEnd() const {
+  return TimedOut ? "timeout" : describeWaitStatus(WaitStatus);
 }
 
 /// Children that answered and were still exiting when their parent had
@@ -486,13 +489,7 @@ bool WorkerChild::timedOut() const {
 std::string WorkerChild::describeEnd() const {
   if (Killed)
     return "killed";
-  if (timedOut())
-    return "deadline";
-  if (WIFSIGNALED(WaitStatus))
-    return "signal " + std::to_string(WTERMSIG(WaitStatus));
-  if (WIFEXITED(WaitStatus))
-    return "exit status " + std::to_string(WEXITSTATUS(WaitStatus));
-  return "unknown end";
+  return timedOut() ? "deadline" : describeWaitStatus(WaitStatus);
 }
 
 //===----------------------------------------------------------------------===//
@@ -505,7 +502,7 @@ static std::atomic<unsigned> &jobCounter(void *Shared) {
 
 ChildJobs::ChildJobs(unsigned N, std::function<std::string(unsigned)> Run,
                      std::optional<std::chrono::steady_clock::time_point> Deadline)
-    : Run(std::move(Run)), Jobs(N), Deadline(Deadline) {
+    : Run(std::move(Run)), Jobs(N), ChildDeadline(Deadline) {
   void *P = mmap(nullptr, sizeof(std::atomic<unsigned>),
                  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (P != MAP_FAILED)
@@ -563,7 +560,7 @@ Error ChildJobs::fork(unsigned Threads, int Only) {
         for (std::thread &T : More)
           T.join();
       },
-      Deadline);
+      ChildDeadline);
   if (!W)
     return W.takeError();
   Children.push_back({std::move(*W), Only >= 0 ? 1u : Threads, ""});
@@ -602,7 +599,7 @@ void ChildJobs::deliver(unsigned C, StringRef Msg) {
   }
 }
 
-void ChildJobs::ended(unsigned C) {
+void ChildJobs::childEnded(unsigned C) {
   std::vector<unsigned> InFlight;
   for (unsigned I = 0; I < size(); ++I)
     if (Jobs[I].State == Status::Running && Jobs[I].Child == int(C))
@@ -631,22 +628,21 @@ Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
                       unsigned MaxThreads) {
   MaxThreads = std::max(1u, MaxThreads);
   // Children end themselves at the jobs' own deadline: none is made after.
-  if (this->Deadline)
-    Deadline = std::min(Deadline, *this->Deadline);
-  std::vector<char> Live(Children.size(), 0);
-  for (unsigned C = 0; C < Children.size(); ++C)
-    Live[C] = !Children[C].W->ended();
+  if (ChildDeadline)
+    Deadline = std::min(Deadline, *ChildDeadline);
+  // Delivers what child C sent; once it has ended, settles its jobs.
+  auto Pump = [&](unsigned C) {
+    if (Children[C].W->pump([&](StringRef M) { deliver(C, M); }))
+      childEnded(C);
+  };
   for (;;) {
     unsigned LiveThreads = 0;
     for (unsigned C = 0; C < Children.size(); ++C) {
-      if (!Live[C])
+      if (Children[C].W->ended())
         continue;
-      if (Children[C].W->pump([&](StringRef M) { deliver(C, M); })) {
-        Live[C] = 0;
-        ended(C);
-        continue;
-      }
-      LiveThreads += Children[C].Threads;
+      Pump(C);
+      if (!Children[C].W->ended())
+        LiveThreads += Children[C].Threads;
     }
     if (std::chrono::steady_clock::now() >= Deadline)
       break;
@@ -657,23 +653,20 @@ Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
       if ((Failed = fork(1, int(Retry.front()))))
         break;
       Retry.erase(Retry.begin());
-      Live.push_back(1);
       ++LiveThreads;
     }
     if (!Failed && taken() < size() && LiveThreads < MaxThreads) {
       unsigned T = std::min(MaxThreads - LiveThreads, size() - taken());
-      if (!(Failed = fork(T, -1))) {
-        Live.push_back(1);
+      if (!(Failed = fork(T, -1)))
         LiveThreads += T;
-      }
     }
     if (!LiveThreads)
       return Failed; // done, or no child could be made
     consumeError(std::move(Failed)); // the live ones go on
     std::vector<struct pollfd> Fds;
-    for (unsigned C = 0; C < Children.size(); ++C)
-      if (Live[C])
-        Fds.push_back({Children[C].W->fd(), POLLIN, 0});
+    for (const Child &C : Children)
+      if (!C.W->ended())
+        Fds.push_back({C.W->fd(), POLLIN, 0});
     auto Left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     Deadline - std::chrono::steady_clock::now())
                     .count();
@@ -682,11 +675,10 @@ Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
   }
   // The deadline: what the children sent before is kept; they are killed.
   for (unsigned C = 0; C < Children.size(); ++C) {
-    if (!Live[C])
+    if (Children[C].W->ended())
       continue;
     Children[C].W->kill();
-    Children[C].W->pump([&](StringRef M) { deliver(C, M); });
-    ended(C);
+    Pump(C);
   }
   return Error::success();
 }

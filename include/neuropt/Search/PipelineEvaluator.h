@@ -64,6 +64,9 @@ public:
   /// Creates an evaluator; fails if the target is not available.
   static llvm::Expected<std::unique_ptr<PipelineEvaluator>>
   create(const CodegenConfig &Config = CodegenConfig());
+  /// Registers every target with LLVM, once per process (create() does it
+  /// too). Call it before threads make evaluators at the same time.
+  static void initializeTargets();
   ~PipelineEvaluator();
 
   /// Measures \p M as it is: no IR passes, only code generation. \p M is not

@@ -222,13 +222,15 @@ private:
   };
   llvm::Error fork(unsigned Threads, int Only);
   void deliver(unsigned ChildIndex, llvm::StringRef Msg);
-  void ended(unsigned ChildIndex);
+  /// Settles the jobs child \p ChildIndex was running when it ended.
+  void childEnded(unsigned ChildIndex);
   unsigned taken() const;
   std::function<std::string(unsigned)> Run;
   std::vector<Job> Jobs;
   std::vector<Child> Children;
   std::vector<unsigned> Retry; ///< jobs to run again alone
-  std::optional<std::chrono::steady_clock::time_point> Deadline;
+  /// When children end themselves (the constructor's Deadline).
+  std::optional<std::chrono::steady_clock::time_point> ChildDeadline;
   void *Shared = nullptr;      ///< the counter, in shared memory
 };
 
