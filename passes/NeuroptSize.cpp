@@ -35,6 +35,7 @@
 
 #include "neuropt/Passes/NeuroptSize.h"
 
+#include "neuropt/IR/InlineHelpers.h"
 #include "neuropt/IR/SameFunction.h"
 #include "neuropt/Passes/ModelSupport.h"
 #include "neuropt/Search/ModuleSwap.h"
@@ -58,6 +59,7 @@
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <algorithm>
 #include <atomic>
@@ -230,6 +232,11 @@ static cl::opt<bool> PrintSummary(
     "neuropt-size-print",
     cl::desc("Print one summary line per translation unit to stderr"),
     cl::init(false));
+static cl::opt<bool> PrintVerdicts(
+    "neuropt-size-print-verdicts",
+    cl::desc("Print each checked function's verdict and its reason to "
+             "stderr"),
+    cl::init(false), cl::Hidden);
 
 bool NeuroptSizePass::enabledInDefaultPipeline() { return EnableInClang; }
 
@@ -299,11 +306,16 @@ struct VerifySummary {
   /// Same: instruction for instruction the function -Oz produced.
   unsigned Same = 0, Proved = 0, Bounded = 0, Unknown = 0, Refuted = 0,
            Unchecked = 0;
+  /// Functions the pipeline created, checked inlined into their callers
+  /// (inlineHelpers) rather than on their own.
+  unsigned Inlined = 0;
   std::string FirstRefuted;
   std::string str() const {
     std::string S = formatv("same as -Oz {0}, proved {1}, bounded {2}, "
                             "unknown {3}, refuted {4}, unchecked {5}",
                             Same, Proved, Bounded, Unknown, Refuted, Unchecked);
+    if (Inlined)
+      S += formatv(", checked inlined in their callers {0}", Inlined).str();
     if (!FirstRefuted.empty())
       S += " (refuted: @" + FirstRefuted + ")";
     return S;
@@ -628,10 +640,32 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
                                  kMinUnits, kMaxUnits);
   unsigned Guard = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
                                   : std::clamp(8 * StockMs, 250u, 2000u);
+  // Functions the candidate's pipeline created (outlined regions, merged
+  // bodies under new names) have no reference, and calls to them hide
+  // their code from the check of their callers: check a copy of the
+  // candidate with them inlined into their callers instead.
+  auto IsHelper = [&](const Function &F) {
+    return F.hasLocalLinkage() && !M.getFunction(F.getName()) &&
+           !Unopt.getFunction(F.getName());
+  };
+  std::unique_ptr<Module> Inlined;
+  SmallPtrSet<const Function *, 16> Covered;
+  const Module *Checked = &Cand;
+  if (any_of(Cand, [&](const Function &F) {
+        return !F.isDeclaration() && IsHelper(F);
+      })) {
+    Inlined = CloneModule(Cand);
+    inlineHelpers(*Inlined, IsHelper, Covered);
+    Checked = Inlined.get();
+  }
   std::vector<std::pair<const Function *, const Function *>> Pairs;
-  for (const Function &Tgt : Cand) {
+  for (const Function &Tgt : *Checked) {
     if (Tgt.isDeclaration())
       continue;
+    if (Covered.count(&Tgt)) {
+      ++Sum.Inlined;
+      continue;
+    }
     const Function *Src = referenceFor(Tgt, Unopt, FromStock);
     if (!Src) {
       ++Sum.Unchecked;
@@ -661,6 +695,10 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   for (size_t I = 0; I < Pairs.size(); ++I) {
     const VerifyResult &R = Rs[I];
     VerifyUnits += R.Resources;
+    if (PrintVerdicts)
+      errs() << formatv("neuropt-size: verify @{0}: {1}{2}{3}\n",
+                        Pairs[I].second->getName(), verdictName(R.V),
+                        R.Reason.empty() ? "" : ": ", R.Reason);
     if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
       ++Sum.Unchecked;
       continue;
@@ -1271,7 +1309,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     return;
   // The children answered long ago; their exits are counted with this
   // compilation's.
-  auto Reap = make_scope_exit([] { reapChildren(); });
+  scope_exit Reap([] { reapChildren(); });
   if (Plan == SizeCachePlan::KeepStock) {
     emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
       R << "kept -Oz (" << ore::NV("StockObjective", Record->StockObjective)
@@ -1487,9 +1525,10 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       << ore::NV("Objective", ChosenObj) << " bytes), predicted ";
     if (Chosen->Extension || Chosen->Searched || Chosen->Cached)
       R << ore::NV("PredictedGain", "n/a") << " (not ranked)";
+    else if (UsedModel)
+      R << ore::NV("PredictedGain", Pred) << PredictedUnit;
     else
-      R << ore::NV("PredictedGain", UsedModel ? Pred : std::string("n/a"))
-        << (UsedModel ? PredictedUnit : "% over the median sequence");
+      R << ore::NV("PredictedGain", "n/a") << " (no model: coreset order)";
     R << "; verification: " << ore::NV("Verdict", Verdict);
   });
   if (PrintSummary)
