@@ -1406,15 +1406,25 @@ z3::expr FunctionEncoder::attrsHold(const AttributeSet &AS, const z3::expr &V) {
   return !orAll(C, Bad);
 }
 
+/// What the source's and the target's calls of one callee share (their
+/// effects, and the unknown function that stands for the callee): the
+/// callee's name, or for an indirect call its function type, so that
+/// indirect calls of one type are calls of one unknown function that takes
+/// the called pointer as one more argument.
+static std::string callKey(const CallBase &CB) {
+  if (const Function *Callee = CB.getCalledFunction())
+    return Callee->getName().str();
+  return "indirect " + describeType(CB.getFunctionType());
+}
+
 void registerCalls(SharedInputs &In, const Function &F) {
   for (const Instruction &I : instructions(F)) {
     const auto *CI = dyn_cast<CallInst>(&I);
-    if (!CI || isa<IntrinsicInst>(CI) || !CI->getCalledFunction() ||
+    if (!CI || isa<IntrinsicInst>(CI) || CI->isInlineAsm() ||
         In.CallsSeen.count(CI))
       continue;
     In.CallsSeen.insert(CI);
-    SharedInputs::CallEffects &E =
-        In.Calls[CI->getCalledFunction()->getName().str()];
+    SharedInputs::CallEffects &E = In.Calls[callKey(*CI)];
     E.Reads |= !CI->doesNotAccessMemory();
     E.Writes |= !CI->onlyReadsMemory();
     E.Returns &= CI->hasFnAttr(Attribute::WillReturn) && CI->doesNotThrow();
@@ -1423,18 +1433,23 @@ void registerCalls(SharedInputs &In, const Function &F) {
 }
 
 std::string unmodelledCallReason(const CallBase &CB) {
+  if (CB.isInlineAsm())
+    return "inline assembly";
+  // An indirect call is a call of one unknown function per function type,
+  // which takes the called pointer as an argument.
   const Function *Callee = CB.getCalledFunction();
-  if (!Callee || CB.isInlineAsm())
-    return "indirect call";
-  std::string What = ("call @" + Callee->getName()).str();
+  std::string What =
+      Callee ? ("call @" + Callee->getName()).str() : "indirect call";
   if (!isa<CallInst>(CB))
     return What + " (not a plain call)";
   if (CB.hasOperandBundles())
     return What + " with operand bundles";
-  if (CB.getFunctionType() != Callee->getFunctionType())
+  if (Callee && CB.getFunctionType() != Callee->getFunctionType())
     return What + " through a different type";
-  if (Callee->getName().empty())
+  if (Callee && Callee->getName().empty())
     return What + " to an unnamed function";
+  if (!Callee && CB.getFunctionType()->isVarArg())
+    return What + " of a variadic type";
   // Integers, pointers and the floating-point types the encoder models (a
   // NaN is one value, as everywhere in the encoder).
   auto Plain = [](Type *T) {
@@ -1445,7 +1460,7 @@ std::string unmodelledCallReason(const CallBase &CB) {
   if (!CB.getType()->isVoidTy() && !Plain(CB.getType()))
     return What + " returning " + describeType(CB.getType());
   if (CB.getAttributes().hasRetAttr(Attribute::NoFPClass) ||
-      Callee->getAttributes().hasRetAttr(Attribute::NoFPClass))
+      (Callee && Callee->getAttributes().hasRetAttr(Attribute::NoFPClass)))
     return What + " with nofpclass";
   for (unsigned N = 0; N < CB.arg_size(); ++N) {
     if (!Plain(CB.getArgOperand(N)->getType()))
@@ -1532,9 +1547,13 @@ std::string unsupportedReason(const Instruction &I) {
       return Why;
     for (const Value *Op : CB->args())
       if (mayBeLocal(Op))
-        return ("alloca pointer passed to @" +
-                CB->getCalledFunction()->getName())
-            .str();
+        return CB->getCalledFunction()
+                   ? ("alloca pointer passed to @" +
+                      CB->getCalledFunction()->getName())
+                         .str()
+                   : "alloca pointer passed to an indirect call";
+    if (!CB->getCalledFunction() && mayBeLocal(CB->getCalledOperand()))
+      return "indirect call through an alloca pointer";
     return "";
   }
   if (I.getType()->isVectorTy())
@@ -1685,21 +1704,40 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   Out.HasCalls = true;
   if (!In.CallsSeen.count(&CI))
     registerCalls(In, F); // normally done already, for both functions
-  const SharedInputs::CallEffects &Eff = In.Calls[Callee->getName().str()];
+  std::string Name = callKey(CI);
+  const SharedInputs::CallEffects &Eff = In.Calls[Name];
   bool ReadsMem = Eff.Reads || Eff.Writes;
   bool WritesMem = Eff.Writes;
-  std::string Key = "call_" + Callee->getName().str() + "(";
+  std::string Key = "call_" + Name + "(";
   z3::sort_vector Dom(C);
   z3::expr_vector Ins(C);
+  if (!Callee) {
+    // The called pointer is the unknown function's first argument. Calling
+    // poison (or an undef pointer, which may be anything) is UB.
+    Val Fp = get(CI.getCalledOperand());
+    if (Fp.Local)
+      unsupported("indirect call through an alloca pointer");
+    addUB(Fp.P || undefIsUB(Fp, "indirect call through a partially undef "
+                                "pointer"));
+    Ins.push_back(Fp.V);
+    Dom.push_back(Fp.V.get_sort());
+    Key += "ptr;";
+  }
+  AttributeList NoAttrs;
+  const AttributeList &CalleeAttrs =
+      Callee ? Callee->getAttributes() : NoAttrs;
   for (unsigned N = 0; N < CI.arg_size(); ++N) {
     const Value *Op = CI.getArgOperand(N);
     Val A = get(Op);
     if (A.Local)
-      unsupported("alloca pointer passed to @" + Callee->getName());
+      unsupported(Callee ? ("alloca pointer passed to @" + Callee->getName())
+                               .str()
+                         : std::string("alloca pointer passed to an indirect "
+                                       "call"));
     // Attributes that make an argument poison, from the call and the callee.
     z3::expr P = A.P;
     for (AttributeSet AS : {CI.getAttributes().getParamAttrs(N),
-                            Callee->getAttributes().getParamAttrs(N)})
+                            CalleeAttrs.getParamAttrs(N)})
       P = P || !attrsHold(AS, A.V);
     if (CI.paramHasAttr(N, Attribute::NoUndef))
       addUB(P || undefIsUB(A, "noundef argument of partially undef value"));
@@ -1758,7 +1796,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   if (CI.getType()->isPointerTy())
     R.Bid = bvv(0, 8);
   for (AttributeSet AS : {CI.getAttributes().getRetAttrs(),
-                          Callee->getAttributes().getRetAttrs()})
+                          CalleeAttrs.getRetAttrs()})
     R.P = R.P || !attrsHold(AS, R.V);
   if (CI.hasRetAttr(Attribute::NoUndef))
     addUB(R.P);

@@ -548,6 +548,22 @@ simple("call-hoist-ub-past-call", U, "i32 (i32 %y)",
        "%d = udiv i32 1, %y\ncall void @g()\nret i32 %d", G, why="@g may not return when %y is 0")
 simple("call-noreturn-to-unreachable", U, "void ()",
        "call void @abort()\nunreachable", "unreachable", "declare void @abort() noreturn nounwind")
+# Indirect calls: one unknown function per function type, which takes the
+# called pointer as one more argument.
+simple("call-indirect-same-args", P, "i32 (ptr %f, i32 %x)",
+       "%a = add i32 %x, 0\n%r = call i32 %f(i32 %a)\n%s = add i32 %r, %r\nret i32 %s",
+       "%r = call i32 %f(i32 %x)\n%s = shl i32 %r, 1\nret i32 %s")
+simple("call-indirect-poison-callee-is-ub", P, "i32 (i32 %x)",
+       "%r = call i32 poison(i32 %x)\nret i32 %r", "ret i32 7",
+       why="calling poison is UB, so the target may do anything")
+simple("call-indirect-other-arg", U, "i32 (ptr %f, i32 %x)", "%r = call i32 %f(i32 %x)\nret i32 %r",
+       "%a = add i32 %x, 1\n%r = call i32 %f(i32 %a)\nret i32 %r")
+simple("call-indirect-other-callee", U, "i32 (ptr %f, ptr %g, i32 %x)",
+       "%r = call i32 %f(i32 %x)\nret i32 %r", "%r = call i32 %g(i32 %x)\nret i32 %r")
+simple("call-indirect-drop", U, "void (ptr %f)", "call void %f()\nret void", "ret void")
+simple("call-indirect-store-forward-past", U, "i32 (ptr %f, ptr %p, i32 %x)",
+       "store i32 %x, ptr %p\ncall void %f()\n%v = load i32, ptr %p\nret i32 %v",
+       "store i32 %x, ptr %p\ncall void %f()\nret i32 %x", why="the callee may write *p")
 simple("call-load-hoisted-above-call", U, "i32 (ptr %p)",
        "call void @g()\n%v = load i32, ptr %p\nret i32 %v",
        "%v = load i32, ptr %p\ncall void @g()\nret i32 %v", G, why="@g may write or free *p")

@@ -14,9 +14,10 @@
 ; CHECK: remark: <unknown>:0:0: @diamond: instcombine: proved
 ; CHECK: remark: <unknown>:0:0: @count: instcombine: bounded (k=4)
 ; CHECK: remark: <unknown>:0:0: @calls: instcombine: proved
-; CHECK: remark: <unknown>:0:0: @indirect: instcombine: unknown (unsupported: indirect call)
+; CHECK: remark: <unknown>:0:0: @indirect: instcombine: proved
+; CHECK: remark: <unknown>:0:0: @asm: instcombine: unknown (unsupported: inline assembly)
 ; CHECK: remark: <unknown>:0:0: @same: unchanged by instcombine
-; CHECK: neuropt-tv: {{.*}}: 4 proved, 0 refuted, 1 unknown, 1 bounded, 1 unchanged
+; CHECK: neuropt-tv: {{.*}}: 5 proved, 0 refuted, 1 unknown, 1 bounded, 1 unchanged
 
 ; RLIMIT1: remark: <unknown>:0:0: @mul8: instcombine: unknown (resource limit)
 ; RLIMIT1: remark: <unknown>:0:0: @same: unchanged by instcombine
@@ -79,6 +80,12 @@ define i32 @calls(i32 %x) {
 define i32 @indirect(ptr %f, i32 %x) {
   %a = add i32 %x, 0
   %r = call i32 %f(i32 %a)
+  ret i32 %r
+}
+
+define i32 @asm(i32 %x) {
+  %a = add i32 %x, 0
+  %r = call i32 asm "bswap $0", "=r,0"(i32 %a)
   ret i32 %r
 }
 

@@ -123,15 +123,21 @@ TEST(Verifier, UnsupportedCallIsUnknown) {
       parse(Ctx, "declare <2 x i32> @g(i32)\n"
                  "define i32 @a(i32 %x) {\n %v = call <2 x i32> @g(i32 %x)\n"
                  " %r = extractelement <2 x i32> %v, i32 0\n ret i32 %r\n}\n"
-                 "define i32 @b(ptr %f, i32 %x) {\n %r = call i32 %f(i32 %x)\n "
-                 "ret i32 %r\n}\n");
+                 "define i32 @b(i32 %x) {\n %r = call i32 asm \"bswap $0\", "
+                 "\"=r,0\"(i32 %x)\n ret i32 %r\n}\n"
+                 "define i32 @c(ptr %f, ...) {\n %r = call i32 (ptr, ...) %f(ptr "
+                 "%f)\n ret i32 %r\n}\n");
   VerifyResult R = createSMTVerifier()->verify(*M->getFunction("a"),
                                                *M->getFunction("a"), quick());
   EXPECT_EQ(verdictLine(R),
             "unknown (unsupported: call @g returning <2 x i32>)");
   R = createSMTVerifier()->verify(*M->getFunction("b"), *M->getFunction("b"),
                                   quick());
-  EXPECT_EQ(verdictLine(R), "unknown (unsupported: indirect call)");
+  EXPECT_EQ(verdictLine(R), "unknown (unsupported: inline assembly)");
+  R = createSMTVerifier()->verify(*M->getFunction("c"), *M->getFunction("c"),
+                                  quick());
+  EXPECT_EQ(verdictLine(R),
+            "unknown (unsupported: indirect call of a variadic type)");
 }
 
 // A function with an instruction outside the fragment is set aside before
