@@ -606,6 +606,15 @@ Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
   case Instruction::SExt:
     R = z3::sext(A.V, To - From);
     break;
+  case Instruction::PtrToInt:
+    // The pointer's address (see unsupportedReason), truncated or
+    // zero-extended to the integer's width.
+    if (A.Local)
+      unsupported("ptrtoint of an alloca pointer");
+    R = To < From ? A.V.extract(To - 1, 0)
+        : To > From ? z3::zext(A.V, To - From)
+                    : A.V;
+    break;
   case Instruction::Trunc: {
     R = A.V.extract(To - 1, 0);
     auto &TI = cast<TruncInst>(I);
@@ -1595,6 +1604,13 @@ std::string unsupportedReason(const Instruction &I) {
     return "";
   }
   if (auto *CI = dyn_cast<CastInst>(&I)) {
+    // The address of a pointer into caller memory or a global, which both
+    // functions see alike; an alloca's address is the function's own.
+    if (CI->getOpcode() == Instruction::PtrToInt &&
+        CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isPointerTy() &&
+        CI->getSrcTy()->getPointerAddressSpace() == 0)
+      return mayBeLocal(CI->getOperand(0)) ? "ptrtoint of an alloca pointer"
+                                           : "";
     bool IntToInt =
         CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isIntegerTy();
     if (!IntToInt || (CI->getOpcode() != Instruction::ZExt &&

@@ -564,6 +564,19 @@ simple("call-indirect-drop", U, "void (ptr %f)", "call void %f()\nret void", "re
 simple("call-indirect-store-forward-past", U, "i32 (ptr %f, ptr %p, i32 %x)",
        "store i32 %x, ptr %p\ncall void %f()\n%v = load i32, ptr %p\nret i32 %v",
        "store i32 %x, ptr %p\ncall void %f()\nret i32 %x", why="the callee may write *p")
+# ptrtoint: the address of a pointer into caller memory or a global (an
+# alloca's address is each function's own: unsupported, see the unit tests).
+simple("ptrtoint-sub-reassoc", P, "i64 (ptr %p, ptr %q)",
+       "%a = ptrtoint ptr %p to i64\n%b = ptrtoint ptr %q to i64\n%d = sub i64 %a, %b\nret i64 %d",
+       "%a = ptrtoint ptr %p to i64\n%b = ptrtoint ptr %q to i64\n%n = sub i64 0, %b\n%d = add i64 %n, %a\nret i64 %d")
+simple("ptrtoint-of-gep", P, "i64 (ptr %p)",
+       "%g = getelementptr i8, ptr %p, i64 4\n%r = ptrtoint ptr %g to i64\nret i64 %r",
+       "%a = ptrtoint ptr %p to i64\n%r = add i64 %a, 4\nret i64 %r")
+simple("ptrtoint-narrow", P, "i32 (ptr %p)",
+       "%a = ptrtoint ptr %p to i64\n%r = trunc i64 %a to i32\nret i32 %r",
+       "%r = ptrtoint ptr %p to i32\nret i32 %r")
+simple("ptrtoint-other-pointer", "refuted", "i64 (ptr %p, ptr %q)",
+       "%r = ptrtoint ptr %p to i64\nret i64 %r", "%r = ptrtoint ptr %q to i64\nret i64 %r")
 simple("call-load-hoisted-above-call", U, "i32 (ptr %p)",
        "call void @g()\n%v = load i32, ptr %p\nret i32 %v",
        "%v = load i32, ptr %p\ncall void @g()\nret i32 %v", G, why="@g may write or free *p")

@@ -135,7 +135,9 @@ public:
       const std::vector<
           std::pair<const llvm::Function *, const llvm::Function *>> &Pairs,
       const VerifyOptions &Opts, unsigned DeadlineMs);
-  static constexpr const char *kNotReached = "not reached within the deadline";
+  /// The reason of a pair verifyAll did not reach: the deadline or the
+  /// batch's resources ran out first.
+  static constexpr const char *kNotReached = "not reached within the budget";
   /// The reason of an Unknown whose VerifyOptions::ResourceLimit ran out.
   static constexpr const char *kResourceLimit = "resource limit";
 };

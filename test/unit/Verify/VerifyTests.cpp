@@ -170,7 +170,9 @@ b:
   %r = zext i1 %e to i32
   ret i32 %r
 }
-define i64 @cast(ptr %q) {
+define i64 @cast(i32 %x) {
+  %p = alloca i32
+  %q = getelementptr i8, ptr %p, i32 %x
   %r = ptrtoint ptr %q to i64
   ret i64 %r
 }
@@ -193,7 +195,7 @@ define i32 @atomic(ptr %p) {
   std::vector<std::pair<const char *, const char *>> Expected = {
       {"passed", "alloca pointer passed to @g"},
       {"phi", "comparison of alloca pointers"},
-      {"cast", "cast ptrtoint"},
+      {"cast", "ptrtoint of an alloca pointer"},
       {"vec", "vector insertelement"},
       {"copy", "memcpy of non-constant or large length"},
       {"atomic", "volatile or atomic load"}};
