@@ -553,6 +553,8 @@ private:
   /// -neuropt-size-isolate: the candidates run in children, from the
   /// source (SourceJobs) and from -Oz's result (StockJobs).
   bool Isolated = false;
+  /// The search could not run a round in children: the rest run here.
+  bool SearchForkFailed = false;
   std::unique_ptr<ChildJobs> SourceJobs, StockJobs;
   unsigned RankMs = 0, StockMs = 0, MeasureMs = 0, VerifyMs = 0;
   unsigned SearchMs = 0, SearchDone = 0, SearchImproved = 0;
@@ -1231,8 +1233,8 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
       requireAlwaysInline(Round[I].Sequence);
       Round[I].Pipeline = Round[I].Sequence.str();
     }
-    bool InProcess = !Isolated;
-    if (Isolated) {
+    bool InProcess = !Isolated || SearchForkFailed;
+    if (!InProcess) {
       ChildJobs Jobs(N, [&](unsigned I) {
         std::string W = "budget";
         bool Measured = false;
@@ -1247,9 +1249,10 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
         return encodeMeasured(Round[I], W, Measured);
       }, hardDeadline());
       if (Error Err = Jobs.wait(hardDeadline(), std::min(threadCount(), Batch))) {
+        // Once: the later rounds run here too, without trying again.
         warn("cannot run the search in child processes (" +
              toString(std::move(Err)) + "); running it in this process");
-        InProcess = true;
+        InProcess = SearchForkFailed = true;
       } else {
         for (unsigned I = 0; I < N; ++I) {
           bool Measured = false;
