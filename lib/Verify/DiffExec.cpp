@@ -11,6 +11,11 @@
 // time limit, so a crash or a hang in the code under test cannot take the
 // host down.
 //
+// Only code that stays within the module runs: a function that may call
+// something outside it (a declaration, through a pointer, inline assembly)
+// is not run, since its arguments are made up and such a call could act on
+// the host's files or processes.
+//
 // Execution cannot see poison, so a mismatch only becomes a refutation once
 // the SMT encoding confirms it on that concrete input (the source might have
 // been poison or UB there). Agreement is never a proof.
@@ -21,11 +26,14 @@
 #include "neuropt/Support/ChildProcess.h"
 #include "neuropt/Verify/Verifier.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -299,6 +307,34 @@ Outcome runOnce(WrapFn Fn, const std::vector<ArgShape> &Shapes,
   _exit(0);
 }
 
+/// Why running \p F could act outside the child's memory, or "": the
+/// functions it reaches through direct calls may call only each other and
+/// intrinsics. The child runs real code on made-up arguments; a call of a
+/// function outside the module (resolved in the host process: fopen,
+/// remove, kill, ...) or through a pointer could create or delete files or
+/// signal other processes.
+std::string outsideCallReason(const Function &F) {
+  SmallPtrSet<const Function *, 16> Seen;
+  SmallVector<const Function *, 16> Work{&F};
+  Seen.insert(&F);
+  while (!Work.empty()) {
+    const Function *G = Work.pop_back_val();
+    for (const Instruction &I : instructions(*G)) {
+      auto *CB = dyn_cast<CallBase>(&I);
+      if (!CB || isa<IntrinsicInst>(CB))
+        continue;
+      const Function *Callee = CB->getCalledFunction();
+      if (!Callee)
+        return CB->isInlineAsm() ? "inline assembly" : "indirect call";
+      if (Callee->isDeclaration())
+        return ("call of @" + Callee->getName() + ", outside the module").str();
+      if (Seen.insert(Callee).second)
+        Work.push_back(Callee);
+    }
+  }
+  return "";
+}
+
 } // namespace
 
 VerifyResult DiffExecVerifier::verify(const Function &Src, const Function &Tgt,
@@ -313,6 +349,11 @@ VerifyResult DiffExecVerifier::verify(const Function &Src, const Function &Tgt,
     R.Reason = "unsupported: declaration";
     return R;
   }
+  for (const Function *F : {&Src, &Tgt})
+    if (std::string Why = outsideCallReason(*F); !Why.empty()) {
+      R.Reason = "unsupported: " + Why;
+      return R;
+    }
   std::vector<ArgShape> Shapes;
   bool HasPtr = false;
   for (const Argument &A : Src.args()) {

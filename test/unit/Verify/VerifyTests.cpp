@@ -395,6 +395,51 @@ define i32 @t(i32 %x) {
   EXPECT_EQ(L.Engine, "smt");
 }
 
+// Differential execution runs real code on made-up arguments, so it runs
+// nothing that may call outside the module: a declaration (here @remove,
+// which would delete a file named by its argument), directly or through a
+// function of the module, or a pointer.
+TEST(Verifier, DiffExecRunsNothingThatCallsOutTheModule) {
+  LLVMContext Ctx;
+  auto M = parse(Ctx, R"(
+declare i32 @remove(ptr)
+define internal i32 @helper(ptr %p) {
+  %r = call i32 @remove(ptr %p)
+  ret i32 %r
+}
+define i32 @direct(ptr %p) {
+  %r = call i32 @remove(ptr %p)
+  ret i32 %r
+}
+define i32 @through(ptr %p) {
+  %r = call i32 @helper(ptr %p)
+  ret i32 %r
+}
+define i32 @indirect(ptr %f, i32 %x) {
+  %r = call i32 %f(i32 %x)
+  ret i32 %r
+}
+define internal i32 @inc(i32 %x) {
+  %r = add i32 %x, 1
+  ret i32 %r
+}
+define i32 @inside(i32 %x) {
+  %r = call i32 @inc(i32 %x)
+  ret i32 %r
+}
+)");
+  std::unique_ptr<Verifier> D = createDiffExecVerifier();
+  auto Run = [&](const char *N) {
+    const Function *F = M->getFunction(N);
+    return D->verify(*F, *F, quick()).Reason;
+  };
+  EXPECT_EQ(Run("direct"), "unsupported: call of @remove, outside the module");
+  EXPECT_EQ(Run("through"), "unsupported: call of @remove, outside the module");
+  EXPECT_EQ(Run("indirect"), "unsupported: indirect call");
+  // Calls within the module run.
+  EXPECT_EQ(Run("inside").rfind("tested ", 0), 0u) << Run("inside");
+}
+
 TEST(Verifier, JSON) {
   VerifyResult R;
   R.V = Verdict::Refuted;
