@@ -1426,6 +1426,13 @@ static std::string callKey(const CallBase &CB) {
   return "indirect " + describeType(CB.getFunctionType());
 }
 
+/// The reason a call that is passed an alloca pointer is unsupported.
+static std::string allocaArgReason(const CallBase &CB) {
+  if (const Function *Callee = CB.getCalledFunction())
+    return ("alloca pointer passed to @" + Callee->getName()).str();
+  return "alloca pointer passed to an indirect call";
+}
+
 void registerCalls(SharedInputs &In, const Function &F) {
   for (const Instruction &I : instructions(F)) {
     const auto *CI = dyn_cast<CallInst>(&I);
@@ -1556,11 +1563,7 @@ std::string unsupportedReason(const Instruction &I) {
       return Why;
     for (const Value *Op : CB->args())
       if (mayBeLocal(Op))
-        return CB->getCalledFunction()
-                   ? ("alloca pointer passed to @" +
-                      CB->getCalledFunction()->getName())
-                         .str()
-                   : "alloca pointer passed to an indirect call";
+        return allocaArgReason(*CB);
     if (!CB->getCalledFunction() && mayBeLocal(CB->getCalledOperand()))
       return "indirect call through an alloca pointer";
     return "";
@@ -1746,10 +1749,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     const Value *Op = CI.getArgOperand(N);
     Val A = get(Op);
     if (A.Local)
-      unsupported(Callee ? ("alloca pointer passed to @" + Callee->getName())
-                               .str()
-                         : std::string("alloca pointer passed to an indirect "
-                                       "call"));
+      unsupported(allocaArgReason(CI));
     // Attributes that make an argument poison, from the call and the callee.
     z3::expr P = A.P;
     for (AttributeSet AS : {CI.getAttributes().getParamAttrs(N),
