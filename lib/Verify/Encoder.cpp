@@ -61,15 +61,27 @@ static constexpr uint64_t MaxMemOpBytes = 64;
 /// Largest number of encoded instructions before giving up.
 static constexpr unsigned MaxEncodedInsts = 20000;
 
+/// Whether T is a floating-point type the encoder models (as its IEEE bits).
+static bool isModelledFP(Type *T) {
+  return T->isHalfTy() || T->isFloatTy() || T->isDoubleTy();
+}
+
 /// Why a load or store of T is outside the fragment; empty if it is not.
 static std::string memTypeReason(Type *T, bool IsLoad) {
   bool IsPtr = T->isPointerTy() && T->getPointerAddressSpace() == 0;
-  if (!IsPtr && (!T->isIntegerTy() || T->getIntegerBitWidth() % 8))
-    return IsLoad ? "load of type other than i8*k or ptr"
-                  : "store of type other than i8*k or ptr";
-  if (!IsPtr && T->getIntegerBitWidth() / 8 > MaxMemOpBytes)
+  if (IsPtr || isModelledFP(T))
+    return "";
+  if (!T->isIntegerTy() || T->getIntegerBitWidth() % 8)
+    return IsLoad ? "load of type other than i8*k, half, float, double or ptr"
+                  : "store of type other than i8*k, half, float, double or ptr";
+  if (T->getIntegerBitWidth() / 8 > MaxMemOpBytes)
     return IsLoad ? "load too wide" : "store too wide";
   return "";
+}
+
+/// Bytes a load or store of T (memTypeReason has let it through) accesses.
+static uint64_t memBytes(Type *T) {
+  return T->isPointerTy() ? 8 : T->getPrimitiveSizeInBits().getFixedValue() / 8;
 }
 
 static std::string describe(const Value &V) {
@@ -109,16 +121,23 @@ z3::sort sortFor(z3::context &C, Type *T) {
       unsupported("non-zero address space");
     return C.bv_sort(64);
   }
-  if (T->isHalfTy())
-    return z3::sort(C, Z3_mk_fpa_sort(C, 5, 11));
-  if (T->isFloatTy())
-    return z3::sort(C, Z3_mk_fpa_sort(C, 8, 24));
-  if (T->isDoubleTy())
-    return z3::sort(C, Z3_mk_fpa_sort(C, 11, 53));
+  // A floating-point value is its IEEE bits, so that memory, bitcasts and
+  // calls see NaN payloads as LLVM does; arithmetic converts (fpSortOfBits).
+  if (isModelledFP(T))
+    return C.bv_sort(T->getPrimitiveSizeInBits().getFixedValue());
   std::string S;
   raw_string_ostream OS(S);
   T->print(OS);
   unsupported("type " + OS.str());
+}
+
+z3::sort fpSortOfBits(z3::context &C, unsigned Bits) {
+  switch (Bits) {
+  case 16: return z3::sort(C, Z3_mk_fpa_sort(C, 5, 11));
+  case 32: return z3::sort(C, Z3_mk_fpa_sort(C, 8, 24));
+  case 64: return z3::sort(C, Z3_mk_fpa_sort(C, 11, 53));
+  default: unsupported("floating-point width " + Twine(Bits));
+  }
 }
 
 void makeSharedInputs(SharedInputs &In, const Function &F) {
@@ -249,12 +268,19 @@ private:
   Val icmp(const ICmpInst &I, const Val &A, const Val &B);
   Val fcmp(const FCmpInst &I, const Val &A, const Val &B);
   Val castOp(const CastInst &I, const Val &A);
+  Val intToFP(const CastInst &I, const Val &A);
+  Val fpToInt(const CastInst &I, const Val &A);
   Val intrinsic(const IntrinsicInst &II);
   void encodeCall(const CallInst &CI);
   /// V satisfies the attributes of AS that make a violating value poison
   /// (nonnull, align, range) on an argument or a returned value.
   z3::expr attrsHold(const AttributeSet &AS, const z3::expr &V);
   Val fpBinop(const Instruction &I, const Val &A, const Val &B);
+  /// The floating-point value of IEEE bits.
+  z3::expr toFP(const z3::expr &Bits);
+  /// The bits of an arithmetic result R computed from the operands' bits
+  /// Ins: IEEE's, except for a NaN, whose sign and payload are chosen.
+  z3::expr resultBits(const z3::expr &R, ArrayRef<z3::expr> Ins);
 
   // Memory.
   z3::expr undefBytes(const Val &V);
@@ -384,10 +410,8 @@ Val FunctionEncoder::constant(const Constant *K) {
     return R;
   }
   if (auto *CF = dyn_cast<ConstantFP>(K)) {
-    z3::sort S = sortFor(C, T);
-    z3::expr Bits = bvAPInt(CF->getValueAPF().bitcastToAPInt());
-    z3::expr FP(C, Z3_mk_fpa_to_fp_bv(C, Bits, S));
-    return Val(FP, f(), f());
+    (void)sortFor(C, T); // a type the encoder models
+    return Val(bvAPInt(CF->getValueAPF().bitcastToAPInt()), f(), f());
   }
   if (auto *GV = dyn_cast<GlobalVariable>(K)) {
     auto It = In.Globals.find(GV->getName().str());
@@ -549,7 +573,7 @@ Val FunctionEncoder::icmp(const ICmpInst &I, const Val &A, const Val &B) {
 }
 
 Val FunctionEncoder::fcmp(const FCmpInst &I, const Val &A, const Val &B) {
-  z3::expr X = A.V, Y = B.V;
+  z3::expr X = toFP(A.V), Y = toFP(B.V);
   z3::expr Uno = X.mk_is_nan() || Y.mk_is_nan();
   z3::expr Eq(C, Z3_mk_fpa_eq(C, X, Y)), Lt(C, Z3_mk_fpa_lt(C, X, Y)),
       Gt(C, Z3_mk_fpa_gt(C, X, Y)), Le(C, Z3_mk_fpa_leq(C, X, Y)),
@@ -577,22 +601,106 @@ Val FunctionEncoder::fcmp(const FCmpInst &I, const Val &A, const Val &B) {
   return Val(z3::ite(R, bvv(1, 1), bvv(0, 1)), A.P || B.P, A.U || B.U);
 }
 
+z3::expr FunctionEncoder::toFP(const z3::expr &Bits) {
+  return z3::expr(C, Z3_mk_fpa_to_fp_bv(C, Bits, fpSortOfBits(C, bw(Bits))));
+}
+
+z3::expr FunctionEncoder::resultBits(const z3::expr &R,
+                                     ArrayRef<z3::expr> Ins) {
+  unsigned W = Z3_fpa_get_ebits(C, R.get_sort()) + Z3_fpa_get_sbits(C, R.get_sort());
+  unsigned MB = Z3_fpa_get_sbits(C, R.get_sort()) - 1; // stored mantissa bits
+  z3::expr Q = bvAPInt(APInt::getOneBitSet(W, MB - 1));
+  z3::expr E = bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+  z3::expr MMask = bvAPInt(APInt::getLowBitsSet(W, MB));
+  // LLVM's NaN results (LangRef, "Floating-point semantics"): any sign, and
+  // either the preferred quiet NaN or an input NaN, quieted or unchanged.
+  // The NaN is a choice constrained to that set: an assumption about the
+  // target's, and in the source a domain outside which a choice rescues
+  // nothing (SMTVerifier). A NaN is the only result whose bits IEEE 754
+  // leaves open.
+  z3::expr N = choice(C.bv_sort(W), "nan");
+  auto low = [&](const z3::expr &X) { return X.extract(W - 2, 0); };
+  std::vector<z3::expr> Members{low(N) == low(E | Q)};
+  for (const z3::expr &X : Ins) {
+    z3::expr IsNaN = (X & E) == E && (X & MMask) != bvv(0, W);
+    Members.push_back(IsNaN && (low(N) == low(X) || low(N) == low(X | Q)));
+  }
+  z3::expr Dom = orAll(C, Members);
+  if (IsSrc)
+    Out.ChoiceDom.push_back(Dom);
+  else
+    Out.Pre.push_back(Dom);
+  Out.PairedChoices.push_back(N);
+  return z3::ite(R.mk_is_nan(), N, z3::expr(C, Z3_mk_fpa_to_ieee_bv(C, R)));
+}
+
 Val FunctionEncoder::fpBinop(const Instruction &I, const Val &A, const Val &B) {
   z3::expr RM(C, Z3_mk_fpa_rne(C));
+  z3::expr X = toFP(A.V), Y = toFP(B.V);
   // Wrap each raw Z3_ast at once: an unreferenced AST may be collected by
   // the next API call.
   z3::expr R(C);
   switch (I.getOpcode()) {
-  case Instruction::FAdd: R = z3::expr(C, Z3_mk_fpa_add(C, RM, A.V, B.V)); break;
-  case Instruction::FSub: R = z3::expr(C, Z3_mk_fpa_sub(C, RM, A.V, B.V)); break;
-  case Instruction::FMul: R = z3::expr(C, Z3_mk_fpa_mul(C, RM, A.V, B.V)); break;
-  case Instruction::FDiv: R = z3::expr(C, Z3_mk_fpa_div(C, RM, A.V, B.V)); break;
+  case Instruction::FAdd: R = z3::expr(C, Z3_mk_fpa_add(C, RM, X, Y)); break;
+  case Instruction::FSub: R = z3::expr(C, Z3_mk_fpa_sub(C, RM, X, Y)); break;
+  case Instruction::FMul: R = z3::expr(C, Z3_mk_fpa_mul(C, RM, X, Y)); break;
+  case Instruction::FDiv: R = z3::expr(C, Z3_mk_fpa_div(C, RM, X, Y)); break;
   default: unsupported(Twine("opcode ") + I.getOpcodeName());
   }
-  return Val(R, A.P || B.P, A.U || B.U);
+  return Val(resultBits(R, {A.V, B.V}), A.P || B.P, A.U || B.U);
+}
+
+Val FunctionEncoder::intToFP(const CastInst &I, const Val &A) {
+  // Rounded to nearest, ties to even; never a NaN, so the bits are exact.
+  z3::expr RM(C, Z3_mk_fpa_rne(C));
+  unsigned W = I.getDestTy()->getPrimitiveSizeInBits();
+  z3::sort S = fpSortOfBits(C, W);
+  bool Signed = I.getOpcode() == Instruction::SIToFP;
+  z3::expr R(C, Signed ? Z3_mk_fpa_to_fp_signed(C, RM, A.V, S)
+                       : Z3_mk_fpa_to_fp_unsigned(C, RM, A.V, S));
+  z3::expr P = A.P;
+  if (!Signed && cast<PossiblyNonNegInst>(I).hasNonNeg())
+    P = P || A.V < bvv(0, bw(A.V));
+  return Val(z3::expr(C, Z3_mk_fpa_to_ieee_bv(C, R)), P, A.U);
+}
+
+Val FunctionEncoder::fpToInt(const CastInst &I, const Val &A) {
+  // Rounded toward zero; poison unless the rounded value fits (NaN and
+  // infinity never do). The bounds are powers of two, exact in every
+  // format or beyond its range (then infinity, which bounds it as well).
+  z3::expr RM(C, Z3_mk_fpa_rtz(C)), RNE(C, Z3_mk_fpa_rne(C));
+  unsigned W = I.getDestTy()->getIntegerBitWidth();
+  bool Signed = I.getOpcode() == Instruction::FPToSI;
+  z3::expr X = toFP(A.V);
+  z3::sort S = X.get_sort();
+  z3::expr T(C, Z3_mk_fpa_round_to_integral(C, RM, X));
+  auto pow2 = [&](unsigned K) {
+    z3::expr Bits = bvAPInt(APInt::getOneBitSet(K + 1, K));
+    return z3::expr(C, Z3_mk_fpa_to_fp_unsigned(C, RNE, Bits, S));
+  };
+  z3::expr Lo = Signed ? z3::expr(C, Z3_mk_fpa_neg(C, pow2(W - 1)))
+                       : z3::expr(C, Z3_mk_fpa_to_fp_unsigned(
+                                         C, RNE, bvv(0, 1), S));
+  z3::expr Hi = pow2(Signed ? W - 1 : W);
+  z3::expr Fits = !X.mk_is_nan() && !X.mk_is_inf() &&
+                  z3::expr(C, Z3_mk_fpa_geq(C, T, Lo)) &&
+                  z3::expr(C, Z3_mk_fpa_lt(C, T, Hi));
+  z3::expr R(C, Signed ? Z3_mk_fpa_to_sbv(C, RM, X, W)
+                       : Z3_mk_fpa_to_ubv(C, RM, X, W));
+  return Val(R, A.P || !Fits, A.U);
 }
 
 Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
+  // Between an integer and a floating-point type of its width: the same
+  // bits (see unsupportedReason).
+  if (I.getOpcode() == Instruction::BitCast)
+    return A;
+  if (I.getOpcode() == Instruction::SIToFP ||
+      I.getOpcode() == Instruction::UIToFP)
+    return intToFP(I, A);
+  if (I.getOpcode() == Instruction::FPToSI ||
+      I.getOpcode() == Instruction::FPToUI)
+    return fpToInt(I, A);
   Type *DT = I.getDestTy(); // an integer: see unsupportedReason
   unsigned From = bw(A.V), To = DT->getIntegerBitWidth();
   z3::expr P = A.P;
@@ -699,6 +807,38 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     else if (ID == Intrinsic::umin) Cnd = z3::ult(A.V, B.V);
     else Cnd = z3::ugt(A.V, B.V);
     return Val(z3::ite(Cnd, A.V, B.V), A.P || B.P, A.U || B.U);
+  }
+  case Intrinsic::fabs:
+  case Intrinsic::copysign: {
+    // Sign-bit operations, exact on a NaN too (LangRef: "Floating-point
+    // semantics" lists fneg, fabs and copysign as bitwise).
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    z3::expr Sign = bvAPInt(APInt::getSignMask(W));
+    z3::expr Mag = A.V & ~Sign;
+    if (ID == Intrinsic::fabs)
+      return Val(Mag, A.P, A.U);
+    Val B = arg(1);
+    return Val(Mag | (B.V & Sign), A.P || B.P, A.U || B.U);
+  }
+  case Intrinsic::fma:
+  case Intrinsic::fmuladd: {
+    // fmuladd may be fused or not, as the compiler likes: a choice, which a
+    // target's fmuladd makes in the same position as the source's. A NaN
+    // result may come from any of the three operands either way.
+    Val A = arg(0), B = arg(1), D = arg(2);
+    z3::expr RM(C, Z3_mk_fpa_rne(C));
+    z3::expr X = toFP(A.V), Y = toFP(B.V), Z = toFP(D.V);
+    z3::expr R(C, Z3_mk_fpa_fma(C, RM, X, Y, Z));
+    if (ID == Intrinsic::fmuladd) {
+      z3::expr M(C, Z3_mk_fpa_mul(C, RM, X, Y));
+      z3::expr Sep(C, Z3_mk_fpa_add(C, RM, M, Z));
+      z3::expr Fuse = choice(C.bool_sort(), "fuse");
+      Out.PairedChoices.push_back(Fuse);
+      R = z3::ite(Fuse, R, Sep);
+    }
+    return Val(resultBits(R, {A.V, B.V, D.V}), A.P || B.P || D.P,
+               A.U || B.U || D.U);
   }
   case Intrinsic::fshl:
   case Intrinsic::fshr: {
@@ -986,7 +1126,7 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
     unsupported(Why);
   bool IsPtr = T->isPointerTy();
   Out.UsesMemory = true;
-  uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
+  uint64_t N = memBytes(T);
   checkAccess(Ptr, N, Align, "load", false);
   z3::expr V(C);
   std::vector<z3::expr> Poison, Uninit, Undef;
@@ -1030,7 +1170,7 @@ void FunctionEncoder::store(const Val &Ptr, const Val &V, Type *T,
   if (IsPtr && V.Local)
     unsupported("storing an alloca pointer");
   Out.UsesMemory = true;
-  uint64_t N = IsPtr ? 8 : T->getIntegerBitWidth() / 8;
+  uint64_t N = memBytes(T);
   checkAccess(Ptr, N, Align, "store", true);
   z3::expr Und = undefBytes(V);
   for (uint64_t I = 0; I < N; ++I) {
@@ -1128,7 +1268,9 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
   }
   if (auto *UO = dyn_cast<UnaryOperator>(&I)) {
     Val A = get(UO->getOperand(0));
-    z3::expr Neg(C, Z3_mk_fpa_neg(C, A.V));
+    // fneg flips the sign bit and nothing else, of a NaN too.
+    unsigned W = bw(A.V);
+    z3::expr Neg = A.V ^ bvAPInt(APInt::getSignMask(W));
     setVal(&I, Val(Neg, A.P, A.U));
     return;
   }
@@ -1466,15 +1608,18 @@ std::string unmodelledCallReason(const CallBase &CB) {
     return What + " to an unnamed function";
   if (!Callee && CB.getFunctionType()->isVarArg())
     return What + " of a variadic type";
-  // Integers, pointers and the floating-point types the encoder models (a
-  // NaN is one value, as everywhere in the encoder).
+  // Integers, pointers and the floating-point types the encoder models (as
+  // their bits, so the callee tells NaN payloads apart).
   auto Plain = [](Type *T) {
     return T->isIntegerTy() ||
            (T->isPointerTy() && T->getPointerAddressSpace() == 0) ||
-           T->isHalfTy() || T->isFloatTy() || T->isDoubleTy();
+           isModelledFP(T);
   };
   if (!CB.getType()->isVoidTy() && !Plain(CB.getType()))
     return What + " returning " + describeType(CB.getType());
+  // Fast-math flags make some results poison, which is not modelled.
+  if (isa<FPMathOperator>(CB) && CB.getFastMathFlags().any())
+    return What + " with fast-math flags";
   if (CB.getAttributes().hasRetAttr(Attribute::NoFPClass) ||
       (Callee && Callee->getAttributes().hasRetAttr(Attribute::NoFPClass)))
     return What + " with nofpclass";
@@ -1524,6 +1669,10 @@ static bool isModelledIntrinsic(Intrinsic::ID ID) {
   case Intrinsic::ctlz:
   case Intrinsic::cttz:
   case Intrinsic::abs:
+  case Intrinsic::fabs:
+  case Intrinsic::copysign:
+  case Intrinsic::fma:
+  case Intrinsic::fmuladd:
   case Intrinsic::smin:
   case Intrinsic::smax:
   case Intrinsic::umin:
@@ -1570,11 +1719,17 @@ std::string unsupportedReason(const Instruction &I) {
   }
   if (I.getType()->isVectorTy())
     return "vector " + describe(I);
+  if (isa<PHINode>(I) && isa<FPMathOperator>(I) &&
+      I.getFastMathFlags().any())
+    return "fast-math flags";
   if (isa<PHINode>(I) || isa<BranchInst>(I) || isa<SwitchInst>(I) ||
       isa<UnreachableInst>(I))
     return "";
-  if (auto *UO = dyn_cast<UnaryOperator>(&I))
-    return UO->getOpcode() == Instruction::FNeg ? "" : describe(I);
+  if (auto *UO = dyn_cast<UnaryOperator>(&I)) {
+    if (UO->getOpcode() != Instruction::FNeg)
+      return describe(I);
+    return UO->getFastMathFlags().any() ? "fast-math flags" : "";
+  }
   if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
     if (!BO->getType()->isFloatingPointTy())
       return "";
@@ -1614,6 +1769,21 @@ std::string unsupportedReason(const Instruction &I) {
         CI->getSrcTy()->getPointerAddressSpace() == 0)
       return mayBeLocal(CI->getOperand(0)) ? "ptrtoint of an alloca pointer"
                                            : "";
+    // A bitcast between an integer and a floating-point type keeps the bits.
+    if (CI->getOpcode() == Instruction::BitCast &&
+        (isModelledFP(CI->getSrcTy()) || isModelledFP(CI->getDestTy())) &&
+        (CI->getSrcTy()->isIntegerTy() || isModelledFP(CI->getSrcTy())) &&
+        (CI->getDestTy()->isIntegerTy() || isModelledFP(CI->getDestTy())))
+      return "";
+    // Between integers and floating-point values, rounded as LangRef says.
+    if ((CI->getOpcode() == Instruction::SIToFP ||
+         CI->getOpcode() == Instruction::UIToFP) &&
+        CI->getSrcTy()->isIntegerTy() && isModelledFP(CI->getDestTy()))
+      return "";
+    if ((CI->getOpcode() == Instruction::FPToSI ||
+         CI->getOpcode() == Instruction::FPToUI) &&
+        isModelledFP(CI->getSrcTy()) && CI->getDestTy()->isIntegerTy())
+      return "";
     bool IntToInt =
         CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isIntegerTy();
     if (!IntToInt || (CI->getOpcode() != Instruction::ZExt &&
@@ -1629,6 +1799,10 @@ std::string unsupportedReason(const Instruction &I) {
   if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
     if (!isModelledIntrinsic(II->getIntrinsicID()))
       return ("intrinsic " + II->getCalledFunction()->getName()).str();
+    if (II->getType()->isFloatingPointTy() && !isModelledFP(II->getType()))
+      return ("intrinsic " + II->getCalledFunction()->getName()).str();
+    if (isa<FPMathOperator>(II) && II->getFastMathFlags().any())
+      return "fast-math flags";
     if (auto *MI = dyn_cast<MemIntrinsic>(II)) {
       auto *Len = dyn_cast<ConstantInt>(MI->getLength());
       if (!Len || Len->getZExtValue() > MaxMemOpBytes)
@@ -1761,8 +1935,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     // the source's is a choice that must match it (the unknown callee
     // tells any two values apart).
     z3::sort S = A.V.get_sort();
-    z3::expr Zero = S.is_fpa() ? z3::expr(C, Z3_mk_fpa_zero(C, S, false))
-                               : bvv(0, S.bv_size());
+    z3::expr Zero = bvv(0, S.bv_size());
     Ins.push_back(z3::ite(P, Zero, A.V));
     Ins.push_back(P);
     Dom.push_back(S);

@@ -141,6 +141,13 @@ struct EncodedFunction {
   /// Fresh values read from undef memory bytes, in load order, with the
   /// stored bits they stand for (used to instantiate the source's choices).
   std::vector<std::pair<z3::expr, z3::expr>> UndefByteVars;
+  /// Choices a target makes in the same position as its source, in
+  /// encoding order: each NaN result's bits, each fmuladd's fusion (used to
+  /// instantiate the source's choices with the target's).
+  std::vector<z3::expr> PairedChoices;
+  /// Source only: the domain of its constrained choices (a NaN's bits). A
+  /// choice outside it is no behaviour of the source, so it rescues nothing.
+  std::vector<z3::expr> ChoiceDom;
   std::set<std::string> ApproxWhat;
   /// Calls to other functions are unknown functions of their inputs (the
   /// arguments and, unless the call leaves memory alone, caller memory);
@@ -192,8 +199,12 @@ std::string findUnsupported(const llvm::Function &F);
 /// The values of an integer in a range attribute's constant range.
 z3::expr inRange(const z3::expr &X, const llvm::ConstantRange &CR);
 
-/// z3 sort for an LLVM first-class type; throws Unsupported.
+/// z3 sort for an LLVM first-class type; throws Unsupported. Half, float
+/// and double are bit-vectors of their IEEE bits.
 z3::sort sortFor(z3::context &C, llvm::Type *T);
+
+/// The floating-point sort whose IEEE encoding has Bits bits (16, 32, 64).
+z3::sort fpSortOfBits(z3::context &C, unsigned Bits);
 
 } // namespace verify
 } // namespace neuropt

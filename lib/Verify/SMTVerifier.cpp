@@ -23,6 +23,7 @@
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/IR/Attributes.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/Function.h"
@@ -31,6 +32,7 @@
 
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 
 using namespace llvm;
 
@@ -78,34 +80,79 @@ static z3::expr mkAnd(z3::context &C, const std::vector<z3::expr> &V) {
   return z3::mk_and(EV);
 }
 
-/// Renders a bit-vector or floating-point model value.
+/// Renders a model value of type T (a byte of memory when null).
+// IEEE 754 addition and multiplication commute (in fma's product too),
+// SMT-LIB's fp.add, fp.mul and fp.fma have a single NaN, and a NaN result's bits are a choice whose
+// domain is symmetric in the operands (resultBits in Encoder.cpp). So the
+// operands of every fp.add and fp.mul may be put in a canonical order: a
+// commuted fadd or fmul then builds the very term the other side built,
+// where Z3 would otherwise have to bit-blast both to equate them (a timeout
+// on doubles). The order is by AST id after the operands are rewritten, and
+// so does not depend on which side built the term first. The walk is
+// iterative: queries over memory nest deeply.
+static z3::expr sortCommutedFP(z3::context &C, const z3::expr &Root) {
+  std::unordered_map<unsigned, z3::expr> Done;
+  std::vector<std::pair<z3::expr, bool>> Stack{{Root, false}};
+  while (!Stack.empty()) {
+    auto [E, Expanded] = Stack.back();
+    Stack.pop_back();
+    unsigned Id = Z3_get_ast_id(C, E);
+    if (Done.count(Id))
+      continue;
+    if (!E.is_app() || E.num_args() == 0) {
+      Done.emplace(Id, E);
+      continue;
+    }
+    if (!Expanded) {
+      Stack.push_back({E, true});
+      for (unsigned I = 0; I < E.num_args(); ++I)
+        Stack.push_back({E.arg(I), false});
+      continue;
+    }
+    std::vector<Z3_ast> Args;
+    bool Changed = false;
+    for (unsigned I = 0; I < E.num_args(); ++I) {
+      const z3::expr &A = Done.at(Z3_get_ast_id(C, E.arg(I)));
+      Changed |= !z3::eq(A, E.arg(I));
+      Args.push_back(A);
+    }
+    Z3_decl_kind K = E.decl().decl_kind();
+    // fp.add, fp.mul (rm, x, y) and fp.fma (rm, x, y, z): x and y commute.
+    if ((((K == Z3_OP_FPA_ADD || K == Z3_OP_FPA_MUL) && Args.size() == 3) ||
+         (K == Z3_OP_FPA_FMA && Args.size() == 4)) &&
+        Z3_get_ast_id(C, Args[1]) > Z3_get_ast_id(C, Args[2])) {
+      std::swap(Args[1], Args[2]);
+      Changed = true;
+    }
+    if (!Changed) {
+      Done.emplace(Id, E);
+      continue;
+    }
+    z3::expr N(C, Z3_update_term(C, E, Args.size(), Args.data()));
+    C.check_error();
+    Done.emplace(Id, N);
+  }
+  return Done.at(Z3_get_ast_id(C, Root));
+}
+
 static std::string renderValue(z3::context &C, z3::model &M, const z3::expr &E,
-                               bool IsPtr) {
+                               Type *T) {
   z3::expr V = M.eval(E, true);
   std::string S;
   raw_string_ostream OS(S);
-  if (V.get_sort().is_fpa()) {
-    z3::expr IsNaN = M.eval(E.mk_is_nan(), true);
-    unsigned EB = Z3_fpa_get_ebits(C, V.get_sort());
-    unsigned SB = Z3_fpa_get_sbits(C, V.get_sort());
-    if (IsNaN.is_true()) {
-      OS << "NaN";
-      return OS.str();
-    }
-    z3::expr Bits = M.eval(z3::expr(C, Z3_mk_fpa_to_ieee_bv(C, V)), true);
-    uint64_t B = 0;
-    Bits.is_numeral_u64(B);
-    if (EB == 8 && SB == 24)
-      OS << "float " << format("%g", APFloat(APFloat::IEEEsingle(), APInt(32, B)).convertToFloat());
-    else if (EB == 11 && SB == 53)
-      OS << "double " << format("%g", APFloat(APFloat::IEEEdouble(), APInt(64, B)).convertToDouble());
-    else
-      OS << "half 0x" << format_hex_no_prefix(B, 4);
-    return OS.str();
-  }
   unsigned W = V.get_sort().bv_size();
   uint64_t U = 0;
-  if (IsPtr) {
+  if (T && T->isFloatingPointTy() && V.is_numeral_u64(U)) {
+    // Floating-point values are their IEEE bits (see sortFor).
+    APFloat F(T->getFltSemantics(), APInt(W, U));
+    SmallString<32> Text;
+    F.toString(Text);
+    OS << *T << " " << Text;
+    if (F.isNaN())
+      OS << " (" << format_hex(U, 2 + W / 4) << ")";
+    return OS.str();
+  }
+  if (T && T->isPointerTy()) {
     V.is_numeral_u64(U);
     OS << "ptr " << format_hex(U, 18);
     return OS.str();
@@ -123,14 +170,14 @@ static std::string renderValue(z3::context &C, z3::model &M, const z3::expr &E,
 }
 
 static std::string outcome(z3::context &C, z3::model &M, const EncodedFunction &F,
-                           bool IsPtr) {
+                           Type *T) {
   if (M.eval(F.UB, true).is_true())
     return "UB";
   if (F.IsVoid)
     return "returns (void)";
   if (M.eval(F.Ret.P, true).is_true())
     return "poison";
-  return renderValue(C, M, F.Ret.V, IsPtr);
+  return renderValue(C, M, F.Ret.V, T);
 }
 
 static Counterexample makeCEX(Query &Q, z3::model &M, const Function &Src) {
@@ -145,12 +192,12 @@ static Counterexample makeCEX(Query &Q, z3::model &M, const Function &Src) {
     else if (!Q.Substituted[N] && M.eval(Q.In.XU[N], true).is_true())
       V = "undef";
     else
-      V = renderValue(Q.C, M, Q.In.X[N], A.getType()->isPointerTy());
+      V = renderValue(Q.C, M, Q.In.X[N], A.getType());
     X.Inputs.push_back({Name, V});
   }
-  bool Ptr = Src.getReturnType()->isPointerTy();
-  X.SrcValue = outcome(Q.C, M, Q.S, Ptr);
-  X.TgtValue = outcome(Q.C, M, Q.T, Ptr);
+  Type *RT = Src.getReturnType();
+  X.SrcValue = outcome(Q.C, M, Q.S, RT);
+  X.TgtValue = outcome(Q.C, M, Q.T, RT);
   bool AnyUndef = false;
   for (auto &In : X.Inputs)
     AnyUndef |= In.second == "undef";
@@ -163,7 +210,7 @@ static Counterexample makeCEX(Query &Q, z3::model &M, const Function &Src) {
       auto byte = [&](const EncodedFunction &F) {
         if (M.eval(z3::select(F.MemOut.PM, A), true).is_true())
           return std::string("poison");
-        return renderValue(Q.C, M, z3::select(F.MemOut.Mem, A), false);
+        return renderValue(Q.C, M, z3::select(F.MemOut.Mem, A), nullptr);
       };
       uint64_t Addr = 0;
       M.eval(A, true).is_numeral_u64(Addr);
@@ -454,13 +501,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     if (Fixed) {
       for (unsigned N = 0; N < Src.arg_size() && N < Fixed->size(); ++N) {
         z3::expr X = Q.In.X[N];
-        z3::expr Bits = X.get_sort().is_fpa()
-                            ? C.bv_val((*Fixed)[N], Z3_fpa_get_ebits(C, X.get_sort()) +
-                                                        Z3_fpa_get_sbits(C, X.get_sort()))
-                            : C.bv_val((*Fixed)[N], X.get_sort().bv_size());
-        z3::expr V = Bits;
-        if (X.get_sort().is_fpa())
-          V = z3::expr(C, Z3_mk_fpa_to_fp_bv(C, Bits, X.get_sort()));
+        z3::expr V = C.bv_val((*Fixed)[N], X.get_sort().bv_size());
         Q.S.Pre.push_back(X == V && !Q.In.XP[N] && !Q.In.XU[N]);
       }
     }
@@ -506,7 +547,45 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       for (size_t J = 0; J < Q.S.UndefByteVars.size() && !ByteIdx; ++J)
         if (z3::eq(Q.S.UndefByteVars[J].first, V))
           ByteIdx = J;
+      // A NaN's bits or a fusion: the target's choice of the same sort in
+      // the same position among those of that sort, counted from the end
+      // (the last operations are those nearest the results). A fusion the
+      // target does not make: fused in one instantiation, not in the other.
+      std::optional<z3::expr> Pair;
+      std::optional<size_t> Rank;
+      const auto &SP = Q.S.PairedChoices, &TP = Q.T.PairedChoices;
+      for (size_t J = SP.size(), K = 0; J-- > 0 && !Rank;)
+        if (z3::eq(SP[J], V))
+          Rank = K;
+        else if (z3::eq(SP[J].get_sort(), V.get_sort()))
+          ++K;
+      for (size_t J = TP.size(), K = 0; Rank && J-- > 0 && !Pair;)
+        if (z3::eq(TP[J].get_sort(), V.get_sort()) && K++ == *Rank)
+          Pair = TP[J];
       InstFrom.push_back(V);
+      if (Rank && V.is_bool()) {
+        Inst1.push_back(C.bool_val(true));
+        Inst2.push_back(Pair ? *Pair : C.bool_val(false));
+        continue;
+      }
+      if (Rank) {
+        // A NaN's bits: the preferred quiet NaN, always in the source's
+        // domain (a value outside it would make the instantiation hold
+        // vacuously), or the target's. An intermediate NaN the target has
+        // no counterpart for (fmul then fadd against fmuladd) takes the
+        // target's last NaN, which it may pass on to the result unchanged.
+        if (!Pair)
+          for (size_t J = TP.size(); J-- > 0 && !Pair;)
+            if (z3::eq(TP[J].get_sort(), V.get_sort()))
+              Pair = TP[J];
+        unsigned W = V.get_sort().bv_size();
+        unsigned MB = Z3_fpa_get_sbits(C, verify::fpSortOfBits(C, W)) - 1;
+        z3::expr QNaN = C.bv_val(
+            APInt::getBitsSet(W, MB - 1, W - 1).getZExtValue(), W);
+        Inst1.push_back(QNaN);
+        Inst2.push_back(Pair ? *Pair : QNaN);
+        continue;
+      }
       if (ByteIdx) {
         const auto &TB = Q.T.UndefByteVars;
         Inst1.push_back(Q.S.UndefByteVars[*ByteIdx].second);
@@ -548,6 +627,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       sub(F->MemOut.Valid), sub(F->Stop), sub(F->StopTok);
       for (auto &P : F->Pre)
         sub(P);
+      for (auto &D : F->ChoiceDom)
+        sub(D);
     }
 
     // The negated refinement: source defined, target UB or different.
@@ -583,6 +664,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       BadV.push_back(B);
     z3::expr NotRef = !Q.S.UB && z3::mk_or(BadV);
     z3::expr PreS = mkAnd(C, Q.S.Pre) && !Q.S.Cut;
+    // A source choice outside its domain is no execution of the source.
+    z3::expr OutS = !mkAnd(C, Q.S.ChoiceDom);
     z3::expr PreT = mkAnd(C, Q.T.Pre) && !Q.T.Cut && mkAnd(C, Q.In.GlobalPre);
     bool HasLoops = Q.S.HasLoops || Q.T.HasLoops;
     bool Exact = simplifyBounded(Q.S.Approx, Budget.left()).is_false() &&
@@ -626,10 +709,10 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
 
     z3::solver S1 = Budget.solver(C);
     Budget.set(S1);
-    z3::expr Main = PreS && NotRef;
+    z3::expr Main = (PreS && NotRef) || OutS;
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
-    S1.add(PreT && Main);
+    S1.add(sortCommutedFP(C, PreT && Main));
     z3::check_result CR = S1.check();
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
@@ -651,18 +734,18 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     // counterexample-guided instantiation: a candidate (inputs, target
     // choices) must violate refinement under every instantiation found so
     // far; a candidate that no source choice can rescue is a refutation.
-    z3::expr Body = PreS && !Q.S.Approx && NotRef;
+    z3::expr Body = (PreS && !Q.S.Approx && NotRef) || OutS;
     z3::solver S2 = Budget.solver(C);
     Budget.set(S2);
-    S2.add(PreT && !Q.T.Approx);
+    S2.add(sortCommutedFP(C, PreT && !Q.T.Approx));
     z3::expr_vector Vars(C);
     for (auto &V : Q.S.ForallVars)
       Vars.push_back(V);
     if (Vars.empty()) {
-      S2.add(Body);
+      S2.add(sortCommutedFP(C, Body));
     } else {
-      S2.add(Body.substitute(InstFrom, Inst1));
-      S2.add(Body.substitute(InstFrom, Inst2));
+      S2.add(sortCommutedFP(C, Body.substitute(InstFrom, Inst1)));
+      S2.add(sortCommutedFP(C, Body.substitute(InstFrom, Inst2)));
     }
     z3::check_result CR2 = z3::unknown;
     bool UsedMBQI = false;
@@ -677,7 +760,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         Budget.set(S2);
       if (Round == 12 && !Vars.empty()) {
         // Instantiation is not converging: hand the quantifier to Z3.
-        S2.add(z3::forall(Vars, Body));
+        S2.add(z3::forall(Vars, sortCommutedFP(C, Body)));
         UsedMBQI = true;
       }
       CR2 = S2.check();
@@ -703,7 +786,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       z3::expr_vector Choice(C);
       for (auto &V : Q.S.ForallVars)
         Choice.push_back(CM.eval(V, true));
-      S2.add(Body.substitute(Vars, Choice));
+      S2.add(sortCommutedFP(C, Body.substitute(Vars, Choice)));
       CR2 = z3::unknown;
     }
     if (CR2 == z3::unsat && Exact) {

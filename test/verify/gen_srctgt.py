@@ -249,10 +249,68 @@ simple("fneg-fneg", P, "float (float %x)", "%a = fneg float %x\n%r = fneg float 
 simple("fcmp-oeq-self", P, "i1 (double %x)", "%r = fcmp oeq double %x, %x\nret i1 %r", "%r = fcmp ord double %x, 0.0\nret i1 %r")
 simple("fadd-negzero", P, "half (half %x)", "%r = fadd half %x, -0.0\nret half %r", "ret half %x")
 simple("fmul-one", P, "half (half %x)", "%r = fmul half %x, 1.0\nret half %r", "ret half %x")
+# Floating-point values in memory and bitcasts: IEEE bits, NaN payloads too.
+simple("float-load-as-int", P, "i32 (ptr %s)", "%v = load float, ptr %s\n%b = bitcast float %v to i32\nret i32 %b",
+       "%v = load i32, ptr %s\nret i32 %v", why="a load keeps a NaN's payload")
+simple("double-store-load", P, "double (ptr %p, double noundef %x)", "store double %x, ptr %p\n%v = load double, ptr %p\nret double %v",
+       "store double %x, ptr %p\nret double %x")
+simple("store-fadd-same", P, "void (ptr %p, float noundef %x, float noundef %y)", "%r = fadd float %x, %y\nstore float %r, ptr %p\nret void",
+       "%r = fadd float %x, %y\nstore float %r, ptr %p\nret void")
+simple("store-fadd-commute", P, "void (ptr %p, double noundef %x, double noundef %y)", "%r = fadd double %x, %y\nstore double %r, ptr %p\nret void",
+       "%r = fadd double %y, %x\nstore double %r, ptr %p\nret void", why="either operand's NaN may propagate")
+simple("fmul-fadd-commute", P, "double (double noundef %x, double noundef %y, double noundef %z)",
+       "%a = fmul double %x, %y\n%r = fadd double %a, %z\nret double %r",
+       "%a = fmul double %y, %x\n%r = fadd double %z, %a\nret double %r", why="fadd and fmul commute, NaNs included")
+simple("fadd-negzero-to-x-bits", P, "i32 (float %x)", "%r = fadd float %x, -0.0\n%b = bitcast float %r to i32\nret i32 %b",
+       "%b = bitcast float %x to i32\nret i32 %b", why="an input NaN may propagate unchanged")
+simple("fneg-is-sign-xor", P, "i32 (float %x)", "%n = fneg float %x\n%b = bitcast float %n to i32\nret i32 %b",
+       "%b = bitcast float %x to i32\n%r = xor i32 %b, -2147483648\nret i32 %r", why="fneg flips the sign bit of a NaN too")
+simple("bitcast-roundtrip", P, "float (i32 %x)", "%f = bitcast i32 %x to float\n%b = bitcast float %f to i32\n%r = bitcast i32 %b to float\nret float %r",
+       "%r = bitcast i32 %x to float\nret float %r")
+simple("store-float-load-int", P, "i32 (ptr %p, float noundef %x)", "store float %x, ptr %p\n%v = load i32, ptr %p\nret i32 %v",
+       "store float %x, ptr %p\n%v = bitcast float %x to i32\nret i32 %v")
+# Sign-bit intrinsics, fma and fmuladd (fused or not, as the compiler
+# likes), and conversions between integers and floating point.
+simple("fabs-is-sign-clear", P, "i32 (float %x)", "%a = call float @llvm.fabs.f32(float %x)\n%b = bitcast float %a to i32\nret i32 %b",
+       "%b = bitcast float %x to i32\n%r = and i32 %b, 2147483647\nret i32 %r", why="fabs clears the sign bit of a NaN too")
+simple("copysign-one-is-fabs", P, "double (double %x)", "%r = call double @llvm.copysign.f64(double %x, double 1.0)\nret double %r",
+       "%r = call double @llvm.fabs.f64(double %x)\nret double %r")
+simple("fmuladd-same", P, "double (double noundef %x, double noundef %y, double noundef %z)",
+       "%r = call double @llvm.fmuladd.f64(double %x, double %y, double %z)\nret double %r",
+       "%r = call double @llvm.fmuladd.f64(double %y, double %x, double %z)\nret double %r", why="the target fuses where the source does")
+simple("fmuladd-to-fma", P, "half (half noundef %x, half noundef %y)",
+       "%r = call half @llvm.fmuladd.f16(half %x, half %y, half 1.0)\nret half %r",
+       "%r = call half @llvm.fma.f16(half %x, half %y, half 1.0)\nret half %r", why="fusing is one of fmuladd's behaviours")
+simple("fmuladd-to-fmul-fadd", P, "half (half noundef %x, half noundef %y)",
+       "%r = call half @llvm.fmuladd.f16(half %x, half %y, half 1.0)\nret half %r",
+       "%m = fmul half %x, %y\n%r = fadd half %m, 1.0\nret half %r", why="not fusing is the other")
+simple("sitofp-fptosi-roundtrip-float", P, "i16 (i16 %x)", "%f = sitofp i16 %x to float\n%r = fptosi float %f to i16\nret i16 %r",
+       "ret i16 %x", why="every i16 is exact in a float")
+simple("fptosi-narrow-via-wide", P, "i32 (double %x)", "%r = fptosi double %x to i32\nret i32 %r",
+       "%w = fptosi double %x to i64\n%r = trunc i64 %w to i32\nret i32 %r", why="out of i32's range the source is poison")
+simple("uitofp-nneg-to-sitofp", P, "float (i16 %x)", "%r = uitofp nneg i16 %x to float\nret float %r",
+       "%r = sitofp i16 %x to float\nret float %r")
+simple("fptoui-small-half", P, "i32 (half noundef %x)", "%r = fptoui half %x to i32\nret i32 %r",
+       "%w = fptoui half %x to i16\n%r = zext i16 %w to i32\nret i32 %r", why="every finite half below 65536")
 
 # ----------------------------------------------------------------------------
 # Incorrect transformations: must be refuted.
 # ----------------------------------------------------------------------------
+simple("fsub-commute", R, "float (float noundef %x, float noundef %y)", "%r = fsub float %x, %y\nret float %r",
+       "%r = fsub float %y, %x\nret float %r", why="fsub does not commute")
+simple("fma-to-fmuladd", R, "half (half noundef %x)",
+       "%r = call half @llvm.fma.f16(half %x, half %x, half 1.0)\nret half %r",
+       "%r = call half @llvm.fmuladd.f16(half %x, half %x, half 1.0)\nret half %r", why="the target may not fuse")
+simple("fmul-fadd-to-fmuladd", R, "half (half noundef %x)",
+       "%m = fmul half %x, %x\n%r = fadd half %m, 1.0\nret half %r",
+       "%r = call half @llvm.fmuladd.f16(half %x, half %x, half 1.0)\nret half %r", why="the target may fuse")
+simple("fabs-to-x", R, "float (float %x)", "%r = call float @llvm.fabs.f32(float %x)\nret float %r", "ret float %x")
+simple("sitofp-fptosi-roundtrip-float-i32", R, "i32 (i32 %x)", "%f = sitofp i32 %x to float\n%r = fptosi float %f to i32\nret i32 %r",
+       "ret i32 %x", why="float rounds large i32s")
+simple("fptosi-wide-via-narrow", R, "i64 (double %x)", "%r = fptosi double %x to i64\nret i64 %r",
+       "%n = fptosi double %x to i32\n%r = sext i32 %n to i64\nret i64 %r", why="the target is poison beyond i32")
+simple("sitofp-to-uitofp", R, "float (i32 %x)", "%r = sitofp i32 %x to float\nret float %r",
+       "%r = uitofp i32 %x to float\nret float %r")
 for op, fl in (("add", "nsw"), ("add", "nuw"), ("sub", "nsw"), ("sub", "nuw"), ("mul", "nsw"), ("mul", "nuw"), ("shl", "nsw"), ("shl", "nuw")):
     simple("add-%s-%s" % (fl, op), R, "i8 (i8 %x, i8 %y)", "%%r = %s i8 %%x, %%y\nret i8 %%r" % op,
            "%%r = %s %s i8 %%x, %%y\nret i8 %%r" % (op, fl), why="adding a poison-producing flag")
@@ -438,6 +496,16 @@ simple("fadd-poszero", R, "float (float %x)", "%r = fadd float %x, 0.0\nret floa
 simple("fcmp-oeq-to-ueq", R, "i1 (half %x, half %y)", "%r = fcmp oeq half %x, %y\nret i1 %r", "%r = fcmp ueq half %x, %y\nret i1 %r")
 simple("fsub-self-zero", R, "half (half %x)", "%r = fsub half %x, %x\nret half %r", "ret half 0.0", why="NaN and infinities")
 simple("fmul-zero", R, "half (half %x)", "%r = fmul half %x, 0.0\nret half %r", "ret half 0.0")
+simple("x-to-fadd-negzero", R, "i32 (float %x)", "%b = bitcast float %x to i32\nret i32 %b",
+       "%r = fadd float %x, -0.0\n%b = bitcast float %r to i32\nret i32 %b", why="a NaN result may be the preferred NaN")
+simple("store-fadd-to-fsub", R, "void (ptr %p, float noundef %x, float noundef %y)", "%r = fadd float %x, %y\nstore float %r, ptr %p\nret void",
+       "%r = fsub float %x, %y\nstore float %r, ptr %p\nret void")
+simple("float-store-wrong-order", R, "void (ptr %p, float noundef %x, float noundef %y)",
+       "store float %x, ptr %p\n%q = getelementptr float, ptr %p, i64 1\nstore float %y, ptr %q\nret void",
+       "store float %y, ptr %p\n%q = getelementptr float, ptr %p, i64 1\nstore float %x, ptr %q\nret void")
+simple("store-nan-constant", R, "void (ptr %p, float noundef %x, float noundef %y)", "%r = fadd float %x, %y\nstore float %r, ptr %p\nret void",
+       "%r = fadd float %x, %y\n%c = fcmp uno float %r, 0.0\n%s = select i1 %c, float 0x7FF0000020000000, float %r\nstore float %s, ptr %p\nret void",
+       why="a NaN payload neither input has")
 simple("fneg-to-fsub", R, "half (half %x)", "%r = fneg half %x\nret half %r", "%r = fsub half 0.0, %x\nret half %r", why="fsub 0, +0 is +0")
 simple("const-change", R, "i8 (i8 %x)", "%r = add i8 %x, 1\nret i8 %r", "%r = add i8 %x, 2\nret i8 %r")
 simple("urem-to-srem", R, "i8 (i8 %x, i8 noundef %y)", "%r = urem i8 %x, %y\nret i8 %r", "%r = srem i8 %x, %y\nret i8 %r")
@@ -509,6 +577,17 @@ EXT = "declare i32 @ext(i32)"
 G = "declare void @g()"
 PURE = "declare i32 @pure(i32) memory(none) nounwind willreturn"
 RO = "declare i32 @ro(ptr) memory(read) nounwind willreturn"
+# Fast-math flags make NaN, infinity or signed-zero results poison, which
+# the encoder does not model: any instruction carrying one is unsupported,
+# fneg included (a target's fneg nnan is poison on a NaN).
+simple("fneg-nnan-in-target", "unsupported", "float (float %x)", "%r = fneg float %x\nret float %r",
+       "%r = fneg nnan float %x\nret float %r", why="fast-math flags")
+simple("call-nnan-in-target", "unsupported", "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
+       "%r = call nnan double @sin(double %x)\nret double %r", "declare double @sin(double)", why="call @sin with fast-math flags")
+simple("phi-nnan-in-target", "unsupported", "double (i1 %c, double %x, double %y)",
+       "br i1 %c, label %a, label %b\na:\nbr label %j\nb:\nbr label %j\nj:\n%r = phi double [ %x, %a ], [ %y, %b ]\nret double %r",
+       "br i1 %c, label %a, label %b\na:\nbr label %j\nb:\nbr label %j\nj:\n%r = phi nnan double [ %x, %a ], [ %y, %b ]\nret double %r",
+       why="fast-math flags")
 simple("call-same-args", P, "i32 (i32 %x)", "%a = add i32 %x, 0\n%r = call i32 @ext(i32 %a)\nret i32 %r",
        "%r = call i32 @ext(i32 %x)\nret i32 %r", EXT)
 simple("call-pure-cse", P, "i32 (i32 %x)",
@@ -668,17 +747,20 @@ def main():
     for name, verdict, src, tgt, decls, why in CASES:
         assert name not in names, name
         names.add(name)
-        prefix = {"proved": "p", "refuted": "r", "bounded": "b", "unknown": "u"}[verdict]
+        prefix = {"proved": "p", "refuted": "r", "bounded": "b", "unknown": "u", "unsupported": "u"}[verdict]
         counts[verdict] = counts.get(verdict, 0) + 1
         path = os.path.join(HERE, "%s-%s.srctgt.ll" % (prefix, name))
         run = {"proved": "; RUN: neuropt-verify %s | FileCheck %s",
                "refuted": "; RUN: not neuropt-verify %s | FileCheck %s",
                "bounded": "; RUN: not neuropt-verify %s | FileCheck %s",
-               "unknown": "; RUN: not neuropt-verify %s | FileCheck %s"}[verdict]
+               "unknown": "; RUN: not neuropt-verify %s | FileCheck %s",
+               "unsupported": "; RUN: not neuropt-verify %s | FileCheck %s"}[verdict]
         check = {"proved": "; CHECK: verdict: proved",
                  "refuted": "; CHECK: verdict: refuted\n; CHECK: counterexample:",
                  "bounded": "; CHECK: verdict: bounded (k=4)",
-                 "unknown": "; CHECK: verdict: unknown (a counterexample exists for some behaviour of the called functions)"}[verdict]
+                 "unknown": "; CHECK: verdict: unknown (a counterexample exists for some behaviour of the called functions)",
+                 # why is then the reason the encoder gives
+                 "unsupported": "; CHECK: verdict: unknown (unsupported: %s)" % why}[verdict]
         text = "; Generated by gen_srctgt.py; do not edit.\n"
         text += "; Expected: %s%s\n" % (verdict, (" (" + why + ")") if why else "")
         text += run + "\n" + check + "\n\n" + src + "\n" + tgt

@@ -14,6 +14,8 @@
 
 #include "neuropt/Verify/Verifier.h"
 
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APSInt.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/IR/Constants.h"
@@ -23,6 +25,7 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -33,6 +36,7 @@
 
 #include <map>
 #include <optional>
+#include <random>
 
 using namespace llvm;
 using namespace neuropt;
@@ -950,4 +954,107 @@ TEST(Mutation, EveryWrongMutantIsRefuted) {
     ADD_FAILURE() << "wrong mutant not refuted: " << S;
 }
 
+/// The encoder's floating-point semantics against LLVM's own APFloat, on
+/// half: each operation on constant operands (special values and seeded
+/// random bits) must be proved to return APFloat's result, and refuted
+/// against the neighbouring bit pattern unless the result is a NaN (whose
+/// sign and payload LangRef leaves partly open). fptosi and fptoui must be
+/// poison exactly where APFloat reports an invalid conversion.
+TEST(FloatingPoint, AgreesWithAPFloat) {
+  auto SMT = createSMTVerifier();
+  VerifyOptions Opts = quick();
+  Opts.Isolate = false;
+  const fltSemantics &H = APFloat::IEEEhalf();
+  auto hex = [](uint16_t B) { return formatv("0xH{0:X-4}", B).str(); };
+  auto bits = [](const APFloat &F) {
+    return (uint16_t)F.bitcastToAPInt().getZExtValue();
+  };
+  std::vector<uint16_t> Vals = {0x0000, 0x8000, 0x3c00, 0xbc00, 0x7c00,
+                                0xfc00, 0x7e00, 0x7d01, 0x0001, 0x03ff,
+                                0x7bff, 0xfbff, 0x3555};
+  std::mt19937 Rng(1);
+  for (unsigned I = 0; I < 12; ++I)
+    Vals.push_back((uint16_t)Rng());
+  unsigned Checked = 0;
+  std::vector<std::string> Bad;
+  // Src computes Expr (whose operands are constants); Tgt returns Want.
+  auto check = [&](const std::string &Ty, const std::string &Expr,
+                   const std::string &Want, bool Proved) {
+    std::string Text = "define " + Ty + " @src() {\n  %r = " + Expr +
+                       "\n  ret " + Ty + " %r\n}\ndefine " + Ty +
+                       " @tgt() {\n  ret " + Ty + " " + Want + "\n}\n" +
+                       "declare half @llvm.fma.f16(half, half, half)\n";
+    LLVMContext Ctx;
+    auto M = parse(Ctx, Text);
+    VerifyResult R = SMT->verify(*M->getFunction("src"), *M->getFunction("tgt"), Opts);
+    ++Checked;
+    if (R.V != (Proved ? Verdict::Proved : Verdict::Refuted))
+      Bad.push_back(Expr + " -> " + Want + ": " + verdictLine(R));
+  };
+  auto checkHalf = [&](const std::string &Expr, const APFloat &F) {
+    uint16_t B = bits(F);
+    check("half", Expr, hex(B), true);
+    if (!F.isNaN())
+      check("half", Expr, hex(B ^ 1), false);
+  };
+  const APFloat::roundingMode RNE = APFloat::rmNearestTiesToEven;
+  for (size_t I = 0; I < Vals.size(); ++I)
+    for (size_t J = 0; J < Vals.size(); ++J) {
+      if ((I * Vals.size() + J) % 3) // a third of the pairs
+        continue;
+      APFloat X(H, APInt(16, Vals[I])), Y(H, APInt(16, Vals[J]));
+      std::string Ops = " half " + hex(Vals[I]) + ", " + hex(Vals[J]);
+      APFloat R = X;
+      switch ((I + J) % 4) {
+      case 0: R.add(Y, RNE); checkHalf("fadd" + Ops, R); break;
+      case 1: R.subtract(Y, RNE); checkHalf("fsub" + Ops, R); break;
+      case 2: R.multiply(Y, RNE); checkHalf("fmul" + Ops, R); break;
+      default: R.divide(Y, RNE); checkHalf("fdiv" + Ops, R); break;
+      }
+      APFloat::cmpResult CR = X.compare(Y);
+      bool Olt = CR == APFloat::cmpLessThan, Ueq = CR == APFloat::cmpEqual ||
+                                                   CR == APFloat::cmpUnordered;
+      bool UseOlt = (I + J) % 2;
+      bool Want = UseOlt ? Olt : Ueq;
+      std::string Cmp = std::string("fcmp ") + (UseOlt ? "olt" : "ueq") + Ops;
+      check("i1", Cmp, Want ? "true" : "false", true);
+      check("i1", Cmp, Want ? "false" : "true", false);
+    }
+  for (size_t I = 0; I + 2 < Vals.size(); I += 2) {
+    APFloat X(H, APInt(16, Vals[I])), Y(H, APInt(16, Vals[I + 1])),
+        Z(H, APInt(16, Vals[I + 2]));
+    APFloat R = X;
+    R.fusedMultiplyAdd(Y, Z, RNE);
+    checkHalf("call half @llvm.fma.f16(half " + hex(Vals[I]) + ", half " +
+                  hex(Vals[I + 1]) + ", half " + hex(Vals[I + 2]) + ")",
+              R);
+  }
+  for (uint16_t V : Vals) {
+    for (bool Signed : {true, false}) {
+      APFloat R(H);
+      R.convertFromAPInt(APInt(16, V), Signed, RNE);
+      checkHalf(std::string(Signed ? "sitofp" : "uitofp") + " i16 " +
+                    std::to_string(Signed ? (int16_t)V : V) + " to half",
+                R);
+      APSInt Int(16, /*isUnsigned=*/!Signed);
+      bool Exact = false;
+      APFloat::opStatus St = APFloat(H, APInt(16, V))
+                                 .convertToInteger(Int, APFloat::rmTowardZero, &Exact);
+      std::string Expr = std::string(Signed ? "fptosi" : "fptoui") + " half " +
+                         hex(V) + " to i16";
+      if (St & APFloat::opInvalidOp) {
+        check("i16", Expr, "poison", true);
+      } else {
+        check("i16", Expr, std::to_string(Int.getExtValue()), true);
+        check("i16", Expr, std::to_string(Int.getExtValue() ^ 1), false);
+      }
+    }
+  }
+  outs() << "floating point: " << Checked << " checks against APFloat\n";
+  EXPECT_GE(Checked, 300u);
+  for (auto &S : Bad)
+    ADD_FAILURE() << S;
+}
+
 } // namespace
+
