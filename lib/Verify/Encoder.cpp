@@ -315,11 +315,18 @@ static bool sameAst(const z3::expr &A, const z3::expr &B) {
   return (bool)A == (bool)B && (!(bool)A || z3::eq(A, B));
 }
 
+/// The pointer whose allocated object X is based on (see Val::Root).
+static z3::expr rootOf(const Val &X) { return (bool)X.Root ? X.Root : X.V; }
+
 Val FunctionEncoder::mergeVals(const std::vector<std::pair<z3::expr, Val>> &Ins) {
   Val R = Ins.back().second;
   for (int I = (int)Ins.size() - 2; I >= 0; --I) {
     const z3::expr &G = Ins[I].first;
     const Val &X = Ins[I].second;
+    if ((bool)X.Root || (bool)R.Root) {
+      z3::expr XR = rootOf(X), RR = rootOf(R);
+      R.Root = sameAst(XR, RR) ? XR : z3::ite(G, XR, RR);
+    }
     if (!sameAst(X.V, R.V))
       R.V = z3::ite(G, X.V, R.V);
     if (!sameAst(X.P, R.P))
@@ -1187,6 +1194,10 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   // Exact offsets for the no-wrap flags: signed and unsigned, 128 bits.
   z3::expr SOff = bvv(0, 128), UOff = bvv(0, 128);
   z3::expr P = Base.P, U = Base.U;
+  // inbounds: the address after each index must stay in bounds, and the
+  // rules apply only if some index is not zero.
+  std::vector<z3::expr> Steps;
+  std::vector<z3::expr> NonZero;
   for (gep_type_iterator GTI = gep_type_begin(G), E = gep_type_end(G);
        GTI != E; ++GTI) {
     const Value *Idx = GTI.getOperand();
@@ -1196,6 +1207,10 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
       Off = Off + bvv(FO, 64);
       SOff = SOff + bvv(FO, 128);
       UOff = UOff + bvv(FO, 128);
+      if (FieldNo) {
+        NonZero.push_back(t());
+        Steps.push_back(SOff);
+      }
       continue;
     }
     TypeSize TS = GTI.getSequentialElementStride(DL);
@@ -1212,11 +1227,16 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
     UOff = UOff + z3::zext(I.V, 128 - W) * bvv(Scale, 128);
     P = P || I.P;
     U = U || I.U;
+    if (!simp(I.V == bvv(0, W)).is_true()) {
+      NonZero.push_back(I.V != bvv(0, W));
+      Steps.push_back(SOff);
+    }
   }
   Val R(Base.V + Off, P, U);
   R.Bid = Base.Bid;
   R.FU = Base.FU;
   R.Local = Base.Local;
+  R.Root = rootOf(Base);
   GEPNoWrapFlags NW = G.getNoWrapFlags();
   z3::expr Base128 = z3::zext(Base.V, 64);
   z3::expr Top = bvAPInt(APInt::getOneBitSet(128, 64)); // 2^64
@@ -1228,7 +1248,8 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   }
   if (NW.hasNoUnsignedWrap())
     R.P = R.P || z3::uge(UOff, Top) || z3::uge(Base128 + UOff, Top);
-  if (NW.isInBounds()) {
+  if (NW.isInBounds() && !NonZero.empty()) {
+    z3::expr AnyNonZero = orAll(C, NonZero);
     z3::expr B = simp(Base.Bid);
     if (B.is_numeral() && B.get_numeral_uint() > 0 &&
         B.get_numeral_uint() <= Out.Allocas.size()) {
@@ -1236,12 +1257,30 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
       // one-past-the-end address is in bounds).
       auto &[OB, OS] = Out.Allocas[B.get_numeral_uint() - 1];
       z3::expr Lo = z3::zext(OB, 64), Hi = z3::zext(OB, 64) + z3::zext(OS, 64);
-      z3::expr Res = Base128 + SOff;
-      R.P = R.P || z3::ult(Base128, Lo) || z3::ugt(Base128, Hi) ||
-            z3::ult(Res, Lo) || z3::ugt(Res, Hi);
-    } else if (z3::expr O = simp(Off);
-               !O.is_numeral() || O.get_numeral_uint64() != 0) {
-      // Caller memory: object extents are not modelled. Source: ignore
+      std::vector<z3::expr> Outside{z3::ult(Base128, Lo), z3::ugt(Base128, Hi)};
+      for (const z3::expr &S : Steps) {
+        z3::expr Res = Base128 + S;
+        Outside.push_back(z3::ult(Res, Lo) || z3::ugt(Res, Hi));
+      }
+      R.P = R.P || (AnyNonZero && orAll(C, Outside));
+    } else if (B.is_numeral()) {
+      // Caller memory: whether an address is in bounds of the object the
+      // chain's first pointer is based on is the shared unknown function
+      // In.InBounds (the base inherits that pointer's object, so the
+      // first pointer stands for it). A proof holds whatever the objects
+      // are. A counterexample in which every such GEP stays in bounds holds
+      // with one object around all of memory; one in which a GEP leaves
+      // its object may rest on extents no real memory has, so it is not
+      // final.
+      z3::expr Root = R.Root;
+      std::vector<z3::expr> Outside{!In.InBounds(Root, Base.V)};
+      for (const z3::expr &S : Steps)
+        Outside.push_back(!In.InBounds(Root, Base.V + S.extract(63, 0)));
+      z3::expr Leaves = AnyNonZero && orAll(C, Outside);
+      R.P = R.P || Leaves;
+      addApprox(Leaves, "getelementptr inbounds on caller memory");
+    } else {
+      // Caller memory or an alloca, depending on the path. Source: ignore
       // (more defined). Target: poison unless the offset is zero (less
       // defined). Either way, approximate.
       if (!IsSrc)
@@ -1290,6 +1329,8 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
           Cnd.U || z3::ite(Cb, A.U, B.U));
     if ((bool)A.Bid)
       R.Bid = z3::ite(Cb, A.Bid, B.Bid);
+    if ((bool)A.Root || (bool)B.Root)
+      R.Root = z3::ite(Cb, rootOf(A), rootOf(B));
     R.FU = z3::ite(Cb, A.FU, B.FU);
     R.Local = A.Local || B.Local;
     setVal(&I, R);

@@ -79,19 +79,29 @@ struct Val {
   /// The value is wholly undef (an under-approximation, where U is an
   /// over-approximation through arithmetic). For pointers: the base is undef.
   z3::expr FU;
+  /// Pointers a GEP made: the pointer its chain of GEPs started from, whose
+  /// allocated object the inbounds rules refer to (empty: V itself).
+  z3::expr Root;
   bool Local = false; ///< pointer may point into an alloca
   /// U is exact, not an over-approximation: a loaded value or an argument.
   bool UExact = false;
   std::vector<Val> Elems; ///< aggregates (with.overflow results)
-  explicit Val(z3::context &C) : V(C), P(C), U(C), Bid(C), FU(C) {}
+  explicit Val(z3::context &C) : V(C), P(C), U(C), Bid(C), FU(C), Root(C) {}
   Val(z3::expr V, z3::expr P, z3::expr U)
-      : V(V), P(P), U(U), Bid(V.ctx()), FU(V.ctx().bool_val(false)) {}
+      : V(V), P(P), U(U), Bid(V.ctx()), FU(V.ctx().bool_val(false)),
+        Root(V.ctx()) {}
 };
 
 /// Inputs shared by the source and the target: the arguments and the
 /// caller's memory.
 struct SharedInputs {
   z3::context &C;
+  /// inbounds(root, addr): addr is within the allocated object (its
+  /// one-past-the-end address included) that the caller-memory pointer
+  /// root is based on. Object extents are not modelled otherwise, so this
+  /// is an unknown function, the same in both functions; a proof holds for
+  /// every interpretation, the real one included.
+  z3::func_decl InBounds;
   /// Resource units the encoding may still use (its simplifications); empty:
   /// unlimited.
   std::function<uint64_t()> UnitsLeft;
@@ -114,7 +124,10 @@ struct SharedInputs {
   std::map<std::string, CallEffects> Calls;
   std::set<const llvm::CallInst *> CallsSeen;
   explicit SharedInputs(z3::context &C)
-      : C(C), Mem0(C), PM0(C), DM0(C), Valid(C) {}
+      : C(C),
+        InBounds(C.function("inbounds", C.bv_sort(64), C.bv_sort(64),
+                            C.bool_sort())),
+        Mem0(C), PM0(C), DM0(C), Valid(C) {}
 };
 
 struct MemState {

@@ -31,7 +31,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 using namespace llvm;
@@ -133,6 +135,49 @@ static z3::expr sortCommutedFP(z3::context &C, const z3::expr &Root) {
     Done.emplace(Id, N);
   }
   return Done.at(Z3_get_ast_id(C, Root));
+}
+
+// Facts about In.InBounds (Encoder.h) that hold for every real memory,
+// instantiated on the applications in E: an allocated object is an
+// interval, so an address between two in-bounds addresses of the same
+// pointer's object is in bounds too. (Without them a proof that splits
+// one GEP into two fails.) At most 16 addresses per pointer are related.
+static z3::expr inBoundsFacts(z3::context &C, const z3::func_decl &IB,
+                              const z3::expr &E) {
+  std::map<unsigned, std::vector<z3::expr>> ByRoot; // root's id -> addresses
+  std::map<unsigned, z3::expr> Roots;
+  std::set<unsigned> Seen;
+  std::vector<z3::expr> Stack{E};
+  while (!Stack.empty()) {
+    z3::expr X = Stack.back();
+    Stack.pop_back();
+    if (!Seen.insert(Z3_get_ast_id(C, X)).second || !X.is_app())
+      continue;
+    if (z3::eq(X.decl(), IB)) {
+      unsigned R = Z3_get_ast_id(C, X.arg(0));
+      Roots.emplace(R, X.arg(0));
+      auto &As = ByRoot[R];
+      bool Have = false;
+      for (auto &A : As)
+        Have |= z3::eq(A, X.arg(1));
+      if (!Have && As.size() < 16)
+        As.push_back(X.arg(1));
+    }
+    for (unsigned I = 0; I < X.num_args(); ++I)
+      Stack.push_back(X.arg(I));
+  }
+  std::vector<z3::expr> Facts;
+  for (auto &[R, As] : ByRoot) {
+    const z3::expr &Root = Roots.at(R);
+    for (auto &A : As)
+      for (auto &B : As)
+        for (auto &M : As)
+          if (!z3::eq(M, A) && !z3::eq(M, B) && !z3::eq(A, B))
+            Facts.push_back(z3::implies(IB(Root, A) && IB(Root, B) &&
+                                            z3::ule(A, M) && z3::ule(M, B),
+                                        IB(Root, M)));
+  }
+  return mkAnd(C, Facts);
 }
 
 static std::string renderValue(z3::context &C, z3::model &M, const z3::expr &E,
@@ -713,6 +758,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
     S1.add(sortCommutedFP(C, PreT && Main));
+    S1.add(inBoundsFacts(C, Q.In.InBounds, PreT && Main));
     z3::check_result CR = S1.check();
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
