@@ -815,6 +815,10 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     else Cnd = z3::ugt(A.V, B.V);
     return Val(z3::ite(Cnd, A.V, B.V), A.P || B.P, A.U || B.U);
   }
+  case Intrinsic::expect:
+  case Intrinsic::expect_with_probability:
+    // A hint about the first argument's value, which it returns.
+    return arg(0);
   case Intrinsic::fabs:
   case Intrinsic::copysign: {
     // Sign-bit operations, exact on a NaN too (LangRef: "Floating-point
@@ -1714,6 +1718,8 @@ static bool isModelledIntrinsic(Intrinsic::ID ID) {
   case Intrinsic::copysign:
   case Intrinsic::fma:
   case Intrinsic::fmuladd:
+  case Intrinsic::expect:
+  case Intrinsic::expect_with_probability:
   case Intrinsic::smin:
   case Intrinsic::smax:
   case Intrinsic::umin:

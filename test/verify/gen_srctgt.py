@@ -574,6 +574,8 @@ simple("gep-add-inbounds-caller", "approximated", "i32 (ptr %p)",
        "%q = getelementptr i8, ptr %p, i64 4\n%v = load i32, ptr %q\nret i32 %v",
        "%q = getelementptr inbounds i8, ptr %p, i64 4\n%v = load i32, ptr %q\nret i32 %v",
        why="getelementptr inbounds on caller memory")
+simple("expect-dropped", P, "i1 (i64 %x)", "%e = call i64 @llvm.expect.i64(i64 %x, i64 0)\n%c = icmp ne i64 %e, 0\nret i1 %c",
+       "%c = icmp ne i64 %x, 0\nret i1 %c", why="llvm.expect returns its first argument")
 
 # Signature attribute tweaks that the generic helper cannot express.
 def patch(name, old, new, which="tgt"):
