@@ -625,13 +625,34 @@ z3::expr FunctionEncoder::resultBits(const z3::expr &R,
   // target's, and in the source a domain outside which a choice rescues
   // nothing (SMTVerifier). A NaN is the only result whose bits IEEE 754
   // leaves open.
+  // An input of another format (fpext, fptrunc) passes on its payload
+  // (the quiet bit and the rest of the significand) padded or cut at the
+  // low end; a payload cut to zero can only be passed on quieted.
   z3::expr N = choice(C.bv_sort(W), "nan");
   auto low = [&](const z3::expr &X) { return X.extract(W - 2, 0); };
   std::vector<z3::expr> Members{low(N) == low(E | Q)};
+  // A likely choice, for instantiating the source's: the first input NaN,
+  // unchanged where it can be, else the preferred quiet NaN.
+  z3::expr Likely = E | Q;
   for (const z3::expr &X : Ins) {
-    z3::expr IsNaN = (X & E) == E && (X & MMask) != bvv(0, W);
-    Members.push_back(IsNaN && (low(N) == low(X) || low(N) == low(X | Q)));
+    unsigned WX = bw(X);
+    unsigned MBX = Z3_fpa_get_sbits(C, fpSortOfBits(C, WX)) - 1;
+    z3::expr EX = bvAPInt(APInt::getBitsSet(WX, MBX, WX - 1));
+    z3::expr Pay = X.extract(MBX - 1, 0);
+    z3::expr IsNaN = (X & EX) == EX && Pay != C.bv_val(0, MBX);
+    if (MBX < MB)
+      Pay = z3::concat(Pay, C.bv_val(0, MB - MBX));
+    else if (MBX > MB)
+      Pay = Pay.extract(MBX - 1, MBX - MB);
+    z3::expr PX = E | z3::zext(Pay, W - MB);
+    Members.push_back(IsNaN && ((Pay != C.bv_val(0, MB) && low(N) == low(PX)) ||
+                                low(N) == low(PX | Q)));
+    if (&X == &Ins.front())
+      Likely = z3::ite(IsNaN && Pay != C.bv_val(0, MB),
+                       z3::concat(X.extract(WX - 1, WX - 1), low(PX)), Likely);
   }
+  if (IsSrc)
+    Out.LikelyChoice.push_back({N, Likely});
   z3::expr Dom = orAll(C, Members);
   if (IsSrc)
     Out.ChoiceDom.push_back(Dom);
@@ -708,6 +729,15 @@ Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
   if (I.getOpcode() == Instruction::FPToSI ||
       I.getOpcode() == Instruction::FPToUI)
     return fpToInt(I, A);
+  if (I.getOpcode() == Instruction::FPExt ||
+      I.getOpcode() == Instruction::FPTrunc) {
+    // Rounded to nearest, ties to even (exact for fpext); a NaN passes on
+    // its payload as resultBits says.
+    z3::expr RM(C, Z3_mk_fpa_rne(C));
+    z3::sort S = fpSortOfBits(C, I.getDestTy()->getPrimitiveSizeInBits());
+    z3::expr R(C, Z3_mk_fpa_to_fp_float(C, RM, toFP(A.V), S));
+    return Val(resultBits(R, {A.V}), A.P, A.U);
+  }
   Type *DT = I.getDestTy(); // an integer: see unsupportedReason
   unsigned From = bw(A.V), To = DT->getIntegerBitWidth();
   z3::expr P = A.P;
@@ -1831,6 +1861,12 @@ std::string unsupportedReason(const Instruction &I) {
          CI->getOpcode() == Instruction::FPToUI) &&
         isModelledFP(CI->getSrcTy()) && CI->getDestTy()->isIntegerTy())
       return "";
+    if ((CI->getOpcode() == Instruction::FPExt ||
+         CI->getOpcode() == Instruction::FPTrunc) &&
+        isModelledFP(CI->getSrcTy()) && isModelledFP(CI->getDestTy()))
+      return isa<FPMathOperator>(CI) && CI->getFastMathFlags().any()
+                 ? "fast-math flags"
+                 : "";
     bool IntToInt =
         CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isIntegerTy();
     if (!IntToInt || (CI->getOpcode() != Instruction::ZExt &&

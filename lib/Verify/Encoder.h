@@ -158,6 +158,10 @@ struct EncodedFunction {
   /// encoding order: each NaN result's bits, each fmuladd's fusion (used to
   /// instantiate the source's choices with the target's).
   std::vector<z3::expr> PairedChoices;
+  /// Source only: for a NaN's bits, a member of its domain likely to match
+  /// what a target does (the first input NaN passed on unchanged), used
+  /// when the target has no choice to pair it with.
+  std::vector<std::pair<z3::expr, z3::expr>> LikelyChoice;
   /// Source only: the domain of its constrained choices (a NaN's bits). A
   /// choice outside it is no behaviour of the source, so it rescues nothing.
   std::vector<z3::expr> ChoiceDom;

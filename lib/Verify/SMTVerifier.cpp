@@ -618,7 +618,9 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         // domain (a value outside it would make the instantiation hold
         // vacuously), or the target's. An intermediate NaN the target has
         // no counterpart for (fmul then fadd against fmuladd) takes the
-        // target's last NaN, which it may pass on to the result unchanged.
+        // target's last NaN, which it may pass on to the result unchanged;
+        // with no NaN in the target at all, the first input NaN passed on
+        // (fpext then fptrunc against nothing).
         if (!Pair)
           for (size_t J = TP.size(); J-- > 0 && !Pair;)
             if (z3::eq(TP[J].get_sort(), V.get_sort()))
@@ -627,8 +629,12 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         unsigned MB = Z3_fpa_get_sbits(C, verify::fpSortOfBits(C, W)) - 1;
         z3::expr QNaN = C.bv_val(
             APInt::getBitsSet(W, MB - 1, W - 1).getZExtValue(), W);
+        z3::expr Likely = QNaN;
+        for (auto &[Var, L] : Q.S.LikelyChoice)
+          if (z3::eq(Var, V))
+            Likely = L;
         Inst1.push_back(QNaN);
-        Inst2.push_back(Pair ? *Pair : QNaN);
+        Inst2.push_back(Pair ? *Pair : Likely);
         continue;
       }
       if (ByteIdx) {

@@ -290,6 +290,8 @@ simple("fptosi-narrow-via-wide", P, "i32 (double %x)", "%r = fptosi double %x to
        "%w = fptosi double %x to i64\n%r = trunc i64 %w to i32\nret i32 %r", why="out of i32's range the source is poison")
 simple("uitofp-nneg-to-sitofp", P, "float (i16 %x)", "%r = uitofp nneg i16 %x to float\nret float %r",
        "%r = sitofp i16 %x to float\nret float %r")
+simple("fpext-fptrunc-roundtrip", P, "half (half %x)", "%e = fpext half %x to float\n%r = fptrunc float %e to half\nret half %r",
+       "ret half %x", why="a NaN's payload is padded, then cut back")
 simple("fptoui-small-half", P, "i32 (half noundef %x)", "%r = fptoui half %x to i32\nret i32 %r",
        "%w = fptoui half %x to i16\n%r = zext i16 %w to i32\nret i32 %r", why="every finite half below 65536")
 
@@ -309,6 +311,11 @@ simple("sitofp-fptosi-roundtrip-float-i32", R, "i32 (i32 %x)", "%f = sitofp i32 
        "ret i32 %x", why="float rounds large i32s")
 simple("fptosi-wide-via-narrow", R, "i64 (double %x)", "%r = fptosi double %x to i64\nret i64 %r",
        "%n = fptosi double %x to i32\n%r = sext i32 %n to i64\nret i64 %r", why="the target is poison beyond i32")
+simple("fptrunc-cut-payload-to-inf", R, "float (i64 %b)",
+       "%x = bitcast i64 %b to double\n%r = fptrunc double %x to float\nret float %r",
+       "%x = bitcast i64 %b to double\n%r = fptrunc double %x to float\n%s = icmp eq i64 %b, 9218868437227405313\n"
+       "%t = select i1 %s, float 0x7FF0000000000000, float %r\nret float %t",
+       why="a signalling NaN whose payload is cut to zero stays a NaN, quieted")
 simple("sitofp-to-uitofp", R, "float (i32 %x)", "%r = sitofp i32 %x to float\nret float %r",
        "%r = uitofp i32 %x to float\nret float %r")
 for op, fl in (("add", "nsw"), ("add", "nuw"), ("sub", "nsw"), ("sub", "nuw"), ("mul", "nsw"), ("mul", "nuw"), ("shl", "nsw"), ("shl", "nuw")):

@@ -955,8 +955,8 @@ TEST(Mutation, EveryWrongMutantIsRefuted) {
 }
 
 /// The encoder's floating-point semantics against LLVM's own APFloat, on
-/// half: each operation on constant operands (special values and seeded
-/// random bits) must be proved to return APFloat's result, and refuted
+/// half (and float, for fpext and fptrunc): each operation on constant
+/// operands (special values and seeded random bits) must be proved to return APFloat's result, and refuted
 /// against the neighbouring bit pattern unless the result is a NaN (whose
 /// sign and payload LangRef leaves partly open). fptosi and fptoui must be
 /// poison exactly where APFloat reports an invalid conversion.
@@ -1049,6 +1049,50 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
         check("i16", Expr, std::to_string(Int.getExtValue() ^ 1), false);
       }
     }
+  }
+  // fpext half -> float (every half, signalling NaNs included, can be
+  // written exactly) and fptrunc float -> half (float constants are
+  // written in double's hex form, so no signalling NaN survives parsing).
+  auto checkFloat = [&](const std::string &Expr, const APFloat &F) {
+    uint32_t B = (uint32_t)F.bitcastToAPInt().getZExtValue();
+    APFloat D = F;
+    bool LosesInfo = false;
+    D.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
+    auto dhex = [](const APFloat &X) {
+      return formatv("0x{0:X-16}", X.bitcastToAPInt().getZExtValue()).str();
+    };
+    check("float", Expr, dhex(D), true);
+    if (!F.isNaN()) {
+      APFloat G(APFloat::IEEEsingle(), APInt(32, B ^ 1));
+      G.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
+      check("float", Expr, dhex(G), false);
+    }
+  };
+  for (uint16_t V : Vals) {
+    APFloat R(H, APInt(16, V));
+    bool LosesInfo = false;
+    R.convert(APFloat::IEEEsingle(), RNE, &LosesInfo);
+    checkFloat("fpext half " + hex(V) + " to float", R);
+  }
+  std::vector<uint32_t> Floats = {0x3f800000, 0x477fe000, 0x477ff000,
+                                  0x477fefff, 0x33000000, 0x33000001,
+                                  0x80000000, 0x7f800000, 0x7fc12345,
+                                  0xffc00001, 0x40490fdb, 0x38800000};
+  for (unsigned I = 0; I < 12; ++I)
+    Floats.push_back((uint32_t)Rng());
+  for (uint32_t V : Floats) {
+    APFloat X(APFloat::IEEEsingle(), APInt(32, V));
+    if (X.isSignaling())
+      continue;
+    APFloat D = X;
+    bool LosesInfo = false;
+    D.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
+    APFloat R = X;
+    R.convert(H, RNE, &LosesInfo);
+    checkHalf(formatv("fptrunc float 0x{0:X-16} to half",
+                      D.bitcastToAPInt().getZExtValue())
+                  .str(),
+              R);
   }
   outs() << "floating point: " << Checked << " checks against APFloat\n";
   EXPECT_GE(Checked, 300u);
