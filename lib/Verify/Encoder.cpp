@@ -1681,8 +1681,6 @@ std::string unmodelledCallReason(const CallBase &CB) {
     return What + " through a different type";
   if (Callee && Callee->getName().empty())
     return What + " to an unnamed function";
-  if (!Callee && CB.getFunctionType()->isVarArg())
-    return What + " of a variadic type";
   // Integers, pointers and the floating-point types the encoder models (as
   // their bits, so the callee tells NaN payloads apart).
   auto Plain = [](Type *T) {

@@ -676,6 +676,15 @@ simple("call-indirect-drop", U, "void (ptr %f)", "call void %f()\nret void", "re
 simple("call-indirect-store-forward-past", U, "i32 (ptr %f, ptr %p, i32 %x)",
        "store i32 %x, ptr %p\ncall void %f()\n%v = load i32, ptr %p\nret i32 %v",
        "store i32 %x, ptr %p\ncall void %f()\nret i32 %x", why="the callee may write *p")
+# Variadic: the arguments a call passes, of their types, are the unknown
+# function's arguments.
+simple("call-indirect-variadic-same-args", P, "i32 (ptr %f, i32 %x)",
+       "%a = add i32 %x, 0\n%r = call i32 (ptr, ...) %f(ptr %f, i32 %a, i64 7)\nret i32 %r",
+       "%r = call i32 (ptr, ...) %f(ptr %f, i32 %x, i64 7)\nret i32 %r")
+simple("call-indirect-variadic-other-extra-type", U, "i32 (ptr %f, i32 %x)",
+       "%r = call i32 (ptr, ...) %f(ptr %f, i32 %x)\nret i32 %r",
+       "%w = sext i32 %x to i64\n%r = call i32 (ptr, ...) %f(ptr %f, i64 %w)\nret i32 %r",
+       why="a variadic callee may read its extra argument as the type passed only")
 # ptrtoint: the address of a pointer into caller memory or a global (an
 # alloca's address is each function's own: unsupported, see the unit tests).
 simple("ptrtoint-sub-reassoc", P, "i64 (ptr %p, ptr %q)",
