@@ -2190,10 +2190,19 @@ static bool initializerBytes(const Constant *K, const DataLayout &DL,
       Out.push_back((uint8_t)V.extractBitsAsZExtValue(8, 8 * I));
     return true;
   }
+  if (auto *CF = dyn_cast<ConstantFP>(K)) {
+    if (!isModelledFP(CF->getType()))
+      return false;
+    APInt V = CF->getValueAPF().bitcastToAPInt();
+    for (uint64_t I = 0; I < Size; ++I)
+      Out.push_back((uint8_t)V.extractBitsAsZExtValue(8, 8 * I));
+    return true;
+  }
   if (auto *CDS = dyn_cast<ConstantDataSequential>(K)) {
-    if (!CDS->getElementType()->isIntegerTy() ||
-        DL.getTypeAllocSize(CDS->getElementType()) * 8 !=
-            CDS->getElementType()->getIntegerBitWidth())
+    Type *ET = CDS->getElementType();
+    if (!isModelledFP(ET) &&
+        (!ET->isIntegerTy() ||
+         DL.getTypeAllocSize(ET) * 8 != ET->getIntegerBitWidth()))
       return false;
     StringRef Raw = CDS->getRawDataValues(); // host order: little endian
     Out.insert(Out.end(), Raw.bytes_begin(), Raw.bytes_end());
@@ -2266,11 +2275,15 @@ void registerGlobals(SharedInputs &In, const Function &F) {
       In.GlobalPre.push_back(z3::uge(OG.first, Addr + C.bv_val(Size, 64)) ||
                              z3::uge(Addr, OG.first + C.bv_val(OG.second, 64)));
     if (GV->isConstant()) {
-      // Both functions may rely on a constant global's contents.
+      // Both functions may rely on a constant global's contents. Where they
+      // cannot be spelled out, both read the same unknown bytes.
       std::vector<uint8_t> Bytes;
       if (!GV->hasDefinitiveInitializer() ||
-          !initializerBytes(GV->getInitializer(), DL, Bytes) || Bytes.size() > 4096)
-        unsupported("constant global @" + Name + " initializer");
+          !initializerBytes(GV->getInitializer(), DL, Bytes) ||
+          Bytes.size() > 4096) {
+        In.OpaqueGlobals.insert(Name);
+        Bytes.clear();
+      }
       for (size_t I = 0; I < Bytes.size(); ++I) {
         z3::expr A = Addr + C.bv_val(I, 64);
         In.GlobalPre.push_back(z3::select(In.Mem0, A) == C.bv_val(Bytes[I], 8));

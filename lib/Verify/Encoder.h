@@ -113,6 +113,11 @@ struct SharedInputs {
   std::map<std::string, std::pair<z3::expr, uint64_t>> Globals;
   /// Names of the constant ones (writing to them is UB).
   std::set<std::string> ConstGlobals;
+  /// Constant globals whose initializer is not plain data the encoder can
+  /// spell out (pointers, or too large): both functions read the same
+  /// unknown contents, so a proof holds whatever they are, but a
+  /// counterexample may rest on contents the global does not have.
+  std::set<std::string> OpaqueGlobals;
   std::vector<z3::expr> GlobalPre;
   /// Initial bytes, poison bytes, undef bytes; valid addresses.
   z3::expr Mem0, PM0, DM0, Valid;

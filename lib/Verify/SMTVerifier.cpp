@@ -753,6 +753,11 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
                    "functions";
         return R;
       }
+      if (!Q.In.OpaqueGlobals.empty()) {
+        R.Reason = "approximated: contents of constant global @" +
+                   *Q.In.OpaqueGlobals.begin() + " not modelled";
+        return R;
+      }
       R.V = Verdict::Refuted;
       R.CEX = makeCEX(Q, M, Src);
       return R;

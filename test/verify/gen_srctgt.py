@@ -529,6 +529,19 @@ simple("const-global-wrong", R, "i32 ()", "%q = getelementptr [4 x i32], ptr @ta
        "ret i32 20", TAB)
 simple("store-to-const-global", R, "i32 ()", "ret i32 1", "store i32 10, ptr @tab\nret i32 1", TAB,
        why="writing a constant global is UB, even with its own value")
+PTRTAB = "@s = private constant [3 x i8] c\"hi\\00\"\n@ptab = constant [2 x ptr] [ptr @s, ptr null]"
+DTAB = "@dtab = constant [2 x double] [double 1.0, double 2.5]"
+simple("const-global-fp-fold", P, "double ()", "%q = getelementptr inbounds i8, ptr @dtab, i64 8\n%v = load double, ptr %q\nret double %v",
+       "ret double 2.5", DTAB)
+simple("const-global-fp-wrong", R, "double ()", "%q = getelementptr inbounds i8, ptr @dtab, i64 8\n%v = load double, ptr %q\nret double %v",
+       "ret double 1.0", DTAB)
+simple("const-global-opaque-same-load", P, "ptr (i64 %i)",
+       "%q = getelementptr inbounds [2 x ptr], ptr @ptab, i64 0, i64 %i\n%v = load ptr, ptr %q\nret ptr %v",
+       "%q = getelementptr inbounds ptr, ptr @ptab, i64 %i\n%v = load ptr, ptr %q\nret ptr %v", PTRTAB,
+       why="both read the same contents, whatever they are")
+simple("const-global-opaque-fold", "approximated", "ptr ()",
+       "%q = getelementptr inbounds i8, ptr @ptab, i64 8\n%v = load ptr, ptr %q\nret ptr %v", "ret ptr null", PTRTAB,
+       why="contents of constant global @ptab not modelled")
 simple("global-store-forward", P, "i32 (i32 noundef %x)", "store i32 %x, ptr @g\n%v = load i32, ptr @g\nret i32 %v",
        "store i32 %x, ptr @g\nret i32 %x", TAB)
 simple("global-alias-arg", R, "i32 (ptr %p)", "store i32 1, ptr @g\nstore i32 2, ptr %p\n%v = load i32, ptr @g\nret i32 %v",
