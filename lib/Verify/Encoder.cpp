@@ -131,6 +131,12 @@ z3::sort sortFor(z3::context &C, Type *T) {
   unsupported("type " + OS.str());
 }
 
+z3::expr preferredNaNBits(z3::context &C, unsigned Bits) {
+  unsigned MB = Z3_fpa_get_sbits(C, fpSortOfBits(C, Bits)) - 1;
+  return C.bv_val(APInt::getBitsSet(Bits, MB - 1, Bits - 1).getZExtValue(),
+                  Bits);
+}
+
 z3::sort fpSortOfBits(z3::context &C, unsigned Bits) {
   switch (Bits) {
   case 16: return z3::sort(C, Z3_mk_fpa_sort(C, 5, 11));
@@ -630,10 +636,11 @@ z3::expr FunctionEncoder::resultBits(const z3::expr &R,
   // low end; a payload cut to zero can only be passed on quieted.
   z3::expr N = choice(C.bv_sort(W), "nan");
   auto low = [&](const z3::expr &X) { return X.extract(W - 2, 0); };
-  std::vector<z3::expr> Members{low(N) == low(E | Q)};
+  z3::expr Preferred = preferredNaNBits(C, W);
+  std::vector<z3::expr> Members{low(N) == low(Preferred)};
   // A likely choice, for instantiating the source's: the first input NaN,
   // unchanged where it can be, else the preferred quiet NaN.
-  z3::expr Likely = E | Q;
+  z3::expr Likely = Preferred;
   for (const z3::expr &X : Ins) {
     unsigned WX = bw(X);
     unsigned MBX = Z3_fpa_get_sbits(C, fpSortOfBits(C, WX)) - 1;
@@ -651,13 +658,13 @@ z3::expr FunctionEncoder::resultBits(const z3::expr &R,
       Likely = z3::ite(IsNaN && Pay != C.bv_val(0, MB),
                        z3::concat(X.extract(WX - 1, WX - 1), low(PX)), Likely);
   }
-  if (IsSrc)
-    Out.LikelyChoice.push_back({N, Likely});
   z3::expr Dom = orAll(C, Members);
-  if (IsSrc)
+  if (IsSrc) {
     Out.ChoiceDom.push_back(Dom);
-  else
+    Out.LikelyChoice.push_back({N, Likely});
+  } else {
     Out.Pre.push_back(Dom);
+  }
   Out.PairedChoices.push_back(N);
   return z3::ite(R.mk_is_nan(), N, z3::expr(C, Z3_mk_fpa_to_ieee_bv(C, R)));
 }
@@ -1794,22 +1801,19 @@ std::string unsupportedReason(const Instruction &I) {
   }
   if (I.getType()->isVectorTy())
     return "vector " + describe(I);
-  if (isa<PHINode>(I) && isa<FPMathOperator>(I) &&
+  // Fast-math flags make some results poison, which is not modelled: on
+  // any instruction (an intrinsic says first whether it is modelled).
+  if (!isa<IntrinsicInst>(I) && isa<FPMathOperator>(I) &&
       I.getFastMathFlags().any())
     return "fast-math flags";
   if (isa<PHINode>(I) || isa<BranchInst>(I) || isa<SwitchInst>(I) ||
       isa<UnreachableInst>(I))
     return "";
-  if (auto *UO = dyn_cast<UnaryOperator>(&I)) {
-    if (UO->getOpcode() != Instruction::FNeg)
-      return describe(I);
-    return UO->getFastMathFlags().any() ? "fast-math flags" : "";
-  }
+  if (isa<UnaryOperator>(I))
+    return I.getOpcode() == Instruction::FNeg ? "" : describe(I);
   if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
     if (!BO->getType()->isFloatingPointTy())
       return "";
-    if (BO->getFastMathFlags().any())
-      return "fast-math flags";
     switch (BO->getOpcode()) {
     case Instruction::FAdd:
     case Instruction::FSub:
@@ -1827,13 +1831,11 @@ std::string unsupportedReason(const Instruction &I) {
       return "comparison of alloca pointers";
     return "";
   }
-  if (auto *FC = dyn_cast<FCmpInst>(&I))
-    return FC->getFastMathFlags().any() ? "fast-math flags" : "";
+  if (isa<FCmpInst>(I))
+    return "";
   if (auto *SI = dyn_cast<SelectInst>(&I)) {
     if (SI->getCondition()->getType()->isVectorTy())
       return "vector select";
-    if (isa<FPMathOperator>(SI) && SI->getFastMathFlags().any())
-      return "fast-math flags";
     return "";
   }
   if (auto *CI = dyn_cast<CastInst>(&I)) {
@@ -1844,34 +1846,41 @@ std::string unsupportedReason(const Instruction &I) {
         CI->getSrcTy()->getPointerAddressSpace() == 0)
       return mayBeLocal(CI->getOperand(0)) ? "ptrtoint of an alloca pointer"
                                            : "";
-    // A bitcast between an integer and a floating-point type keeps the bits.
-    if (CI->getOpcode() == Instruction::BitCast &&
-        (isModelledFP(CI->getSrcTy()) || isModelledFP(CI->getDestTy())) &&
-        (CI->getSrcTy()->isIntegerTy() || isModelledFP(CI->getSrcTy())) &&
-        (CI->getDestTy()->isIntegerTy() || isModelledFP(CI->getDestTy())))
-      return "";
-    // Between integers and floating-point values, rounded as LangRef says.
-    if ((CI->getOpcode() == Instruction::SIToFP ||
-         CI->getOpcode() == Instruction::UIToFP) &&
-        CI->getSrcTy()->isIntegerTy() && isModelledFP(CI->getDestTy()))
-      return "";
-    if ((CI->getOpcode() == Instruction::FPToSI ||
-         CI->getOpcode() == Instruction::FPToUI) &&
-        isModelledFP(CI->getSrcTy()) && CI->getDestTy()->isIntegerTy())
-      return "";
-    if ((CI->getOpcode() == Instruction::FPExt ||
-         CI->getOpcode() == Instruction::FPTrunc) &&
-        isModelledFP(CI->getSrcTy()) && isModelledFP(CI->getDestTy()))
-      return isa<FPMathOperator>(CI) && CI->getFastMathFlags().any()
-                 ? "fast-math flags"
-                 : "";
-    bool IntToInt =
-        CI->getDestTy()->isIntegerTy() && CI->getSrcTy()->isIntegerTy();
-    if (!IntToInt || (CI->getOpcode() != Instruction::ZExt &&
-                      CI->getOpcode() != Instruction::SExt &&
-                      CI->getOpcode() != Instruction::Trunc))
-      return (Twine("cast ") + I.getOpcodeName()).str();
-    return "";
+    // Integer casts; a bitcast between an integer and a floating-point type
+    // keeps the bits; the conversions round as LangRef says.
+    Type *ST = CI->getSrcTy(), *DT = CI->getDestTy();
+    bool SFP = isModelledFP(ST), DFP = isModelledFP(DT);
+    bool SInt = ST->isIntegerTy(), DInt = DT->isIntegerTy();
+    switch (CI->getOpcode()) {
+    case Instruction::ZExt:
+    case Instruction::SExt:
+    case Instruction::Trunc:
+      if (SInt && DInt)
+        return "";
+      break;
+    case Instruction::BitCast:
+      if ((SFP || DFP) && (SInt || SFP) && (DInt || DFP))
+        return "";
+      break;
+    case Instruction::SIToFP:
+    case Instruction::UIToFP:
+      if (SInt && DFP)
+        return "";
+      break;
+    case Instruction::FPToSI:
+    case Instruction::FPToUI:
+      if (SFP && DInt)
+        return "";
+      break;
+    case Instruction::FPExt:
+    case Instruction::FPTrunc:
+      if (SFP && DFP)
+        return "";
+      break;
+    default:
+      break;
+    }
+    return (Twine("cast ") + I.getOpcodeName()).str();
   }
   if (isa<FreezeInst>(I))
     return I.getType()->isPointerTy() ? "freeze of a pointer" : "";

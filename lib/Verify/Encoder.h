@@ -228,6 +228,10 @@ z3::sort sortFor(z3::context &C, llvm::Type *T);
 /// The floating-point sort whose IEEE encoding has Bits bits (16, 32, 64).
 z3::sort fpSortOfBits(z3::context &C, unsigned Bits);
 
+/// The bits of the preferred quiet NaN (positive, quiet bit only) of the
+/// format with Bits bits.
+z3::expr preferredNaNBits(z3::context &C, unsigned Bits);
+
 } // namespace verify
 } // namespace neuropt
 

@@ -31,9 +31,9 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <unordered_map>
 
 using namespace llvm;
@@ -82,17 +82,19 @@ static z3::expr mkAnd(z3::context &C, const std::vector<z3::expr> &V) {
   return z3::mk_and(EV);
 }
 
-/// Renders a model value of type T (a byte of memory when null).
 // IEEE 754 addition and multiplication commute (in fma's product too),
-// SMT-LIB's fp.add, fp.mul and fp.fma have a single NaN, and a NaN result's bits are a choice whose
-// domain is symmetric in the operands (resultBits in Encoder.cpp). So the
-// operands of every fp.add and fp.mul may be put in a canonical order: a
-// commuted fadd or fmul then builds the very term the other side built,
-// where Z3 would otherwise have to bit-blast both to equate them (a timeout
-// on doubles). The order is by AST id after the operands are rewritten, and
-// so does not depend on which side built the term first. The walk is
-// iterative: queries over memory nest deeply.
-static z3::expr sortCommutedFP(z3::context &C, const z3::expr &Root) {
+// SMT-LIB's fp.add, fp.mul and fp.fma have a single NaN, and a NaN result's
+// bits are a choice whose domain is symmetric in the operands (resultBits in
+// Encoder.cpp). So the multiplied or added operands of every fp.add, fp.mul
+// and fp.fma may be put in a canonical order: a commuted fadd or fmul then
+// builds the very term the other side built, where Z3 would otherwise have
+// to bit-blast both to equate them (a timeout on doubles). The order is by
+// AST id after the operands are rewritten, and so does not depend on which
+// side built the term first. The walk is iterative: queries over memory
+// nest deeply. Visit, if given, sees every rewritten application.
+static z3::expr
+sortCommutedFP(z3::context &C, const z3::expr &Root,
+               const std::function<void(const z3::expr &)> &Visit = {}) {
   std::unordered_map<unsigned, z3::expr> Done;
   std::vector<std::pair<z3::expr, bool>> Stack{{Root, false}};
   while (!Stack.empty()) {
@@ -126,45 +128,36 @@ static z3::expr sortCommutedFP(z3::context &C, const z3::expr &Root) {
       std::swap(Args[1], Args[2]);
       Changed = true;
     }
-    if (!Changed) {
-      Done.emplace(Id, E);
-      continue;
+    z3::expr N = E;
+    if (Changed) {
+      N = z3::expr(C, Z3_update_term(C, E, Args.size(), Args.data()));
+      C.check_error();
     }
-    z3::expr N(C, Z3_update_term(C, E, Args.size(), Args.data()));
-    C.check_error();
+    if (Visit)
+      Visit(N);
     Done.emplace(Id, N);
   }
   return Done.at(Z3_get_ast_id(C, Root));
 }
 
 // Facts about In.InBounds (Encoder.h) that hold for every real memory,
-// instantiated on the applications in E: an allocated object is an
-// interval, so an address between two in-bounds addresses of the same
-// pointer's object is in bounds too. (Without them a proof that splits
-// one GEP into two fails.) At most 16 addresses per pointer are related.
+// instantiated on its applications Apps: an allocated object is an interval, so an address between
+// two in-bounds addresses of the same pointer's object is in bounds too.
+// (Without them a proof that splits one GEP into two fails.) At most 16
+// addresses per pointer are related.
 static z3::expr inBoundsFacts(z3::context &C, const z3::func_decl &IB,
-                              const z3::expr &E) {
+                              const std::vector<z3::expr> &Apps) {
   std::map<unsigned, std::vector<z3::expr>> ByRoot; // root's id -> addresses
   std::map<unsigned, z3::expr> Roots;
-  std::set<unsigned> Seen;
-  std::vector<z3::expr> Stack{E};
-  while (!Stack.empty()) {
-    z3::expr X = Stack.back();
-    Stack.pop_back();
-    if (!Seen.insert(Z3_get_ast_id(C, X)).second || !X.is_app())
-      continue;
-    if (z3::eq(X.decl(), IB)) {
-      unsigned R = Z3_get_ast_id(C, X.arg(0));
-      Roots.emplace(R, X.arg(0));
-      auto &As = ByRoot[R];
-      bool Have = false;
-      for (auto &A : As)
-        Have |= z3::eq(A, X.arg(1));
-      if (!Have && As.size() < 16)
-        As.push_back(X.arg(1));
-    }
-    for (unsigned I = 0; I < X.num_args(); ++I)
-      Stack.push_back(X.arg(I));
+  for (const z3::expr &X : Apps) {
+    unsigned R = Z3_get_ast_id(C, X.arg(0));
+    Roots.emplace(R, X.arg(0));
+    auto &As = ByRoot[R];
+    bool Have = false;
+    for (auto &A : As)
+      Have |= z3::eq(A, X.arg(1));
+    if (!Have && As.size() < 16)
+      As.push_back(X.arg(1));
   }
   std::vector<z3::expr> Facts;
   for (auto &[R, As] : ByRoot) {
@@ -180,6 +173,7 @@ static z3::expr inBoundsFacts(z3::context &C, const z3::func_decl &IB,
   return mkAnd(C, Facts);
 }
 
+/// Renders a model value of type T (a byte of memory when null).
 static std::string renderValue(z3::context &C, z3::model &M, const z3::expr &E,
                                Type *T) {
   z3::expr V = M.eval(E, true);
@@ -625,10 +619,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
           for (size_t J = TP.size(); J-- > 0 && !Pair;)
             if (z3::eq(TP[J].get_sort(), V.get_sort()))
               Pair = TP[J];
-        unsigned W = V.get_sort().bv_size();
-        unsigned MB = Z3_fpa_get_sbits(C, verify::fpSortOfBits(C, W)) - 1;
-        z3::expr QNaN = C.bv_val(
-            APInt::getBitsSet(W, MB - 1, W - 1).getZExtValue(), W);
+        z3::expr QNaN = verify::preferredNaNBits(C, V.get_sort().bv_size());
         z3::expr Likely = QNaN;
         for (auto &[Var, L] : Q.S.LikelyChoice)
           if (z3::eq(Var, V))
@@ -768,8 +759,12 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     z3::expr Main = (PreS && NotRef) || OutS;
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
-    S1.add(sortCommutedFP(C, PreT && Main));
-    S1.add(inBoundsFacts(C, Q.In.InBounds, PreT && Main));
+    std::vector<z3::expr> InBoundsApps;
+    S1.add(sortCommutedFP(C, PreT && Main, [&](const z3::expr &E) {
+      if (z3::eq(E.decl(), Q.In.InBounds))
+        InBoundsApps.push_back(E);
+    }));
+    S1.add(inBoundsFacts(C, Q.In.InBounds, InBoundsApps));
     z3::check_result CR = S1.check();
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
