@@ -1054,20 +1054,18 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
   // fpext half -> float (every half, signalling NaNs included, can be
   // written exactly) and fptrunc float -> half (float constants are
   // written in double's hex form, so no signalling NaN survives parsing).
+  // A float constant as IR writes it: the hex of the equal double.
+  auto floatHex = [&](APFloat F) {
+    bool LosesInfo = false;
+    F.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
+    return formatv("0x{0:X-16}", F.bitcastToAPInt().getZExtValue()).str();
+  };
   auto checkFloat = [&](const std::string &Expr, const APFloat &F) {
     uint32_t B = (uint32_t)F.bitcastToAPInt().getZExtValue();
-    APFloat D = F;
-    bool LosesInfo = false;
-    D.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
-    auto dhex = [](const APFloat &X) {
-      return formatv("0x{0:X-16}", X.bitcastToAPInt().getZExtValue()).str();
-    };
-    check("float", Expr, dhex(D), true);
-    if (!F.isNaN()) {
-      APFloat G(APFloat::IEEEsingle(), APInt(32, B ^ 1));
-      G.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
-      check("float", Expr, dhex(G), false);
-    }
+    check("float", Expr, floatHex(F), true);
+    if (!F.isNaN())
+      check("float", Expr,
+            floatHex(APFloat(APFloat::IEEEsingle(), APInt(32, B ^ 1))), false);
   };
   for (uint16_t V : Vals) {
     APFloat R(H, APInt(16, V));
@@ -1085,15 +1083,10 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
     APFloat X(APFloat::IEEEsingle(), APInt(32, V));
     if (X.isSignaling())
       continue;
-    APFloat D = X;
-    bool LosesInfo = false;
-    D.convert(APFloat::IEEEdouble(), RNE, &LosesInfo);
     APFloat R = X;
+    bool LosesInfo = false;
     R.convert(H, RNE, &LosesInfo);
-    checkHalf(formatv("fptrunc float 0x{0:X-16} to half",
-                      D.bitcastToAPInt().getZExtValue())
-                  .str(),
-              R);
+    checkHalf("fptrunc float " + floatHex(X) + " to half", R);
   }
   outs() << "floating point: " << Checked << " checks against APFloat\n";
   EXPECT_GE(Checked, 300u);
