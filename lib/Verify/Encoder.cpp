@@ -298,6 +298,19 @@ private:
                  const std::array<z3::expr, 4> &B);
   void checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align, const char *What,
                    bool IsWrite);
+  /// The byte at A, accessed through Ptr, is caller memory that may not be
+  /// accessed (not valid and in no global, or a constant global written).
+  z3::expr callerByteBad(const Val &Ptr, const z3::expr &A, bool IsWrite);
+  /// Accesses of Len bytes from Ptr, Len symbolic (memcpy, memmove and
+  /// memset of a length that is not a small constant).
+  void checkRange(const Val &Ptr, const z3::expr &Len, bool IsWrite);
+  /// Writes Bytes(a) to every address a of [Ptr, Ptr + Len) at once.
+  void writeRange(
+      const Val &Ptr, const z3::expr &Len,
+      const std::function<std::array<z3::expr, 4>(const z3::expr &)> &Bytes);
+  /// The length operand of a memory intrinsic, zero-extended to 64 bits;
+  /// a poison or undef length is UB.
+  z3::expr memLength(const Value *Len);
   Val load(const Val &Ptr, Type *T, uint64_t Align);
   void store(const Val &Ptr, const Val &V, Type *T, uint64_t Align);
   Val gep(const GEPOperator &G);
@@ -993,10 +1006,20 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     return Val(R, A.P || B.P, A.U || B.U);
   }
   case Intrinsic::memset: {
+    if (cast<MemIntrinsic>(II).isVolatile())
+      unsupported("volatile memory intrinsic");
     Val Dst = arg(0), V = arg(1);
     auto *Len = dyn_cast<ConstantInt>(II.getArgOperand(2));
-    if (!Len || Len->getZExtValue() > MaxMemOpBytes)
-      unsupported("memset of non-constant or large length");
+    if (!Len || Len->getZExtValue() > MaxMemOpBytes) {
+      Out.UsesMemory = true;
+      z3::expr L = memLength(II.getArgOperand(2));
+      checkRange(Dst, L, true);
+      z3::expr Und = undefBytes(V);
+      writeRange(Dst, L, [&](const z3::expr &) -> std::array<z3::expr, 4> {
+        return {V.V, V.P, f(), Und};
+      });
+      return Val(C);
+    }
     uint64_t N = Len->getZExtValue();
     if (N == 0)
       return Val(C);
@@ -1011,10 +1034,25 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
   }
   case Intrinsic::memcpy:
   case Intrinsic::memmove: {
+    if (cast<MemIntrinsic>(II).isVolatile())
+      unsupported("volatile memory intrinsic");
     Val Dst = arg(0), Src = arg(1);
     auto *Len = dyn_cast<ConstantInt>(II.getArgOperand(2));
-    if (!Len || Len->getZExtValue() > MaxMemOpBytes)
-      unsupported("memcpy of non-constant or large length");
+    if (!Len || Len->getZExtValue() > MaxMemOpBytes) {
+      Out.UsesMemory = true;
+      z3::expr L = memLength(II.getArgOperand(2));
+      checkRange(Dst, L, true);
+      checkRange(Src, L, false);
+      if (ID == Intrinsic::memcpy)
+        addUB((z3::ult(Dst.V - Src.V, L) || z3::ult(Src.V - Dst.V, L)) &&
+              Dst.V != Src.V);
+      // Every byte is read before any is written (memmove's semantics,
+      // and memcpy's wherever it is defined).
+      writeRange(Dst, L, [&](const z3::expr &A) {
+        return readByte(Src, Src.V + (A - Dst.V));
+      });
+      return Val(C);
+    }
     uint64_t N = Len->getZExtValue();
     if (N == 0)
       return Val(C);
@@ -1140,18 +1178,8 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   std::vector<z3::expr> Bad;
   z3::expr Last = Ptr.V + bvv(Bytes - 1, 64);
   Bad.push_back(z3::ult(Last, Ptr.V)); // wraps around
-  for (uint64_t I = 0; I < Bytes; ++I) {
-    z3::expr A = Ptr.V + bvv(I, 64);
-    z3::expr Valid = z3::select(Cur->M.Valid, A);
-    std::vector<z3::expr> InGlobal;
-    for (auto &[Name, G] : In.Globals) {
-      z3::expr InG = z3::uge(A, G.first) && z3::ult(A - G.first, bvv(G.second, 64));
-      InGlobal.push_back(InG);
-      if (IsWrite && In.ConstGlobals.count(Name))
-        Bad.push_back(Ptr.Bid == bvv(0, 8) && InG);
-    }
-    Bad.push_back(Ptr.Bid == bvv(0, 8) && !Valid && !orAll(C, InGlobal));
-  }
+  for (uint64_t I = 0; I < Bytes; ++I)
+    Bad.push_back(callerByteBad(Ptr, Ptr.V + bvv(I, 64), IsWrite));
   // Alloca memory: within the object.
   for (unsigned K = 0; K < Out.Allocas.size(); ++K) {
     auto &[Base, Size] = Out.Allocas[K];
@@ -1167,6 +1195,77 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   }
   addUB(orAll(C, Bad));
   (void)What;
+}
+
+z3::expr FunctionEncoder::callerByteBad(const Val &Ptr, const z3::expr &A,
+                                        bool IsWrite) {
+  std::vector<z3::expr> Bad, InGlobal;
+  for (auto &[Name, G] : In.Globals) {
+    z3::expr InG = z3::uge(A, G.first) && z3::ult(A - G.first, bvv(G.second, 64));
+    InGlobal.push_back(InG);
+    if (IsWrite && In.ConstGlobals.count(Name))
+      Bad.push_back(Ptr.Bid == bvv(0, 8) && InG);
+  }
+  Bad.push_back(Ptr.Bid == bvv(0, 8) && !z3::select(Cur->M.Valid, A) &&
+                !orAll(C, InGlobal));
+  return orAll(C, Bad);
+}
+
+z3::expr FunctionEncoder::memLength(const Value *Len) {
+  // The length must be well defined (as Alive2 has it).
+  Val L = get(Len);
+  addUB(L.P || undefIsUB(L, "memory intrinsic of partially undef length"));
+  return bw(L.V) < 64 ? z3::zext(L.V, 64 - bw(L.V)) : L.V;
+}
+
+void FunctionEncoder::checkRange(const Val &Ptr, const z3::expr &Len,
+                                 bool IsWrite) {
+  // As checkAccess, for every byte of a range of symbolic length: nothing
+  // is accessed when Len is 0. Caller memory is checked at one index into
+  // the range, a choice: the target's picks a byte that may not be
+  // accessed if there is one; the source's is quantified (every byte).
+  z3::expr Some = Len != bvv(0, 64);
+  addUB(Some && (Ptr.P || Ptr.FU));
+  if (IsSrc)
+    addApprox(Some && Ptr.U && !Ptr.FU, "access through undef offset");
+  std::vector<z3::expr> Bad;
+  Bad.push_back(Some && z3::ult(Ptr.V + (Len - bvv(1, 64)), Ptr.V)); // wraps
+  z3::expr I = choice(C.bv_sort(64), "range_index");
+  Out.IndexChoices.push_back(I);
+  Bad.push_back(z3::ult(I, Len) && callerByteBad(Ptr, Ptr.V + I, IsWrite));
+  for (unsigned K = 0; K < Out.Allocas.size(); ++K) {
+    auto &[Base, Size] = Out.Allocas[K];
+    z3::expr Off = Ptr.V - Base;
+    z3::expr InObj = z3::uge(Ptr.V, Base) && z3::ule(Off, Size) &&
+                     z3::ule(Len, Size - Off);
+    z3::expr Here = Some && Ptr.Bid == bvv(K + 1, 8);
+    Bad.push_back(Here && !InObj);
+    if (!IsSrc) {
+      z3::expr Dead = Cur->Locals[K].Dead;
+      Bad.push_back(Here && Dead);
+      addApprox(Here && Dead, "access to a dead alloca");
+    }
+  }
+  addUB(orAll(C, Bad));
+}
+
+void FunctionEncoder::writeRange(
+    const Val &Ptr, const z3::expr &Len,
+    const std::function<std::array<z3::expr, 4>(const z3::expr &)> &Bytes) {
+  // One array update for the whole range: at address a, the new byte when
+  // a - Ptr < Len, else the old one. Bytes reads the memory as it was.
+  z3::expr A = fresh(C.bv_sort(64), "range_addr");
+  z3::expr InRange = z3::ult(A - Ptr.V, Len);
+  std::array<z3::expr, 4> B = Bytes(A);
+  for (auto &[K, G] : blocksOf(Ptr)) {
+    MemState &M = block(K);
+    z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
+    for (unsigned F = 0; F < 4; ++F) {
+      z3::expr New =
+          z3::lambda(A, z3::ite(InRange, B[F], z3::select(*Fields[F], A)));
+      *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
+    }
+  }
 }
 
 Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
@@ -1893,12 +1992,8 @@ std::string unsupportedReason(const Instruction &I) {
       return ("intrinsic " + II->getCalledFunction()->getName()).str();
     if (isa<FPMathOperator>(II) && II->getFastMathFlags().any())
       return "fast-math flags";
-    if (auto *MI = dyn_cast<MemIntrinsic>(II)) {
-      auto *Len = dyn_cast<ConstantInt>(MI->getLength());
-      if (!Len || Len->getZExtValue() > MaxMemOpBytes)
-        return isa<MemSetInst>(MI) ? "memset of non-constant or large length"
-                                   : "memcpy of non-constant or large length";
-    }
+    if (auto *MI = dyn_cast<MemIntrinsic>(II); MI && MI->isVolatile())
+      return "volatile memory intrinsic";
     return "";
   }
   if (auto *AI = dyn_cast<AllocaInst>(&I)) {

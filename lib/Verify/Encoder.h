@@ -163,6 +163,10 @@ struct EncodedFunction {
   /// encoding order: each NaN result's bits, each fmuladd's fusion (used to
   /// instantiate the source's choices with the target's).
   std::vector<z3::expr> PairedChoices;
+  /// Indices into ranges of symbolic length (one per memory intrinsic's
+  /// range check), in encoding order: the source's are instantiated with
+  /// the target's in the same position counted from the end.
+  std::vector<z3::expr> IndexChoices;
   /// Source only: for a NaN's bits, a member of its domain likely to match
   /// what a target does (the first input NaN passed on unchanged), used
   /// when the target has no choice to pair it with.

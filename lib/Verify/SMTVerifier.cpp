@@ -586,6 +586,22 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       for (size_t J = 0; J < Q.S.UndefByteVars.size() && !ByteIdx; ++J)
         if (z3::eq(Q.S.UndefByteVars[J].first, V))
           ByteIdx = J;
+      // An index into a range of symbolic length (a memory intrinsic's
+      // access check): the target's in the same position counted from the
+      // end, so that the source checks the byte the target does.
+      std::optional<size_t> IdxRank;
+      const auto &SI = Q.S.IndexChoices, &TI = Q.T.IndexChoices;
+      for (size_t J = 0; J < SI.size() && !IdxRank; ++J)
+        if (z3::eq(SI[J], V))
+          IdxRank = SI.size() - 1 - J;
+      if (IdxRank) {
+        z3::expr Pair = *IdxRank < TI.size() ? TI[TI.size() - 1 - *IdxRank]
+                                             : C.bv_val(0, 64);
+        InstFrom.push_back(V);
+        Inst1.push_back(Pair);
+        Inst2.push_back(Pair);
+        continue;
+      }
       // A NaN's bits or a fusion: the target's choice of the same sort in
       // the same position among those of that sort, counted from the end
       // (the last operations are those nearest the results). A fusion the

@@ -241,6 +241,35 @@ simple("memcpy-to-byte-load-store", P, "void (ptr noundef %d, ptr noundef %s)", 
 simple("memcpy-to-int-load-store", R, "void (ptr noundef %d, ptr noundef %s)", "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 4, i1 false)\nret void",
        "%v = load i32, ptr %s, align 1\nstore i32 %v, ptr %d, align 1\nret void", "declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)",
        why="one poison byte makes the whole i32 poison, so the copy spreads it")
+# Memory intrinsics of variable length: one array update for the range; the
+# access check at an index the target picks and the source quantifies.
+MEMDECLS = ("declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)\n"
+            "declare void @llvm.memmove.p0.p0.i64(ptr, ptr, i64, i1)\n"
+            "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)\n"
+            "declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)")
+MEMCPY_N = "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)"
+simple("memcpy-var-same", P, "void (ptr %d, ptr %s, i64 %n)", MEMCPY_N + "\nret void", MEMCPY_N + "\nret void", MEMDECLS)
+simple("memcpy-var-drop-zero-guard", P, "void (ptr %d, ptr %s, i64 noundef %n)",
+       "%z = icmp eq i64 %n, 0\nbr i1 %z, label %e, label %c\nc:\n" + MEMCPY_N + "\nbr label %e\ne:\nret void",
+       MEMCPY_N + "\nret void", MEMDECLS, why="a copy of 0 bytes accesses nothing")
+simple("memcpy-var-to-memmove", P, "void (ptr %d, ptr %s, i64 %n)", MEMCPY_N + "\nret void",
+       "call void @llvm.memmove.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)\nret void", MEMDECLS)
+simple("memset-var-load-forward", P, "i32 (ptr %p, i64 %n)",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\n%c = icmp uge i64 %n, 4\nbr i1 %c, label %l, label %e\n"
+       "l:\n%v = load i32, ptr %p, align 1\nret i32 %v\ne:\nret i32 0",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret i32 0", MEMDECLS)
+simple("memset-var-i32-length", P, "void (ptr %p, i32 %n)",
+       "call void @llvm.memset.p0.i32(ptr %p, i8 7, i32 %n, i1 false)\nret void",
+       "%w = zext i32 %n to i64\ncall void @llvm.memset.p0.i64(ptr %p, i8 7, i64 %w, i1 false)\nret void", MEMDECLS)
+simple("memcpy-large-constant", P, "void (ptr %d, ptr %s)",
+       "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 1000, i1 false)\nret void",
+       "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 1000, i1 false)\nret void", MEMDECLS)
+simple("memcpy-var-into-alloca-forward", P, "i8 (ptr %s, i64 noundef %n)",
+       "%a = alloca [16 x i8]\n%c = icmp ult i64 %n, 17\nbr i1 %c, label %y, label %e\ny:\n"
+       "call void @llvm.memcpy.p0.p0.i64(ptr %a, ptr %s, i64 %n, i1 false)\n%nz = icmp ugt i64 %n, 0\nbr i1 %nz, label %l, label %e\n"
+       "l:\n%v = load i8, ptr %a\nret i8 %v\ne:\nret i8 0",
+       "%c = icmp ult i64 %n, 17\n%nz = icmp ugt i64 %n, 0\n%b = and i1 %c, %nz\nbr i1 %b, label %l, label %e\n"
+       "l:\n%v = load i8, ptr %s\nret i8 %v\ne:\nret i8 0", MEMDECLS)
 simple("gep-i8-to-i32", P, "i32 (ptr %p)", "%q = getelementptr i8, ptr %p, i64 4\n%v = load i32, ptr %q\nret i32 %v",
        "%q = getelementptr i32, ptr %p, i64 1\n%v = load i32, ptr %q\nret i32 %v")
 simple("store-then-load-byte", P, "i8 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i8, ptr %p\nret i8 %v",
@@ -491,6 +520,27 @@ simple("load-wrong-byte", R, "i8 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = 
        "store i32 %x, ptr %p\n%s = lshr i32 %x, 24\n%v = trunc i32 %s to i8\nret i8 %v", why="memory is little-endian")
 simple("memset-wrong-value", R, "void (ptr %p)", "call void @llvm.memset.p0.i64(ptr %p, i8 1, i64 4, i1 false)\nret void",
        "store i32 1, ptr %p, align 1\nret void", "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+simple("memset-var-wrong-value", R, "void (ptr %p, i64 %n)",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret void",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 1, i64 %n, i1 false)\nret void", MEMDECLS)
+simple("memset-var-one-longer", R, "void (ptr %p, i64 %n)",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret void",
+       "%m = add i64 %n, 1\ncall void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %m, i1 false)\nret void", MEMDECLS,
+       why="the byte after the range may not be accessible")
+simple("memset-var-introduced", R, "void (ptr %p, i64 %n)", "ret void",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret void", MEMDECLS)
+simple("memset-var-drop-length-guard", R, "void (ptr %p, i64 %n)",
+       "%z = icmp ult i64 %n, 100\nbr i1 %z, label %c, label %e\nc:\n"
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nbr label %e\ne:\nret void",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret void", MEMDECLS)
+simple("memmove-var-to-memcpy", R, "void (ptr %d, ptr %s, i64 %n)",
+       "call void @llvm.memmove.p0.p0.i64(ptr %d, ptr %s, i64 %n, i1 false)\nret void", MEMCPY_N + "\nret void", MEMDECLS,
+       why="memcpy of overlapping ranges is UB")
+simple("memcpy-var-wrong-source", R, "void (ptr %d, ptr %s, i64 %n)", MEMCPY_N + "\nret void",
+       "%t = getelementptr i8, ptr %s, i64 1\ncall void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %t, i64 %n, i1 false)\nret void", MEMDECLS)
+simple("memcpy-var-poison-length-introduced", R, "void (ptr %d, ptr %s, i64 %n)", "ret void",
+       "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 poison, i1 false)\nret void", MEMDECLS,
+       why="the length must be well defined")
 simple("introduce-load", R, "i32 (ptr %p)", "ret i32 0", "%v = load i32, ptr %p\nret i32 0", why="%p may not be dereferenceable")
 simple("store-value-changed", R, "void (ptr %p, i32 %x)", "store i32 %x, ptr %p\nret void", "%y = add i32 %x, 1\nstore i32 %y, ptr %p\nret void")
 simple("store-forward-wrong-value", R, "i32 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i32, ptr %p\nret i32 %v",
@@ -634,6 +684,9 @@ simple("phi-nnan-in-target", "unsupported", "double (i1 %c, double %x, double %y
        "br i1 %c, label %a, label %b\na:\nbr label %j\nb:\nbr label %j\nj:\n%r = phi double [ %x, %a ], [ %y, %b ]\nret double %r",
        "br i1 %c, label %a, label %b\na:\nbr label %j\nb:\nbr label %j\nj:\n%r = phi nnan double [ %x, %a ], [ %y, %b ]\nret double %r",
        why="fast-math flags")
+simple("volatile-memset-dropped", "unsupported", "void (ptr %p)",
+       "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 4, i1 true)\nstore i32 1, ptr %p\nret void",
+       "store i32 1, ptr %p\nret void", MEMDECLS, why="volatile memory intrinsic")
 simple("call-same-args", P, "i32 (i32 %x)", "%a = add i32 %x, 0\n%r = call i32 @ext(i32 %a)\nret i32 %r",
        "%r = call i32 @ext(i32 %x)\nret i32 %r", EXT)
 simple("call-pure-cse", P, "i32 (i32 %x)",
