@@ -698,9 +698,9 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     const VerifyResult &R = Rs[I];
     VerifyUnits += R.Resources;
     if (PrintVerdicts)
-      errs() << formatv("neuropt-size: verify @{0}: {1}{2}{3}\n",
+      errs() << formatv("neuropt-size: verify @{0}: {1}{2}{3} ({4} units)\n",
                         Pairs[I].second->getName(), verdictName(R.V),
-                        R.Reason.empty() ? "" : ": ", R.Reason);
+                        R.Reason.empty() ? "" : ": ", R.Reason, R.Resources);
     if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
       ++Sum.Unchecked;
       continue;
