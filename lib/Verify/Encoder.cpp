@@ -17,6 +17,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Analysis/ValueTracking.h"
 #include "llvm/IR/GetElementPtrTypeIterator.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
@@ -292,6 +293,25 @@ private:
   z3::expr undefBytes(const Val &V);
   MemState &block(unsigned K) { return K == 0 ? Cur->M : Cur->Locals[K - 1]; }
   std::vector<std::pair<unsigned, z3::expr>> blocksOf(const Val &Ptr);
+  /// Blocks as written: an escaped object's guard moves to block 0.
+  std::vector<std::pair<unsigned, z3::expr>>
+  escapeAware(std::vector<std::pair<unsigned, z3::expr>> Bs);
+  /// Passing an alloca pointer to a call: the object's bytes move to caller
+  /// memory, where they stay valid while the object lives.
+  void escape(const Val &Ptr, const CallInst &CI);
+  /// Address A is within alloca K.
+  z3::expr inAlloca(unsigned K, const z3::expr &A);
+  /// The bound variable of every array lambda (one name for all, so that
+  /// the two functions' lambdas over the same body are the same term).
+  z3::expr lambdaAddr() { return C.bv_const("lambda.addr", 64); }
+  /// Alloca K's memory as it starts or restarts its lifetime, when it is
+  /// passed to a call: undef bytes (as LLVM has uninitialised memory), the
+  /// same terms in both functions, so that their callees see the same.
+  void undefBlock(MemState &M, const z3::expr &G);
+  /// Alloca K escapes to a call in this function (its address is observable).
+  std::vector<bool> AllocaEscapes;
+  /// Their addresses, with where each is first passed to a call.
+  std::vector<std::pair<std::pair<unsigned, unsigned>, unsigned>> EscapingAllocas;
   /// Reads one byte (bits, poison, uninitialised, undef) through Ptr.
   std::array<z3::expr, 4> readByte(const Val &Ptr, const z3::expr &A);
   void writeByte(const Val &Ptr, const z3::expr &A,
@@ -320,6 +340,10 @@ private:
 };
 
 } // namespace
+
+static std::string allocaArgReason(const CallBase &CB);
+static std::optional<std::pair<unsigned, unsigned>>
+firstCallUse(const AllocaInst &AI);
 
 static z3::expr orAll(z3::context &C, const std::vector<z3::expr> &V) {
   if (V.empty())
@@ -385,6 +409,8 @@ MemState FunctionEncoder::mergeMem(
       R.Valid = z3::ite(G, X.Valid, R.Valid);
     if (!sameAst(X.Dead, R.Dead))
       R.Dead = z3::ite(G, X.Dead, R.Dead);
+    if (!sameAst(X.Esc, R.Esc))
+      R.Esc = z3::ite(G, X.Esc, R.Esc);
   }
   return R;
 }
@@ -1087,9 +1113,26 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
       MemState &M = block(K);
       z3::expr Dead = Start ? f() : t();
       M.Dead = G.is_true() ? Dead : z3::ite(G, Dead, M.Dead);
-      if (Start && !IsSrc) {
+      if (Start && AllocaEscapes[K - 1]) {
+        undefBlock(M, G);
+      } else if (Start && !IsSrc) {
         z3::expr P = z3::const_array(C.bv_sort(64), t());
         M.PM = G.is_true() ? P : z3::ite(G, P, M.PM);
+      }
+      // An escaped object: the same in caller memory, where its addresses
+      // are valid only while it lives.
+      if (!M.Esc.is_false()) {
+        MemState &O = block(0);
+        z3::expr A = lambdaAddr();
+        z3::expr In = G && M.Esc && inAlloca(K, A);
+        O.Valid = z3::lambda(A, Start ? z3::select(O.Valid, A) || In
+                                      : z3::select(O.Valid, A) && !In);
+        if (Start) {
+          O.Mem = z3::lambda(A, z3::ite(In, bvv(0, 8), z3::select(O.Mem, A)));
+          O.PM = z3::lambda(A, z3::select(O.PM, A) && !In);
+          O.UM = z3::lambda(A, z3::select(O.UM, A) && !In);
+          O.DM = z3::lambda(A, z3::select(O.DM, A) || In);
+        }
       }
     }
     return Val(C);
@@ -1135,10 +1178,19 @@ FunctionEncoder::blocksOf(const Val &Ptr) {
 std::array<z3::expr, 4> FunctionEncoder::readByte(const Val &Ptr,
                                                   const z3::expr &A) {
   auto Bs = blocksOf(Ptr);
-  auto get = [&](unsigned K) -> std::array<z3::expr, 4> {
-    MemState &M = block(K);
+  auto sel = [&](MemState &M) -> std::array<z3::expr, 4> {
     return {z3::select(M.Mem, A), z3::select(M.PM, A), z3::select(M.UM, A),
             z3::select(M.DM, A)};
+  };
+  auto get = [&](unsigned K) -> std::array<z3::expr, 4> {
+    std::array<z3::expr, 4> R = sel(block(K));
+    // An escaped object's bytes are in caller memory.
+    if (K > 0 && !block(K).Esc.is_false()) {
+      std::array<z3::expr, 4> Out = sel(block(0));
+      for (unsigned F = 0; F < 4; ++F)
+        R[F] = z3::ite(block(K).Esc, Out[F], R[F]);
+    }
+    return R;
   };
   std::array<z3::expr, 4> R = get(Bs.back().first);
   for (int I = (int)Bs.size() - 2; I >= 0; --I) {
@@ -1151,7 +1203,7 @@ std::array<z3::expr, 4> FunctionEncoder::readByte(const Val &Ptr,
 
 void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
                                 const std::array<z3::expr, 4> &B) {
-  for (auto &[K, G] : blocksOf(Ptr)) {
+  for (auto &[K, G] : escapeAware(blocksOf(Ptr))) {
     MemState &M = block(K);
     z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
     for (unsigned F = 0; F < 4; ++F) {
@@ -1159,6 +1211,23 @@ void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
       *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
     }
   }
+}
+
+std::vector<std::pair<unsigned, z3::expr>> FunctionEncoder::escapeAware(
+    std::vector<std::pair<unsigned, z3::expr>> Bs) {
+  // Writes to an escaped object go to caller memory instead.
+  std::vector<std::pair<unsigned, z3::expr>> R;
+  for (auto &[K, G] : Bs) {
+    z3::expr Esc = K > 0 ? block(K).Esc : f();
+    if (Esc.is_false()) {
+      R.push_back({K, G});
+      continue;
+    }
+    R.push_back({0, simp(G && Esc)});
+    if (!Esc.is_true())
+      R.push_back({K, simp(G && !Esc)});
+  }
+  return R;
 }
 
 void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align,
@@ -1254,10 +1323,10 @@ void FunctionEncoder::writeRange(
     const std::function<std::array<z3::expr, 4>(const z3::expr &)> &Bytes) {
   // One array update for the whole range: at address a, the new byte when
   // a - Ptr < Len, else the old one. Bytes reads the memory as it was.
-  z3::expr A = fresh(C.bv_sort(64), "range_addr");
+  z3::expr A = lambdaAddr();
   z3::expr InRange = z3::ult(A - Ptr.V, Len);
   std::array<z3::expr, 4> B = Bytes(A);
-  for (auto &[K, G] : blocksOf(Ptr)) {
+  for (auto &[K, G] : escapeAware(blocksOf(Ptr))) {
     MemState &M = block(K);
     z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
     for (unsigned F = 0; F < 4; ++F) {
@@ -1265,6 +1334,46 @@ void FunctionEncoder::writeRange(
           z3::lambda(A, z3::ite(InRange, B[F], z3::select(*Fields[F], A)));
       *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
     }
+  }
+}
+
+void FunctionEncoder::undefBlock(MemState &M, const z3::expr &G) {
+  z3::sort Addr = C.bv_sort(64);
+  z3::expr Fresh[4] = {z3::const_array(Addr, bvv(0, 8)),
+                       z3::const_array(Addr, f()), z3::const_array(Addr, f()),
+                       z3::const_array(Addr, t())};
+  z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
+  for (unsigned F = 0; F < 4; ++F)
+    *Fields[F] = G.is_true() ? Fresh[F] : z3::ite(G, Fresh[F], *Fields[F]);
+}
+
+z3::expr FunctionEncoder::inAlloca(unsigned K, const z3::expr &A) {
+  auto &[Base, Size] = Out.Allocas[K - 1];
+  return z3::ult(A - Base, Size);
+}
+
+void FunctionEncoder::escape(const Val &Ptr, const CallInst &CI) {
+  for (auto &[K, G] : blocksOf(Ptr)) {
+    if (K == 0)
+      continue;
+    if (!AllocaEscapes[K - 1])
+      unsupported(allocaArgReason(CI));
+    MemState &L = block(K), &M = block(0);
+    // The first time on a path: the object's bytes move to caller memory
+    // as they are, and its addresses become valid there while it lives.
+    // Valid caller memory never overlaps an alloca, so nothing is lost.
+    z3::expr Move = simp(G && !L.Esc);
+    if (!Move.is_false()) {
+      z3::expr A = lambdaAddr();
+      z3::expr In = Move && inAlloca(K, A);
+      z3::expr *To[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
+      const z3::expr *From[4] = {&L.Mem, &L.PM, &L.UM, &L.DM};
+      for (unsigned F = 0; F < 4; ++F)
+        *To[F] = z3::lambda(
+            A, z3::ite(In, z3::select(*From[F], A), z3::select(*To[F], A)));
+      M.Valid = z3::lambda(A, z3::select(M.Valid, A) || (In && !L.Dead));
+    }
+    L.Esc = simp(L.Esc || G);
   }
 }
 
@@ -1512,20 +1621,32 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     Out.UsesMemory = true;
     uint64_t N = AI->getAllocationSize(DL)->getFixedValue();
     uint64_t Align = AI->getAlign().value();
-    z3::expr Base = fresh(C.bv_sort(64), "alloca");
+    // Placement is the implementation's choice. The address is observable
+    // only through the calls an alloca is passed to (comparisons and casts
+    // of alloca pointers are unsupported): other placements are as good as
+    // any, and the source's placement of an alloca passed to a call is a
+    // choice, instantiated with the target's (SMTVerifier), whose domain
+    // is in ChoiceDom.
+    std::optional<std::pair<unsigned, unsigned>> CallUse = firstCallUse(*AI);
+    bool Escapes = CallUse.has_value();
+    bool Chosen = IsSrc && Escapes;
+    z3::expr Base = Chosen ? choice(C.bv_sort(64), "alloca")
+                           : fresh(C.bv_sort(64), "alloca");
     z3::expr Size = bvv(N, 64);
-    // Placement is the implementation's choice; the address is never
-    // observable because comparisons and casts of alloca pointers are
-    // unsupported, so any placement is as good as any other.
-    Out.Pre.push_back(Base != bvv(0, 64));
-    Out.Pre.push_back(z3::urem(Base, bvv(Align, 64)) == bvv(0, 64));
-    Out.Pre.push_back(z3::ule(Base, bvv(0, 64) - Size - bvv(1, 64)));
-    for (auto &[OB, OS] : Out.Allocas)
-      Out.Pre.push_back(z3::uge(OB, Base + Size) || z3::uge(Base, OB + OS));
+    auto place = [&](bool OwnChoice, const z3::expr &E) {
+      (OwnChoice ? Out.ChoiceDom : Out.Pre).push_back(E);
+    };
+    place(Chosen, Base != bvv(0, 64));
+    place(Chosen, z3::urem(Base, bvv(Align, 64)) == bvv(0, 64));
+    place(Chosen, z3::ule(Base, bvv(0, 64) - Size - bvv(1, 64)));
+    for (unsigned J = 0; J < Out.Allocas.size(); ++J) {
+      auto &[OB, OS] = Out.Allocas[J];
+      place(Chosen && AllocaEscapes[J],
+            z3::uge(OB, Base + Size) || z3::uge(Base, OB + OS));
+    }
     Out.Allocas.push_back({Base, Size});
+    AllocaEscapes.push_back(Escapes);
     unsigned K = Out.Allocas.size();
-    // Fresh memory is uninitialised. The source reads one fixed choice of
-    // its bytes, the target reads poison; both are marked approximate.
     // A fresh block: uninitialised. The source reads one fixed choice of its
     // bytes, the target reads poison; both are marked approximate on read.
     MemState M(C);
@@ -1533,6 +1654,13 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     M.PM = z3::const_array(C.bv_sort(64), IsSrc ? f() : t());
     M.UM = z3::const_array(C.bv_sort(64), t());
     M.DM = z3::const_array(C.bv_sort(64), f());
+    // An object passed to a call starts as undef bytes, as LLVM has it
+    // (llvm/llvm-project#97702), in the same terms in both functions: their
+    // callees then see the same memory.
+    if (Escapes) {
+      undefBlock(M, t());
+      EscapingAllocas.push_back({*CallUse, unsigned(Out.Allocas.size())});
+    }
     if (!IsSrc)
       for (const User *U : AI->users())
         if (auto *LI = dyn_cast<IntrinsicInst>(U))
@@ -1840,6 +1968,23 @@ static bool mayBeLocal(const Value *V) {
   return mayBeLocal(V, Seen);
 }
 
+/// Where AI is first passed to a call (not an intrinsic) of its function,
+/// as (the call's position, the argument's), or nothing.
+static std::optional<std::pair<unsigned, unsigned>>
+firstCallUse(const AllocaInst &AI) {
+  unsigned Pos = 0;
+  for (const Instruction &I : instructions(*AI.getFunction())) {
+    ++Pos;
+    if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
+      for (unsigned N = 0; N < CB->arg_size(); ++N) {
+        const Value *Op = CB->getArgOperand(N);
+        if (Op->getType()->isPointerTy() && getUnderlyingObject(Op) == &AI)
+          return std::make_pair(Pos, N);
+      }
+  }
+  return std::nullopt;
+}
+
 /// The intrinsics FunctionEncoder::intrinsic models.
 static bool isModelledIntrinsic(Intrinsic::ID ID) {
   switch (ID) {
@@ -1891,8 +2036,10 @@ std::string unsupportedReason(const Instruction &I) {
   if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB)) {
     if (std::string Why = unmodelledCallReason(*CB); !Why.empty())
       return Why;
+    // An alloca pointer may be passed (the object escapes to the callee)
+    // when it is known which alloca it points into.
     for (const Value *Op : CB->args())
-      if (mayBeLocal(Op))
+      if (mayBeLocal(Op) && !isa<AllocaInst>(getUnderlyingObject(Op)))
         return allocaArgReason(*CB);
     if (!CB->getCalledFunction() && mayBeLocal(CB->getCalledOperand()))
       return "indirect call through an alloca pointer";
@@ -2108,7 +2255,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     const Value *Op = CI.getArgOperand(N);
     Val A = get(Op);
     if (A.Local)
-      unsupported(allocaArgReason(CI));
+      escape(A, CI);
     // Attributes that make an argument poison, from the call and the callee.
     z3::expr P = A.P;
     for (AttributeSet AS : {CI.getAttributes().getParamAttrs(N),
@@ -2131,6 +2278,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   MemState &M = Cur->M;
   // The token of a call that does not return includes memory even when the
   // callee cannot touch it: an unwinding call lets a handler see it.
+  z3::sort Addr = C.bv_sort(64);
   z3::sort_vector TokDom = Dom;
   z3::expr_vector TokIns = Ins;
   for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Valid}) {
@@ -2146,7 +2294,6 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   auto UF = [&](const char *What, const z3::sort &R) {
     return C.function((Key + "." + What).c_str(), Dom, R)(Ins);
   };
-  z3::sort Addr = C.bv_sort(64);
   z3::expr Ok = Eff.Returns    ? t()
                 : Eff.NoReturn ? f()
                                : UF("ok", C.bool_sort());
@@ -2277,6 +2424,22 @@ void FunctionEncoder::run() {
     Out.MemOut = M;
   } else {
     Out.MemOut = mergeMem(RetMems);
+  }
+  // The allocas passed to calls, in the order they are first passed.
+  std::stable_sort(
+      EscapingAllocas.begin(), EscapingAllocas.end(),
+      [](const auto &A, const auto &B) { return A.first < B.first; });
+  for (auto &[Use, K] : EscapingAllocas)
+    Out.EscapingBases.push_back(Out.Allocas[K - 1].first);
+  // The allocas passed to calls die at the return: their addresses are not
+  // valid caller memory afterwards.
+  if (!EscapingAllocas.empty()) {
+    z3::expr A = lambdaAddr();
+    std::vector<z3::expr> In;
+    for (auto &[Use, K] : EscapingAllocas)
+      In.push_back(inAlloca(K, A));
+    Out.MemOut.Valid =
+        z3::lambda(A, z3::select(Out.MemOut.Valid, A) && !orAll(C, In));
   }
 }
 

@@ -145,8 +145,12 @@ struct MemState {
   z3::expr Valid;
   /// Allocas: the object is dead (outside its lifetime markers).
   z3::expr Dead;
+  /// Allocas: the object has been passed to a call. From then on its bytes
+  /// live in caller memory (block 0), where the callees can reach them.
+  z3::expr Esc;
   explicit MemState(z3::context &C)
-      : Mem(C), PM(C), UM(C), DM(C), Valid(C), Dead(C.bool_val(false)) {}
+      : Mem(C), PM(C), UM(C), DM(C), Valid(C), Dead(C.bool_val(false)),
+        Esc(C.bool_val(false)) {}
 };
 
 /// The meaning of one function, as formulas over the shared inputs.
@@ -169,6 +173,11 @@ struct EncodedFunction {
   /// range check), in encoding order: the source's are instantiated with
   /// the target's in the same position counted from the end.
   std::vector<z3::expr> IndexChoices;
+  /// The addresses of the allocas passed to calls, in the order they are
+  /// first passed (by call, then argument): the source's are choices,
+  /// instantiated with the target's in the same position (a callee tells
+  /// addresses apart).
+  std::vector<z3::expr> EscapingBases;
   /// Source only: for a NaN's bits, a member of its domain likely to match
   /// what a target does (the first input NaN passed on unchanged), used
   /// when the target has no choice to pair it with.

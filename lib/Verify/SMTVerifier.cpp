@@ -596,6 +596,25 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       for (size_t J = 0; J < Q.S.UndefByteVars.size() && !ByteIdx; ++J)
         if (z3::eq(Q.S.UndefByteVars[J].first, V))
           ByteIdx = J;
+      // The address of an alloca passed to a call: the target's alloca in
+      // the same position among those passed to calls (a callee tells
+      // addresses apart). With none there, a fresh copy.
+      std::optional<size_t> EscIdx;
+      const auto &SE = Q.S.EscapingBases, &TE = Q.T.EscapingBases;
+      for (size_t J = 0; J < SE.size() && !EscIdx; ++J)
+        if (z3::eq(SE[J], V))
+          EscIdx = J;
+      if (EscIdx) {
+        z3::expr Pair =
+            *EscIdx < TE.size()
+                ? TE[*EscIdx]
+                : C.constant(("inst_" + V.decl().name().str()).c_str(),
+                             V.get_sort());
+        InstFrom.push_back(V);
+        Inst1.push_back(Pair);
+        Inst2.push_back(Pair);
+        continue;
+      }
       // An index into a range of symbolic length (a memory intrinsic's
       // access check): the target's in the same position counted from the
       // end, so that the source checks the byte the target does.

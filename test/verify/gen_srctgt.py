@@ -708,6 +708,46 @@ simple("call-fp-other-arg", U, "double (double %x)", "%r = call double @sin(doub
        "%a = fadd double %x, 1.0\n%r = call double @sin(double %a)\nret double %r", "declare double @sin(double)")
 simple("call-drop", U, "void ()", "call void @g()\nret void", "ret void", G)
 simple("call-duplicate", U, "void ()", "call void @g()\nret void", "call void @g()\ncall void @g()\nret void", G)
+# Allocas passed to calls: the object's bytes move to caller memory, where
+# the callee (and every later call, which may have kept the pointer) sees
+# them; the source's address is the target's alloca passed in the same
+# position.
+USE = "declare void @use(ptr)\ndeclare void @use2(ptr, ptr)\ndeclare void @other()"
+LIFE = "declare void @llvm.lifetime.start.p0(ptr)\ndeclare void @llvm.lifetime.end.p0(ptr)"
+simple("escape-out-parameter", P, "i32 (i32 %x)",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %v, %x\nret i32 %r",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %x, %v\nret i32 %r", USE)
+simple("escape-initialised", P, "void (i32 %x)",
+       "%a = alloca i32, align 4\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\nret void",
+       "%a = alloca i32, align 4\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\nret void", USE)
+simple("escape-dead-store-after-last-call", P, "void (i32 %x)",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nstore i32 %x, ptr %a\nret void",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nret void", USE, why="the object dies at the return")
+simple("escape-allocas-reordered", P, "void ()",
+       "%a = alloca i32, align 4\n%b = alloca i64, align 8\nstore i32 1, ptr %a\nstore i64 2, ptr %b\ncall void @use2(ptr %a, ptr %b)\nret void",
+       "%b = alloca i64, align 8\n%a = alloca i32, align 4\nstore i64 2, ptr %b\nstore i32 1, ptr %a\ncall void @use2(ptr %a, ptr %b)\nret void", USE)
+simple("escape-lifetime", P, "void ()",
+       "%a = alloca i32, align 4\ncall void @llvm.lifetime.start.p0(ptr %a)\nstore i32 1, ptr %a\ncall void @use(ptr %a)\n"
+       "call void @llvm.lifetime.end.p0(ptr %a)\ncall void @other()\nret void",
+       "%a = alloca i32, align 4\ncall void @llvm.lifetime.start.p0(ptr %a)\nstore i32 1, ptr %a\ncall void @use(ptr %a)\n"
+       "call void @llvm.lifetime.end.p0(ptr %a)\ncall void @other()\nret void", USE + "\n" + LIFE)
+simple("escape-store-dropped", "unproved", "void (i32 %x)",
+       "%a = alloca i32, align 4\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\nret void",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nret void", USE)
+simple("escape-load-forwarded-across-call", "unproved", "i32 (i32 %x)",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\n%v = load i32, ptr %a\nret i32 %v",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\nret i32 %x", USE,
+       why="the callee may write the object")
+simple("escape-store-dropped-before-other-call", "unproved", "void ()",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\nstore i32 5, ptr %a\ncall void @other()\nret void",
+       "%a = alloca i32, align 4\ncall void @use(ptr %a)\ncall void @other()\nret void", USE,
+       why="the first callee may have kept the pointer")
+simple("escape-other-offset", "unproved", "void ()",
+       "%a = alloca [8 x i8], align 4\ncall void @use(ptr %a)\nret void",
+       "%a = alloca [8 x i8], align 4\n%q = getelementptr i8, ptr %a, i64 1\ncall void @use(ptr %q)\nret void", USE)
+simple("escape-smaller-object", "unproved", "void ()",
+       "%a = alloca [8 x i8], align 4\ncall void @use(ptr %a)\nret void",
+       "%a = alloca [4 x i8], align 4\ncall void @use(ptr %a)\nret void", USE)
 simple("call-reorder", U, "void ()", "%a = call i32 @ext(i32 1)\n%b = call i32 @ext(i32 2)\nret void",
        "%b = call i32 @ext(i32 2)\n%a = call i32 @ext(i32 1)\nret void", EXT)
 simple("call-cse-with-effects", U, "i32 (i32 %x)",
@@ -856,8 +896,9 @@ def main():
         assert name not in names, name
         names.add(name)
         # unsupported and approximated are unknown verdicts whose reason is
-        # the case's why.
-        prefix = "u" if verdict in ("unknown", "unsupported", "approximated") else verdict[0]
+        # the case's why; unproved is any unknown verdict (a wrong target
+        # with calls whose counterexample search may run out of budget).
+        prefix = "u" if verdict in ("unknown", "unsupported", "approximated", "unproved") else verdict[0]
         counts[verdict] = counts.get(verdict, 0) + 1
         path = os.path.join(HERE, "%s-%s.srctgt.ll" % (prefix, name))
         run = "; RUN: %sneuropt-verify %%s | FileCheck %%s" % ("" if verdict == "proved" else "not ")
@@ -865,6 +906,7 @@ def main():
                  "refuted": "; CHECK: verdict: refuted\n; CHECK: counterexample:",
                  "bounded": "; CHECK: verdict: bounded (k=4)",
                  "unknown": "; CHECK: verdict: unknown (a counterexample exists for some behaviour of the called functions)",
+                 "unproved": "; CHECK: verdict: unknown",
                  "unsupported": "; CHECK: verdict: unknown (unsupported: %s)" % why,
                  "approximated": "; CHECK: verdict: unknown (approximated: %s)" % why}[verdict]
         text = "; Generated by gen_srctgt.py; do not edit.\n"
