@@ -1936,10 +1936,12 @@ std::string unmodelledCallReason(const CallBase &CB) {
              describeType(CB.getArgOperand(N)->getType());
     if (CB.paramHasAttr(N, Attribute::NoFPClass))
       return What + " with nofpclass";
-    if (CB.isByValArgument(N) || CB.paramHasAttr(N, Attribute::InAlloca) ||
-        CB.paramHasAttr(N, Attribute::Preallocated) ||
-        CB.paramHasAttr(N, Attribute::StructRet))
-      return What + " with a byval/sret/inalloca argument";
+    // byval and sret pointers are plain pointers to the unknown callee
+    // (which covers the real one's behaviour); a byval argument's bytes
+    // are read at the call (see encodeCall).
+    if (CB.paramHasAttr(N, Attribute::InAlloca) ||
+        CB.paramHasAttr(N, Attribute::Preallocated))
+      return What + " with an inalloca or preallocated argument";
   }
   return "";
 }
@@ -2254,6 +2256,11 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   for (unsigned N = 0; N < CI.arg_size(); ++N) {
     const Value *Op = CI.getArgOperand(N);
     Val A = get(Op);
+    // The copy a byval argument makes reads its bytes: UB where they may
+    // not be read.
+    if (CI.isByValArgument(N))
+      checkRange(A, bvv(DL.getTypeAllocSize(CI.getParamByValType(N)), 64),
+                 false);
     if (A.Local)
       escape(A, CI);
     // Attributes that make an argument poison, from the call and the callee.

@@ -714,6 +714,22 @@ simple("call-duplicate", U, "void ()", "call void @g()\nret void", "call void @g
 # position.
 USE = "declare void @use(ptr)\ndeclare void @use2(ptr, ptr)\ndeclare void @other()"
 LIFE = "declare void @llvm.lifetime.start.p0(ptr)\ndeclare void @llvm.lifetime.end.p0(ptr)"
+# byval and sret arguments: plain pointers to the unknown callee; the copy
+# a byval argument makes reads its bytes at the call.
+BYVAL = "%struct.S = type { i32, i64 }\ndeclare void @byval(ptr byval(%struct.S) align 8)\n" \
+        "declare void @byval64(ptr byval(i64))\ndeclare void @sret(ptr sret(%struct.S) align 8, i32)\n" \
+        "declare void @byval32(ptr byval(i32)) memory(none) nounwind willreturn"
+simple("call-byval-same", P, "void (ptr %p)", "call void @byval(ptr byval(%struct.S) align 8 %p)\nret void",
+       "call void @byval(ptr byval(%struct.S) align 8 %p)\nret void", BYVAL)
+simple("call-byval-local", P, "void (i64 %x)",
+       "%a = alloca i64, align 8\nstore i64 %x, ptr %a\ncall void @byval64(ptr byval(i64) %a)\nret void",
+       "%a = alloca i64, align 8\nstore i64 %x, ptr %a\ncall void @byval64(ptr byval(i64) %a)\nret void", BYVAL)
+simple("call-sret-local", P, "i32 (i32 %x)",
+       "%a = alloca %struct.S, align 8\ncall void @sret(ptr sret(%struct.S) align 8 %a, i32 %x)\n%v = load i32, ptr %a\nret i32 %v",
+       "%a = alloca %struct.S, align 8\ncall void @sret(ptr sret(%struct.S) align 8 %a, i32 %x)\n%v = load i32, ptr %a\nret i32 %v", BYVAL)
+simple("call-byval-added", U, "void (ptr %p)", "ret void",
+       "call void @byval32(ptr byval(i32) %p) memory(none) nounwind willreturn\nret void", BYVAL,
+       why="the copy reads %p, which may not be readable")
 simple("escape-out-parameter", P, "i32 (i32 %x)",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %v, %x\nret i32 %r",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %x, %v\nret i32 %r", USE)
