@@ -475,6 +475,19 @@ Val FunctionEncoder::constant(const Constant *K) {
   }
   if (auto *G = dyn_cast<GEPOperator>(K))
     return gep(*G);
+  if (auto *Fn = dyn_cast<Function>(K); Fn && Fn->hasName()) {
+    // A function's address: one unknown per name, the same in both
+    // functions (a context has one constant per name); not null unless the
+    // symbol is weak. Nothing else is assumed (unnamed_addr functions may
+    // even share an address).
+    z3::expr A = C.bv_const(("fnaddr." + Fn->getName()).str().c_str(), 64);
+    if (!Fn->hasExternalWeakLinkage())
+      Out.Pre.push_back(A != bvv(0, 64));
+    Val R(A, f(), f());
+    R.Bid = bvv(0, 8);
+    R.FU = f();
+    return R;
+  }
   if (isa<GlobalValue>(K))
     unsupported("global " + describe(*K));
   unsupported("constant " + describe(*K));

@@ -243,6 +243,8 @@ simple("memcpy-to-int-load-store", R, "void (ptr noundef %d, ptr noundef %s)", "
        why="one poison byte makes the whole i32 poison, so the copy spreads it")
 # Memory intrinsics of variable length: one array update for the range; the
 # access check at an index the target picks and the source quantifies.
+FNADDR = "declare ptr @xmalloc(i64)\ndeclare ptr @ymalloc(i64)\ndeclare void @reg(ptr)\n" \
+         "declare extern_weak i32 @maybe(i64)"
 MEMDECLS = ("declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)\n"
             "declare void @llvm.memmove.p0.p0.i64(ptr, ptr, i64, i1)\n"
             "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)\n"
@@ -520,6 +522,8 @@ simple("load-wrong-byte", R, "i8 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = 
        "store i32 %x, ptr %p\n%s = lshr i32 %x, 24\n%v = trunc i32 %s to i8\nret i8 %v", why="memory is little-endian")
 simple("memset-wrong-value", R, "void (ptr %p)", "call void @llvm.memset.p0.i64(ptr %p, i8 1, i64 4, i1 false)\nret void",
        "store i32 1, ptr %p, align 1\nret void", "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
+simple("fnaddr-weak-nonnull", R, "i1 ()", "%c = icmp ne ptr @maybe, null\nret i1 %c", "ret i1 true", FNADDR,
+       why="a weak symbol's address may be null")
 simple("memset-var-wrong-value", R, "void (ptr %p, i64 %n)",
        "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 %n, i1 false)\nret void",
        "call void @llvm.memset.p0.i64(ptr %p, i8 1, i64 %n, i1 false)\nret void", MEMDECLS)
@@ -730,6 +734,11 @@ simple("call-sret-local", P, "i32 (i32 %x)",
 simple("call-byval-added", U, "void (ptr %p)", "ret void",
        "call void @byval32(ptr byval(i32) %p) memory(none) nounwind willreturn\nret void", BYVAL,
        why="the copy reads %p, which may not be readable")
+# A function's address: one unknown per name, shared by both functions, not
+# null unless the symbol is weak.
+simple("fnaddr-passed", P, "void ()", "call void @reg(ptr @xmalloc)\nret void", "call void @reg(ptr @xmalloc)\nret void", FNADDR)
+simple("fnaddr-other-function", U, "void ()", "call void @reg(ptr @xmalloc)\nret void", "call void @reg(ptr @ymalloc)\nret void", FNADDR)
+simple("fnaddr-nonnull", P, "i1 ()", "%c = icmp ne ptr @xmalloc, null\nret i1 %c", "ret i1 true", FNADDR)
 simple("escape-out-parameter", P, "i32 (i32 %x)",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %v, %x\nret i32 %r",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %x, %v\nret i32 %r", USE)
