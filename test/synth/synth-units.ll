@@ -10,20 +10,20 @@
 ; RUN: FileCheck %s --check-prefix=FOUND < %t.a.json
 ; A budget below what the search needs stops it at the same place on
 ; every run, and says which budget ran out.
-; RUN: neuropt-synth synth %s --filter cpu --json --budget-units 50000 > %t.c.json
-; RUN: neuropt-synth synth %s --filter cpu --json --budget-units 50000 > %t.d.json
+; RUN: neuropt-synth synth %s --filter cpu --json --budget-units 20000 > %t.c.json
+; RUN: neuropt-synth synth %s --filter cpu --json --budget-units 20000 > %t.d.json
 ; RUN: grep -v '"seconds"' %t.c.json > %t.c
 ; RUN: grep -v '"seconds"' %t.d.json > %t.d
 ; RUN: diff %t.c %t.d
 ; RUN: FileCheck %s --check-prefix=SHORT < %t.c.json
-; RUN: neuropt-synth synth %s --filter cpu --budget-units 50000 | FileCheck %s --check-prefix=TEXT
+; RUN: neuropt-synth synth %s --filter cpu --budget-units 20000 | FileCheck %s --check-prefix=TEXT
 
 ; FOUND: "status": "found",
 ; FOUND: "units": {{[1-9][0-9]*}},
 ; SHORT: "status": "budget",
-; SHORT: "reason": "budget of 50000 work units",
+; SHORT: "reason": "budget of 20000 work units",
 ; SHORT: "units": {{[1-9][0-9]*}},
-; TEXT: ; lhs {{[0-9a-f]+}} cost {{[0-9]+}}: budget (budget of 50000 work units)
+; TEXT: ; lhs {{[0-9a-f]+}} cost {{[0-9]+}}: budget (budget of 20000 work units)
 ; TEXT-NEXT: ; {{.*}} cpu filter, {{[0-9]+}} work units, {{[0-9.]+}} s
 
 ; (x & 0xF0) | (x & 0x30C) is x & 0x3FC: CEGIS must find 0x3FC.

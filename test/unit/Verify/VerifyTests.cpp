@@ -482,9 +482,16 @@ bool interpretable(const Function &F) {
   if (!F.getReturnType()->isIntegerTy())
     return false;
   for (const Instruction &I : instructions(F)) {
-    for (const Value *Op : I.operands())
-      if (isa<UndefValue>(Op) && !isa<PoisonValue>(Op))
+    // Integers only (the interpreter has no pointers), but for the callee
+    // of an intrinsic call.
+    for (const Use &U : I.operands()) {
+      const Value *Op = U.get();
+      auto *CB = dyn_cast<CallBase>(&I);
+      bool Callee = CB && &U == &CB->getCalledOperandUse();
+      if ((isa<UndefValue>(Op) && !isa<PoisonValue>(Op)) ||
+          (Op->getType()->isPointerTy() && !Callee))
         return false;
+    }
     if (isa<BinaryOperator>(I) || isa<ICmpInst>(I) || isa<SelectInst>(I) ||
         isa<ZExtInst>(I) || isa<SExtInst>(I) || isa<TruncInst>(I) ||
         isa<FreezeInst>(I) || isa<PHINode>(I) || isa<BranchInst>(I) ||
