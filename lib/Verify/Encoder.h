@@ -60,6 +60,8 @@ private:
 constexpr uint64_t kSolverSetupUnits = 8000;
 /// What setting up Z3's SMT core alone costs (solver::simple(), 0.07 ms).
 constexpr uint64_t kLightSolverSetupUnits = 150;
+/// What setting up Z3's qfbv tactic as a solver costs (0.18 ms).
+constexpr uint64_t kBitBlastSolverSetupUnits = 400;
 
 /// The reason of a verification stopped by its resource limit.
 constexpr const char *kResourceLimit = Verifier::kResourceLimit;

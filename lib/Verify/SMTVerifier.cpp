@@ -275,6 +275,37 @@ static std::string unknownReason(const z3::solver &S) {
   return "solver: " + R;
 }
 
+/// What picks the solver of a quantifier-free query: whether it has a
+/// product of two variables or a division (which bit-blasting decides
+/// much faster than the SMT core's lazy bit-vector theory), and whether it
+/// is pure bit-vector logic (no arrays, unknown functions or binders).
+struct QueryShape {
+  bool Nonlinear = false, PureBV = true;
+  void visit(const z3::expr &E) {
+    Z3_decl_kind K = E.decl().decl_kind();
+    switch (K) {
+    case Z3_OP_BMUL:
+      Nonlinear |= E.num_args() == 2 && !E.arg(0).is_numeral() &&
+                   !E.arg(1).is_numeral();
+      break;
+    case Z3_OP_BSDIV: case Z3_OP_BUDIV: case Z3_OP_BSREM: case Z3_OP_BUREM:
+    case Z3_OP_BSMOD: case Z3_OP_BSDIV_I: case Z3_OP_BUDIV_I:
+    case Z3_OP_BSREM_I: case Z3_OP_BUREM_I: case Z3_OP_BSMOD_I:
+      Nonlinear = true;
+      break;
+    case Z3_OP_UNINTERPRETED:
+      PureBV = false;
+      break;
+    default:
+      break;
+    }
+    for (unsigned I = 0; I < E.num_args() && PureBV; ++I) {
+      z3::sort S = E.arg(I).get_sort();
+      PureBV = (S.is_bv() || S.is_bool()) && !E.arg(I).is_quantifier();
+    }
+  }
+};
+
 namespace {
 /// The budget of one function's encoding and queries: each query gets the
 /// per-query time limit, never more than what is left of the verification's
@@ -303,6 +334,12 @@ struct QueryBudget {
     Meter.charge(kLightSolverSetupUnits);
     return z3::solver(C, z3::solver::simple());
   }
+  /// Z3's qfbv tactic (simplification, bit-blasting, SAT) as a solver, for
+  /// pure bit-vector queries with products or divisions; set up in 0.2 ms.
+  z3::solver bitBlastSolver(z3::context &C) const {
+    Meter.charge(kBitBlastSolverSetupUnits);
+    return z3::tactic(C, "qfbv").mk_solver();
+  }
 
   uint64_t used() const { return Meter.count() - FnStart; }
   uint64_t left() const {
@@ -310,7 +347,8 @@ struct QueryBudget {
       return UINT32_MAX;
     return Opts.ResourceLimit - std::min(used(), Opts.ResourceLimit);
   }
-  void set(z3::solver &S) const {
+  /// Limits S's check to the time and units left (or 1/Share of the units).
+  void set(z3::solver &S, unsigned Share = 1) const {
     auto Spent = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::steady_clock::now() - Start)
                      .count();
@@ -319,7 +357,8 @@ struct QueryBudget {
                          1, std::min<int64_t>(Opts.TimeoutMs, Left)));
     // Z3's rlimit is relative to the context's count at the check.
     if (Opts.ResourceLimit)
-      S.set("rlimit", (unsigned)std::clamp<uint64_t>(left(), 1, UINT32_MAX));
+      S.set("rlimit",
+            (unsigned)std::clamp<uint64_t>(left() / Share, 1, UINT32_MAX));
   }
   bool spent() const { return Opts.ResourceLimit && !left(); }
   /// Why a check answered unknown.
@@ -799,18 +838,35 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       return R;
     };
 
-    z3::solver S1 = Budget.lightSolver(C);
-    Budget.set(S1);
     z3::expr Main = (PreS && NotRef) || OutS;
     if (InstFrom.size())
       Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
     std::vector<z3::expr> InBoundsApps;
-    S1.add(sortCommutedFP(C, PreT && Main, [&](const z3::expr &E) {
+    QueryShape Shape;
+    z3::expr Query = sortCommutedFP(C, PreT && Main, [&](const z3::expr &E) {
       if (z3::eq(E.decl(), Q.In.InBounds))
         InBoundsApps.push_back(E);
-    }));
-    S1.add(inBoundsFacts(C, Q.In.InBounds, InBoundsApps));
+      Shape.visit(E);
+    });
+    // Products and divisions can take the SMT core's lazy bit-vector
+    // theory much longer than eager bit-blasting: a pure bit-vector query
+    // with them goes to the qfbv tactic; another one gets half of the units
+    // on the SMT core, then the rest on the default solver.
+    bool Split = Shape.Nonlinear && !Shape.PureBV;
+    z3::solver S1 = Shape.Nonlinear && Shape.PureBV ? Budget.bitBlastSolver(C)
+                                                    : Budget.lightSolver(C);
+    Budget.set(S1, Split ? 2 : 1);
+    S1.add(Query);
+    z3::expr Facts = inBoundsFacts(C, Q.In.InBounds, InBoundsApps);
+    S1.add(Facts);
     z3::check_result CR = S1.check();
+    if (Split && CR == z3::unknown && !Budget.spent()) {
+      S1 = Budget.solver(C);
+      Budget.set(S1);
+      S1.add(Query);
+      S1.add(Facts);
+      CR = S1.check();
+    }
     if (getenv("NEUROPT_VERIFY_DEBUG") && CR == z3::sat)
       errs() << "Q sat, model:\n" << S1.get_model().to_string() << "\n";
     if (CR == z3::unsat) {
