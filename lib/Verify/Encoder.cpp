@@ -342,6 +342,7 @@ private:
 } // namespace
 
 static std::string allocaArgReason(const CallBase &CB);
+static bool comparableLocals(const ICmpInst &I);
 static std::optional<std::pair<unsigned, unsigned>>
 firstCallUse(const AllocaInst &AI);
 
@@ -612,7 +613,9 @@ Val FunctionEncoder::binop(const BinaryOperator &I, const Val &A, const Val &B) 
 }
 
 Val FunctionEncoder::icmp(const ICmpInst &I, const Val &A, const Val &B) {
-  if (A.Local || B.Local)
+  // Addresses within one alloca, or an alloca's against null, compare as
+  // their values, whatever its placement; others would depend on it.
+  if ((A.Local || B.Local) && !comparableLocals(I))
     unsupported("comparison of alloca pointers");
   const z3::expr &X = A.V, &Y = B.V;
   z3::expr R(C);
@@ -1983,6 +1986,18 @@ static bool mayBeLocal(const Value *V) {
   return mayBeLocal(V, Seen);
 }
 
+/// Whether an icmp that involves alloca pointers compares two addresses
+/// within one alloca, or one with null: its result does not depend on
+/// where the alloca is placed (which is never at 0, and an object never
+/// wraps around the address space).
+static bool comparableLocals(const ICmpInst &I) {
+  const Value *L = getUnderlyingObject(I.getOperand(0)),
+              *R = getUnderlyingObject(I.getOperand(1));
+  auto isNull = [](const Value *V) { return isa<ConstantPointerNull>(V); };
+  return (isa<AllocaInst>(L) && (L == R || isNull(R))) ||
+         (isa<AllocaInst>(R) && isNull(L));
+}
+
 /// Where AI is first passed to a call (not an intrinsic) of its function,
 /// as (the call's position, the argument's), or nothing.
 static std::optional<std::pair<unsigned, unsigned>>
@@ -2088,7 +2103,8 @@ std::string unsupportedReason(const Instruction &I) {
   if (auto *IC = dyn_cast<ICmpInst>(&I)) {
     if (IC->getOperand(0)->getType()->isVectorTy())
       return "vector icmp";
-    if (mayBeLocal(IC->getOperand(0)) || mayBeLocal(IC->getOperand(1)))
+    if ((mayBeLocal(IC->getOperand(0)) || mayBeLocal(IC->getOperand(1))) &&
+        !comparableLocals(*IC))
       return "comparison of alloca pointers";
     return "";
   }

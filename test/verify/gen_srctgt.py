@@ -234,6 +234,15 @@ simple("load-load-cse", P, "i32 (ptr %p)", "%a = load i32, ptr %p\n%b = load i32
 simple("mem2reg", P, "i32 (i32 %x)", "%a = alloca i32\nstore i32 %x, ptr %a\n%v = load i32, ptr %a\nret i32 %v", "ret i32 %x")
 simple("alloca-private", P, "i32 (ptr %p)", "%a = alloca i32\nstore i32 7, ptr %a\nstore i32 3, ptr %p\n%v = load i32, ptr %a\nret i32 %v",
        "store i32 3, ptr %p\nret i32 7", why="an alloca cannot alias caller memory")
+# Comparisons of addresses within one alloca, or of an alloca with null, do
+# not depend on where it is placed.
+simple("alloca-compare-same-object", P, "i1 (i64 %i, i64 %j)",
+       "%a = alloca [16 x i8]\n%p = getelementptr inbounds i8, ptr %a, i64 %i\n%q = getelementptr inbounds i8, ptr %a, i64 %j\n%c = icmp eq ptr %p, %q\nret i1 %c",
+       "%c = icmp eq i64 %i, %j\nret i1 %c")
+simple("alloca-compare-end", P, "i1 (i64 %i)",
+       "%a = alloca [16 x i8]\n%p = getelementptr inbounds i8, ptr %a, i64 %i\n%e = getelementptr inbounds i8, ptr %a, i64 16\n%c = icmp ult ptr %p, %e\nret i1 %c",
+       "%c = icmp slt i64 %i, 16\nret i1 %c", why="an inbounds address is at most one past the end")
+simple("alloca-nonnull", P, "i1 ()", "%a = alloca i32\n%c = icmp eq ptr %a, null\nret i1 %c", "ret i1 false")
 simple("memset-to-store", P, "void (ptr %p)", "call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 4, i1 false)\nret void",
        "store i32 0, ptr %p, align 1\nret void", "declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)")
 simple("memcpy-to-byte-load-store", P, "void (ptr noundef %d, ptr noundef %s)", "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 1, i1 false)\nret void",
@@ -545,6 +554,9 @@ simple("memcpy-var-wrong-source", R, "void (ptr %d, ptr %s, i64 %n)", MEMCPY_N +
 simple("memcpy-var-poison-length-introduced", R, "void (ptr %d, ptr %s, i64 %n)", "ret void",
        "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 poison, i1 false)\nret void", MEMDECLS,
        why="the length must be well defined")
+simple("alloca-compare-end-wrong", R, "i1 (i64 %i)",
+       "%a = alloca [16 x i8]\n%p = getelementptr inbounds i8, ptr %a, i64 %i\n%e = getelementptr inbounds i8, ptr %a, i64 16\n%c = icmp ult ptr %p, %e\nret i1 %c",
+       "%c = icmp ult i64 %i, 15\nret i1 %c")
 simple("introduce-load", R, "i32 (ptr %p)", "ret i32 0", "%v = load i32, ptr %p\nret i32 0", why="%p may not be dereferenceable")
 simple("store-value-changed", R, "void (ptr %p, i32 %x)", "store i32 %x, ptr %p\nret void", "%y = add i32 %x, 1\nstore i32 %y, ptr %p\nret void")
 simple("store-forward-wrong-value", R, "i32 (ptr %p, i32 %x)", "store i32 %x, ptr %p\n%v = load i32, ptr %p\nret i32 %v",
