@@ -1991,11 +1991,17 @@ static bool mayBeLocal(const Value *V) {
 /// where the alloca is placed (which is never at 0, and an object never
 /// wraps around the address space).
 static bool comparableLocals(const ICmpInst &I) {
-  const Value *L = getUnderlyingObject(I.getOperand(0)),
-              *R = getUnderlyingObject(I.getOperand(1));
-  auto isNull = [](const Value *V) { return isa<ConstantPointerNull>(V); };
-  return (isa<AllocaInst>(L) && (L == R || isNull(R))) ||
-         (isa<AllocaInst>(R) && isNull(L));
+  // The one object an operand may point into (through GEPs, phis and
+  // selects), or null when there are several.
+  auto object = [](const Value *V) -> const Value * {
+    SmallVector<const Value *, 4> Objs;
+    getUnderlyingObjects(V, Objs);
+    return Objs.size() == 1 ? Objs[0] : nullptr;
+  };
+  const Value *L = object(I.getOperand(0)), *R = object(I.getOperand(1));
+  auto isNull = [](const Value *V) { return V && isa<ConstantPointerNull>(V); };
+  return (L && isa<AllocaInst>(L) && (L == R || isNull(R))) ||
+         (R && isa<AllocaInst>(R) && isNull(L));
 }
 
 /// Where AI is first passed to a call (not an intrinsic) of its function,
