@@ -1986,16 +1986,23 @@ static bool mayBeLocal(const Value *V) {
   return mayBeLocal(V, Seen);
 }
 
+/// The objects V may point into, through GEPs, casts, phis and selects;
+/// V itself among them when the search stops early.
+static SmallVector<const Value *, 4> underlyingObjects(const Value *V) {
+  SmallVector<const Value *, 4> Objs;
+  getUnderlyingObjects(V, Objs);
+  return Objs;
+}
+
 /// Whether an icmp that involves alloca pointers compares two addresses
 /// within one alloca, or one with null: its result does not depend on
 /// where the alloca is placed (which is never at 0, and an object never
 /// wraps around the address space).
 static bool comparableLocals(const ICmpInst &I) {
-  // The one object an operand may point into (through GEPs, phis and
-  // selects), or null when there are several.
+  // The one object an operand may point into, or null when there are
+  // several.
   auto object = [](const Value *V) -> const Value * {
-    SmallVector<const Value *, 4> Objs;
-    getUnderlyingObjects(V, Objs);
+    SmallVector<const Value *, 4> Objs = underlyingObjects(V);
     return Objs.size() == 1 ? Objs[0] : nullptr;
   };
   const Value *L = object(I.getOperand(0)), *R = object(I.getOperand(1));
@@ -2014,7 +2021,8 @@ firstCallUse(const AllocaInst &AI) {
     if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
       for (unsigned N = 0; N < CB->arg_size(); ++N) {
         const Value *Op = CB->getArgOperand(N);
-        if (Op->getType()->isPointerTy() && getUnderlyingObject(Op) == &AI)
+        if (Op->getType()->isPointerTy() &&
+            is_contained(underlyingObjects(Op), &AI))
           return std::make_pair(Pos, N);
       }
   }
@@ -2073,9 +2081,11 @@ std::string unsupportedReason(const Instruction &I) {
     if (std::string Why = unmodelledCallReason(*CB); !Why.empty())
       return Why;
     // An alloca pointer may be passed (the object escapes to the callee)
-    // when it is known which alloca it points into.
+    // when it is known which allocas it may point into.
     for (const Value *Op : CB->args())
-      if (mayBeLocal(Op) && !isa<AllocaInst>(getUnderlyingObject(Op)))
+      if (mayBeLocal(Op) && any_of(underlyingObjects(Op), [](const Value *O) {
+            return isa<PHINode>(O) || isa<SelectInst>(O);
+          }))
         return allocaArgReason(*CB);
     if (!CB->getCalledFunction() && mayBeLocal(CB->getCalledOperand()))
       return "indirect call through an alloca pointer";

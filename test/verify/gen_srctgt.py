@@ -768,6 +768,11 @@ simple("escape-lifetime", P, "void ()",
        "call void @llvm.lifetime.end.p0(ptr %a)\ncall void @other()\nret void",
        "%a = alloca i32, align 4\ncall void @llvm.lifetime.start.p0(ptr %a)\nstore i32 1, ptr %a\ncall void @use(ptr %a)\n"
        "call void @llvm.lifetime.end.p0(ptr %a)\ncall void @other()\nret void", USE + "\n" + LIFE)
+simple("escape-through-select", P, "i32 (i1 %c, ptr %o)",
+       "%a = alloca [2 x i32], align 4\n%q = getelementptr i32, ptr %a, i64 1\n%s = select i1 %c, ptr %q, ptr %o\n"
+       "call void @use(ptr %s)\n%v = load i32, ptr %a\nret i32 %v",
+       "%a = alloca [2 x i32], align 4\n%q = getelementptr i32, ptr %a, i64 1\n%s = select i1 %c, ptr %q, ptr %o\n"
+       "call void @use(ptr %s)\n%v = load i32, ptr %a\nret i32 %v", USE, why="the alloca or caller memory")
 simple("escape-store-dropped", "unproved", "void (i32 %x)",
        "%a = alloca i32, align 4\nstore i32 %x, ptr %a\ncall void @use(ptr %a)\nret void",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\nret void", USE)
