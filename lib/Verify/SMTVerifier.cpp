@@ -325,11 +325,11 @@ struct QueryBudget {
     return z3::solver(C);
   }
   /// Z3's SMT core alone, without the default solver's tactics: set up in
-  /// under 0.1 ms, it is the solver of the quantifier-free queries (the
-  /// main query and the bound check), which are most of the work; at the
-  /// same budget it reaches and proves more functions (bench/results/
-  /// verify.md, session 24). The exact query, with its quantifier, keeps
-  /// the default solver.
+  /// under 0.1 ms, it is the solver of most quantifier-free queries (the
+  /// main query, see QueryShape, and the bound check); at the same budget
+  /// it reaches and proves more functions (bench/results/verify.md,
+  /// session 24). The exact query, with its quantifier, keeps the default
+  /// solver.
   z3::solver lightSolver(z3::context &C) const {
     Meter.charge(kLightSolverSetupUnits);
     return z3::solver(C, z3::solver::simple());
