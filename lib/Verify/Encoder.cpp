@@ -308,9 +308,19 @@ private:
   /// passed to a call: undef bytes (as LLVM has uninitialised memory), the
   /// same terms in both functions, so that their callees see the same.
   void undefBlock(MemState &M, const z3::expr &G);
+  /// An undef byte (bits, poison, uninitialised, undef).
+  std::array<z3::expr, 4> undefByte() { return {bvv(0, 8), f(), f(), t()}; }
+  /// Where In holds (a condition on lambdaAddr()), M's bytes become those
+  /// Byte gives per field (bits, poison, uninitialised, undef; in terms of
+  /// lambdaAddr()), on the paths where G holds.
+  void overwrite(MemState &M, const z3::expr &G, const z3::expr &In,
+                 function_ref<z3::expr(unsigned)> Byte);
   /// Alloca K escapes to a call in this function (its address is observable).
   std::vector<bool> AllocaEscapes;
-  /// Their addresses, with where each is first passed to a call.
+  /// Where each alloca is first passed to a call (firstCallUses).
+  DenseMap<const AllocaInst *, std::pair<unsigned, unsigned>> CallUses;
+  /// The allocas passed to calls (by number), with where each is first
+  /// passed.
   std::vector<std::pair<std::pair<unsigned, unsigned>, unsigned>> EscapingAllocas;
   /// Reads one byte (bits, poison, uninitialised, undef) through Ptr.
   std::array<z3::expr, 4> readByte(const Val &Ptr, const z3::expr &A);
@@ -343,8 +353,8 @@ private:
 
 static std::string allocaArgReason(const CallBase &CB);
 static bool comparableLocals(const ICmpInst &I);
-static std::optional<std::pair<unsigned, unsigned>>
-firstCallUse(const AllocaInst &AI);
+static DenseMap<const AllocaInst *, std::pair<unsigned, unsigned>>
+firstCallUses(const Function &F);
 
 static z3::expr orAll(z3::context &C, const std::vector<z3::expr> &V) {
   if (V.empty())
@@ -1144,10 +1154,8 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
         O.Valid = z3::lambda(A, Start ? z3::select(O.Valid, A) || In
                                       : z3::select(O.Valid, A) && !In);
         if (Start) {
-          O.Mem = z3::lambda(A, z3::ite(In, bvv(0, 8), z3::select(O.Mem, A)));
-          O.PM = z3::lambda(A, z3::select(O.PM, A) && !In);
-          O.UM = z3::lambda(A, z3::select(O.UM, A) && !In);
-          O.DM = z3::lambda(A, z3::select(O.DM, A) || In);
+          std::array<z3::expr, 4> U = undefByte();
+          overwrite(O, t(), In, [&](unsigned F) { return U[F]; });
         }
       }
     }
@@ -1342,25 +1350,34 @@ void FunctionEncoder::writeRange(
   z3::expr A = lambdaAddr();
   z3::expr InRange = z3::ult(A - Ptr.V, Len);
   std::array<z3::expr, 4> B = Bytes(A);
-  for (auto &[K, G] : escapeAware(blocksOf(Ptr))) {
-    MemState &M = block(K);
-    z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
-    for (unsigned F = 0; F < 4; ++F) {
-      z3::expr New =
-          z3::lambda(A, z3::ite(InRange, B[F], z3::select(*Fields[F], A)));
-      *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
-    }
-  }
+  for (auto &[K, G] : escapeAware(blocksOf(Ptr)))
+    overwrite(block(K), G, InRange, [&](unsigned F) { return B[F]; });
 }
 
 void FunctionEncoder::undefBlock(MemState &M, const z3::expr &G) {
-  z3::sort Addr = C.bv_sort(64);
-  z3::expr Fresh[4] = {z3::const_array(Addr, bvv(0, 8)),
-                       z3::const_array(Addr, f()), z3::const_array(Addr, f()),
-                       z3::const_array(Addr, t())};
+  std::array<z3::expr, 4> B = undefByte();
+  z3::expr Fresh[4] = {z3::const_array(C.bv_sort(64), B[0]),
+                       z3::const_array(C.bv_sort(64), B[1]),
+                       z3::const_array(C.bv_sort(64), B[2]),
+                       z3::const_array(C.bv_sort(64), B[3])};
   z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
   for (unsigned F = 0; F < 4; ++F)
     *Fields[F] = G.is_true() ? Fresh[F] : z3::ite(G, Fresh[F], *Fields[F]);
+}
+
+void FunctionEncoder::overwrite(MemState &M, const z3::expr &G,
+                                const z3::expr &In,
+                                function_ref<z3::expr(unsigned)> Byte) {
+  // Byte is called inside the loop, where the terms are made: the order
+  // they are made in gives them their AST ids, which the solver's choices
+  // follow.
+  z3::expr A = lambdaAddr();
+  z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
+  for (unsigned F = 0; F < 4; ++F) {
+    z3::expr New =
+        z3::lambda(A, z3::ite(In, Byte(F), z3::select(*Fields[F], A)));
+    *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
+  }
 }
 
 z3::expr FunctionEncoder::inAlloca(unsigned K, const z3::expr &A) {
@@ -1382,11 +1399,9 @@ void FunctionEncoder::escape(const Val &Ptr, const CallInst &CI) {
     if (!Move.is_false()) {
       z3::expr A = lambdaAddr();
       z3::expr In = Move && inAlloca(K, A);
-      z3::expr *To[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
       const z3::expr *From[4] = {&L.Mem, &L.PM, &L.UM, &L.DM};
-      for (unsigned F = 0; F < 4; ++F)
-        *To[F] = z3::lambda(
-            A, z3::ite(In, z3::select(*From[F], A), z3::select(*To[F], A)));
+      overwrite(M, t(), In,
+                [&](unsigned F) { return z3::select(*From[F], A); });
       M.Valid = z3::lambda(A, z3::select(M.Valid, A) || (In && !L.Dead));
     }
     L.Esc = simp(L.Esc || G);
@@ -1643,8 +1658,8 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     // any, and the source's placement of an alloca passed to a call is a
     // choice, instantiated with the target's (SMTVerifier), whose domain
     // is in ChoiceDom.
-    std::optional<std::pair<unsigned, unsigned>> CallUse = firstCallUse(*AI);
-    bool Escapes = CallUse.has_value();
+    auto CallUse = CallUses.find(AI);
+    bool Escapes = CallUse != CallUses.end();
     bool Chosen = IsSrc && Escapes;
     z3::expr Base = Chosen ? choice(C.bv_sort(64), "alloca")
                            : fresh(C.bv_sort(64), "alloca");
@@ -1675,7 +1690,7 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     // callees then see the same memory.
     if (Escapes) {
       undefBlock(M, t());
-      EscapingAllocas.push_back({*CallUse, unsigned(Out.Allocas.size())});
+      EscapingAllocas.push_back({CallUse->second, unsigned(Out.Allocas.size())});
     }
     if (!IsSrc)
       for (const User *U : AI->users())
@@ -2011,22 +2026,24 @@ static bool comparableLocals(const ICmpInst &I) {
          (R && isa<AllocaInst>(R) && isNull(L));
 }
 
-/// Where AI is first passed to a call (not an intrinsic) of its function,
-/// as (the call's position, the argument's), or nothing.
-static std::optional<std::pair<unsigned, unsigned>>
-firstCallUse(const AllocaInst &AI) {
+/// Where each alloca of F is first passed to a call (not an intrinsic), as
+/// (the call's position in F, the argument's).
+static DenseMap<const AllocaInst *, std::pair<unsigned, unsigned>>
+firstCallUses(const Function &F) {
+  DenseMap<const AllocaInst *, std::pair<unsigned, unsigned>> Uses;
   unsigned Pos = 0;
-  for (const Instruction &I : instructions(*AI.getFunction())) {
+  for (const Instruction &I : instructions(F)) {
     ++Pos;
     if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB))
       for (unsigned N = 0; N < CB->arg_size(); ++N) {
         const Value *Op = CB->getArgOperand(N);
-        if (Op->getType()->isPointerTy() &&
-            is_contained(underlyingObjects(Op), &AI))
-          return std::make_pair(Pos, N);
+        if (Op->getType()->isPointerTy())
+          for (const Value *O : underlyingObjects(Op))
+            if (auto *AI = dyn_cast<AllocaInst>(O))
+              Uses.try_emplace(AI, Pos, N);
       }
   }
-  return std::nullopt;
+  return Uses;
 }
 
 /// The intrinsics FunctionEncoder::intrinsic models.
@@ -2378,6 +2395,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
 
 void FunctionEncoder::run() {
   Out.ArgUseVars.assign(F.arg_size(), {});
+  CallUses = firstCallUses(F);
   Out.IsVoid = F.getReturnType()->isVoidTy();
   if (!Out.IsVoid)
     (void)sortFor(C, F.getReturnType());

@@ -184,8 +184,9 @@ struct EncodedFunction {
   /// what a target does (the first input NaN passed on unchanged), used
   /// when the target has no choice to pair it with.
   std::vector<std::pair<z3::expr, z3::expr>> LikelyChoice;
-  /// Source only: the domain of its constrained choices (a NaN's bits). A
-  /// choice outside it is no behaviour of the source, so it rescues nothing.
+  /// Source only: the domain of its constrained choices (a NaN's bits, the
+  /// placement of an alloca passed to a call). A choice outside it is no
+  /// behaviour of the source, so it rescues nothing.
   std::vector<z3::expr> ChoiceDom;
   std::set<std::string> ApproxWhat;
   /// Calls to other functions are unknown functions of their inputs (the

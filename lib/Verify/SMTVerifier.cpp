@@ -635,39 +635,42 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       for (size_t J = 0; J < Q.S.UndefByteVars.size() && !ByteIdx; ++J)
         if (z3::eq(Q.S.UndefByteVars[J].first, V))
           ByteIdx = J;
+      // The target's choice in V's position among the source's choices in
+      // S (counted from the end with FromEnd), or Fallback where the
+      // target has fewer; nothing when V is not in S.
+      // (Fallback is made only when needed: a term made earlier than
+      // before gets another AST id, which the solver's choices follow.)
+      auto samePosition =
+          [&](const std::vector<z3::expr> &S, const std::vector<z3::expr> &T,
+              bool FromEnd, function_ref<z3::expr()> Fallback)
+          -> std::optional<z3::expr> {
+        for (size_t J = 0; J < S.size(); ++J)
+          if (z3::eq(S[J], V)) {
+            size_t Pos = FromEnd ? S.size() - 1 - J : J;
+            if (Pos >= T.size())
+              return Fallback();
+            return FromEnd ? T[T.size() - 1 - Pos] : T[Pos];
+          }
+        return std::nullopt;
+      };
       // The address of an alloca passed to a call: the target's alloca in
       // the same position among those passed to calls (a callee tells
-      // addresses apart). With none there, a fresh copy.
-      std::optional<size_t> EscIdx;
-      const auto &SE = Q.S.EscapingBases, &TE = Q.T.EscapingBases;
-      for (size_t J = 0; J < SE.size() && !EscIdx; ++J)
-        if (z3::eq(SE[J], V))
-          EscIdx = J;
-      if (EscIdx) {
-        z3::expr Pair =
-            *EscIdx < TE.size()
-                ? TE[*EscIdx]
-                : C.constant(("inst_" + V.decl().name().str()).c_str(),
-                             V.get_sort());
+      // addresses apart), or a fresh copy. An index into a range of
+      // symbolic length (a memory intrinsic's access check): the target's
+      // in the same position counted from the end, so that the source
+      // checks the byte the target does.
+      std::optional<z3::expr> Same =
+          samePosition(Q.S.EscapingBases, Q.T.EscapingBases, false, [&] {
+            return C.constant(("inst_" + V.decl().name().str()).c_str(),
+                              V.get_sort());
+          });
+      if (!Same)
+        Same = samePosition(Q.S.IndexChoices, Q.T.IndexChoices, true,
+                            [&] { return C.bv_val(0, 64); });
+      if (Same) {
         InstFrom.push_back(V);
-        Inst1.push_back(Pair);
-        Inst2.push_back(Pair);
-        continue;
-      }
-      // An index into a range of symbolic length (a memory intrinsic's
-      // access check): the target's in the same position counted from the
-      // end, so that the source checks the byte the target does.
-      std::optional<size_t> IdxRank;
-      const auto &SI = Q.S.IndexChoices, &TI = Q.T.IndexChoices;
-      for (size_t J = 0; J < SI.size() && !IdxRank; ++J)
-        if (z3::eq(SI[J], V))
-          IdxRank = SI.size() - 1 - J;
-      if (IdxRank) {
-        z3::expr Pair = *IdxRank < TI.size() ? TI[TI.size() - 1 - *IdxRank]
-                                             : C.bv_val(0, 64);
-        InstFrom.push_back(V);
-        Inst1.push_back(Pair);
-        Inst2.push_back(Pair);
+        Inst1.push_back(*Same);
+        Inst2.push_back(*Same);
         continue;
       }
       // A NaN's bits or a fusion: the target's choice of the same sort in
