@@ -276,11 +276,16 @@ static std::string unknownReason(const z3::solver &S) {
 }
 
 /// What picks the solver of a quantifier-free query: whether it has a
-/// product of two variables or a division (which bit-blasting decides
+/// product of two variables or a division other than an unsigned one by
+/// a power of two (which bit-blasting decides
 /// much faster than the SMT core's lazy bit-vector theory), and whether it
 /// is pure bit-vector logic (no arrays, unknown functions or binders).
 struct QueryShape {
   bool Nonlinear = false, PureBV = true;
+  static bool isPowerOfTwoNumeral(const z3::expr &E) {
+    uint64_t V;
+    return E.is_numeral_u64(V) && V && !(V & (V - 1));
+  }
   void visit(const z3::expr &E) {
     Z3_decl_kind K = E.decl().decl_kind();
     switch (K) {
@@ -288,9 +293,14 @@ struct QueryShape {
       Nonlinear |= E.num_args() == 2 && !E.arg(0).is_numeral() &&
                    !E.arg(1).is_numeral();
       break;
-    case Z3_OP_BSDIV: case Z3_OP_BUDIV: case Z3_OP_BSREM: case Z3_OP_BUREM:
-    case Z3_OP_BSMOD: case Z3_OP_BSDIV_I: case Z3_OP_BUDIV_I:
-    case Z3_OP_BSREM_I: case Z3_OP_BUREM_I: case Z3_OP_BSMOD_I:
+    case Z3_OP_BUDIV: case Z3_OP_BUREM: case Z3_OP_BUDIV_I:
+    case Z3_OP_BUREM_I:
+      // By a power of two (an alignment check: every load and store has
+      // one) the simplifier makes it a shift or a mask.
+      Nonlinear |= !isPowerOfTwoNumeral(E.arg(1));
+      break;
+    case Z3_OP_BSDIV: case Z3_OP_BSREM: case Z3_OP_BSMOD:
+    case Z3_OP_BSDIV_I: case Z3_OP_BSREM_I: case Z3_OP_BSMOD_I:
       Nonlinear = true;
       break;
     case Z3_OP_UNINTERPRETED:
