@@ -271,6 +271,11 @@ private:
                             std::vector<Incoming>> &Work,
                    const DenseSet<std::pair<const BasicBlock *, const BasicBlock *>> &Back);
   void encodeInst(const Instruction &I);
+  void encodeOp(const Instruction &I);
+  /// Metadata on I that makes its result poison where it is violated
+  /// (!range on a load or call, !nonnull and !align on a load), or its
+  /// poison or undef undefined behaviour (!noundef).
+  void resultMetadata(const Instruction &I);
   Val binop(const BinaryOperator &I, const Val &A, const Val &B);
   Val icmp(const ICmpInst &I, const Val &A, const Val &B);
   Val fcmp(const FCmpInst &I, const Val &A, const Val &B);
@@ -1580,6 +1585,48 @@ void FunctionEncoder::encodeInst(const Instruction &I) {
     unsupported("function too large to encode");
   if (std::string Why = unsupportedReason(I); !Why.empty())
     unsupported(Why);
+  encodeOp(I);
+  resultMetadata(I);
+}
+
+void FunctionEncoder::resultMetadata(const Instruction &I) {
+  if (!I.hasMetadataOtherThanDebugLoc() ||
+      !(I.getType()->isIntegerTy() || I.getType()->isPointerTy()))
+    return;
+  MDNode *Range = I.getMetadata(LLVMContext::MD_range);
+  MDNode *Align = I.getMetadata(LLVMContext::MD_align);
+  bool NonNull = I.hasMetadata(LLVMContext::MD_nonnull);
+  bool NoUndef = I.hasMetadata(LLVMContext::MD_noundef);
+  if (!Range && !Align && !NonNull && !NoUndef)
+    return;
+  Val V = get(&I);
+  std::vector<z3::expr> Bad;
+  if (Range) {
+    // A union of [Lo, Hi) pairs: poison outside all of them.
+    std::vector<z3::expr> In;
+    for (unsigned K = 0; K + 1 < Range->getNumOperands(); K += 2)
+      In.push_back(inRange(
+          V.V, ConstantRange(
+                   mdconst::extract<ConstantInt>(Range->getOperand(K))->getValue(),
+                   mdconst::extract<ConstantInt>(Range->getOperand(K + 1))
+                       ->getValue())));
+    Bad.push_back(!orAll(C, In));
+  }
+  if (NonNull)
+    Bad.push_back(isZero(V.V));
+  if (Align) {
+    uint64_t A =
+        mdconst::extract<ConstantInt>(Align->getOperand(0))->getZExtValue();
+    if (A > 1)
+      Bad.push_back(z3::urem(V.V, bvv(A, bw(V.V))) != bvv(0, bw(V.V)));
+  }
+  V.P = V.P || orAll(C, Bad);
+  if (NoUndef)
+    addUB(V.P || undefIsUB(V, "noundef load of partially undef value"));
+  setVal(&I, V);
+}
+
+void FunctionEncoder::encodeOp(const Instruction &I) {
   if (auto *BO = dyn_cast<BinaryOperator>(&I)) {
     Val A = get(BO->getOperand(0)), B = get(BO->getOperand(1));
     setVal(&I, binop(*BO, A, B));
@@ -2093,7 +2140,39 @@ static bool isModelledIntrinsic(Intrinsic::ID ID) {
   }
 }
 
+/// Instruction metadata whose violation is undefined behaviour, or that
+/// licenses a result the encoder does not produce (!fpmath), and that the
+/// encoder does not model: ignoring it would make the target more defined
+/// than it is. !range, !nonnull, !align and !noundef are modelled
+/// (resultMetadata), and !callees on an indirect call (encodeCall); !tbaa
+/// is ignored, as Alive2 does.
+static const char *unmodelledMetadata(const Instruction &I) {
+  static const std::pair<unsigned, const char *> Kinds[] = {
+      {LLVMContext::MD_noalias, "noalias"},
+      {LLVMContext::MD_alias_scope, "alias.scope"},
+      {LLVMContext::MD_invariant_load, "invariant.load"},
+      {LLVMContext::MD_invariant_group, "invariant.group"},
+      {LLVMContext::MD_dereferenceable, "dereferenceable"},
+      {LLVMContext::MD_dereferenceable_or_null, "dereferenceable_or_null"},
+      {LLVMContext::MD_noalias_addrspace, "noalias.addrspace"},
+      {LLVMContext::MD_fpmath, "fpmath"},
+      {LLVMContext::MD_nofree, "nofree"},
+      {LLVMContext::MD_captures, "captures"},
+      {LLVMContext::MD_callees, "callees"}};
+  if (!I.hasMetadataOtherThanDebugLoc())
+    return nullptr;
+  // On an indirect call, !callees is modelled (encodeCall).
+  auto *CI = dyn_cast<CallInst>(&I);
+  bool Indirect = CI && CI->isIndirectCall();
+  for (auto [Kind, Name] : Kinds)
+    if (I.hasMetadata(Kind) && !(Indirect && Kind == LLVMContext::MD_callees))
+      return Name;
+  return nullptr;
+}
+
 std::string unsupportedReason(const Instruction &I) {
+  if (const char *MD = unmodelledMetadata(I))
+    return std::string("metadata !") + MD;
   if (auto *CB = dyn_cast<CallBase>(&I); CB && !isa<IntrinsicInst>(CB)) {
     if (std::string Why = unmodelledCallReason(*CB); !Why.empty())
       return Why;
@@ -2308,6 +2387,17 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
       unsupported("indirect call through an alloca pointer");
     addUB(Fp.P || undefIsUB(Fp, "indirect call through a partially undef "
                                 "pointer"));
+    // !callees: calling any other function is UB.
+    if (MDNode *Cs = CI.getMetadata(LLVMContext::MD_callees)) {
+      std::vector<z3::expr> Listed;
+      for (const MDOperand &Op : Cs->operands()) {
+        auto *Fn = mdconst::dyn_extract_or_null<Function>(Op);
+        if (!Fn || !Fn->hasName())
+          unsupported("metadata !callees");
+        Listed.push_back(Fp.V == get(Fn).V);
+      }
+      addUB(!orAll(C, Listed));
+    }
     Ins.push_back(Fp.V);
     Dom.push_back(Fp.V.get_sort());
     Key += "ptr;";

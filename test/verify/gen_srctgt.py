@@ -751,6 +751,34 @@ simple("call-byval-added", U, "void (ptr %p)", "ret void",
 simple("fnaddr-passed", P, "void ()", "call void @reg(ptr @xmalloc)\nret void", "call void @reg(ptr @xmalloc)\nret void", FNADDR)
 simple("fnaddr-other-function", U, "void ()", "call void @reg(ptr @xmalloc)\nret void", "call void @reg(ptr @ymalloc)\nret void", FNADDR)
 simple("fnaddr-nonnull", P, "i1 ()", "%c = icmp ne ptr @xmalloc, null\nret i1 %c", "ret i1 true", FNADDR)
+# Metadata that makes a load's or call's result poison where it does not
+# hold (!range, a union of [lo, hi) pairs; !nonnull; !align) or its poison
+# UB (!noundef). A target that adds it is less defined; one that uses it
+# (as the source promised it) is not.
+RANGE = "!0 = !{i8 0, i8 2}\n!1 = !{i8 0, i8 2, i8 5, i8 6}\n!2 = !{}\n!3 = !{i64 8}\ndeclare i8 @g8()"
+simple("load-range-dropped", P, "i8 (ptr %p)", "%v = load i8, ptr %p, !range !0\nret i8 %v", "%v = load i8, ptr %p\nret i8 %v", RANGE)
+simple("load-range-used", P, "i8 (ptr %p)", "%v = load i8, ptr %p, !range !0\n%r = and i8 %v, 1\nret i8 %r", "%v = load i8, ptr %p, !range !0\nret i8 %v", RANGE)
+simple("load-range-union-gap", P, "i1 (ptr %p)", "%v = load i8, ptr %p, !range !1\n%c = icmp ne i8 %v, 3\nret i1 %c", "ret i1 true", RANGE,
+       why="3 lies between the union's two ranges, inside its hull")
+simple("load-nonnull-used", P, "i1 (ptr %p)", "%v = load ptr, ptr %p, !nonnull !2\n%c = icmp eq ptr %v, null\nret i1 %c", "ret i1 false", RANGE)
+simple("load-noundef-freeze-dropped", P, "i8 (ptr %p)", "%v = load i8, ptr %p, !noundef !2\n%f = freeze i8 %v\nret i8 %f", "%v = load i8, ptr %p, !noundef !2\nret i8 %v", RANGE)
+simple("call-range-used", P, "i8 ()", "%v = call i8 @g8(), !range !0\n%r = and i8 %v, 1\nret i8 %r", "%v = call i8 @g8(), !range !0\nret i8 %v", RANGE)
+simple("load-range-added", R, "i8 (ptr %p)", "%v = load i8, ptr %p\nret i8 %v", "%v = load i8, ptr %p, !range !0\nret i8 %v", RANGE)
+simple("load-range-union-widened", R, "i1 (ptr %p)", "%v = load i8, ptr %p, !range !1\n%c = icmp ne i8 %v, 5\nret i1 %c", "ret i1 true", RANGE)
+simple("load-nonnull-added", R, "ptr (ptr %p)", "%v = load ptr, ptr %p\nret ptr %v", "%v = load ptr, ptr %p, !nonnull !2\nret ptr %v", RANGE)
+simple("load-align-added", R, "ptr (ptr %p)", "%v = load ptr, ptr %p\nret ptr %v", "%v = load ptr, ptr %p, !align !3\nret ptr %v", RANGE)
+simple("load-noundef-added", R, "i8 (ptr %p)", "%v = load i8, ptr %p\n%f = freeze i8 %v\nret i8 %f", "%v = load i8, ptr %p, !noundef !2\nret i8 %v", RANGE)
+simple("call-range-added", U, "i8 ()", "%v = call i8 @g8()\nret i8 %v", "%v = call i8 @g8(), !range !0\nret i8 %v", RANGE)
+# !callees on an indirect call: calling any other function is UB.
+CALLEES = "declare void @cb1()\ndeclare void @cb2()\n!7 = !{ptr @cb1, ptr @cb2}\n!8 = !{ptr @cb1}"
+simple("call-callees-used", P, "i1 (ptr %f)", "call void %f(), !callees !7\n%c = icmp eq ptr %f, null\nret i1 %c",
+       "call void %f(), !callees !7\nret i1 false", CALLEES)
+simple("call-callees-narrowed", U, "void (ptr %f)", "call void %f(), !callees !7\nret void", "call void %f(), !callees !8\nret void", CALLEES)
+# Metadata whose violation is UB and that the encoder does not model.
+simple("load-noalias-scope", "unsupported", "i8 (ptr %p)", "%v = load i8, ptr %p\nret i8 %v", "%v = load i8, ptr %p, !noalias !5\nret i8 %v",
+       "!4 = distinct !{!4}\n!5 = !{!6}\n!6 = distinct !{!6, !4}", why="metadata !noalias")
+simple("load-dereferenceable-added", "unsupported", "ptr (ptr %p)", "%v = load ptr, ptr %p\nret ptr %v", "%v = load ptr, ptr %p, !dereferenceable !3\nret ptr %v", RANGE,
+       why="metadata !dereferenceable")
 simple("escape-out-parameter", P, "i32 (i32 %x)",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %v, %x\nret i32 %r",
        "%a = alloca i32, align 4\ncall void @use(ptr %a)\n%v = load i32, ptr %a\n%r = add i32 %x, %v\nret i32 %r", USE)
