@@ -862,7 +862,19 @@ static z3::expr popcount(z3::context &C, const z3::expr &X, unsigned W) {
 
 Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
   Intrinsic::ID ID = II.getIntrinsicID();
-  auto arg = [&](unsigned N) { return get(II.getArgOperand(N)); };
+  // An argument, poison where the call's attributes on it (nonnull, align,
+  // range) do not hold, and UB where it is poison or undef under noundef:
+  // a memcpy given `align 8` copies only aligned pointers.
+  auto arg = [&](unsigned N) {
+    Val A = get(II.getArgOperand(N));
+    AttributeSet AS = II.getAttributes().getParamAttrs(N);
+    if (!AS.hasAttributes())
+      return A;
+    A.P = A.P || !attrsHold(AS, A.V);
+    if (AS.hasAttribute(Attribute::NoUndef))
+      addUB(A.P || undefIsUB(A, "noundef argument of partially undef value"));
+    return A;
+  };
   auto constArg = [&](unsigned N) -> bool {
     auto *CI = dyn_cast<ConstantInt>(II.getArgOperand(N));
     if (!CI)
@@ -874,6 +886,33 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     Val Cnd = arg(0);
     addUB(Cnd.P || Cnd.V == bvv(0, 1) ||
           undefIsUB(Cnd, "assume on partially undef value"));
+    // Operand bundles are more assumptions. Whether a poison operand
+    // violates one LangRef leaves open: the target's is UB, the source's
+    // is not.
+    for (unsigned B = 0; B < II.getNumOperandBundles(); ++B) {
+      OperandBundleUse U = II.getOperandBundleAt(B);
+      StringRef Tag = U.getTagName();
+      if (Tag == "ignore")
+        continue;
+      Val X = get(U.Inputs[0].get());
+      z3::expr Poison = X.P, Violated = f();
+      if (Tag == "nonnull") {
+        Violated = isZero(X.V);
+      } else if (Tag == "align") {
+        uint64_t A = cast<ConstantInt>(U.Inputs[1].get())->getZExtValue();
+        z3::expr Addr = X.V;
+        if (U.Inputs.size() == 3) {
+          Val Off = get(U.Inputs[2].get());
+          Poison = Poison || Off.P;
+          Addr = Addr - z3::sext(Off.V, 64 - bw(Off.V));
+        }
+        Violated = z3::urem(Addr, bvv(A, 64)) != bvv(0, 64);
+      } else { // noundef
+        Poison = f();
+        Violated = X.P || undefIsUB(X, "assume noundef of partially undef value");
+      }
+      addUB(IsSrc ? !Poison && Violated : Poison || Violated);
+    }
     return Val(C);
   }
   case Intrinsic::ctpop: {
@@ -2094,6 +2133,24 @@ firstCallUses(const Function &F) {
 }
 
 /// The intrinsics FunctionEncoder::intrinsic models.
+/// The operand bundles of llvm.assume that the encoder models: "nonnull",
+/// "align" (a constant power of two, with or without an offset),
+/// "noundef" and "ignore". Violating one is UB, like a false condition.
+static bool isModelledAssumeBundle(const OperandBundleUse &U) {
+  StringRef Tag = U.getTagName();
+  if (Tag == "ignore")
+    return true;
+  if (Tag == "nonnull" || Tag == "noundef")
+    return U.Inputs.size() == 1;
+  if (Tag == "align") {
+    auto *A = dyn_cast<ConstantInt>(U.Inputs.size() >= 2 ? U.Inputs[1].get()
+                                                         : nullptr);
+    return U.Inputs.size() <= 3 && A && A->getValue().isPowerOf2() &&
+           A->getValue().getActiveBits() <= 63;
+  }
+  return false;
+}
+
 static bool isModelledIntrinsic(Intrinsic::ID ID) {
   switch (ID) {
   case Intrinsic::assume:
@@ -2284,6 +2341,14 @@ std::string unsupportedReason(const Instruction &I) {
       return "fast-math flags";
     if (auto *MI = dyn_cast<MemIntrinsic>(II); MI && MI->isVolatile())
       return "volatile memory intrinsic";
+    for (unsigned B = 0; B < II->getNumOperandBundles(); ++B) {
+      OperandBundleUse U = II->getOperandBundleAt(B);
+      if (II->getIntrinsicID() != Intrinsic::assume ||
+          !isModelledAssumeBundle(U))
+        return ("intrinsic " + II->getCalledFunction()->getName() +
+                " with operand bundle \"" + U.getTagName() + "\"")
+            .str();
+    }
     return "";
   }
   if (auto *AI = dyn_cast<AllocaInst>(&I)) {
@@ -2413,6 +2478,20 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     if (CI.isByValArgument(N))
       checkRange(A, bvv(DL.getTypeAllocSize(CI.getParamByValType(N)), 64),
                  false);
+    // dereferenceable(n) and dereferenceable_or_null(n) promise that n
+    // bytes may be read, UB otherwise (as in Alive2).
+    {
+      uint64_t Deref = std::max(CI.getParamDereferenceableBytes(N),
+                                CalleeAttrs.getParamDereferenceableBytes(N));
+      uint64_t OrNull =
+          std::max(CI.getParamDereferenceableOrNullBytes(N),
+                   CalleeAttrs.getParamDereferenceableOrNullBytes(N));
+      if (Deref)
+        checkRange(A, bvv(Deref, 64), false);
+      else if (OrNull)
+        checkRange(A, z3::ite(isZero(A.V), bvv(0, 64), bvv(OrNull, 64)),
+                   false);
+    }
     if (A.Local)
       escape(A, CI);
     // Attributes that make an argument poison, from the call and the callee.

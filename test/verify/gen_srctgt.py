@@ -774,6 +774,27 @@ CALLEES = "declare void @cb1()\ndeclare void @cb2()\n!7 = !{ptr @cb1, ptr @cb2}\
 simple("call-callees-used", P, "i1 (ptr %f)", "call void %f(), !callees !7\n%c = icmp eq ptr %f, null\nret i1 %c",
        "call void %f(), !callees !7\nret i1 false", CALLEES)
 simple("call-callees-narrowed", U, "void (ptr %f)", "call void %f(), !callees !7\nret void", "call void %f(), !callees !8\nret void", CALLEES)
+# llvm.assume's operand bundles: violating one is UB, like a false
+# condition ("nonnull", "align" with or without an offset, "noundef").
+ASSUME = "declare void @llvm.assume(i1)"
+simple("assume-nonnull-added", R, "void (ptr %p)", "ret void", "call void @llvm.assume(i1 true) [\"nonnull\"(ptr %p)]\nret void", ASSUME)
+simple("assume-align-added", R, "void (ptr %p)", "ret void", "call void @llvm.assume(i1 true) [\"align\"(ptr %p, i64 8)]\nret void", ASSUME)
+simple("assume-noundef-added", R, "void (i8 %x)", "ret void", "call void @llvm.assume(i1 true) [\"noundef\"(i8 %x)]\nret void", ASSUME)
+simple("assume-nonnull-used", P, "i1 (ptr %p)", "call void @llvm.assume(i1 true) [\"nonnull\"(ptr %p)]\n%c = icmp eq ptr %p, null\nret i1 %c", "ret i1 false", ASSUME)
+simple("assume-align-offset-used", P, "i64 (ptr %p)",
+       "call void @llvm.assume(i1 true) [\"align\"(ptr %p, i64 8, i64 2)]\n%i = ptrtoint ptr %p to i64\n%r = and i64 %i, 7\nret i64 %r", "ret i64 2", ASSUME)
+simple("assume-noundef-freeze-dropped", P, "i8 (i8 %x)", "call void @llvm.assume(i1 true) [\"noundef\"(i8 %x)]\n%f = freeze i8 %x\nret i8 %f", "ret i8 %x", ASSUME)
+simple("assume-dereferenceable", "unsupported", "void (ptr %p)", "ret void", "call void @llvm.assume(i1 true) [\"dereferenceable\"(ptr %p, i64 8)]\nret void", ASSUME,
+       why='intrinsic llvm.assume with operand bundle "dereferenceable"')
+# A call's attributes on its arguments: on an intrinsic, nonnull, align and
+# range make the argument poison and noundef makes that UB; on any call,
+# dereferenceable(n) makes n unreadable bytes UB.
+CALLATTRS = "declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)\ndeclare i8 @llvm.ctpop.i8(i8)\ndeclare void @takes(ptr)"
+simple("memcpy-align-added", R, "void (ptr %d, ptr %s)", "call void @llvm.memcpy.p0.p0.i64(ptr %d, ptr %s, i64 4, i1 false)\nret void",
+       "call void @llvm.memcpy.p0.p0.i64(ptr align 8 %d, ptr %s, i64 4, i1 false)\nret void", CALLATTRS)
+simple("intrinsic-noundef-arg-added", R, "i8 (i8 %x)", "%r = call i8 @llvm.ctpop.i8(i8 %x)\nret i8 %r", "%r = call i8 @llvm.ctpop.i8(i8 noundef %x)\nret i8 %r", CALLATTRS)
+simple("call-dereferenceable-kept", P, "void (ptr %p)", "call void @takes(ptr dereferenceable(8) %p)\nret void", "call void @takes(ptr dereferenceable(8) %p)\nret void", CALLATTRS)
+simple("call-dereferenceable-added", U, "void (ptr %p)", "call void @takes(ptr %p)\nret void", "call void @takes(ptr dereferenceable(8) %p)\nret void", CALLATTRS)
 # Metadata whose violation is UB and that the encoder does not model.
 simple("load-noalias-scope", "unsupported", "i8 (ptr %p)", "%v = load i8, ptr %p\nret i8 %v", "%v = load i8, ptr %p, !noalias !5\nret i8 %v",
        "!4 = distinct !{!4}\n!5 = !{!6}\n!6 = distinct !{!6, !4}", why="metadata !noalias")
