@@ -1722,8 +1722,17 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
   }
   if (auto *II = dyn_cast<IntrinsicInst>(&I)) {
     Val R = intrinsic(*II);
-    if (!I.getType()->isVoidTy())
-      setVal(&I, R);
+    if (I.getType()->isVoidTy())
+      return;
+    // The call's attributes on the result: range, nonnull and align make
+    // it poison where they do not hold, noundef makes that UB.
+    if (AttributeSet RA = II->getAttributes().getRetAttrs();
+        RA.hasAttributes()) {
+      R.P = R.P || !attrsHold(RA, R.V);
+      if (RA.hasAttribute(Attribute::NoUndef))
+        addUB(R.P || undefIsUB(R, "noundef result of partially undef value"));
+    }
+    setVal(&I, R);
     return;
   }
   if (auto *CI = dyn_cast<CallInst>(&I)) {
@@ -2433,6 +2442,13 @@ std::string findUnsupported(const Function &F) {
 void FunctionEncoder::encodeCall(const CallInst &CI) {
   if (std::string Why = unmodelledCallReason(CI); !Why.empty())
     unsupported(Why);
+  // A tail call promises that the callee does not touch the caller's
+  // allocas, a promise about the callee that the model of calls cannot
+  // keep once an alloca may have reached it.
+  if (CI.isTailCall() &&
+      (any_of(CI.args(), [](const Use &U) { return mayBeLocal(U); }) ||
+       any_of(Cur->Locals, [](const MemState &L) { return !L.Esc.is_false(); })))
+    unsupported("tail call after an alloca was passed to a call");
   const Function *Callee = CI.getCalledFunction();
   Out.HasCalls = true;
   if (!In.CallsSeen.count(&CI))

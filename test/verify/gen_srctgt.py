@@ -795,6 +795,14 @@ simple("memcpy-align-added", R, "void (ptr %d, ptr %s)", "call void @llvm.memcpy
 simple("intrinsic-noundef-arg-added", R, "i8 (i8 %x)", "%r = call i8 @llvm.ctpop.i8(i8 %x)\nret i8 %r", "%r = call i8 @llvm.ctpop.i8(i8 noundef %x)\nret i8 %r", CALLATTRS)
 simple("call-dereferenceable-kept", P, "void (ptr %p)", "call void @takes(ptr dereferenceable(8) %p)\nret void", "call void @takes(ptr dereferenceable(8) %p)\nret void", CALLATTRS)
 simple("call-dereferenceable-added", U, "void (ptr %p)", "call void @takes(ptr %p)\nret void", "call void @takes(ptr dereferenceable(8) %p)\nret void", CALLATTRS)
+simple("intrinsic-range-result-added", R, "i8 (i8 %x)", "%r = call i8 @llvm.umin.i8(i8 %x, i8 3)\nret i8 %r",
+       "%r = call range(i8 0, 3) i8 @llvm.umin.i8(i8 %x, i8 3)\nret i8 %r", "declare i8 @llvm.umin.i8(i8, i8)")
+simple("intrinsic-noundef-result-added", R, "i8 (i8 %x)", "%r = call i8 @llvm.ctlz.i8(i8 %x, i1 false)\nret i8 %r",
+       "%r = call noundef i8 @llvm.ctlz.i8(i8 %x, i1 false)\nret i8 %r", "declare i8 @llvm.ctlz.i8(i8, i1)")
+simple("tail-call-escaped-alloca", "unsupported", "i32 (i32 %x)",
+       "%a = alloca i32\nstore i32 %x, ptr %a\ncall void @takes(ptr %a)\n%v = load i32, ptr %a\nret i32 %v",
+       "%a = alloca i32\nstore i32 %x, ptr %a\ntail call void @takes(ptr %a)\n%v = load i32, ptr %a\nret i32 %v", CALLATTRS,
+       why="tail call after an alloca was passed to a call")
 # Metadata whose violation is UB and that the encoder does not model.
 simple("load-noalias-scope", "unsupported", "i8 (ptr %p)", "%v = load i8, ptr %p\nret i8 %v", "%v = load i8, ptr %p, !noalias !5\nret i8 %v",
        "!4 = distinct !{!4}\n!5 = !{!6}\n!6 = distinct !{!6, !4}", why="metadata !noalias")
