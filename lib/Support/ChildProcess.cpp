@@ -624,6 +624,24 @@ void ChildJobs::childEnded(unsigned C) {
   }
 }
 
+bool ChildJobs::requeueLost() {
+  bool Any = false;
+  for (unsigned I = 0, N = taken(); I < N; ++I) {
+    Job &J = Jobs[I];
+    if (J.State != Status::NotStarted)
+      continue;
+    if (J.Lost) { // lost twice: give up on it
+      J.State = Status::Crashed;
+      J.Why = "its process ended before it started";
+      continue;
+    }
+    J.Lost = true;
+    Retry.push_back(I);
+    Any = true;
+  }
+  return Any;
+}
+
 Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
                       unsigned MaxThreads) {
   MaxThreads = std::max(1u, MaxThreads);
@@ -660,6 +678,8 @@ Error ChildJobs::wait(std::chrono::steady_clock::time_point Deadline,
       if (!(Failed = fork(T, -1)))
         LiveThreads += T;
     }
+    if (!LiveThreads && !Failed && requeueLost())
+      continue;
     if (!LiveThreads)
       return Failed; // done, or no child could be made
     consumeError(std::move(Failed)); // the live ones go on

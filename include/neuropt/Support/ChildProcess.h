@@ -214,6 +214,7 @@ private:
     std::string Answer, Why;
     std::chrono::steady_clock::time_point StartedAt;
     int Child = -1; ///< index into Children while Running
+    bool Lost = false; ///< taken by a child that ended before starting it
   };
   struct Child {
     std::unique_ptr<WorkerChild> W;
@@ -224,6 +225,10 @@ private:
   void deliver(unsigned ChildIndex, llvm::StringRef Msg);
   /// Settles the jobs child \p ChildIndex was running when it ended.
   void childEnded(unsigned ChildIndex);
+  /// Once no child runs: queues again, alone, the jobs a child took from
+  /// the counter but ended before starting (another of its threads
+  /// crashed it); false if there are none.
+  bool requeueLost();
   unsigned taken() const;
   std::function<std::string(unsigned)> Run;
   std::vector<Job> Jobs;
