@@ -256,6 +256,10 @@ private:
 
   static unsigned bw(const z3::expr &E) { return E.get_sort().bv_size(); }
   z3::expr bvv(uint64_t V, unsigned W) { return C.bv_val(V, W); }
+  /// V (an address) is not a multiple of the power of two A.
+  z3::expr misaligned(const z3::expr &V, uint64_t A) {
+    return z3::urem(V, bvv(A, bw(V))) != bvv(0, bw(V));
+  }
   z3::expr bvAPInt(const APInt &A) { return verify::bvAPInt(C, A); }
   z3::expr isZero(const z3::expr &E) { return E == bvv(0, bw(E)); }
   z3::expr intMin(unsigned W) { return bvAPInt(APInt::getSignedMinValue(W)); }
@@ -287,6 +291,17 @@ private:
   /// V satisfies the attributes of AS that make a violating value poison
   /// (nonnull, align, range) on an argument or a returned value.
   z3::expr attrsHold(const AttributeSet &AS, const z3::expr &V);
+  /// V as passed to or returned from a call with the attributes AS on it:
+  /// poison where they do not hold (attrsHold), and UB where it is then
+  /// poison or undef under noundef (What says which use that is).
+  Val underCallAttrs(Val V, const AttributeSet &AS, const char *What) {
+    if (!AS.hasAttributes())
+      return V;
+    V.P = V.P || !attrsHold(AS, V.V);
+    if (AS.hasAttribute(Attribute::NoUndef))
+      addUB(V.P || undefIsUB(V, What));
+    return V;
+  }
   Val fpBinop(const Instruction &I, const Val &A, const Val &B);
   /// The floating-point value of IEEE bits.
   z3::expr toFP(const z3::expr &Bits);
@@ -866,14 +881,9 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
   // range) do not hold, and UB where it is poison or undef under noundef:
   // a memcpy given `align 8` copies only aligned pointers.
   auto arg = [&](unsigned N) {
-    Val A = get(II.getArgOperand(N));
-    AttributeSet AS = II.getAttributes().getParamAttrs(N);
-    if (!AS.hasAttributes())
-      return A;
-    A.P = A.P || !attrsHold(AS, A.V);
-    if (AS.hasAttribute(Attribute::NoUndef))
-      addUB(A.P || undefIsUB(A, "noundef argument of partially undef value"));
-    return A;
+    return underCallAttrs(get(II.getArgOperand(N)),
+                          II.getAttributes().getParamAttrs(N),
+                          "noundef argument of partially undef value");
   };
   auto constArg = [&](unsigned N) -> bool {
     auto *CI = dyn_cast<ConstantInt>(II.getArgOperand(N));
@@ -906,7 +916,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
           Poison = Poison || Off.P;
           Addr = Addr - z3::sext(Off.V, 64 - bw(Off.V));
         }
-        Violated = z3::urem(Addr, bvv(A, 64)) != bvv(0, 64);
+        Violated = misaligned(Addr, A);
       } else { // noundef
         Poison = f();
         Violated = X.P || undefIsUB(X, "assume noundef of partially undef value");
@@ -1309,7 +1319,7 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   if (IsSrc)
     addApprox(Ptr.U && !Ptr.FU, "access through undef offset");
   if (Align > 1)
-    addUB(z3::urem(Ptr.V, bvv(Align, 64)) != bvv(0, 64));
+    addUB(misaligned(Ptr.V, Align));
   // Caller memory: every byte must be valid, and valid bytes never overlap
   // this function's allocas (they are fresh).
   std::vector<z3::expr> Bad;
@@ -1657,7 +1667,7 @@ void FunctionEncoder::resultMetadata(const Instruction &I) {
     uint64_t A =
         mdconst::extract<ConstantInt>(Align->getOperand(0))->getZExtValue();
     if (A > 1)
-      Bad.push_back(z3::urem(V.V, bvv(A, bw(V.V))) != bvv(0, bw(V.V)));
+      Bad.push_back(misaligned(V.V, A));
   }
   V.P = V.P || orAll(C, Bad);
   if (NoUndef)
@@ -1724,15 +1734,8 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     Val R = intrinsic(*II);
     if (I.getType()->isVoidTy())
       return;
-    // The call's attributes on the result: range, nonnull and align make
-    // it poison where they do not hold, noundef makes that UB.
-    if (AttributeSet RA = II->getAttributes().getRetAttrs();
-        RA.hasAttributes()) {
-      R.P = R.P || !attrsHold(RA, R.V);
-      if (RA.hasAttribute(Attribute::NoUndef))
-        addUB(R.P || undefIsUB(R, "noundef result of partially undef value"));
-    }
-    setVal(&I, R);
+    setVal(&I, underCallAttrs(R, II->getAttributes().getRetAttrs(),
+                              "noundef result of partially undef value"));
     return;
   }
   if (auto *CI = dyn_cast<CallInst>(&I)) {
@@ -1986,7 +1989,7 @@ z3::expr FunctionEncoder::attrsHold(const AttributeSet &AS, const z3::expr &V) {
   if (AS.hasAttribute(Attribute::NonNull))
     Bad.push_back(isZero(V));
   if (MaybeAlign Al = AS.getAlignment(); Al && Al->value() > 1)
-    Bad.push_back(z3::urem(V, bvv(Al->value(), bw(V))) != bvv(0, bw(V)));
+    Bad.push_back(misaligned(V, Al->value()));
   if (Attribute RA = AS.getAttribute(Attribute::Range); RA.isValid())
     Bad.push_back(!inRange(V, RA.getRange()));
   return !orAll(C, Bad);

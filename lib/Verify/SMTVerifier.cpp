@@ -335,10 +335,10 @@ struct QueryBudget {
     return z3::solver(C);
   }
   /// Z3's SMT core alone, without the default solver's tactics: set up in
-  /// under 0.1 ms, it is the solver of the bound check; at the same budget it reaches and proves
-  /// more functions than the default solver (bench/results/verify.md,
-  /// session 24). The exact query, with its quantifier, keeps the default
-  /// solver.
+  /// under 0.1 ms, it is the solver of the bound check; at the same budget
+  /// it reaches and proves more functions than the default solver
+  /// (bench/results/verify.md, session 24). The exact query, with its
+  /// quantifier, keeps the default solver.
   z3::solver lightSolver(z3::context &C) const {
     Meter.charge(kLightSolverSetupUnits);
     return z3::solver(C, z3::solver::simple());
