@@ -228,6 +228,15 @@ static cl::opt<bool> Recheck(
     cl::desc("Measure the module again after installing the winner and "
              "restore -Oz's result unless it is smaller"),
     cl::init(false));
+static cl::opt<bool> TryMachineOutliner(
+    "neuropt-size-machine-outliner",
+    cl::desc("Generate the chosen module also with LLVM's machine outliner "
+             "(-enable-machine-outliner, which x86-64 runs only when asked) "
+             "and keep it for clang's code generation when that is smaller; "
+             "the IR the pass leaves is the same either way. Only in clang "
+             "(opt emits no code), and not when -enable-machine-outliner is "
+             "given"),
+    cl::init(false));
 static cl::opt<bool> PrintSummary(
     "neuropt-size-print",
     cl::desc("Print one summary line per translation unit to stderr"),
@@ -294,6 +303,8 @@ struct Candidate {
   std::unique_ptr<Module> M;
   uint64_t Objective = 0;
   ObjectSize Object;
+  /// Object with the machine outliner (-neuropt-size-machine-outliner).
+  std::optional<ObjectSize> Outlined;
   /// The extension's pipeline left -Oz's result as it was (bitcode for
   /// bitcode): the candidate is -Oz's result, so it is not measured.
   bool Unchanged = false;
@@ -413,6 +424,18 @@ private:
     Workers.clear();
   }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  /// Whether each measurement is made with the machine outliner too:
+  /// asked for, in clang (code generation follows in this process), and
+  /// not set by the user.
+  bool tryOutliner() const {
+    return TryMachineOutliner && !RunTail && MachineOutliner::available();
+  }
+  /// Decides the machine outliner for clang's code generation of the
+  /// chosen module (-Oz's result when \p Chosen is null), from its
+  /// measurements with (\p Outlined) and without it (\p Plain).
+  void decideOutliner(const ObjectSize &Plain,
+                      const std::optional<ObjectSize> &Outlined,
+                      const Candidate *Chosen);
   /// Whether a candidate that the budget stopped, with \p LimitMs of it
   /// left when it started, counts as out of time for the cache: it had at
   /// least 90% of the budget, and no candidate time factor cut it shorter.
@@ -494,6 +517,7 @@ private:
                    Isolated ? "" : ", in this process")
                .str() +
            (Cache || Record ? ", cache: " + planName() : std::string()) +
+           OutlinerNote +
            (SearchEvals ? formatv(", search {0} ms ({1} evaluations, {2} "
                                   "improvements)",
                                   SearchMs, SearchDone, SearchImproved)
@@ -560,6 +584,8 @@ private:
   unsigned SearchMs = 0, SearchDone = 0, SearchImproved = 0;
   uint64_t VerifyUnits = 0;
   unsigned ThreadsUsed = 1;
+  /// ", machine outliner ..." for -neuropt-size-print.
+  std::string OutlinerNote;
   /// What the model's scores mean (SizeModelScores::Unit).
   const char *PredictedUnit = "";
 };
@@ -1025,6 +1051,13 @@ static std::string encodeMeasured(const Candidate &C, StringRef Why,
   Put(uint64_t(C.Object.ROData));
   Put(uint64_t(C.Object.Data));
   Put(uint64_t(C.Objective));
+  Put(uint64_t(C.Object.EHFrame));
+  S += char(C.Outlined.has_value());
+  ObjectSize O = C.Outlined.value_or(ObjectSize());
+  Put(uint64_t(O.Text));
+  Put(uint64_t(O.ROData));
+  Put(uint64_t(O.Data));
+  Put(uint64_t(O.EHFrame));
   Put(uint32_t(Why.size()));
   S += Why;
   S += C.Bitcode;
@@ -1034,7 +1067,7 @@ static std::string encodeMeasured(const Candidate &C, StringRef Why,
 /// Reads what encodeMeasured() wrote into \p C; false if it is malformed.
 static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
                            bool &Ran) {
-  if (S.size() < 3 + 4 * 8 + 4)
+  if (S.size() < 3 + 5 * 8 + 1 + 4 * 8 + 4)
     return false;
   Ran = S[0];
   C.Unchanged = S[1];
@@ -1048,6 +1081,17 @@ static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
   Get(C.Object.ROData);
   Get(C.Object.Data);
   Get(C.Objective);
+  Get(C.Object.EHFrame);
+  C.Outlined.reset();
+  if (S[Pos++]) {
+    C.Outlined.emplace();
+    Get(C.Outlined->Text);
+    Get(C.Outlined->ROData);
+    Get(C.Outlined->Data);
+    Get(C.Outlined->EHFrame);
+  } else {
+    Pos += 4 * 8;
+  }
   uint32_t N;
   Get(N);
   if (S.size() - Pos < N)
@@ -1142,6 +1186,7 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
   // The candidate lives in its own context and is measured in place; what
   // is kept is its bitcode, so a losing candidate costs no second parse.
   LLVMContext CandCtx;
+  E.setAlsoOutlined(tryOutliner());
   Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Input, CandCtx);
   if (!Copy)
     return toString(Copy.takeError());
@@ -1182,6 +1227,7 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
     return ""; // nothing measured: finish() reports it and passes it over
   Cand.Object = Size->Object;
   Cand.Objective = Size->Object.objective();
+  Cand.Outlined = Size->Outlined;
   return "";
 }
 
@@ -1307,6 +1353,49 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
   return SearchDone >= SearchEvals;
 }
 
+void SizeDriver::decideOutliner(const ObjectSize &PlainSize,
+                                const std::optional<ObjectSize> &Outlined,
+                                const Candidate *Chosen) {
+  if (!tryOutliner() || !Outlined)
+    return;
+  // Each outlined function gets its own unwind table entry: the outliner
+  // wins only if the objective shrinks by more than .eh_frame grows, so
+  // that it does not just move bytes out of the sections counted. (Without
+  // unwind tables, -fno-asynchronous-unwind-tables, .eh_frame stays empty.)
+  uint64_t Plain = PlainSize.objective(), With = Outlined->objective();
+  bool On = With + Outlined->EHFrame < Plain + PlainSize.EHFrame;
+  MachineOutliner::setForCodegen(On);
+  OutlinerNote =
+      formatv(", machine outliner {0} ({1} bytes and .eh_frame {2} with "
+              "it, .eh_frame {3} without)",
+              On ? "on" : "off", With, Outlined->EHFrame, PlainSize.EHFrame)
+          .str();
+  auto Describe = [&](auto &R) {
+    R << "code generation of ";
+    if (Chosen)
+      name(R, *Chosen);
+    else
+      R << "-Oz's result";
+  };
+  if (On)
+    emit<OptimizationRemark>("MachineOutliner", [&](auto &R) {
+      Describe(R);
+      R << " with the machine outliner: " << ore::NV("Objective", Plain)
+        << " -> " << ore::NV("OutlinedObjective", With) << " bytes, .eh_frame "
+        << ore::NV("EHFrame", PlainSize.EHFrame) << " -> "
+        << ore::NV("OutlinedEHFrame", Outlined->EHFrame);
+    });
+  else
+    emit<OptimizationRemarkAnalysis>("MachineOutliner", [&](auto &R) {
+      Describe(R);
+      R << " without the machine outliner: "
+        << ore::NV("OutlinedObjective", With) << " bytes and .eh_frame "
+        << ore::NV("OutlinedEHFrame", Outlined->EHFrame) << " with it, "
+        << ore::NV("Objective", Plain) << " and "
+        << ore::NV("EHFrame", PlainSize.EHFrame) << " without";
+    });
+}
+
 void SizeDriver::finish(PipelineEvaluator &Eval) {
   if (!Started)
     return;
@@ -1366,7 +1455,9 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       }
     }
   }
+  Eval.setAlsoOutlined(tryOutliner());
   Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+  Eval.setAlsoOutlined(false);
   StockMs = msSince(PhaseStart);
   if (Isolated) {
     // The stock child, if it runs already, has one of the threads.
@@ -1480,6 +1571,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         << (UsedModel ? "" : " (no model: coreset order)");
     });
     updateCache(StockObj, nullptr, Cands);
+    decideOutliner(Stock->Object, Stock->Outlined, nullptr);
     if (PrintSummary)
       errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes, {2} "
                         "candidates, {3} ms ({4})\n",
@@ -1534,6 +1626,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       R << ore::NV("PredictedGain", "n/a") << " (no model: coreset order)";
     R << "; verification: " << ore::NV("Verdict", Verdict);
   });
+  decideOutliner(Chosen->Object, Chosen->Outlined, Chosen);
   if (PrintSummary)
     errs() << formatv(
         "neuropt-size: {0}: {1}, {2} -> {3} bytes "
@@ -1574,6 +1667,8 @@ PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
 }
 
 PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
+  // Whatever an earlier translation unit in this process decided.
+  MachineOutliner::setForCodegen(false);
   if (SizeK == 0 && Stash)
     return PreservedAnalyses::all();
   Expected<std::unique_ptr<PipelineEvaluator>> Eval = PipelineEvaluator::create();

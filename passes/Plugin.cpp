@@ -13,6 +13,7 @@
 
 #include "neuropt/Passes/FeaturesPrinter.h"
 #include "neuropt/Passes/NeuroptSize.h"
+#include "neuropt/Search/PipelineEvaluator.h"
 #include "neuropt/Passes/ScoresPrinter.h"
 #include "neuropt/Passes/Superopt.h" // neuropt-superopt
 #include "neuropt/Passes/TranslationValidation.h"
@@ -96,6 +97,10 @@ static void registerCallbacks(PassBuilder &PB) {
   auto Stash = std::make_shared<SizeStash>();
   PB.registerPipelineStartEPCallback(
       [Stash](ModulePassManager &MPM, OptimizationLevel Level) {
+        // -neuropt-size-machine-outliner leaves the machine outliner on for
+        // the code generation that follows the pass; a later translation
+        // unit in this process (clang's in-process cc1) starts without it.
+        MachineOutliner::setForCodegen(false);
         if (Level == OptimizationLevel::Oz &&
             NeuroptSizePass::enabledInDefaultPipeline())
           MPM.addPass(NeuroptSizeStashPass(Stash));

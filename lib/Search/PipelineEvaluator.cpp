@@ -28,10 +28,12 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/CGPassBuilderOption.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Triple.h"
@@ -48,6 +50,40 @@ uint64_t neuropt::countIRInstructions(const Module &M) {
   for (const Function &F : M)
     N += F.getInstructionCount();
   return N;
+}
+
+namespace {
+/// LLVM's -enable-machine-outliner (lib/CodeGen/TargetPassConfig.cpp), its
+/// value before anything here changed it, and the lock that every code
+/// generation pipeline here is built under.
+struct OutlinerOption {
+  cl::opt<RunOutliner> *Opt = nullptr;
+  RunOutliner Original = RunOutliner::TargetDefault;
+  std::mutex Lock;
+  OutlinerOption() {
+    DenseMap<StringRef, cl::Option *> &Opts = cl::getRegisteredOptions();
+    auto It = Opts.find("enable-machine-outliner");
+    if (It == Opts.end())
+      return;
+    Opt = static_cast<cl::opt<RunOutliner> *>(It->second);
+    Original = Opt->getValue();
+  }
+  bool available() const { return Opt && Opt->getNumOccurrences() == 0; }
+  static OutlinerOption &get() {
+    static OutlinerOption O;
+    return O;
+  }
+};
+} // namespace
+
+bool MachineOutliner::available() { return OutlinerOption::get().available(); }
+
+void MachineOutliner::setForCodegen(bool On) {
+  OutlinerOption &O = OutlinerOption::get();
+  if (!O.available())
+    return;
+  std::lock_guard<std::mutex> G(O.Lock);
+  O.Opt->setValue(On ? RunOutliner::AlwaysOutline : O.Original);
 }
 
 PipelineEvaluator::PipelineEvaluator(std::unique_ptr<TargetMachine> TM)
@@ -277,21 +313,39 @@ static void addSection(ObjectSize &S, StringRef Name, uint64_t Size) {
     S.ROData += Size;
   else if (Is(".data") || Name.starts_with(".data.rel.ro"))
     S.Data += Size;
+  else if (Name == ".eh_frame")
+    S.EHFrame += Size;
 }
 
 /// Generates an object for \p M in place and sums its section families.
 Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M,
-                                                       bool Verified) {
+                                                       bool Verified,
+                                                       bool Outline) {
   M.setTargetTriple(TM->getTargetTriple());
   M.setDataLayout(TM->createDataLayout());
   SmallVector<char, 0> Buffer;
   raw_svector_ostream OS(Buffer);
   legacy::PassManager PM;
-  // Code generation verifies its input first unless the caller just did.
-  if (TM->addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile,
-                              /*DisableVerify=*/Verified))
-    return createStringError(inconvertibleErrorCode(),
-                             "target cannot emit object files");
+  {
+    // The pipeline is built with the outliner as asked for, whatever a
+    // decision for clang's own code generation has set meanwhile.
+    OutlinerOption &O = OutlinerOption::get();
+    std::lock_guard<std::mutex> G(O.Lock);
+    std::optional<RunOutliner> Was;
+    if (O.available()) {
+      Was = O.Opt->getValue();
+      O.Opt->setValue(Outline ? RunOutliner::AlwaysOutline : O.Original);
+    }
+    // Code generation verifies its input first unless the caller just did.
+    bool Failed = TM->addPassesToEmitFile(PM, OS, nullptr,
+                                          CodeGenFileType::ObjectFile,
+                                          /*DisableVerify=*/Verified);
+    if (Was)
+      O.Opt->setValue(*Was);
+    if (Failed)
+      return createStringError(inconvertibleErrorCode(),
+                               "target cannot emit object files");
+  }
   PM.run(M);
 
   return measureObject(
@@ -356,11 +410,27 @@ Expected<SizeMeasurement> PipelineEvaluator::evaluateInPlace(Module &M,
       return E;
   SizeMeasurement Result;
   Result.IRInstructions = countIRInstructions(M);
+  // Code generation changes the module: the second one gets a copy first.
+  LLVMContext OutlineCtx;
+  std::unique_ptr<Module> ForOutliner;
+  if (AlsoOutlined && MachineOutliner::available()) {
+    auto Copy = freshCopy(M, OutlineCtx);
+    if (!Copy)
+      return Copy.takeError();
+    ForOutliner = std::move(*Copy);
+  }
   // runPipeline() has verified the module when there was a pipeline.
   Expected<ObjectSize> Size = emitAndMeasure(M, /*Verified=*/!Pipeline.empty());
   if (!Size)
     return Size.takeError();
   Result.Object = *Size;
+  if (ForOutliner) {
+    Expected<ObjectSize> Outlined =
+        emitAndMeasure(*ForOutliner, /*Verified=*/true, /*Outline=*/true);
+    if (!Outlined)
+      return Outlined.takeError();
+    Result.Outlined = std::move(*Outlined);
+  }
   return Result;
 }
 

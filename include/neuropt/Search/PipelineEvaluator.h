@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,9 @@ struct ObjectSize {
   uint64_t Text = 0;   ///< .text and .text.*
   uint64_t ROData = 0; ///< .rodata and .rodata.*
   uint64_t Data = 0;   ///< .data, .data.*, .data.rel.ro* (not .bss)
+  /// .eh_frame: not in the objective, but loaded with the program, and
+  /// every outlined function adds an entry to it.
+  uint64_t EHFrame = 0;
   /// The size objective: .text + .rodata + .data.
   uint64_t objective() const { return Text + ROData + Data; }
   /// Bytes of each function symbol (ELF STT_FUNC st_size), by name; filled
@@ -49,6 +53,24 @@ struct ObjectSize {
 struct SizeMeasurement {
   ObjectSize Object;
   uint64_t IRInstructions = 0;
+  /// The same module generated with LLVM's machine outliner on, when the
+  /// evaluator was asked for it (PipelineEvaluator::setAlsoOutlined).
+  std::optional<ObjectSize> Outlined;
+};
+
+/// LLVM's machine outliner (`-enable-machine-outliner`, a code generation
+/// pass that x86-64 runs only when asked) as a choice of code generation.
+/// Code generation reads the option when it builds its pipeline, so these
+/// set it process-wide: every measurement here sets it for its own pipeline
+/// and restores it, and setOutlinerForCodegen() leaves it set for the code
+/// generation that follows in this process (clang's).
+struct MachineOutliner {
+  /// Whether the option exists and the user has not set it (an explicit
+  /// -mllvm -enable-machine-outliner[=never] is the user's decision).
+  static bool available();
+  /// Sets the option to outline (\p On) or back to its value before any
+  /// change here. Does nothing when not available().
+  static void setForCodegen(bool On);
 };
 
 /// Target configuration matching `clang -O<level> -c` on x86-64 Linux.
@@ -110,10 +132,17 @@ public:
   /// scripts/calibrate-size-estimate.py (bench/results/size.md).
   uint64_t estimateObjective(const llvm::Module &M);
 
+  /// From now on, evaluate(), evaluateInPlace() and measure() generate each
+  /// module twice, the second time with the machine outliner, into
+  /// SizeMeasurement::Outlined (when MachineOutliner::available()).
+  void setAlsoOutlined(bool On) { AlsoOutlined = On; }
+
 private:
   explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
-  llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M, bool Verified);
+  llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M, bool Verified,
+                                            bool Outline = false);
   std::unique_ptr<llvm::TargetMachine> TM;
+  bool AlsoOutlined = false;
 };
 
 /// Splits a textual pipeline at its top-level commas: "a,b(c,d),e<f,g>"

@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <string>
 
 using namespace llvm;
@@ -71,6 +72,67 @@ TEST(PipelineEvaluator, TimeLimitStopsThePipelineAndSaysSo) {
   EXPECT_FALSE(!!(*Eval)->runPipeline(*M2, "default<Oz>"));
   std::unique_ptr<Module> M3 = parseIR(Ctx, Text.c_str());
   EXPECT_FALSE(!!(*Eval)->runPipeline(*M3, "default<Oz>", 600000));
+}
+
+/// Functions that repeat one run of stores, each with a tail of its own:
+/// the machine outliner can make the run one function they call.
+std::string repeatedStores(unsigned N) {
+  std::string S;
+  for (unsigned I = 0; I < N; ++I)
+    S += "define void @f" + std::to_string(I) +
+         "(ptr %r, i32 %id) {\n"
+         "  store i32 %id, ptr %r\n"
+         "  %f = shl i32 %id, 3\n  %x = xor i32 %f, 1445\n"
+         "  %p1 = getelementptr i8, ptr %r, i64 4\n  store i32 %x, ptr %p1\n"
+         "  %c = mul i32 %id, 7\n  %c1 = add i32 %c, 3\n"
+         "  %p2 = getelementptr i8, ptr %r, i64 8\n  store i32 %c1, ptr %p2\n"
+         "  %w = sext i32 %c1 to i64\n  %t = mul i64 %w, 1000003\n"
+         "  %p3 = getelementptr i8, ptr %r, i64 16\n  store i64 %t, ptr %p3\n"
+         "  %p4 = getelementptr i8, ptr %r, i64 24\n"
+         "  store i32 " + std::to_string(I * 11 + 5) + ", ptr %p4\n"
+         "  ret void\n}\n";
+  return S;
+}
+
+TEST(PipelineEvaluator, MeasuresWithTheMachineOutlinerWhenAsked) {
+  ASSERT_TRUE(MachineOutliner::available());
+  Expected<std::unique_ptr<PipelineEvaluator>> Eval =
+      PipelineEvaluator::create();
+  ASSERT_TRUE(!!Eval) << toString(Eval.takeError());
+  LLVMContext Ctx;
+  std::string Text = repeatedStores(8);
+  std::unique_ptr<Module> M = parseIR(Ctx, Text.c_str());
+  ASSERT_TRUE(M);
+
+  Expected<SizeMeasurement> Plain = (*Eval)->measure(*M);
+  ASSERT_TRUE(!!Plain) << toString(Plain.takeError());
+  EXPECT_FALSE(Plain->Outlined.has_value());
+
+  (*Eval)->setAlsoOutlined(true);
+  Expected<SizeMeasurement> Both = (*Eval)->measure(*M);
+  ASSERT_TRUE(!!Both) << toString(Both.takeError());
+  ASSERT_TRUE(Both->Outlined.has_value());
+  // The plain measurement is the same as without the second one, and the
+  // outliner makes these functions smaller.
+  EXPECT_EQ(Both->Object.objective(), Plain->Object.objective());
+  EXPECT_LT(Both->Outlined->objective(), Plain->Object.objective());
+  EXPECT_NE(std::find_if(Both->Outlined->FunctionBytes.begin(),
+                         Both->Outlined->FunctionBytes.end(),
+                         [](const auto &F) {
+                           return F.first.find("OUTLINED_FUNCTION") !=
+                                  std::string::npos;
+                         }),
+            Both->Outlined->FunctionBytes.end());
+
+  // A decision for clang's code generation does not leak into the
+  // measurements: each builds its pipeline with the outliner as asked.
+  (*Eval)->setAlsoOutlined(false);
+  MachineOutliner::setForCodegen(true);
+  Expected<SizeMeasurement> Again = (*Eval)->measure(*M);
+  MachineOutliner::setForCodegen(false);
+  ASSERT_TRUE(!!Again) << toString(Again.takeError());
+  EXPECT_EQ(Again->Object.objective(), Plain->Object.objective());
+  EXPECT_FALSE(Again->Outlined.has_value());
 }
 
 } // namespace
