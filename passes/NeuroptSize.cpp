@@ -1036,8 +1036,12 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
                               /*SkipUnchanged=*/Cand.Extension, Cand);
 }
 
+/// An ObjectSize's section families as a child sends them.
+constexpr size_t kEncodedSizeBytes = 4 * sizeof(uint64_t);
+
 /// What a child sends back for a measured candidate: whether it ran, the
-/// measurement, why it failed, and the pipeline's output as bitcode.
+/// measurement (and the one with the machine outliner, if made), why it
+/// failed, and the pipeline's output as bitcode.
 static std::string encodeMeasured(const Candidate &C, StringRef Why,
                                   bool Ran) {
   std::string S;
@@ -1047,17 +1051,16 @@ static std::string encodeMeasured(const Candidate &C, StringRef Why,
   auto Put = [&](auto V) {
     S.append(reinterpret_cast<const char *>(&V), sizeof(V));
   };
-  Put(uint64_t(C.Object.Text));
-  Put(uint64_t(C.Object.ROData));
-  Put(uint64_t(C.Object.Data));
+  auto PutSize = [&](const ObjectSize &O) {
+    Put(O.Text);
+    Put(O.ROData);
+    Put(O.Data);
+    Put(O.EHFrame);
+  };
+  PutSize(C.Object);
   Put(uint64_t(C.Objective));
-  Put(uint64_t(C.Object.EHFrame));
   S += char(C.Outlined.has_value());
-  ObjectSize O = C.Outlined.value_or(ObjectSize());
-  Put(uint64_t(O.Text));
-  Put(uint64_t(O.ROData));
-  Put(uint64_t(O.Data));
-  Put(uint64_t(O.EHFrame));
+  PutSize(C.Outlined.value_or(ObjectSize()));
   Put(uint32_t(Why.size()));
   S += Why;
   S += C.Bitcode;
@@ -1067,7 +1070,7 @@ static std::string encodeMeasured(const Candidate &C, StringRef Why,
 /// Reads what encodeMeasured() wrote into \p C; false if it is malformed.
 static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
                            bool &Ran) {
-  if (S.size() < 3 + 5 * 8 + 1 + 4 * 8 + 4)
+  if (S.size() < 3 + 2 * kEncodedSizeBytes + 8 + 1 + 4)
     return false;
   Ran = S[0];
   C.Unchanged = S[1];
@@ -1077,21 +1080,20 @@ static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
     std::memcpy(&V, S.data() + Pos, sizeof(V));
     Pos += sizeof(V);
   };
-  Get(C.Object.Text);
-  Get(C.Object.ROData);
-  Get(C.Object.Data);
+  auto GetSize = [&](ObjectSize &O) {
+    Get(O.Text);
+    Get(O.ROData);
+    Get(O.Data);
+    Get(O.EHFrame);
+  };
+  GetSize(C.Object);
   Get(C.Objective);
-  Get(C.Object.EHFrame);
+  bool HasOutlined = S[Pos++];
+  ObjectSize Outlined;
+  GetSize(Outlined);
   C.Outlined.reset();
-  if (S[Pos++]) {
-    C.Outlined.emplace();
-    Get(C.Outlined->Text);
-    Get(C.Outlined->ROData);
-    Get(C.Outlined->Data);
-    Get(C.Outlined->EHFrame);
-  } else {
-    Pos += 4 * 8;
-  }
+  if (HasOutlined)
+    C.Outlined = std::move(Outlined);
   uint32_t N;
   Get(N);
   if (S.size() - Pos < N)

@@ -62,7 +62,7 @@ struct SizeMeasurement {
 /// pass that x86-64 runs only when asked) as a choice of code generation.
 /// Code generation reads the option when it builds its pipeline, so these
 /// set it process-wide: every measurement here sets it for its own pipeline
-/// and restores it, and setOutlinerForCodegen() leaves it set for the code
+/// and restores it, and setForCodegen() leaves it set for the code
 /// generation that follows in this process (clang's).
 struct MachineOutliner {
   /// Whether the option exists and the user has not set it (an explicit
