@@ -237,6 +237,14 @@ static cl::opt<bool> TryMachineOutliner(
              "(opt emits no code), and not when -enable-machine-outliner is "
              "given"),
     cl::init(false));
+static cl::opt<bool> UnwindGuard(
+    "neuropt-size-unwind-guard",
+    cl::desc("Keep a candidate only if the objective plus .eh_frame does not "
+             "grow either: each function a pipeline makes (the IR outliner, "
+             "function merging) adds an unwind table entry, and each stack "
+             "frame it adds unwind instructions, loaded with the program "
+             "although the objective does not count them (default: on)"),
+    cl::init(true));
 static cl::opt<bool> PrintSummary(
     "neuropt-size-print",
     cl::desc("Print one summary line per translation unit to stderr"),
@@ -1417,6 +1425,17 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
           << " ms (a larger -neuropt-size-budget-ms tries them again)";
       R << " (-neuropt-size-cache)";
     });
+    // The record says nothing of code generation: -Oz's result is measured
+    // with and without the machine outliner as without a cache.
+    if (tryOutliner()) {
+      Eval.setAlsoOutlined(true);
+      Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+      Eval.setAlsoOutlined(false);
+      if (Stock)
+        decideOutliner(Stock->Object, Stock->Outlined, nullptr);
+      else
+        warn("cannot measure the -Oz result: " + toString(Stock.takeError()));
+    }
     if (PrintSummary)
       errs() << formatv("neuropt-size: {0}: kept -Oz, {1} bytes when cached, "
                         "0 candidates, {2} ms ({3})\n",
@@ -1526,6 +1545,20 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   for (Candidate &Cand : Cands) {
     if (Cand.Objective >= StockObj)
       break;
+    // Smaller on the objective, but the bytes went to .eh_frame: not
+    // smaller in the program. A later, larger candidate may still win.
+    uint64_t StockEH = Stock->Object.EHFrame, CandEH = Cand.Object.EHFrame;
+    if (UnwindGuard && Cand.Objective + CandEH > StockObj + StockEH) {
+      emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
+        name(R, Cand);
+        R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
+          << "% smaller) rejected: .eh_frame grows by more than the "
+             "objective shrinks ("
+          << ore::NV("EHFrame", StockEH) << " -> "
+          << ore::NV("CandidateEHFrame", CandEH) << " bytes)";
+      });
+      continue;
+    }
     if (!budgetLeft()) {
       OutOfBudget = true;
       break;

@@ -123,11 +123,16 @@ namespace {
 
 struct Sections {
   uint64_t Text = 0, ROData = 0, Data = 0;
+  /// Not in the objective, but loaded with the program: each function the
+  /// pass creates (outlined, merged) adds an unwind table entry here.
+  uint64_t EHFrame = 0;
   uint64_t objective() const { return Text + ROData + Data; }
+  uint64_t withEHFrame() const { return objective() + EHFrame; }
   Sections &operator+=(const Sections &O) {
     Text += O.Text;
     ROData += O.ROData;
     Data += O.Data;
+    EHFrame += O.EHFrame;
     return *this;
   }
 };
@@ -288,6 +293,7 @@ static Expected<Sections> readSections(StringRef Path) {
   S.Text = O->Text;
   S.ROData = O->ROData;
   S.Data = O->Data;
+  S.EHFrame = O->EHFrame;
   return S;
 }
 
@@ -479,6 +485,7 @@ Expected<CeilingResult> TUEvaluator::ceiling(PipelineEvaluator &Eval) const {
     S.Text = O.Text;
     S.ROData = O.ROData;
     S.Data = O.Data;
+    S.EHFrame = O.EHFrame;
     return S;
   };
   C.Baseline = Conv(R->Baseline.Object);
@@ -684,6 +691,10 @@ namespace {
 struct Summary {
   unsigned Programs = 0, Measured = 0, Failed = 0, TUs = 0, LargerThanOz = 0,
            NotReproducible = 0;
+  /// Larger than -Oz on the objective plus .eh_frame (reported, not a
+  /// failure: the objective leaves .eh_frame out).
+  unsigned LargerWithEHFrame = 0;
+  uint64_t StockEHFrame = 0, NeuroptEHFrame = 0; ///< Summed over the TUs.
   double ObjReduction = 0, TextReduction = 0, IRReduction = 0;
   bool HaveCeiling = false;
   double CeilObjReduction = 0, CeilTextReduction = 0, CeilIRReduction = 0;
@@ -725,6 +736,10 @@ static Summary summarize(ArrayRef<Program> Programs) {
       ++S.TUs;
       if (T.Neuropt.Obj.objective() > T.Stock.Obj.objective())
         ++S.LargerThanOz;
+      if (T.Neuropt.Obj.withEHFrame() > T.Stock.Obj.withEHFrame())
+        ++S.LargerWithEHFrame;
+      S.StockEHFrame += T.Stock.Obj.EHFrame;
+      S.NeuroptEHFrame += T.Neuropt.Obj.EHFrame;
       if (!T.Reproducible)
         ++S.NotReproducible;
       ++S.Decisions[T.decision()];
@@ -772,6 +787,7 @@ static void writeSections(json::OStream &J, StringRef Key, const Sections &S) {
     J.attribute("rodata", S.ROData);
     J.attribute("data", S.Data);
     J.attribute("objective", S.objective());
+    J.attribute("eh_frame", S.EHFrame);
   });
 }
 
@@ -781,6 +797,7 @@ static void writeBuild(json::OStream &J, StringRef Key, const BuildResult &B) {
     J.attribute("rodata", B.Obj.ROData);
     J.attribute("data", B.Obj.Data);
     J.attribute("objective", B.Obj.objective());
+    J.attribute("eh_frame", B.Obj.EHFrame);
     J.attribute("ir_insts", B.IRInsts);
     J.attribute("compile_ms", int64_t(std::llround(B.CompileMs)));
     J.attribute("cpu_ms", int64_t(std::llround(B.CpuMs)));
@@ -881,6 +898,9 @@ static void writeJSON(raw_ostream &OS, const SizeEvalOptions &Opts,
       J.attribute("failed", S.Failed);
       J.attribute("tus", S.TUs);
       J.attribute("tus_larger_than_oz", S.LargerThanOz);
+      J.attribute("tus_larger_with_eh_frame", S.LargerWithEHFrame);
+      J.attribute("eh_frame_oz", S.StockEHFrame);
+      J.attribute("eh_frame_neuropt", S.NeuroptEHFrame);
       J.attribute("tus_not_reproducible", S.NotReproducible);
       J.attribute("geomean_objective_reduction", S.ObjReduction);
       J.attribute("geomean_text_reduction", S.TextReduction);
@@ -1036,7 +1056,9 @@ static void writeMarkdown(raw_ostream &OS, const SizeEvalOptions &Opts,
      << ", .text " << pct(S.TextReduction) << ", IR instructions "
      << pct(S.IRReduction) << "\n";
   OS << "- translation units larger than -Oz: " << S.LargerThanOz
-     << " (must be 0)\n";
+     << " (must be 0); counting .eh_frame too: " << S.LargerWithEHFrame
+     << " (.eh_frame summed: " << S.StockEHFrame << " -> "
+     << S.NeuroptEHFrame << " bytes)\n";
   OS << format("- median compile-time ratio (neuropt / -Oz): %.2fx wall "
                "clock, %.2fx CPU time\n",
                S.MedianTimeRatio, S.MedianCpuRatio);
@@ -1194,6 +1216,7 @@ static Expected<CeilingCache> loadCeilings(const SizeEvalOptions &Opts) {
     S.Text = *T;
     S.ROData = *RO;
     S.Data = *D;
+    S.EHFrame = O->getInteger("eh_frame").value_or(0); // older results: none
     return true;
   };
   CeilingCache Cache;
@@ -1355,12 +1378,12 @@ neuropt::runSizeEvaluation(const SizeEvalOptions &Opts, raw_ostream &Log) {
 
   Log << formatv("neuropt-eval size: {0} programs ({1} failed), {2} TUs; "
                  "geomean reduction vs -Oz: objective {3}, .text {4}, IR {5}; "
-                 "{6} TUs larger than -Oz; median compile-time ratio {7}x "
-                 "(CPU time {8}x)",
+                 "{6} TUs larger than -Oz ({9} counting .eh_frame); median "
+                 "compile-time ratio {7}x (CPU time {8}x)",
                  S.Programs, S.Failed, S.TUs, pct(S.ObjReduction),
                  pct(S.TextReduction), pct(S.IRReduction), S.LargerThanOz,
                  format("%.2f", S.MedianTimeRatio),
-                 format("%.2f", S.MedianCpuRatio));
+                 format("%.2f", S.MedianCpuRatio), S.LargerWithEHFrame);
   if (S.HaveCeiling) {
     Log << "; ceiling objective " << pct(S.CeilObjReduction)
         << ", share captured ";

@@ -1,10 +1,12 @@
 """Prints the size objective of ELF object files: .text + .rodata + .data.
 
-Usage: objsize.py FILE.o...   -> one line per file: "<objective> <text>"
-       objsize.py --not-larger NEW.o OLD.o  -> exit 1 if NEW's objective is
-                                               larger than OLD's
+Usage: objsize.py FILE.o...   -> one line per file:
+                                 "<objective> <text> <eh_frame>"
+       objsize.py --not-larger NEW.o OLD.o  -> exit 1 if NEW's objective, or
+                                               its objective plus .eh_frame,
+                                               is larger than OLD's
 Section families as neuropt's PipelineEvaluator counts them: .text*,
-.rodata*, .data* (with .data.rel.ro*), never .bss.
+.rodata*, .data* (with .data.rel.ro*), never .bss; .eh_frame apart.
 """
 import struct
 import sys
@@ -27,7 +29,7 @@ def sections(path):
 
 
 def measure(path):
-    text = rodata = data = 0
+    text = rodata = data = eh_frame = 0
     for name, sh_type, size in sections(path):
         if sh_type == 8:  # SHT_NOBITS
             continue
@@ -38,13 +40,16 @@ def measure(path):
             rodata += size
         elif fam(".data") or name.startswith(".data.rel.ro"):
             data += size
-    return text + rodata + data, text
+        elif name == ".eh_frame":
+            eh_frame += size
+    return text + rodata + data, text, eh_frame
 
 
 if sys.argv[1] == "--not-larger":
-    new, old = measure(sys.argv[2])[0], measure(sys.argv[3])[0]
-    print(f"objective {new} vs {old}")
-    sys.exit(1 if new > old else 0)
+    new, old = measure(sys.argv[2]), measure(sys.argv[3])
+    print(f"objective {new[0]} vs {old[0]}, with .eh_frame "
+          f"{new[0] + new[2]} vs {old[0] + old[2]}")
+    sys.exit(1 if new[0] > old[0] or new[0] + new[2] > old[0] + old[2] else 0)
 for p in sys.argv[1:]:
-    obj, text = measure(p)
-    print(obj, text)
+    obj, text, eh_frame = measure(p)
+    print(obj, text, eh_frame)
