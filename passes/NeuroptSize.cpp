@@ -84,8 +84,10 @@ static cl::opt<unsigned>
           cl::init(1));
 static cl::opt<unsigned> BudgetMs(
     "neuropt-size-budget-ms",
-    cl::desc("Wall-clock budget per translation unit in ms; when it runs "
-             "out the pass keeps the best verified result so far"),
+    cl::desc("Wall-clock budget per translation unit in ms; candidates "
+             "and the search stop a tenth of it (at most 2 s) earlier, so "
+             "that the smallest one measured can still be verified; when "
+             "it runs out the pass keeps the best verified result so far"),
     cl::init(30000));
 static cl::opt<float> CandidateTimeFactor(
     "neuropt-size-candidate-time-factor",
@@ -382,12 +384,12 @@ private:
   void waitSlots(ChildJobs &Jobs, unsigned First, unsigned Threads,
                  PipelineEvaluator &E);
   /// When children still running are killed (-neuropt-size-isolate): the
-  /// budget, and a little more for a pipeline that stops at the budget by
-  /// itself to say so.
+  /// candidates' part of the budget, and a little more for a pipeline that
+  /// stops there by itself to say so.
   Clock::time_point hardDeadline() const {
     return Start + std::chrono::milliseconds(
-                       uint64_t(BudgetMs) +
-                       std::clamp(BudgetMs / 50, 100u, 1000u));
+                       uint64_t(candidateBudgetMs()) +
+                       std::clamp(candidateBudgetMs() / 50, 100u, 1000u));
   }
   /// Runs \p P on a copy of \p Input (bitcode) in a context of its own and
   /// measures it with clang's tail into \p Cand, keeping the pipeline's
@@ -432,6 +434,17 @@ private:
     Workers.clear();
   }
   bool budgetLeft() const { return elapsedMs() < BudgetMs; }
+  /// The candidates and the search stop this much before the budget, so
+  /// that the smallest of those measured can still be verified: a tenth
+  /// of the budget, at most the verification guard's 2 s.
+  static unsigned verifyReserveMs() {
+    return std::min(unsigned(BudgetMs) / 10, 2000u);
+  }
+  /// Until when candidates and the search may run.
+  static unsigned candidateBudgetMs() {
+    return unsigned(BudgetMs) - verifyReserveMs();
+  }
+  bool candidateTimeLeft() const { return elapsedMs() < candidateBudgetMs(); }
   /// Whether each measurement is made with the machine outliner too:
   /// asked for, in clang (code generation follows in this process), and
   /// not set by the user.
@@ -444,12 +457,13 @@ private:
   void decideOutliner(const ObjectSize &Plain,
                       const std::optional<ObjectSize> &Outlined,
                       const Candidate *Chosen);
-  /// Whether a candidate that the budget stopped, with \p LimitMs of it
-  /// left when it started, counts as out of time for the cache: it had at
-  /// least 90% of the budget, and no candidate time factor cut it shorter.
+  /// Whether a candidate that the budget stopped, with \p LimitMs of the
+  /// candidates' part left when it started, counts as out of time for the
+  /// cache: it had at least 90% of that part, and no candidate time factor
+  /// cut it shorter.
   bool hadMostOfBudget(unsigned LimitMs) const {
     return CandidateTimeFactor == 0 &&
-           uint64_t(LimitMs) * 10 >= uint64_t(BudgetMs) * 9;
+           uint64_t(LimitMs) * 10 >= uint64_t(candidateBudgetMs()) * 9;
   }
   /// Names candidate \p C in a remark.
   template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
@@ -1035,7 +1049,7 @@ void SizeDriver::prepareCandidate(unsigned I) {
 }
 
 void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
-  if (!budgetLeft())
+  if (!candidateTimeLeft())
     return;
   Ran[I] = 1;
   Candidate &Cand = Tried[I];
@@ -1130,7 +1144,9 @@ void SizeDriver::fromChild(const ChildJobs &Jobs, unsigned J, Candidate &C,
         0, std::chrono::duration_cast<std::chrono::milliseconds>(
                Jobs.started(J) - Start)
                .count()));
-    unsigned LimitMs = BudgetMs > StartedMs ? BudgetMs - StartedMs : 1;
+    unsigned LimitMs = candidateBudgetMs() > StartedMs
+                           ? candidateBudgetMs() - StartedMs
+                           : 1;
     // Ended by its deadline, or killed at it (the children stop by
     // themselves even while this process is still busy with -Oz).
     Clock::time_point End = std::min(Clock::now(), hardDeadline());
@@ -1200,9 +1216,12 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
   Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(Input, CandCtx);
   if (!Copy)
     return toString(Copy.takeError());
-  // A candidate never runs past the translation unit's budget, nor past
-  // -neuropt-size-candidate-time-factor times the -Oz measurement.
-  unsigned LimitMs = BudgetMs > elapsedMs() ? BudgetMs - elapsedMs() : 1;
+  // A candidate never runs past the translation unit's budget less the
+  // verification's reserve, nor past -neuropt-size-candidate-time-factor
+  // times the -Oz measurement.
+  unsigned LimitMs = candidateBudgetMs() > elapsedMs()
+                         ? candidateBudgetMs() - elapsedMs()
+                         : 1;
   if (CandidateTimeFactor > 0)
     LimitMs = std::min(LimitMs,
                        std::max(50u, unsigned(CandidateTimeFactor * StockMs)));
@@ -1219,7 +1238,7 @@ std::string SizeDriver::measurePipeline(PipelineEvaluator &E, StringRef Input,
     if (Error Err = E.runPipeline(**Copy, P, LimitMs)) {
       // Stopped by the budget with (nearly) all of it: remembered in the
       // cache, so that a rebuild with no more time does not pay again.
-      if (!budgetLeft() && hadMostOfBudget(LimitMs))
+      if (!candidateTimeLeft() && hadMostOfBudget(LimitMs))
         Cand.OutOfTime = true;
       return Err;
     }
@@ -1274,7 +1293,7 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
     Evals.push_back(std::move(*E));
   }
   auto PhaseStart = Clock::now();
-  while (SearchDone < SearchEvals && budgetLeft()) {
+  while (SearchDone < SearchEvals && candidateTimeLeft()) {
     // A round: Batch edits of the incumbent, drawn before any is measured,
     // so the round's sequences do not depend on the thread count.
     unsigned N = std::min(Batch, unsigned(SearchEvals) - SearchDone);
@@ -1294,7 +1313,7 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
       ChildJobs Jobs(N, [&](unsigned I) {
         std::string W = "budget";
         bool Measured = false;
-        if (budgetLeft()) {
+        if (candidateTimeLeft()) {
           Measured = true;
           Expected<std::unique_ptr<PipelineEvaluator>> E =
               PipelineEvaluator::create();
@@ -1321,7 +1340,7 @@ bool SizeDriver::search(PipelineEvaluator &Eval, std::vector<Candidate> &Cands) 
     std::atomic<unsigned> Next{0};
     auto Work = [&](PipelineEvaluator &E) {
       for (unsigned I; (I = Next.fetch_add(1)) < N;)
-        if (budgetLeft())
+        if (candidateTimeLeft())
           Why[I] = measurePipeline(E, Source, Round[I].Pipeline,
                                    /*SkipUnchanged=*/false, Round[I]);
         else
