@@ -1571,9 +1571,10 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
         name(R, Cand);
         R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
-          << "% smaller) rejected: .eh_frame grows by more than the "
-             "objective shrinks ("
-          << ore::NV("EHFrame", StockEH) << " -> "
+          << "% smaller) rejected: "
+          << ore::NV("Reason",
+                     ".eh_frame grows by more than the objective shrinks")
+          << " (" << ore::NV("EHFrame", StockEH) << " -> "
           << ore::NV("CandidateEHFrame", CandEH) << " bytes)";
       });
       continue;
