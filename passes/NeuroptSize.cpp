@@ -241,11 +241,13 @@ static cl::opt<bool> TryMachineOutliner(
     cl::init(false));
 static cl::opt<bool> UnwindGuard(
     "neuropt-size-unwind-guard",
-    cl::desc("Keep a candidate only if the objective plus .eh_frame does not "
-             "grow either: each function a pipeline makes (the IR outliner, "
-             "function merging) adds an unwind table entry, and each stack "
-             "frame it adds unwind instructions, loaded with the program "
-             "although the objective does not count them (default: on)"),
+    cl::desc("Keep a candidate only if the objective plus the unwind tables "
+             "(.eh_frame, and 8 bytes of .eh_frame_hdr per entry once "
+             "linked) does not grow either: each function a pipeline makes "
+             "(the IR outliner, function merging) adds an unwind table "
+             "entry, and each stack frame it adds unwind instructions, "
+             "loaded with the program although the objective does not "
+             "count them (default: on)"),
     cl::init(true));
 static cl::opt<bool> PrintSummary(
     "neuropt-size-print",
@@ -1059,7 +1061,7 @@ void SizeDriver::runCandidate(PipelineEvaluator &E, unsigned I) {
 }
 
 /// An ObjectSize's section families as a child sends them.
-constexpr size_t kEncodedSizeBytes = 4 * sizeof(uint64_t);
+constexpr size_t kEncodedSizeBytes = 5 * sizeof(uint64_t);
 
 /// What a child sends back for a measured candidate: whether it ran, the
 /// measurement (and the one with the machine outliner, if made), why it
@@ -1078,6 +1080,7 @@ static std::string encodeMeasured(const Candidate &C, StringRef Why,
     Put(O.ROData);
     Put(O.Data);
     Put(O.EHFrame);
+    Put(O.UnwindEntries);
   };
   PutSize(C.Object);
   Put(uint64_t(C.Objective));
@@ -1107,6 +1110,7 @@ static bool decodeMeasured(StringRef S, Candidate &C, std::string &Why,
     Get(O.ROData);
     Get(O.Data);
     Get(O.EHFrame);
+    Get(O.UnwindEntries);
   };
   GetSize(C.Object);
   Get(C.Objective);
@@ -1388,16 +1392,19 @@ void SizeDriver::decideOutliner(const ObjectSize &PlainSize,
   if (!tryOutliner() || !Outlined)
     return;
   // Each outlined function gets its own unwind table entry: the outliner
-  // wins only if the objective shrinks by more than .eh_frame grows, so
-  // that it does not just move bytes out of the sections counted. (Without
-  // unwind tables, -fno-asynchronous-unwind-tables, .eh_frame stays empty.)
+  // wins only if the objective shrinks by more than the unwind tables grow,
+  // so that it does not just move bytes out of the sections counted.
+  // (Without unwind tables, -fno-asynchronous-unwind-tables, they stay
+  // empty.)
   uint64_t Plain = PlainSize.objective(), With = Outlined->objective();
-  bool On = With + Outlined->EHFrame < Plain + PlainSize.EHFrame;
+  uint64_t PlainUnwind = PlainSize.unwindBytes(),
+           WithUnwind = Outlined->unwindBytes();
+  bool On = With + WithUnwind < Plain + PlainUnwind;
   MachineOutliner::setForCodegen(On);
   OutlinerNote =
-      formatv(", machine outliner {0} ({1} bytes and .eh_frame {2} with "
-              "it, .eh_frame {3} without)",
-              On ? "on" : "off", With, Outlined->EHFrame, PlainSize.EHFrame)
+      formatv(", machine outliner {0} ({1} bytes and unwind tables {2} with "
+              "it, unwind tables {3} without)",
+              On ? "on" : "off", With, WithUnwind, PlainUnwind)
           .str();
   auto Describe = [&](auto &R) {
     R << "code generation of ";
@@ -1410,18 +1417,18 @@ void SizeDriver::decideOutliner(const ObjectSize &PlainSize,
     emit<OptimizationRemark>("MachineOutliner", [&](auto &R) {
       Describe(R);
       R << " with the machine outliner: " << ore::NV("Objective", Plain)
-        << " -> " << ore::NV("OutlinedObjective", With) << " bytes, .eh_frame "
-        << ore::NV("EHFrame", PlainSize.EHFrame) << " -> "
-        << ore::NV("OutlinedEHFrame", Outlined->EHFrame);
+        << " -> " << ore::NV("OutlinedObjective", With)
+        << " bytes, unwind tables " << ore::NV("Unwind", PlainUnwind) << " -> "
+        << ore::NV("OutlinedUnwind", WithUnwind);
     });
   else
     emit<OptimizationRemarkAnalysis>("MachineOutliner", [&](auto &R) {
       Describe(R);
       R << " without the machine outliner: "
-        << ore::NV("OutlinedObjective", With) << " bytes and .eh_frame "
-        << ore::NV("OutlinedEHFrame", Outlined->EHFrame) << " with it, "
+        << ore::NV("OutlinedObjective", With) << " bytes and unwind tables "
+        << ore::NV("OutlinedUnwind", WithUnwind) << " with it, "
         << ore::NV("Objective", Plain) << " and "
-        << ore::NV("EHFrame", PlainSize.EHFrame) << " without";
+        << ore::NV("Unwind", PlainUnwind) << " without";
     });
 }
 
@@ -1564,18 +1571,20 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   for (Candidate &Cand : Cands) {
     if (Cand.Objective >= StockObj)
       break;
-    // Smaller on the objective, but the bytes went to .eh_frame: not
-    // smaller in the program. A later, larger candidate may still win.
-    uint64_t StockEH = Stock->Object.EHFrame, CandEH = Cand.Object.EHFrame;
-    if (UnwindGuard && Cand.Objective + CandEH > StockObj + StockEH) {
+    // Smaller on the objective, but the bytes went to the unwind tables:
+    // not smaller in the program. A later, larger candidate may still win.
+    uint64_t StockUW = Stock->Object.unwindBytes(),
+             CandUW = Cand.Object.unwindBytes();
+    if (UnwindGuard && Cand.Objective + CandUW > StockObj + StockUW) {
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
         name(R, Cand);
         R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
           << "% smaller) rejected: "
-          << ore::NV("Reason",
-                     ".eh_frame grows by more than the objective shrinks")
-          << " (" << ore::NV("EHFrame", StockEH) << " -> "
-          << ore::NV("CandidateEHFrame", CandEH) << " bytes)";
+          << ore::NV("Reason", "the unwind tables grow by more than the "
+                               "objective shrinks")
+          << " (.eh_frame and its .eh_frame_hdr entries: "
+          << ore::NV("Unwind", StockUW) << " -> "
+          << ore::NV("CandidateUnwind", CandUW) << " bytes)";
       });
       continue;
     }

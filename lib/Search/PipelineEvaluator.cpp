@@ -29,6 +29,7 @@
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
@@ -352,6 +353,32 @@ Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M,
       MemoryBufferRef(StringRef(Buffer.data(), Buffer.size()), "neuropt.o"));
 }
 
+/// FDEs in an .eh_frame section: records are length-prefixed (a length of
+/// 0xffffffff announces a 64-bit one), a CIE has id 0 and an FDE the
+/// nonzero offset of its CIE; a zero length ends the section.
+static uint64_t countFDEs(StringRef Data, llvm::endianness E) {
+  uint64_t N = 0;
+  size_t Off = 0;
+  while (Off + 4 <= Data.size()) {
+    uint64_t Len = support::endian::read32(Data.data() + Off, E);
+    Off += 4;
+    if (Len == 0)
+      break;
+    if (Len == 0xffffffffu) {
+      if (Off + 8 > Data.size())
+        break;
+      Len = support::endian::read64(Data.data() + Off, E);
+      Off += 8;
+    }
+    if (Len < 4 || Len > Data.size() - Off)
+      break;
+    if (support::endian::read32(Data.data() + Off, E) != 0)
+      ++N;
+    Off += Len;
+  }
+  return N;
+}
+
 Expected<ObjectSize> neuropt::measureObject(MemoryBufferRef Object) {
   auto Obj = object::ObjectFile::createObjectFile(Object);
   if (!Obj)
@@ -364,6 +391,14 @@ Expected<ObjectSize> neuropt::measureObject(MemoryBufferRef Object) {
     if (Sec.isBSS())
       continue;
     addSection(Size, *Name, Sec.getSize());
+    if (*Name == ".eh_frame") {
+      Expected<StringRef> Data = Sec.getContents();
+      if (!Data)
+        return Data.takeError();
+      Size.UnwindEntries += countFDEs(*Data, (*Obj)->isLittleEndian()
+                                                  ? llvm::endianness::little
+                                                  : llvm::endianness::big);
+    }
   }
   if (const auto *ELF = dyn_cast<object::ELFObjectFileBase>(Obj->get()))
     for (const object::ELFSymbolRef Sym : ELF->symbols()) {

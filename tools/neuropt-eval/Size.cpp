@@ -126,13 +126,19 @@ struct Sections {
   /// Not in the objective, but loaded with the program: each function the
   /// pass creates (outlined, merged) adds an unwind table entry here.
   uint64_t EHFrame = 0;
+  uint64_t UnwindEntries = 0; ///< FDEs in .eh_frame.
   uint64_t objective() const { return Text + ROData + Data; }
-  uint64_t withEHFrame() const { return objective() + EHFrame; }
+  /// The objective plus the unwind tables of the linked program (.eh_frame
+  /// and 8 bytes of .eh_frame_hdr per entry; ObjectSize::unwindBytes).
+  uint64_t withUnwind() const {
+    return objective() + EHFrame + 8 * UnwindEntries;
+  }
   Sections &operator+=(const Sections &O) {
     Text += O.Text;
     ROData += O.ROData;
     Data += O.Data;
     EHFrame += O.EHFrame;
+    UnwindEntries += O.UnwindEntries;
     return *this;
   }
 };
@@ -294,6 +300,7 @@ static Expected<Sections> readSections(StringRef Path) {
   S.ROData = O->ROData;
   S.Data = O->Data;
   S.EHFrame = O->EHFrame;
+  S.UnwindEntries = O->UnwindEntries;
   return S;
 }
 
@@ -486,6 +493,7 @@ Expected<CeilingResult> TUEvaluator::ceiling(PipelineEvaluator &Eval) const {
     S.ROData = O.ROData;
     S.Data = O.Data;
     S.EHFrame = O.EHFrame;
+    S.UnwindEntries = O.UnwindEntries;
     return S;
   };
   C.Baseline = Conv(R->Baseline.Object);
@@ -691,10 +699,12 @@ namespace {
 struct Summary {
   unsigned Programs = 0, Measured = 0, Failed = 0, TUs = 0, LargerThanOz = 0,
            NotReproducible = 0;
-  /// Larger than -Oz on the objective plus .eh_frame (reported, not a
-  /// failure: the objective leaves .eh_frame out).
-  unsigned LargerWithEHFrame = 0;
-  uint64_t StockEHFrame = 0, NeuroptEHFrame = 0; ///< Summed over the TUs.
+  /// Larger than -Oz on the objective plus the unwind tables (reported, not
+  /// a failure: the objective leaves them out).
+  unsigned LargerWithUnwind = 0;
+  /// Summed over the TUs.
+  uint64_t StockEHFrame = 0, NeuroptEHFrame = 0, StockUnwindEntries = 0,
+           NeuroptUnwindEntries = 0;
   double ObjReduction = 0, TextReduction = 0, IRReduction = 0;
   bool HaveCeiling = false;
   double CeilObjReduction = 0, CeilTextReduction = 0, CeilIRReduction = 0;
@@ -736,10 +746,12 @@ static Summary summarize(ArrayRef<Program> Programs) {
       ++S.TUs;
       if (T.Neuropt.Obj.objective() > T.Stock.Obj.objective())
         ++S.LargerThanOz;
-      if (T.Neuropt.Obj.withEHFrame() > T.Stock.Obj.withEHFrame())
-        ++S.LargerWithEHFrame;
+      if (T.Neuropt.Obj.withUnwind() > T.Stock.Obj.withUnwind())
+        ++S.LargerWithUnwind;
       S.StockEHFrame += T.Stock.Obj.EHFrame;
       S.NeuroptEHFrame += T.Neuropt.Obj.EHFrame;
+      S.StockUnwindEntries += T.Stock.Obj.UnwindEntries;
+      S.NeuroptUnwindEntries += T.Neuropt.Obj.UnwindEntries;
       if (!T.Reproducible)
         ++S.NotReproducible;
       ++S.Decisions[T.decision()];
@@ -788,6 +800,7 @@ static void writeSections(json::OStream &J, StringRef Key, const Sections &S) {
     J.attribute("data", S.Data);
     J.attribute("objective", S.objective());
     J.attribute("eh_frame", S.EHFrame);
+    J.attribute("unwind_entries", S.UnwindEntries);
   });
 }
 
@@ -798,6 +811,7 @@ static void writeBuild(json::OStream &J, StringRef Key, const BuildResult &B) {
     J.attribute("data", B.Obj.Data);
     J.attribute("objective", B.Obj.objective());
     J.attribute("eh_frame", B.Obj.EHFrame);
+    J.attribute("unwind_entries", B.Obj.UnwindEntries);
     J.attribute("ir_insts", B.IRInsts);
     J.attribute("compile_ms", int64_t(std::llround(B.CompileMs)));
     J.attribute("cpu_ms", int64_t(std::llround(B.CpuMs)));
@@ -898,9 +912,11 @@ static void writeJSON(raw_ostream &OS, const SizeEvalOptions &Opts,
       J.attribute("failed", S.Failed);
       J.attribute("tus", S.TUs);
       J.attribute("tus_larger_than_oz", S.LargerThanOz);
-      J.attribute("tus_larger_with_eh_frame", S.LargerWithEHFrame);
+      J.attribute("tus_larger_with_unwind_tables", S.LargerWithUnwind);
       J.attribute("eh_frame_oz", S.StockEHFrame);
       J.attribute("eh_frame_neuropt", S.NeuroptEHFrame);
+      J.attribute("unwind_entries_oz", S.StockUnwindEntries);
+      J.attribute("unwind_entries_neuropt", S.NeuroptUnwindEntries);
       J.attribute("tus_not_reproducible", S.NotReproducible);
       J.attribute("geomean_objective_reduction", S.ObjReduction);
       J.attribute("geomean_text_reduction", S.TextReduction);
@@ -1056,9 +1072,11 @@ static void writeMarkdown(raw_ostream &OS, const SizeEvalOptions &Opts,
      << ", .text " << pct(S.TextReduction) << ", IR instructions "
      << pct(S.IRReduction) << "\n";
   OS << "- translation units larger than -Oz: " << S.LargerThanOz
-     << " (must be 0); counting .eh_frame too: " << S.LargerWithEHFrame
-     << " (.eh_frame summed: " << S.StockEHFrame << " -> "
-     << S.NeuroptEHFrame << " bytes)\n";
+     << " (must be 0); counting the unwind tables too: "
+     << S.LargerWithUnwind << " (.eh_frame summed: " << S.StockEHFrame
+     << " -> " << S.NeuroptEHFrame << " bytes, " << S.StockUnwindEntries
+     << " -> " << S.NeuroptUnwindEntries
+     << " entries of 8 bytes in .eh_frame_hdr once linked)\n";
   OS << format("- median compile-time ratio (neuropt / -Oz): %.2fx wall "
                "clock, %.2fx CPU time\n",
                S.MedianTimeRatio, S.MedianCpuRatio);
@@ -1216,7 +1234,9 @@ static Expected<CeilingCache> loadCeilings(const SizeEvalOptions &Opts) {
     S.Text = *T;
     S.ROData = *RO;
     S.Data = *D;
-    S.EHFrame = O->getInteger("eh_frame").value_or(0); // older results: none
+    // Older results have neither.
+    S.EHFrame = O->getInteger("eh_frame").value_or(0);
+    S.UnwindEntries = O->getInteger("unwind_entries").value_or(0);
     return true;
   };
   CeilingCache Cache;
@@ -1378,12 +1398,12 @@ neuropt::runSizeEvaluation(const SizeEvalOptions &Opts, raw_ostream &Log) {
 
   Log << formatv("neuropt-eval size: {0} programs ({1} failed), {2} TUs; "
                  "geomean reduction vs -Oz: objective {3}, .text {4}, IR {5}; "
-                 "{6} TUs larger than -Oz ({9} counting .eh_frame); median "
+                 "{6} TUs larger than -Oz ({9} counting unwind tables); median "
                  "compile-time ratio {7}x (CPU time {8}x)",
                  S.Programs, S.Failed, S.TUs, pct(S.ObjReduction),
                  pct(S.TextReduction), pct(S.IRReduction), S.LargerThanOz,
                  format("%.2f", S.MedianTimeRatio),
-                 format("%.2f", S.MedianCpuRatio), S.LargerWithEHFrame);
+                 format("%.2f", S.MedianCpuRatio), S.LargerWithUnwind);
   if (S.HaveCeiling) {
     Log << "; ceiling objective " << pct(S.CeilObjReduction)
         << ", share captured ";

@@ -43,8 +43,15 @@ struct ObjectSize {
   /// .eh_frame: not in the objective, but loaded with the program, and
   /// every outlined function adds an entry to it.
   uint64_t EHFrame = 0;
+  /// Frame description entries (FDEs) in .eh_frame: one per function with
+  /// unwind information.
+  uint64_t UnwindEntries = 0;
   /// The size objective: .text + .rodata + .data.
   uint64_t objective() const { return Text + ROData + Data; }
+  /// Bytes of unwind tables in the linked program: .eh_frame, and the
+  /// 8-byte entry the linker gives each FDE in .eh_frame_hdr's search table
+  /// (--eh-frame-hdr, the default on Linux).
+  uint64_t unwindBytes() const { return EHFrame + 8 * UnwindEntries; }
   /// Bytes of each function symbol (ELF STT_FUNC st_size), by name; filled
   /// by in-process measurements only (not by evaluateIsolated).
   std::vector<std::pair<std::string, uint64_t>> FunctionBytes;

@@ -135,4 +135,36 @@ TEST(PipelineEvaluator, MeasuresWithTheMachineOutlinerWhenAsked) {
   EXPECT_FALSE(Again->Outlined.has_value());
 }
 
+TEST(PipelineEvaluator, CountsUnwindTableEntries) {
+  Expected<std::unique_ptr<PipelineEvaluator>> Eval =
+      PipelineEvaluator::create();
+  ASSERT_TRUE(!!Eval) << toString(Eval.takeError());
+  LLVMContext Ctx;
+  // Three functions with unwind tables (uwtable) and one without
+  // (nounwind, no uwtable): three FDEs after one CIE.
+  std::unique_ptr<Module> M = parseIR(Ctx, R"(
+    declare void @g()
+    define void @a() uwtable { call void @g() ret void }
+    define void @b() uwtable { call void @g() call void @g() ret void }
+    define i32 @c(i32 %x) uwtable { %y = add i32 %x, 1 ret i32 %y }
+    define i32 @d(i32 %x) nounwind { ret i32 %x }
+  )");
+  ASSERT_TRUE(M);
+  Expected<SizeMeasurement> S = (*Eval)->measure(*M);
+  ASSERT_TRUE(!!S) << toString(S.takeError());
+  EXPECT_EQ(S->Object.UnwindEntries, 3u);
+  EXPECT_GT(S->Object.EHFrame, 0u);
+  EXPECT_EQ(S->Object.unwindBytes(), S->Object.EHFrame + 3 * 8);
+
+  // No unwind tables at all: no .eh_frame, no entries.
+  std::unique_ptr<Module> N = parseIR(Ctx, R"(
+    define i32 @d(i32 %x) nounwind { ret i32 %x }
+  )");
+  ASSERT_TRUE(N);
+  Expected<SizeMeasurement> T = (*Eval)->measure(*N);
+  ASSERT_TRUE(!!T) << toString(T.takeError());
+  EXPECT_EQ(T->Object.UnwindEntries, 0u);
+  EXPECT_EQ(T->Object.unwindBytes(), T->Object.EHFrame);
+}
+
 } // namespace

@@ -28,7 +28,7 @@ def close(a, b):
 
 
 def check_build(where, b, ir=True):
-    for k in ("text", "rodata", "data", "objective", "eh_frame"):
+    for k in ("text", "rodata", "data", "objective", "eh_frame", "unwind_entries"):
         if not isinstance(b.get(k), int) or b[k] < 0:
             fail(f"{where}: bad {k}: {b.get(k)!r}")
     if b["objective"] != b["text"] + b["rodata"] + b["data"]:
@@ -67,6 +67,10 @@ def main():
     obj, text, ir, cobj = [], [], [], []
     larger = larger_eh = tus = failed = 0
     eh = {"oz": 0, "neuropt": 0}
+    fdes = {"oz": 0, "neuropt": 0}
+
+    def with_unwind(b):  # .eh_frame and 8 bytes of .eh_frame_hdr per FDE
+        return b["objective"] + b["eh_frame"] + 8 * b["unwind_entries"]
     gained = ceil_gained = 0
     for p in progs:
         if "error" in p:
@@ -76,7 +80,8 @@ def main():
             continue
         for cfg in ("oz", "neuropt"):
             check_build(p["name"] + "." + cfg, p[cfg])
-            for k in ("text", "rodata", "data", "objective", "eh_frame", "ir_insts"):
+            for k in ("text", "rodata", "data", "objective", "eh_frame",
+                      "unwind_entries", "ir_insts"):
                 if p[cfg][k] != sum(t[cfg][k] for t in p["tus"]):
                     fail(f"{p['name']}.{cfg}.{k} is not the sum over its TUs")
         oz, np_ = p["oz"], p["neuropt"]
@@ -88,10 +93,10 @@ def main():
         for t in p["tus"]:
             tus += 1
             larger += t["neuropt"]["objective"] > t["oz"]["objective"]
-            larger_eh += (t["neuropt"]["objective"] + t["neuropt"]["eh_frame"] >
-                          t["oz"]["objective"] + t["oz"]["eh_frame"])
+            larger_eh += with_unwind(t["neuropt"]) > with_unwind(t["oz"])
             for cfg in eh:
                 eh[cfg] += t[cfg]["eh_frame"]
+                fdes[cfg] += t[cfg]["unwind_entries"]
             if t["decision"] not in ("applied", "kept-stock", "budget",
                                      "unsupported", "other", "no-remark"):
                 fail(f"{t['source']}: unknown decision {t['decision']!r}")
@@ -129,8 +134,10 @@ def main():
     checks = [("programs", len(progs)), ("failed", failed),
               ("measured", len(progs) - failed), ("tus", tus),
               ("tus_larger_than_oz", larger),
-              ("tus_larger_with_eh_frame", larger_eh),
-              ("eh_frame_oz", eh["oz"]), ("eh_frame_neuropt", eh["neuropt"])]
+              ("tus_larger_with_unwind_tables", larger_eh),
+              ("eh_frame_oz", eh["oz"]), ("eh_frame_neuropt", eh["neuropt"]),
+              ("unwind_entries_oz", fdes["oz"]),
+              ("unwind_entries_neuropt", fdes["neuropt"])]
     for k, v in checks:
         if s[k] != v:
             fail(f"summary.{k} = {s[k]}, recomputed {v}")
@@ -149,7 +156,7 @@ def main():
     if sum(s["decisions"].values()) != tus:
         fail("summary.decisions do not cover every TU")
     print(f"results.json OK: {len(progs)} programs, {failed} failed, {tus} TUs, "
-          f"{larger} larger than -Oz ({larger_eh} counting .eh_frame), ceiling {'yes' if cobj else 'no'}")
+          f"{larger} larger than -Oz ({larger_eh} counting unwind tables), ceiling {'yes' if cobj else 'no'}")
 
 
 if __name__ == "__main__":
