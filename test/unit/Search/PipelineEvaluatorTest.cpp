@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 using namespace llvm;
@@ -140,31 +141,37 @@ TEST(PipelineEvaluator, CountsUnwindTableEntries) {
       PipelineEvaluator::create();
   ASSERT_TRUE(!!Eval) << toString(Eval.takeError());
   LLVMContext Ctx;
+  auto Measure = [&](const char *IR) -> std::optional<ObjectSize> {
+    std::unique_ptr<Module> M = parseIR(Ctx, IR);
+    if (!M)
+      return std::nullopt;
+    Expected<SizeMeasurement> S = (*Eval)->measure(*M);
+    if (!S) {
+      ADD_FAILURE() << toString(S.takeError());
+      return std::nullopt;
+    }
+    return S->Object;
+  };
   // Three functions with unwind tables (uwtable) and one without
   // (nounwind, no uwtable): three FDEs after one CIE.
-  std::unique_ptr<Module> M = parseIR(Ctx, R"(
+  std::optional<ObjectSize> S = Measure(R"(
     declare void @g()
     define void @a() uwtable { call void @g() ret void }
     define void @b() uwtable { call void @g() call void @g() ret void }
     define i32 @c(i32 %x) uwtable { %y = add i32 %x, 1 ret i32 %y }
     define i32 @d(i32 %x) nounwind { ret i32 %x }
   )");
-  ASSERT_TRUE(M);
-  Expected<SizeMeasurement> S = (*Eval)->measure(*M);
-  ASSERT_TRUE(!!S) << toString(S.takeError());
-  EXPECT_EQ(S->Object.UnwindEntries, 3u);
-  EXPECT_GT(S->Object.EHFrame, 0u);
-  EXPECT_EQ(S->Object.unwindBytes(), S->Object.EHFrame + 3 * 8);
+  ASSERT_TRUE(S);
+  EXPECT_EQ(S->UnwindEntries, 3u);
+  EXPECT_GT(S->EHFrame, 0u);
+  EXPECT_EQ(S->unwindBytes(), S->EHFrame + 3 * 8);
 
   // No unwind tables at all: no .eh_frame, no entries.
-  std::unique_ptr<Module> N = parseIR(Ctx, R"(
-    define i32 @d(i32 %x) nounwind { ret i32 %x }
-  )");
-  ASSERT_TRUE(N);
-  Expected<SizeMeasurement> T = (*Eval)->measure(*N);
-  ASSERT_TRUE(!!T) << toString(T.takeError());
-  EXPECT_EQ(T->Object.UnwindEntries, 0u);
-  EXPECT_EQ(T->Object.unwindBytes(), T->Object.EHFrame);
+  std::optional<ObjectSize> T =
+      Measure("define i32 @d(i32 %x) nounwind { ret i32 %x }");
+  ASSERT_TRUE(T);
+  EXPECT_EQ(T->UnwindEntries, 0u);
+  EXPECT_EQ(T->unwindBytes(), T->EHFrame);
 }
 
 } // namespace
