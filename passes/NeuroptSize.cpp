@@ -456,6 +456,14 @@ private:
   /// Decides the machine outliner for clang's code generation of the
   /// chosen module (-Oz's result when \p Chosen is null), from its
   /// measurements with (\p Outlined) and without it (\p Plain).
+  /// Measures -Oz's result (the module as it is now) with clang's tail,
+  /// and with the machine outliner too when tryOutliner().
+  Expected<SizeMeasurement> measureStock(PipelineEvaluator &Eval) {
+    Eval.setAlsoOutlined(tryOutliner());
+    Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
+    Eval.setAlsoOutlined(false);
+    return Stock;
+  }
   void decideOutliner(const ObjectSize &Plain,
                       const std::optional<ObjectSize> &Outlined,
                       const Candidate *Chosen);
@@ -1454,9 +1462,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     // The record says nothing of code generation: -Oz's result is measured
     // with and without the machine outliner as without a cache.
     if (tryOutliner()) {
-      Eval.setAlsoOutlined(true);
-      Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
-      Eval.setAlsoOutlined(false);
+      Expected<SizeMeasurement> Stock = measureStock(Eval);
       if (Stock)
         decideOutliner(Stock->Object, Stock->Outlined, nullptr);
       else
@@ -1502,9 +1508,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       }
     }
   }
-  Eval.setAlsoOutlined(tryOutliner());
-  Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
-  Eval.setAlsoOutlined(false);
+  Expected<SizeMeasurement> Stock = measureStock(Eval);
   StockMs = msSince(PhaseStart);
   if (Isolated) {
     // The stock child, if it runs already, has one of the threads.
@@ -1532,6 +1536,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     return;
   }
   uint64_t StockObj = Stock->Object.objective();
+  uint64_t StockUW = Stock->Object.unwindBytes();
   std::vector<Candidate> Cands;
   bool OutOfBudget = false;
   for (unsigned I = 0; I < Ran.size(); ++I) {
@@ -1573,8 +1578,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       break;
     // Smaller on the objective, but the bytes went to the unwind tables:
     // not smaller in the program. A later, larger candidate may still win.
-    uint64_t StockUW = Stock->Object.unwindBytes(),
-             CandUW = Cand.Object.unwindBytes();
+    uint64_t CandUW = Cand.Object.unwindBytes();
     if (UnwindGuard && Cand.Objective + CandUW > StockObj + StockUW) {
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
         name(R, Cand);

@@ -131,7 +131,17 @@ struct Sections {
   /// The objective plus the unwind tables of the linked program (.eh_frame
   /// and 8 bytes of .eh_frame_hdr per entry; ObjectSize::unwindBytes).
   uint64_t withUnwind() const {
-    return objective() + EHFrame + 8 * UnwindEntries;
+    return objective() + EHFrame + kEHFrameHdrEntryBytes * UnwindEntries;
+  }
+  /// The families PipelineEvaluator measured.
+  static Sections of(const ObjectSize &O) {
+    Sections S;
+    S.Text = O.Text;
+    S.ROData = O.ROData;
+    S.Data = O.Data;
+    S.EHFrame = O.EHFrame;
+    S.UnwindEntries = O.UnwindEntries;
+    return S;
   }
   Sections &operator+=(const Sections &O) {
     Text += O.Text;
@@ -295,13 +305,7 @@ static Expected<Sections> readSections(StringRef Path) {
     return createStringError(inconvertibleErrorCode(), "cannot read '%s': %s",
                              Path.str().c_str(),
                              toString(O.takeError()).c_str());
-  Sections S;
-  S.Text = O->Text;
-  S.ROData = O->ROData;
-  S.Data = O->Data;
-  S.EHFrame = O->EHFrame;
-  S.UnwindEntries = O->UnwindEntries;
-  return S;
+  return Sections::of(*O);
 }
 
 static Expected<uint64_t> countIRFile(StringRef Path) {
@@ -487,17 +491,8 @@ Expected<CeilingResult> TUEvaluator::ceiling(PipelineEvaluator &Eval) const {
   if (!R)
     return R.takeError();
   CeilingResult C;
-  auto Conv = [](const ObjectSize &O) {
-    Sections S;
-    S.Text = O.Text;
-    S.ROData = O.ROData;
-    S.Data = O.Data;
-    S.EHFrame = O.EHFrame;
-    S.UnwindEntries = O.UnwindEntries;
-    return S;
-  };
-  C.Baseline = Conv(R->Baseline.Object);
-  C.Best = Conv(R->Best.Object);
+  C.Baseline = Sections::of(R->Baseline.Object);
+  C.Best = Sections::of(R->Best.Object);
   C.BestIRInsts = R->Best.IRInstructions;
   C.Pipeline = R->BestPipeline;
   C.Evaluations = R->Evaluations;

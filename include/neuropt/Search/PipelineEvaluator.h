@@ -35,6 +35,10 @@ class TargetMachine;
 
 namespace neuropt {
 
+/// The entry the linker gives each FDE in .eh_frame_hdr's binary search
+/// table (--eh-frame-hdr, the default on Linux): two 4-byte offsets.
+constexpr uint64_t kEHFrameHdrEntryBytes = 8;
+
 /// Bytes per section family of one object file.
 struct ObjectSize {
   uint64_t Text = 0;   ///< .text and .text.*
@@ -48,10 +52,11 @@ struct ObjectSize {
   uint64_t UnwindEntries = 0;
   /// The size objective: .text + .rodata + .data.
   uint64_t objective() const { return Text + ROData + Data; }
-  /// Bytes of unwind tables in the linked program: .eh_frame, and the
-  /// 8-byte entry the linker gives each FDE in .eh_frame_hdr's search table
-  /// (--eh-frame-hdr, the default on Linux).
-  uint64_t unwindBytes() const { return EHFrame + 8 * UnwindEntries; }
+  /// Bytes of unwind tables in the linked program: .eh_frame, and each
+  /// FDE's entry in .eh_frame_hdr.
+  uint64_t unwindBytes() const {
+    return EHFrame + kEHFrameHdrEntryBytes * UnwindEntries;
+  }
   /// Bytes of each function symbol (ELF STT_FUNC st_size), by name; filled
   /// by in-process measurements only (not by evaluateIsolated).
   std::vector<std::pair<std::string, uint64_t>> FunctionBytes;
