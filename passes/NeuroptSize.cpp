@@ -836,7 +836,8 @@ void SizeDriver::start() {
     // What earlier compilations measured is not measured again: it was no
     // smaller than the record's pipeline (or than -Oz). Coreset sequences
     // are skipped only when that pipeline is there to start a search from.
-    if (CachedHere && !Record->FromStock && Record->Coreset == Effort.Coreset) {
+    if (CachedHere && !Record->FromStock &&
+        sizeCacheComparable(*Record, Effort)) {
       uint64_t Done = sizeCacheDone(*Record, BudgetMs);
       auto Untried = std::stable_partition(
           Order.begin(), Order.begin() + K, [&](const auto &O) {
@@ -844,7 +845,8 @@ void SizeDriver::start() {
           });
       K = unsigned(Untried - Order.begin());
     }
-    if (!Extension.empty() && Record->Extension == Effort.Extension)
+    if (!Extension.empty() && Record->UnwindGuard == Effort.UnwindGuard &&
+        Record->Extension == Effort.Extension)
       Extension.clear();
   }
   NSource = K + (CachedHere && !Record->FromStock);
@@ -927,6 +929,7 @@ void SizeDriver::consultCache() {
   Effort.SearchEvaluations = SearchEvals;
   Effort.Extension = Extension.empty() ? "" : hashSizePipeline(Extension);
   Effort.BudgetMs = BudgetMs;
+  Effort.UnwindGuard = UnwindGuard;
   CacheOptions Opts;
   Opts.RedisKeyPrefix = "neuropt:";
   Opts.Warn = [this](StringRef Msg) { warn("size cache: " + Msg); };
@@ -986,7 +989,7 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
   bool ExtensionTried = !Extension.empty() && Ran.back() && Failed.back().empty();
   SizeCacheEffort Now{Effort.Coreset, Seqs, 0,
                       ExtensionTried ? Effort.Extension : std::string(),
-                      BudgetMs};
+                      BudgetMs, Effort.UnwindGuard};
   // Coreset sequences the budget stopped although each had most of it.
   std::vector<unsigned> OutOfTime;
   for (unsigned I = NSource - K; I < NSource; ++I)

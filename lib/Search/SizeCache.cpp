@@ -28,7 +28,8 @@ bool SizeCacheRecord::operator==(const SizeCacheRecord &O) const {
          StockObjective == O.StockObjective && Objective == O.Objective &&
          Coreset == O.Coreset && Tried == O.Tried &&
          SearchEvaluations == O.SearchEvaluations && Extension == O.Extension &&
-         OutOfTime == O.OutOfTime && OutOfTimeMs == O.OutOfTimeMs;
+         OutOfTime == O.OutOfTime && OutOfTimeMs == O.OutOfTimeMs &&
+         UnwindGuard == O.UnwindGuard;
 }
 
 static uint64_t triedMask(ArrayRef<unsigned> Sequences) {
@@ -43,8 +44,17 @@ uint64_t neuropt::sizeCacheDone(const SizeCacheRecord &R, uint64_t BudgetMs) {
   return R.Tried | (BudgetMs <= R.OutOfTimeMs ? R.OutOfTime : 0);
 }
 
+bool neuropt::sizeCacheComparable(const SizeCacheRecord &R,
+                                  const SizeCacheEffort &E) {
+  return R.Coreset == E.Coreset && R.UnwindGuard == E.UnwindGuard;
+}
+
 bool neuropt::sizeCacheCovers(const SizeCacheRecord &R,
                               const SizeCacheEffort &E) {
+  // A run with the other rule may accept what this one rejected (or the
+  // reverse), so nothing it tried counts, not even "nothing was smaller".
+  if (R.UnwindGuard != E.UnwindGuard)
+    return false;
   uint64_t Done = sizeCacheDone(R, E.BudgetMs);
   for (unsigned S : E.Sequences)
     if (S >= 64 || R.Coreset != E.Coreset || !(Done >> S & 1))
@@ -77,7 +87,10 @@ SizeCacheRecord neuropt::mergeSizeRecord(const std::optional<SizeCacheRecord> &O
   R.Extension = E.Extension;
   R.OutOfTime = triedMask(OutOfTime);
   R.OutOfTimeMs = R.OutOfTime ? OutOfTimeMs : 0;
-  if (!Old)
+  R.UnwindGuard = E.UnwindGuard;
+  // What runs that chose by the other rule tried does not count for this
+  // one's (their pipeline, if this run confirmed it, is in Best already).
+  if (!Old || Old->UnwindGuard != E.UnwindGuard)
     return R;
   // What earlier runs tried still counts if it indexed the same coreset.
   if (Old->Coreset == E.Coreset) {
@@ -164,7 +177,8 @@ CacheEntry neuropt::encodeSizeRecord(const SizeCacheRecord &R) {
      << "tried " << R.Tried << "\n"
      << "search " << R.SearchEvaluations << "\n"
      << "extension " << (R.Extension.empty() ? "-" : R.Extension) << "\n"
-     << "outoftime " << R.OutOfTime << " " << R.OutOfTimeMs << "\n";
+     << "outoftime " << R.OutOfTime << " " << R.OutOfTimeMs << "\n"
+     << "guard " << (R.UnwindGuard ? "unwind" : "-") << "\n";
   if (R.Pipeline.empty())
     return CacheEntry::noCheaperForm(Text, kSizeCacheFormat);
   return CacheEntry::rewrite(R.Pipeline, Text,
@@ -177,12 +191,14 @@ Expected<SizeCacheRecord> neuropt::decodeSizeRecord(const CacheEntry &E) {
     return createStringError(inconvertibleErrorCode(),
                              "not a neuropt-size cache entry: " + Why);
   };
-  bool V1 = E.VerifierVersion == kSizeCacheFormatV1;
-  if (!V1 && E.VerifierVersion != kSizeCacheFormat)
+  bool V1 = E.VerifierVersion == kSizeCacheFormatV1,
+       V2 = E.VerifierVersion == kSizeCacheFormatV2;
+  if (!V1 && !V2 && E.VerifierVersion != kSizeCacheFormat)
     return Bad("format '" + E.VerifierVersion + "'");
   SmallVector<StringRef, 12> Lines;
   StringRef(E.Certificate).split(Lines, '\n', -1, /*KeepEmpty=*/false);
-  if (Lines.size() != (V1 ? 8u : 9u) || Lines[0] != E.VerifierVersion)
+  if (Lines.size() != (V1 ? 8u : V2 ? 9u : 10u) ||
+      Lines[0] != E.VerifierVersion)
     return Bad("malformed record");
   SizeCacheRecord R;
   R.Pipeline = E.isRewrite() ? E.RHS : std::string();
@@ -212,6 +228,12 @@ Expected<SizeCacheRecord> neuropt::decodeSizeRecord(const CacheEntry &E) {
     if (Mask.getAsInteger(10, R.OutOfTime) || Ms.getAsInteger(10, R.OutOfTimeMs) ||
         (R.OutOfTime & R.Tried) || (!R.OutOfTime != !R.OutOfTimeMs))
       return Bad("malformed record");
+  }
+  if (!V1 && !V2) {
+    std::optional<StringRef> Guard = Field(9, "guard");
+    if (!Guard || (*Guard != "unwind" && *Guard != "-"))
+      return Bad("malformed record");
+    R.UnwindGuard = *Guard == "unwind";
   }
   R.FromStock = *From == "oz";
   R.Coreset = *Coreset == "-" ? "" : Coreset->str();

@@ -65,6 +65,11 @@ struct SizeCacheRecord {
   /// again; a larger budget tries it again.
   uint64_t OutOfTime = 0;
   uint64_t OutOfTimeMs = 0;
+  /// The runs chose with -neuropt-size-unwind-guard: a candidate counted
+  /// only if not larger with its unwind tables either. What they tried and
+  /// found means something else to a run that chooses the other way.
+  /// Records of formats 1 and 2 read as false.
+  bool UnwindGuard = false;
 
   bool operator==(const SizeCacheRecord &O) const;
 };
@@ -77,7 +82,13 @@ struct SizeCacheEffort {
   std::string Extension;
   /// The run's budget (-neuropt-size-budget-ms).
   uint64_t BudgetMs = 0;
+  /// The run's -neuropt-size-unwind-guard.
+  bool UnwindGuard = false;
 };
+
+/// Whether what \p R's runs tried counts for a run with effort \p E: both
+/// index the same coreset and choose by the same rule (the unwind guard).
+bool sizeCacheComparable(const SizeCacheRecord &R, const SizeCacheEffort &E);
 
 /// The coreset sequences \p R counts as done for a run with budget \p
 /// BudgetMs: measured, or out of time with a budget at least as large.
@@ -144,8 +155,10 @@ CacheEntry encodeSizeRecord(const SizeCacheRecord &R);
 llvm::Expected<SizeCacheRecord> decodeSizeRecord(const CacheEntry &E);
 
 /// The entries' VerifierVersion.
-constexpr const char *kSizeCacheFormat = "neuropt-size-cache/2";
-/// Session 19's format (no out-of-time line), still read.
+constexpr const char *kSizeCacheFormat = "neuropt-size-cache/3";
+/// Session 20's format (no unwind guard line), still read.
+constexpr const char *kSizeCacheFormatV2 = "neuropt-size-cache/2";
+/// Session 19's format (no out-of-time line either), still read.
 constexpr const char *kSizeCacheFormatV1 = "neuropt-size-cache/1";
 
 } // namespace neuropt

@@ -38,6 +38,12 @@ bool refused(const CacheEntry &E) {
   return true;
 }
 
+/// \p E with the first \p From in its record replaced by \p To.
+CacheEntry edited(CacheEntry E, const std::string &From, const std::string &To) {
+  E.Certificate.replace(E.Certificate.find(From), From.size(), To);
+  return E;
+}
+
 SizeCacheRecord found(std::string Pipeline, uint64_t Stock, uint64_t Obj) {
   SizeCacheRecord R;
   R.Pipeline = std::move(Pipeline);
@@ -84,10 +90,7 @@ TEST(SizeCache, ForeignOrInconsistentEntriesAreRefused) {
   CacheEntry Truncated = E;
   Truncated.Certificate.resize(Truncated.Certificate.size() / 2);
   EXPECT_TRUE(refused(Truncated));
-  CacheEntry Garbled = E;
-  Garbled.Certificate.replace(Garbled.Certificate.find("tried 5"), 7,
-                              "tried x");
-  EXPECT_TRUE(refused(Garbled));
+  EXPECT_TRUE(refused(edited(E, "tried 5", "tried x")));
 }
 
 TEST(SizeCache, PlanFollowsWhatEarlierRunsTried) {
@@ -194,18 +197,16 @@ TEST(SizeCache, OutOfTimeSequencesCountAsTriedUpToTheirBudget) {
   EXPECT_EQ(mergeSizeRecord(H, E, 0, found("", 1000, 1000)).OutOfTimeMs, 59000u);
 
   // Inconsistent out-of-time fields are refused.
-  CacheEntry Bad = encodeSizeRecord(R);
-  Bad.Certificate.replace(Bad.Certificate.find("outoftime 1 29000"), 17,
-                          "outoftime 1 0");
-  EXPECT_TRUE(refused(Bad));
+  EXPECT_TRUE(
+      refused(edited(encodeSizeRecord(R), "outoftime 1 29000", "outoftime 1 0")));
 }
 
 TEST(SizeCache, Format1RecordsAreStillRead) {
-  // Session 19's records have no out-of-time line.
+  // Session 19's records have no out-of-time line (nor a guard line).
   SizeCacheRecord R = found("mergefunc", 1000, 960);
   CacheEntry E = encodeSizeRecord(R);
   std::string Cert = E.Certificate;
-  Cert.replace(Cert.find("neuropt-size-cache/2"), 20, "neuropt-size-cache/1");
+  Cert.replace(Cert.find("neuropt-size-cache/3"), 20, "neuropt-size-cache/1");
   Cert.erase(Cert.find("outoftime"));
   CacheEntry V1 = CacheEntry::rewrite(E.RHS, Cert, E.CostSaved,
                                       kSizeCacheFormatV1);
@@ -216,6 +217,56 @@ TEST(SizeCache, Format1RecordsAreStillRead) {
   EXPECT_TRUE(refused(Mixed));
   CacheEntry Short = CacheEntry::rewrite(E.RHS, Cert, E.CostSaved, kSizeCacheFormat);
   EXPECT_TRUE(refused(Short));
+}
+
+TEST(SizeCache, Format2RecordsReadAsUnguarded) {
+  // Sessions 20-27 wrote no guard line; session 27's runs may have used the
+  // guard, so their records are read as if made without it, which only
+  // costs a guarded run the effort they saved.
+  SizeCacheRecord R = found("mergefunc", 1000, 960);
+  R.UnwindGuard = true;
+  CacheEntry E = encodeSizeRecord(R);
+  EXPECT_NE(E.Certificate.find("\nguard unwind\n"), std::string::npos);
+  EXPECT_EQ(decoded(E), R);
+  std::string Cert = E.Certificate;
+  Cert.replace(Cert.find("neuropt-size-cache/3"), 20, "neuropt-size-cache/2");
+  Cert.erase(Cert.find("guard"));
+  CacheEntry V2 = CacheEntry::rewrite(E.RHS, Cert, E.CostSaved,
+                                      kSizeCacheFormatV2);
+  SizeCacheRecord Unguarded = R;
+  Unguarded.UnwindGuard = false;
+  EXPECT_EQ(decoded(V2), Unguarded);
+  CacheEntry Mixed = E;
+  Mixed.VerifierVersion = kSizeCacheFormatV2;
+  EXPECT_TRUE(refused(Mixed));
+  EXPECT_TRUE(refused(edited(E, "guard unwind", "guard maybe")));
+}
+
+TEST(SizeCache, WhatTheOtherUnwindRuleTriedDoesNotCount) {
+  // A run without the guard found nothing smaller than -Oz on the
+  // objective: a run with it would reject no less, but a run choosing by
+  // either rule learns nothing from the other's rejections or choices.
+  std::vector<unsigned> Top1 = {0};
+  SizeCacheEffort Guarded{"0123456789abcdef", Top1, 0, "", 0, true};
+  SizeCacheEffort Plain{"0123456789abcdef", Top1, 0, "", 0, false};
+  SizeCacheRecord Nothing = mergeSizeRecord(std::nullopt, Guarded, 0,
+                                            found("", 1000, 1000));
+  EXPECT_TRUE(Nothing.UnwindGuard);
+  EXPECT_TRUE(sizeCacheComparable(Nothing, Guarded));
+  EXPECT_FALSE(sizeCacheComparable(Nothing, Plain));
+  EXPECT_EQ(planSizeRun(Nothing, Guarded), SizeCachePlan::KeepStock);
+  EXPECT_EQ(planSizeRun(Nothing, Plain), SizeCachePlan::Full);
+  // A pipeline is tried first by a run with the other rule, then the rest.
+  SizeCacheRecord Chosen = found("mergefunc", 1000, 960);
+  EXPECT_FALSE(Chosen.UnwindGuard);
+  EXPECT_EQ(planSizeRun(Chosen, Plain), SizeCachePlan::CachedOnly);
+  EXPECT_EQ(planSizeRun(Chosen, Guarded), SizeCachePlan::CachedFirst);
+  // Merging onto it keeps only this run's effort, under this run's rule.
+  SizeCacheRecord M =
+      mergeSizeRecord(Chosen, Guarded, 0, found("mergefunc", 1000, 960));
+  EXPECT_TRUE(M.UnwindGuard);
+  EXPECT_EQ(M.Tried, 1u);
+  EXPECT_EQ(M.SearchEvaluations, 0u);
 }
 
 TEST(SizeCache, ConcurrentWritersKeepTheSmallerRecord) {
