@@ -19,6 +19,7 @@
 
 #include "neuropt/Search/PassSearch.h"
 #include "neuropt/Search/PipelineEvaluator.h"
+#include "neuropt/Support/Hashing.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -520,7 +521,10 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
     return Fail(createStringError(EC, "cannot create '%s'", WorkDir.c_str()));
 
   // Timed builds, stock and plugin alternating so that both see the same
-  // machine load; the objects of the last runs are measured.
+  // machine load; the objects of the last runs are measured. Which goes
+  // first in the first run depends on the file's name: the first build
+  // of a file meets colder caches, and with one run that would always
+  // slow the same build down.
   std::string StockObj = path(".stock.o"), PluginObj = path(".neuropt.o");
   std::vector<std::string> StockArgs = baseArgs(false),
                            PluginArgs = baseArgs(true);
@@ -528,9 +532,12 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
   append_range(PluginArgs,
                std::vector<std::string>{"-c", Source, "-o", PluginObj});
   std::vector<double> StockMs, PluginMs, StockCpu, PluginCpu;
+  StableHasher NameHash;
+  NameHash.update(sys::path::filename(Source));
+  unsigned PluginFirst = NameHash.final() >> 40 & 1;
   for (unsigned I = 0; I < std::max(Opts.Runs, 1u); ++I) {
     double S = 0, P = 0, SC = 0, PC = 0;
-    if (I % 2 == 0) {
+    if ((I + PluginFirst) % 2 == 0) {
       if (Error E = clang(StockArgs, ".stock.log", &S, &SC))
         return Fail(std::move(E));
       if (Error E = clang(PluginArgs, ".neuropt.log", &P, &PC))
