@@ -1000,7 +1000,11 @@ def main():
         prefix = "u" if verdict in ("unknown", "unsupported", "approximated", "unproved") else verdict[0]
         counts[verdict] = counts.get(verdict, 0) + 1
         path = os.path.join(HERE, "%s-%s.srctgt.ll" % (prefix, name))
-        run = "; RUN: %sneuropt-verify %%s | FileCheck %%s" % ("" if verdict == "proved" else "not ")
+        # The slowest cases take 2-4 s on the 2-core VM, close to the
+        # tool's 5 s wall-clock limit per query, and timed out when CI
+        # shared the machine with other work; a generous guard keeps the
+        # verdicts independent of the load (none reaches it).
+        run = "; RUN: %sneuropt-verify --timeout-ms=60000 %%s | FileCheck %%s" % ("" if verdict == "proved" else "not ")
         check = {"proved": "; CHECK: verdict: proved",
                  "refuted": "; CHECK: verdict: refuted\n; CHECK: counterexample:",
                  "bounded": "; CHECK: verdict: bounded (k=4)",
