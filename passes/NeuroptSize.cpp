@@ -453,9 +453,6 @@ private:
   bool tryOutliner() const {
     return TryMachineOutliner && !RunTail && MachineOutliner::available();
   }
-  /// Decides the machine outliner for clang's code generation of the
-  /// chosen module (-Oz's result when \p Chosen is null), from its
-  /// measurements with (\p Outlined) and without it (\p Plain).
   /// Measures -Oz's result (the module as it is now) with clang's tail,
   /// and with the machine outliner too when tryOutliner().
   Expected<SizeMeasurement> measureStock(PipelineEvaluator &Eval) {
@@ -464,6 +461,9 @@ private:
     Eval.setAlsoOutlined(false);
     return Stock;
   }
+  /// Decides the machine outliner for clang's code generation of the
+  /// chosen module (-Oz's result when \p Chosen is null), from its
+  /// measurements with (\p Outlined) and without it (\p Plain).
   void decideOutliner(const ObjectSize &Plain,
                       const std::optional<ObjectSize> &Outlined,
                       const Candidate *Chosen);
@@ -1738,8 +1738,10 @@ PreservedAnalyses NeuroptSizeStashPass::run(Module &M,
 }
 
 PreservedAnalyses NeuroptSizePass::run(Module &M, ModuleAnalysisManager &) {
-  // Whatever an earlier translation unit in this process decided.
-  MachineOutliner::setForCodegen(false);
+  // The machine outliner starts off for this translation unit: the plugin's
+  // pipeline-start callback (passes/Plugin.cpp), which every clang pipeline
+  // with this pass runs first, undid what an earlier one decided. Without
+  // clang (opt) the pass never sets it.
   if (SizeK == 0 && Stash)
     return PreservedAnalyses::all();
   Expected<std::unique_ptr<PipelineEvaluator>> Eval = PipelineEvaluator::create();

@@ -70,6 +70,11 @@ struct OutlinerOption {
     Original = Opt->getValue();
   }
   bool available() const { return Opt && Opt->getNumOccurrences() == 0; }
+  /// The option's value for code generation with (\p On) or without the
+  /// outliner: without it, whatever it was before anything here.
+  RunOutliner valueFor(bool On) const {
+    return On ? RunOutliner::AlwaysOutline : Original;
+  }
   static OutlinerOption &get() {
     static OutlinerOption O;
     return O;
@@ -84,7 +89,7 @@ void MachineOutliner::setForCodegen(bool On) {
   if (!O.available())
     return;
   std::lock_guard<std::mutex> G(O.Lock);
-  O.Opt->setValue(On ? RunOutliner::AlwaysOutline : O.Original);
+  O.Opt->setValue(O.valueFor(On));
 }
 
 PipelineEvaluator::PipelineEvaluator(std::unique_ptr<TargetMachine> TM)
@@ -335,7 +340,7 @@ Expected<ObjectSize> PipelineEvaluator::emitAndMeasure(Module &M,
     std::optional<RunOutliner> Was;
     if (O.available()) {
       Was = O.Opt->getValue();
-      O.Opt->setValue(Outline ? RunOutliner::AlwaysOutline : O.Original);
+      O.Opt->setValue(O.valueFor(Outline));
     }
     // Code generation verifies its input first unless the caller just did.
     bool Failed = TM->addPassesToEmitFile(PM, OS, nullptr,

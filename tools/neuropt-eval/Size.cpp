@@ -132,7 +132,7 @@ struct Sections {
   /// The objective plus the unwind tables of the linked program (.eh_frame
   /// and 8 bytes of .eh_frame_hdr per entry; ObjectSize::unwindBytes).
   uint64_t withUnwind() const {
-    return objective() + EHFrame + kEHFrameHdrEntryBytes * UnwindEntries;
+    return objective() + unwindTableBytes(EHFrame, UnwindEntries);
   }
   /// The families PipelineEvaluator measured.
   static Sections of(const ObjectSize &O) {

@@ -39,6 +39,12 @@ namespace neuropt {
 /// table (--eh-frame-hdr, the default on Linux): two 4-byte offsets.
 constexpr uint64_t kEHFrameHdrEntryBytes = 8;
 
+/// Bytes of unwind tables in the linked program for an object with
+/// \p EHFrame bytes of .eh_frame holding \p Entries FDEs.
+constexpr uint64_t unwindTableBytes(uint64_t EHFrame, uint64_t Entries) {
+  return EHFrame + kEHFrameHdrEntryBytes * Entries;
+}
+
 /// Bytes per section family of one object file.
 struct ObjectSize {
   uint64_t Text = 0;   ///< .text and .text.*
@@ -55,7 +61,7 @@ struct ObjectSize {
   /// Bytes of unwind tables in the linked program: .eh_frame, and each
   /// FDE's entry in .eh_frame_hdr.
   uint64_t unwindBytes() const {
-    return EHFrame + kEHFrameHdrEntryBytes * UnwindEntries;
+    return unwindTableBytes(EHFrame, UnwindEntries);
   }
   /// Bytes of each function symbol (ELF STT_FUNC st_size), by name; filled
   /// by in-process measurements only (not by evaluateIsolated).
