@@ -175,6 +175,16 @@ static cl::opt<bool> SizeCacheUpdate(
     cl::desc("Write what this compilation found to -neuropt-size-cache "
              "(false: only read it)"),
     cl::init(true));
+static cl::opt<bool> SizeCacheReplay(
+    "neuropt-size-cache-replay",
+    cl::desc("Take each translation unit's record in -neuropt-size-cache as "
+             "it is, however little the compilations that wrote it tried: "
+             "its pipeline alone (measured and verified like any "
+             "candidate), or -Oz when they found nothing smaller; nothing "
+             "is searched and nothing written. A tuned build reproduced at "
+             "a fixed cost: a module without a record, or with one made "
+             "for another coreset or unwind rule, gets the full run"),
+    cl::init(false));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -586,9 +596,11 @@ private:
     case SizeCachePlan::CachedFirst:
       return "cached pipeline first";
     case SizeCachePlan::CachedOnly:
-      return "cached pipeline alone";
+      return SizeCacheReplay ? "cached pipeline alone (replayed)"
+                             : "cached pipeline alone";
     case SizeCachePlan::KeepStock:
-      return "nothing smaller known";
+      return SizeCacheReplay ? "nothing smaller known (replayed)"
+                             : "nothing smaller known";
     }
     return "";
   }
@@ -946,6 +958,9 @@ void SizeDriver::consultCache() {
     return dropCache(toString(R.takeError()));
   Record = std::move(*R);
   Plan = planSizeRun(Record, Effort);
+  if (SizeCacheReplay && Record && sizeCacheComparable(*Record, Effort))
+    Plan = Record->Pipeline.empty() ? SizeCachePlan::KeepStock
+                                    : SizeCachePlan::CachedOnly;
   emit<OptimizationRemarkAnalysis>("Cache", [&](auto &R) {
     R << "cache: " << ore::NV("CachePlan", planName());
     if (Record)
@@ -978,7 +993,8 @@ Expected<std::optional<SizeCacheRecord>> SizeDriver::readRecord(bool Warn) {
 
 void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
                              const std::vector<Candidate> &Cands) {
-  if (!Cache || !SizeCacheUpdate || Plan == SizeCachePlan::KeepStock)
+  if (!Cache || !SizeCacheUpdate || SizeCacheReplay ||
+      Plan == SizeCachePlan::KeepStock)
     return;
   // What this run tried: the coreset sequences and the extension that were
   // measured (a candidate stopped by the budget does not count).

@@ -390,7 +390,9 @@ private:
     sys::path::append(P, sys::path::filename(Source) + Suffix);
     return std::string(P);
   }
-  std::vector<std::string> baseArgs(bool WithPlugin) const;
+  /// The arguments of a build; \p Replay adds -neuropt-size-cache-replay
+  /// where the plugin build uses a size cache.
+  std::vector<std::string> baseArgs(bool WithPlugin, bool Replay = false) const;
   /// Runs clang with \p Args (after the driver name); the elapsed wall time
   /// goes to \p Ms, the CPU time (user + system) to \p CpuMs. The first
   /// lines of stderr make the error.
@@ -405,7 +407,22 @@ private:
 
 } // namespace
 
-std::vector<std::string> TUEvaluator::baseArgs(bool WithPlugin) const {
+/// Whether the later compilations of a translation unit (remarks, IR)
+/// replay the size cache's record instead of going on with the search: the
+/// plugin build uses a cache, and does not replay it already.
+static bool replaysSizeCache(const SizeEvalOptions &Opts) {
+  bool Cache = false, Replay = false;
+  for (StringRef M : Opts.MLLVMArgs) {
+    if (M.consume_front("-neuropt-size-cache="))
+      Cache = !M.empty();
+    else if (M.consume_front("-neuropt-size-cache-replay"))
+      Replay = true;
+  }
+  return Cache && !Replay;
+}
+
+std::vector<std::string> TUEvaluator::baseArgs(bool WithPlugin,
+                                               bool Replay) const {
   std::vector<std::string> A{"-Oz"};
   append_range(A, Opts.ClangArgs);
   if (WithPlugin) {
@@ -413,6 +430,10 @@ std::vector<std::string> TUEvaluator::baseArgs(bool WithPlugin) const {
     for (const std::string &M : Opts.MLLVMArgs) {
       A.push_back("-mllvm");
       A.push_back(M);
+    }
+    if (Replay && replaysSizeCache(Opts)) {
+      A.push_back("-mllvm");
+      A.push_back("-neuropt-size-cache-replay");
     }
   }
   return A;
@@ -566,9 +587,12 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
     return Fail(PS.takeError());
   R.Neuropt.Obj = *PS;
 
-  // The plugin's decisions, from its optimization record.
+  // The plugin's decisions, from its optimization record. With a size
+  // cache this compilation and the next replay the record the last timed
+  // one left: going on with a search that ran out of budget could find
+  // another object than the one measured.
   std::string Record = path(".remarks.yaml"), RecordObj = path(".remarks.o");
-  std::vector<std::string> RA = baseArgs(true);
+  std::vector<std::string> RA = baseArgs(true, /*Replay=*/true);
   append_range(RA, std::vector<std::string>{
                        "-fsave-optimization-record",
                        "-foptimization-record-file=" + Record,
@@ -588,7 +612,7 @@ TUResult TUEvaluator::run(PipelineEvaluator *Eval, const CeilingCache &Cache) {
   // Optimized IR of both configurations.
   for (bool WithPlugin : {false, true}) {
     std::string BC = path(WithPlugin ? ".neuropt.bc" : ".stock.bc");
-    std::vector<std::string> A = baseArgs(WithPlugin);
+    std::vector<std::string> A = baseArgs(WithPlugin, /*Replay=*/true);
     append_range(A, std::vector<std::string>{"-emit-llvm", "-c", Source, "-o", BC});
     if (Error E = clang(A, WithPlugin ? ".neuropt-ir.log" : ".stock-ir.log"))
       return Fail(std::move(E));
@@ -840,6 +864,7 @@ static void writeJSON(raw_ostream &OS, const SizeEvalOptions &Opts,
       J.attribute("seed", Opts.Seed);
       J.attribute("runs", Opts.Runs);
       J.attribute("jobs", Opts.Jobs);
+      J.attribute("later_compilations_replay_cache", replaysSizeCache(Opts));
     });
     J.attributeArray("programs", [&] {
       for (const Program &P : Programs)
@@ -1011,6 +1036,10 @@ static void writeMarkdown(raw_ostream &OS, const SizeEvalOptions &Opts,
   if (Opts.Jobs > 1)
     OS << " (" << Opts.Jobs << " programs in parallel)";
   OS << ".";
+  if (replaysSizeCache(Opts))
+    OS << " Each timed compilation with the plugin reads and updates the "
+          "size cache; the compilations for remarks and IR replay the "
+          "record the last one left (`-neuropt-size-cache-replay`).";
   if (Opts.Ceiling) {
     OS << " Ceiling: pass-sequence search, budget " << Opts.Budget
        << ", seed " << Opts.Seed << ".";
