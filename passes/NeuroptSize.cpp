@@ -185,6 +185,21 @@ static cl::opt<bool> SizeCacheReplay(
              "a fixed cost: a module without a record, or with one made "
              "for another coreset or unwind rule, gets the full run"),
     cl::init(false));
+enum class EarlierVersionMode { Off, First, Alone };
+static cl::opt<EarlierVersionMode> SizeCacheEarlierVersions(
+    "neuropt-size-cache-earlier-versions",
+    cl::desc("When -neuropt-size-cache has no record of this module (a file "
+             "just edited), try the pipeline kept for the last version of "
+             "the same source file (its name as compiled and the target), "
+             "measured and verified like any candidate"),
+    cl::values(clEnumValN(EarlierVersionMode::Off, "off", "not at all"),
+               clEnumValN(EarlierVersionMode::First, "first",
+                          "first, beside the top k (one more candidate)"),
+               clEnumValN(EarlierVersionMode::Alone, "alone",
+                          "instead of the top k, unless the run searches "
+                          "(-neuropt-size-search); where it is no smaller "
+                          "than -Oz on this version, -Oz stays")),
+    cl::init(EarlierVersionMode::Alone));
 static cl::opt<std::string> CoresetFile(
     "neuropt-size-coreset",
     cl::desc("Coreset file to use when -neuropt-size-model=off (default: "
@@ -308,6 +323,8 @@ struct Candidate {
   bool Extension = false;
   /// The pipeline an earlier compilation found (-neuropt-size-cache).
   bool Cached = false;
+  /// ... of an earlier version of the source file, not of this module.
+  bool EarlierVersion = false;
   /// A search result whose start was the cached pipeline.
   bool EditedCached = false;
   /// The pipeline that made the candidate.
@@ -432,7 +449,16 @@ private:
   /// This module's record in the cache now: none when there is no entry or
   /// it does not decode (with a warning if \p Warn); an error only when the
   /// store cannot be read.
-  Expected<std::optional<SizeCacheRecord>> readRecord(bool Warn);
+  Expected<std::optional<SizeCacheRecord>> readRecord(StringRef Key,
+                                                      bool Warn);
+  /// Without a record of this module, the one kept for the source file's
+  /// last version, reduced to its pipeline: what was tried on another
+  /// module counts for nothing here.
+  void consultEarlierVersion();
+  /// Keeps \p New as the source file's last version's record, if it has a
+  /// pipeline (a version where nothing was smaller leaves the last one
+  /// that had one).
+  void updateFileRecord(const SizeCacheRecord &New);
   void updateCache(uint64_t StockObj, const Candidate *Chosen,
                    const std::vector<Candidate> &Cands);
   void dropCache(const Twine &Why) {
@@ -489,7 +515,8 @@ private:
   template <typename RemarkT> static void name(RemarkT &R, const Candidate &C) {
     if (C.Cached)
       R << ore::NV("Sequence", "cached") << " pipeline of an earlier "
-        << "compilation" << (C.Extension ? " (on -Oz's result)" : "");
+        << (C.EarlierVersion ? "version of this file" : "compilation")
+        << (C.Extension ? " (on -Oz's result)" : "");
     else if (C.Extension)
       R << ore::NV("Sequence", "extension") << " of -Oz's result";
     else if (C.Searched && C.EditedCached)
@@ -589,15 +616,21 @@ private:
   std::vector<unsigned> EffortSequences;
   SizeCacheEffort Effort;
   SizeCachePlan Plan = SizeCachePlan::Full;
+  /// Record is the source file's earlier version's (FileKey), not this
+  /// module's (CacheKey).
+  bool EarlierVersion = false;
+  std::string FileKey;
   std::string planName() const {
     switch (Plan) {
     case SizeCachePlan::Full:
       return Record ? "record does not cover this run" : "miss";
     case SizeCachePlan::CachedFirst:
-      return "cached pipeline first";
+      return EarlierVersion ? "miss; an earlier version's pipeline first"
+                            : "cached pipeline first";
     case SizeCachePlan::CachedOnly:
-      return SizeCacheReplay ? "cached pipeline alone (replayed)"
-                             : "cached pipeline alone";
+      return EarlierVersion    ? "miss; an earlier version's pipeline alone"
+             : SizeCacheReplay ? "cached pipeline alone (replayed)"
+                               : "cached pipeline alone";
     case SizeCachePlan::KeepStock:
       return SizeCacheReplay ? "nothing smaller known (replayed)"
                              : "nothing smaller known";
@@ -953,7 +986,8 @@ void SizeDriver::consultCache() {
   }
   Cache = std::move(*C);
   CacheKey = getSizeCacheKey(*Unopt);
-  Expected<std::optional<SizeCacheRecord>> R = readRecord(/*Warn=*/true);
+  FileKey = getSizeCacheFileKey(*Unopt);
+  Expected<std::optional<SizeCacheRecord>> R = readRecord(CacheKey, /*Warn=*/true);
   if (!R)
     return dropCache(toString(R.takeError()));
   Record = std::move(*R);
@@ -961,9 +995,20 @@ void SizeDriver::consultCache() {
   if (SizeCacheReplay && Record && sizeCacheComparable(*Record, Effort))
     Plan = Record->Pipeline.empty() ? SizeCachePlan::KeepStock
                                     : SizeCachePlan::CachedOnly;
+  if (!Record && !SizeCacheReplay &&
+      SizeCacheEarlierVersions != EarlierVersionMode::Off && (K || SearchEvals))
+    consultEarlierVersion();
+  if (!Cache)
+    return;
   emit<OptimizationRemarkAnalysis>("Cache", [&](auto &R) {
     R << "cache: " << ore::NV("CachePlan", planName());
-    if (Record)
+    if (EarlierVersion)
+      R << " (kept by a compilation of "
+        << ore::NV("EarlierVersionOf", Unopt->getSourceFileName())
+        << " that made "
+        << ore::NV("CachedObjective", Record->Objective) << " bytes of -Oz's "
+        << ore::NV("CachedStockObjective", Record->StockObjective) << ")";
+    else if (Record)
       R << " (earlier compilations tried "
         << ore::NV("CachedSequences", unsigned(popcount(Record->Tried)))
         << " coreset sequences and "
@@ -974,8 +1019,48 @@ void SizeDriver::consultCache() {
   });
 }
 
-Expected<std::optional<SizeCacheRecord>> SizeDriver::readRecord(bool Warn) {
-  Expected<std::optional<CacheEntry>> E = Cache->get(CacheKey);
+void SizeDriver::consultEarlierVersion() {
+  if (FileKey.empty())
+    return;
+  Expected<std::optional<SizeCacheRecord>> R = readRecord(FileKey, /*Warn=*/true);
+  if (!R)
+    return dropCache(toString(R.takeError()));
+  if (!*R || (*R)->Pipeline.empty())
+    return;
+  SizeCacheRecord Earlier;
+  Earlier.Pipeline = std::move((*R)->Pipeline);
+  Earlier.FromStock = (*R)->FromStock;
+  Earlier.Objective = (*R)->Objective;
+  Earlier.StockObjective = (*R)->StockObjective;
+  Earlier.Coreset = Effort.Coreset;
+  Earlier.UnwindGuard = Effort.UnwindGuard;
+  Record = std::move(Earlier);
+  EarlierVersion = true;
+  Plan = SizeCacheEarlierVersions == EarlierVersionMode::Alone && !SearchEvals
+             ? SizeCachePlan::CachedOnly
+             : SizeCachePlan::CachedFirst;
+}
+
+void SizeDriver::updateFileRecord(const SizeCacheRecord &New) {
+  if (FileKey.empty() || New.Pipeline.empty())
+    return;
+  Expected<std::optional<SizeCacheRecord>> Old =
+      readRecord(FileKey, /*Warn=*/false);
+  if (!Old)
+    return dropCache("cannot read the source file's entry: " +
+                     toString(Old.takeError()));
+  if (*Old && **Old == New)
+    return;
+  Expected<bool> Put =
+      Cache->put(FileKey, encodeSizeRecord(New), OverwritePolicy::Replace);
+  if (!Put)
+    dropCache("cannot store the source file's entry: " +
+              toString(Put.takeError()));
+}
+
+Expected<std::optional<SizeCacheRecord>>
+SizeDriver::readRecord(StringRef Key, bool Warn) {
+  Expected<std::optional<CacheEntry>> E = Cache->get(Key);
   if (!E)
     return E.takeError();
   if (!*E)
@@ -1022,7 +1107,7 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
   bool Confirmed = Chosen && (Chosen->Cached ||
                               (CachedCand && Chosen->Objective <= CachedCand->Objective));
   std::optional<SizeCacheRecord> Base = Record;
-  if (UsedCached && !Confirmed)
+  if ((UsedCached && !Confirmed) || EarlierVersion)
     Base.reset();
   SizeCacheRecord Best;
   Best.StockObjective = Best.Objective = StockObj;
@@ -1033,17 +1118,22 @@ void SizeDriver::updateCache(uint64_t StockObj, const Candidate *Chosen,
   }
   SizeCacheRecord New = mergeSizeRecord(Base, Now, SearchDone, std::move(Best),
                                         OutOfTime, BudgetMs);
-  if (Record && New == *Record)
+  updateFileRecord(New);
+  if (!Cache)
+    return;
+  if (!EarlierVersion && Record && New == *Record)
     return;
   // Another compilation of this module may have stored a record since this
   // one read it; the smaller result stays (a read and a write, not atomic,
   // but the window is that of the write, not of the compilation).
   // A garbled entry is replaced below.
-  Expected<std::optional<SizeCacheRecord>> Current = readRecord(/*Warn=*/false);
+  Expected<std::optional<SizeCacheRecord>> Current =
+      readRecord(CacheKey, /*Warn=*/false);
   if (!Current)
     return dropCache("cannot read this module's entry again: " +
                      toString(Current.takeError()));
-  if (!shouldStoreSizeRecord(*Current, Record, New)) {
+  if (!shouldStoreSizeRecord(*Current,
+                             EarlierVersion ? std::nullopt : Record, New)) {
     emit<OptimizationRemarkAnalysis>("CacheKept", [&](auto &R) {
       R << "cache: kept the entry another compilation stored meanwhile ("
         << ore::NV("CachedObjective", (*Current)->Objective)
@@ -1063,6 +1153,7 @@ void SizeDriver::prepareCandidate(unsigned I) {
   unsigned CachedSlots = NSource - K;
   if (I < CachedSlots) {
     Cand.Cached = true;
+    Cand.EarlierVersion = EarlierVersion;
     Cand.Pipeline = Record->Pipeline;
   } else if (I < NSource) {
     Cand.Index = Order[I - CachedSlots].first;

@@ -159,6 +159,15 @@ std::string neuropt::getSizeCacheKey(const Module &Unopt) {
   return "size:" + toHex(D, /*LowerCase=*/true);
 }
 
+std::string neuropt::getSizeCacheFileKey(const Module &Unopt) {
+  if (Unopt.getSourceFileName().empty())
+    return "";
+  std::string Id = Unopt.getSourceFileName() + "\n" +
+                   Unopt.getTargetTriple().str();
+  std::array<uint8_t, 32> D = SHA256::hash(arrayRefFromStringRef(Id));
+  return "size-file:" + toHex(D, /*LowerCase=*/true);
+}
+
 std::string neuropt::hashSizePipeline(StringRef Pipeline) {
   StableHasher H;
   H.update("neuropt-size-pipeline\n");

@@ -553,11 +553,17 @@ Error ChildJobs::fork(unsigned Threads, int Only) {
               return;
           }
         };
-        std::vector<std::thread> More;
-        for (unsigned T = 1; T < Threads; ++T)
-          More.emplace_back(Work);
-        Work();
-        for (std::thread &T : More)
+        // Every job runs on a thread started here, none on the child's main
+        // thread: a new thread allocates from a malloc arena of its own,
+        // while the main thread's heap is the parent's as the fork found it,
+        // laid out by however the parent's reads of earlier children's
+        // answers happened to be timed. Some LLVM passes order their work by
+        // pointer values, so on that heap the same pipeline could make
+        // different code from run to run under load.
+        std::vector<std::thread> Workers;
+        for (unsigned T = 0; T < Threads; ++T)
+          Workers.emplace_back(Work);
+        for (std::thread &T : Workers)
           T.join();
       },
       ChildDeadline);

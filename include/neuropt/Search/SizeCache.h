@@ -145,6 +145,12 @@ bool shouldStoreSizeRecord(const std::optional<SizeCacheRecord> &Current,
 /// build stored. \p Unopt itself is not changed (a copy is stripped).
 std::string getSizeCacheKey(const llvm::Module &Unopt);
 
+/// The cache key of \p Unopt's source file, whatever its contents: its
+/// name as compiled (source_filename) and the target triple. It holds the
+/// record of the file's last version that found a pipeline, so that an
+/// edited file can start from it. Empty when the module has no file name.
+std::string getSizeCacheFileKey(const llvm::Module &Unopt);
+
 /// The 16-hex-digit hash that names an extension pipeline in a record.
 std::string hashSizePipeline(llvm::StringRef Pipeline);
 

@@ -364,4 +364,27 @@ TEST(SizeCache, KeyIgnoresDebugInformationAndNames) {
   EXPECT_NE(K, getSizeCacheKey(*parse(Ctx, Flag)));
 }
 
+TEST(SizeCache, FileKeyNamesTheSourceFileNotItsContents) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> Plain = parse(Ctx, kPlain);
+  ASSERT_TRUE(Plain);
+  std::string K = getSizeCacheFileKey(*Plain);
+  EXPECT_EQ(K.size(), 10u + 64u);
+  EXPECT_EQ(K.substr(0, 10), "size-file:");
+  // An edit keeps the file's key; another name or target changes it, and a
+  // module without a file name has none.
+  std::string Edited = kPlain;
+  Edited.replace(Edited.find("i32 %x, 1"), 9, "i32 %x, 2");
+  std::unique_ptr<Module> E = parse(Ctx, Edited);
+  EXPECT_NE(getSizeCacheKey(*Plain), getSizeCacheKey(*E));
+  EXPECT_EQ(K, getSizeCacheFileKey(*E));
+  E->setSourceFileName("/home/a/src/g.c");
+  EXPECT_NE(K, getSizeCacheFileKey(*E));
+  E->setSourceFileName("/home/a/src/f.c");
+  E->setTargetTriple(Triple("aarch64-unknown-linux-gnu"));
+  EXPECT_NE(K, getSizeCacheFileKey(*E));
+  E->setSourceFileName("");
+  EXPECT_EQ(getSizeCacheFileKey(*E), "");
+}
+
 } // namespace
