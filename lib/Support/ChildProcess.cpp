@@ -554,12 +554,12 @@ Error ChildJobs::fork(unsigned Threads, int Only) {
           }
         };
         // Every job runs on a thread started here, none on the child's main
-        // thread: a new thread allocates from a malloc arena of its own,
-        // while the main thread's heap is the parent's as the fork found it,
-        // laid out by however the parent's reads of earlier children's
-        // answers happened to be timed. Some LLVM passes order their work by
-        // pointer values, so on that heap the same pipeline could make
-        // different code from run to run under load.
+        // thread, which inherits the parent's heap as the fork found it
+        // (laid out partly by the timing of the parent's reads of earlier
+        // children's answers) and its thread-local state. On it, the same
+        // searched pipeline made different code in about 1 of 20
+        // compilations (bench/results/size.md, session 29); on a thread of
+        // its own, with a fresh malloc arena, it never did.
         std::vector<std::thread> Workers;
         for (unsigned T = 0; T < Threads; ++T)
           Workers.emplace_back(Work);

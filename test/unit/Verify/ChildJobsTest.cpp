@@ -191,11 +191,10 @@ TEST(ChildJobs, AnswersDoNotDependOnTheThreads) {
     EXPECT_EQ(Jobs.answer(I), square(I));
 }
 
-// A job never runs on the child's main thread, whose heap is the parent's
-// as the fork found it: its layout depends on the parent's timing, and
-// some LLVM passes order their work by pointer values (a searched pipeline
-// made different code in 3 of 40 compilations under load). A thread of its
-// own allocates from a fresh arena.
+// A job never runs on the child's main thread, which inherits the parent's
+// heap as the fork found it and its thread-local state: there a searched
+// pipeline made different code in 3 of 40 compilations under load, on a
+// thread of its own (a fresh malloc arena) in none of 100.
 TEST(ChildJobs, JobsRunOnThreadsOfTheirOwn) {
   auto OnMainThread = [](unsigned) {
     return std::string(gettid() == getpid() ? "main" : "own");
