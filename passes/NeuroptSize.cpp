@@ -492,6 +492,7 @@ private:
   /// Measures -Oz's result (the module as it is now) with clang's tail,
   /// and with the machine outliner too when tryOutliner().
   Expected<SizeMeasurement> measureStock(PipelineEvaluator &Eval) {
+    StockInstructions = M.getInstructionCount();
     Eval.setAlsoOutlined(tryOutliner());
     Expected<SizeMeasurement> Stock = Eval.evaluate(M, TailPipeline);
     Eval.setAlsoOutlined(false);
@@ -582,7 +583,9 @@ private:
                    "not done by then {2} ms ({3} thread(s){7}), verify {4} ms "
                    "({5} solver units; -Oz's result {6} IR instructions)",
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
-                   ThreadsUsed, VerifyMs, VerifyUnits, M.getInstructionCount(),
+                   ThreadsUsed, VerifyMs, VerifyUnits,
+                   StockInstructions ? StockInstructions
+                                     : M.getInstructionCount(),
                    Isolated ? "" : ", in this process")
                .str() +
            (Cache || Record ? ", cache: " + planName() : std::string()) +
@@ -661,6 +664,10 @@ private:
   unsigned SearchMs = 0, SearchDone = 0, SearchImproved = 0;
   uint64_t VerifyUnits = 0;
   unsigned ThreadsUsed = 1;
+  /// IR instructions of -Oz's result when it was measured, for
+  /// -neuropt-size-print (M holds the chosen candidate by the time it
+  /// prints; unmeasured, M is -Oz's result).
+  unsigned StockInstructions = 0;
   /// ", machine outliner ..." for -neuropt-size-print.
   std::string OutlinerNote;
   /// What the model's scores mean (SizeModelScores::Unit).

@@ -13,10 +13,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <new>
 #include <system_error>
@@ -520,6 +522,70 @@ unsigned ChildJobs::taken() const {
                 : size();
 }
 
+namespace {
+/// In a worker child: runs each job on a thread started for it alone, and
+/// keeps that thread, parked, until the child ends. A thread that ended
+/// would hand its malloc arena, with the holes its job's frees left, to the
+/// next new thread; a parked one keeps it, so every job allocates from a
+/// fresh arena of its own, laid out by nothing but that job. (Threads of
+/// the parent, had it any, would have left arenas that the child's first
+/// threads take over; neuropt-size forks only from a single-threaded
+/// host.)
+class FreshArenaThreads {
+public:
+  FreshArenaThreads() {
+#if defined(__GLIBC__)
+    // Past glibc's arena limit (8 per core by default, or MALLOC_ARENA_MAX)
+    // threads share arenas; the limit is read when the first thread arena
+    // is made, which in a child of a single-threaded host is here.
+    mallopt(M_ARENA_MAX, 4 * int(kMaxJobs) + 64);
+#endif
+  }
+  ~FreshArenaThreads() {
+    {
+      std::lock_guard<std::mutex> Lock(M);
+      Ending = true;
+    }
+    CV.notify_all();
+    for (std::thread &T : Threads)
+      T.join();
+  }
+  /// Whether this child may run one more job: false once it has run
+  /// kMaxJobs (the caller forks another child for the rest).
+  bool reserve() { return Started.fetch_add(1) < kMaxJobs; }
+  /// Runs \p Job on a new thread and returns when it has.
+  void run(const std::function<void()> &Job) {
+    std::mutex DoneMutex;
+    std::condition_variable DoneCV;
+    bool Done = false;
+    {
+      std::lock_guard<std::mutex> Lock(M);
+      Threads.emplace_back([&] {
+        Job();
+        {
+          std::lock_guard<std::mutex> L(DoneMutex);
+          Done = true;
+        }
+        DoneCV.notify_one();
+        std::unique_lock<std::mutex> L(M);
+        CV.wait(L, [this] { return Ending; });
+      });
+    }
+    std::unique_lock<std::mutex> L(DoneMutex);
+    DoneCV.wait(L, [&] { return Done; });
+  }
+  /// Jobs per child: each keeps a thread and an arena until the child ends.
+  static constexpr unsigned kMaxJobs = 32;
+
+private:
+  std::mutex M;
+  std::condition_variable CV;
+  bool Ending = false;
+  std::vector<std::thread> Threads;
+  std::atomic<unsigned> Started{0};
+};
+} // namespace
+
 /// Messages from a child: 'S' job start-nanoseconds, 'R' job answer.
 Error ChildJobs::fork(unsigned Threads, int Only) {
   if (!Shared)
@@ -528,8 +594,38 @@ Error ChildJobs::fork(unsigned Threads, int Only) {
   unsigned N = size();
   Expected<std::unique_ptr<WorkerChild>> W =
       WorkerChild::spawn([&](WorkerChild &Self) {
-        auto Work = [&] {
-          for (bool First = true;; First = false) {
+        // Every job runs on a thread of its own with a fresh malloc arena
+        // (FreshArenaThreads): none on the child's main thread, which
+        // inherits the parent's heap as the fork found it, laid out partly
+        // by the timing of the parent's reads of earlier children's
+        // answers, and none after another job on the same thread. LLVM
+        // 22's GVNSink orders each instruction's users by address, so what
+        // it sinks follows the heap's layout: on the main thread the same
+        // searched pipeline made different code in about 1 of 20
+        // compilations (bench/results/size.md, sessions 29 and 30).
+        FreshArenaThreads Fresh;
+        std::atomic<bool> ParentGone{false};
+        auto RunJob = [&](unsigned I) {
+          int64_t Ns = std::chrono::steady_clock::now()
+                           .time_since_epoch()
+                           .count();
+          std::string S(1, 'S');
+          S.append(reinterpret_cast<const char *>(&I), 4);
+          S.append(reinterpret_cast<const char *>(&Ns), 8);
+          if (!Self.send(S)) {
+            ParentGone = true;
+            return;
+          }
+          std::string R(1, 'R');
+          R.append(reinterpret_cast<const char *>(&I), 4);
+          R += Run(I);
+          if (!Self.send(R))
+            ParentGone = true;
+        };
+        // Each lane takes jobs from the counter, one at a time.
+        auto Lane = [&] {
+          for (bool First = true; !ParentGone && Fresh.reserve();
+               First = false) {
             unsigned I;
             if (Only >= 0) {
               if (!First)
@@ -538,32 +634,17 @@ Error ChildJobs::fork(unsigned Threads, int Only) {
             } else if ((I = jobCounter(Shared).fetch_add(1)) >= N) {
               break;
             }
-            int64_t Ns = std::chrono::steady_clock::now()
-                             .time_since_epoch()
-                             .count();
-            std::string S(1, 'S');
-            S.append(reinterpret_cast<const char *>(&I), 4);
-            S.append(reinterpret_cast<const char *>(&Ns), 8);
-            if (!Self.send(S))
-              return;
-            std::string R(1, 'R');
-            R.append(reinterpret_cast<const char *>(&I), 4);
-            R += Run(I);
-            if (!Self.send(R))
-              return;
+            Fresh.run([&] { RunJob(I); });
           }
         };
-        // Every job runs on a thread started here, none on the child's main
-        // thread, which inherits the parent's heap as the fork found it
-        // (laid out partly by the timing of the parent's reads of earlier
-        // children's answers) and its thread-local state. On it, the same
-        // searched pipeline made different code in about 1 of 20
-        // compilations (bench/results/size.md, session 29); on a thread of
-        // its own, with a fresh malloc arena, it never did.
-        std::vector<std::thread> Workers;
+        if (Threads == 1) {
+          Lane();
+          return;
+        }
+        std::vector<std::thread> Lanes;
         for (unsigned T = 0; T < Threads; ++T)
-          Workers.emplace_back(Work);
-        for (std::thread &T : Workers)
+          Lanes.emplace_back(Lane);
+        for (std::thread &T : Lanes)
           T.join();
       },
       ChildDeadline);
