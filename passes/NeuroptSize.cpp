@@ -110,8 +110,11 @@ static cl::opt<bool> Isolate(
              "child processes: a pass that crashes or aborts on a candidate "
              "costs that candidate, not the compilation, and the budget "
              "(-neuropt-size-budget-ms) is a hard deadline at which the "
-             "children are killed. Needs Linux and a single-threaded host "
-             "process; otherwise the candidates run in this process"));
+             "children are killed, and each candidate allocates from a "
+             "fresh malloc arena, so its code does not depend on the heap's "
+             "layout (LLVM 22's gvn-sink orders users by address). Needs "
+             "Linux and a single-threaded host process; otherwise the "
+             "candidates run in this process"));
 
 static cl::opt<std::string> SizeModelName(
     "neuropt-size-model",

@@ -42,6 +42,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 using namespace llvm;
 using namespace neuropt;
@@ -481,16 +482,24 @@ PipelineEvaluator::evaluateIsolated(const Module &M, StringRef Pipeline,
   Expected<ChildOutcome> Child = runInChild(
       [&](int Fd) {
         uint64_t Msg[5] = {0, 0, 0, 0, 0};
-        Expected<SizeMeasurement> R = evaluate(M, Pipeline);
-        if (R) {
-          Msg[0] = 1;
-          Msg[1] = R->Object.Text;
-          Msg[2] = R->Object.ROData;
-          Msg[3] = R->Object.Data;
-          Msg[4] = R->IRInstructions;
-        } else {
-          consumeError(R.takeError());
-        }
+        // On a thread started in the child, which allocates from a fresh
+        // malloc arena: the main thread's heap has the holes this process's
+        // earlier work left, and LLVM 22's gvn-sink, which orders users by
+        // address, would sink differently in it (so a resumed or resharded
+        // sweep would measure differently; ChildJobs does the same).
+        std::thread T([&] {
+          Expected<SizeMeasurement> R = evaluate(M, Pipeline);
+          if (R) {
+            Msg[0] = 1;
+            Msg[1] = R->Object.Text;
+            Msg[2] = R->Object.ROData;
+            Msg[3] = R->Object.Data;
+            Msg[4] = R->IRInstructions;
+          } else {
+            consumeError(R.takeError());
+          }
+        });
+        T.join();
         writeAll(Fd, StringRef(reinterpret_cast<const char *>(Msg), sizeof(Msg)));
       },
       TimeoutMs);

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HeapLayout.h"
 #include "neuropt/Support/ChildProcess.h"
 
 #include "llvm/AsmParser/Parser.h"
@@ -215,32 +216,6 @@ TEST(ChildJobs, JobsRunOnThreadsOfTheirOwn) {
   }
 }
 
-/// Twenty functions whose four switch cases each run the same five
-/// instructions on a different constant, the first of them used three
-/// times: GVNSink can sink all five into the join.
-std::string fourWayTwins() {
-  std::string IR = "declare void @h(i32, i32)\n";
-  for (unsigned F = 0; F < 20; ++F) {
-    IR += "define void @t" + std::to_string(F) +
-          "(i32 %s, i32 %x, i32 %y, ptr %p) {\nentry:\n  switch i32 %s, "
-          "label %e [";
-    for (unsigned C = 0; C < 4; ++C)
-      IR += " i32 " + std::to_string(C) + ", label %b" + std::to_string(C);
-    IR += " ]\n";
-    for (unsigned C = 0; C < 4; ++C) {
-      std::string N = std::to_string(C);
-      IR += "b" + N + ":\n  %v1." + N + " = add i32 %x, " +
-            std::to_string(F * 10 + C + 1) + "\n  %v2." + N + " = mul i32 %v1." +
-            N + ", %y\n  store i32 %v1." + N + ", ptr %p\n  %v3." + N +
-            " = xor i32 %v2." + N + ", %v1." + N +
-            "\n  call void @h(i32 %v3." + N + ", i32 %v2." + N +
-            ")\n  br label %e\n";
-    }
-    IR += "e:\n  ret void\n}\n";
-  }
-  return IR;
-}
-
 /// Parses \p IR, runs gvn-sink on it and prints the result.
 std::string sinkAndPrint(const std::string &IR) {
   llvm::LLVMContext Ctx;
@@ -266,22 +241,6 @@ std::string sinkAndPrint(const std::string &IR) {
   llvm::raw_string_ostream OS(S);
   M->print(OS, nullptr);
   return S;
-}
-
-/// Leaves many small free blocks in the calling thread's heap, freed in an
-/// order drawn from \p Seed, so that the next small allocations get
-/// addresses in that order rather than in the order they are made.
-void scrambleHeap(unsigned Seed) {
-  constexpr unsigned N = 40000;
-  std::vector<void *> Blocks(N);
-  unsigned X = Seed;
-  auto Next = [&] { return X = X * 1103515245u + 12345u; };
-  for (void *&B : Blocks)
-    B = std::malloc(8 + (Next() >> 8) % 25 * 8);
-  for (unsigned I = N - 1; I > 0; --I)
-    std::swap(Blocks[I], Blocks[(Next() >> 4) % (I + 1)]);
-  for (void *B : Blocks)
-    std::free(B);
 }
 
 // LLVM 22's GVNSink sorts each instruction's users by address, so which
