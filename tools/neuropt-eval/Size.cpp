@@ -407,18 +407,41 @@ private:
 
 } // namespace
 
+namespace {
+/// How the plugin build uses -neuropt-size-cache, from its -mllvm options.
+struct SizeCacheUse {
+  bool Cache = false, Replay = false, Update = true;
+};
+} // namespace
+
+static SizeCacheUse sizeCacheUse(const SizeEvalOptions &Opts) {
+  SizeCacheUse U;
+  for (StringRef M : Opts.MLLVMArgs) {
+    if (M.consume_front("-neuropt-size-cache="))
+      U.Cache = !M.empty();
+    else if (M.consume_front("-neuropt-size-cache-replay"))
+      U.Replay = !M.equals_insensitive("=false") && M != "=0";
+    else if (M.consume_front("-neuropt-size-cache-update"))
+      U.Update = !M.equals_insensitive("=false") && M != "=0";
+  }
+  return U;
+}
+
 /// Whether the later compilations of a translation unit (remarks, IR)
 /// replay the size cache's record instead of going on with the search: the
 /// plugin build uses a cache, and does not replay it already.
 static bool replaysSizeCache(const SizeEvalOptions &Opts) {
-  bool Cache = false, Replay = false;
-  for (StringRef M : Opts.MLLVMArgs) {
-    if (M.consume_front("-neuropt-size-cache="))
-      Cache = !M.empty();
-    else if (M.consume_front("-neuropt-size-cache-replay"))
-      Replay = true;
-  }
-  return Cache && !Replay;
+  SizeCacheUse U = sizeCacheUse(Opts);
+  return U.Cache && !U.Replay;
+}
+
+/// Whether a unit's timed compilations after the first read the record an
+/// earlier one wrote, so that their median mixes a first compilation with
+/// rebuilds: a cache that is written and not replayed, and more than one
+/// run.
+static bool laterRunsReadTheirRecord(const SizeEvalOptions &Opts) {
+  SizeCacheUse U = sizeCacheUse(Opts);
+  return U.Cache && !U.Replay && U.Update && Opts.Runs > 1;
 }
 
 std::vector<std::string> TUEvaluator::baseArgs(bool WithPlugin,
@@ -865,6 +888,8 @@ static void writeJSON(raw_ostream &OS, const SizeEvalOptions &Opts,
       J.attribute("runs", Opts.Runs);
       J.attribute("jobs", Opts.Jobs);
       J.attribute("later_compilations_replay_cache", replaysSizeCache(Opts));
+      J.attribute("timed_runs_after_the_first_read_its_record",
+                  laterRunsReadTheirRecord(Opts));
     });
     J.attributeArray("programs", [&] {
       for (const Program &P : Programs)
@@ -1040,6 +1065,11 @@ static void writeMarkdown(raw_ostream &OS, const SizeEvalOptions &Opts,
     OS << " Each timed compilation with the plugin reads and updates the "
           "size cache; the compilations for remarks and IR replay the "
           "record the last one left (`-neuropt-size-cache-replay`).";
+  if (laterRunsReadTheirRecord(Opts))
+    OS << " **Timed runs after a unit's first read the record the first "
+          "wrote, so the compile-time medians mix a first compilation with "
+          "rebuilds: time a first compilation with `--runs 1`, a rebuild "
+          "with a filled cache.**";
   if (Opts.Ceiling) {
     OS << " Ceiling: pass-sequence search, budget " << Opts.Budget
        << ", seed " << Opts.Seed << ".";
@@ -1487,6 +1517,12 @@ int neuropt::runSizeCommand(const char *Argv0) {
   Opts.Jobs = std::max(1u, unsigned(SizeJobs));
   Opts.Runs = std::max(1u, unsigned(SizeRuns));
   Opts.ReuseCeiling = SizeReuseCeiling;
+  if (laterRunsReadTheirRecord(Opts))
+    WithColor::warning(errs(), "neuropt-eval")
+        << "size: with -neuropt-size-cache and --runs " << Opts.Runs
+        << ", each unit's timed runs after the first read the record the "
+           "first wrote; their compile times are rebuilds' (use --runs 1 to "
+           "time a first compilation)\n";
   Expected<SizeEvalStatus> S = runSizeEvaluation(Opts, outs());
   if (!S) {
     WithColor::error(errs(), "neuropt-eval")
