@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <new>
 #include <system_error>
@@ -555,24 +556,18 @@ public:
   bool reserve() { return Started.fetch_add(1) < kMaxJobs; }
   /// Runs \p Job on a new thread and returns when it has.
   void run(const std::function<void()> &Job) {
-    std::mutex DoneMutex;
-    std::condition_variable DoneCV;
-    bool Done = false;
+    std::promise<void> Done;
+    std::future<void> Finished = Done.get_future();
     {
       std::lock_guard<std::mutex> Lock(M);
-      Threads.emplace_back([&] {
+      Threads.emplace_back([this, &Job, Done = std::move(Done)]() mutable {
         Job();
-        {
-          std::lock_guard<std::mutex> L(DoneMutex);
-          Done = true;
-        }
-        DoneCV.notify_one();
+        Done.set_value(); // the last use of this frame's Job
         std::unique_lock<std::mutex> L(M);
         CV.wait(L, [this] { return Ending; });
       });
     }
-    std::unique_lock<std::mutex> L(DoneMutex);
-    DoneCV.wait(L, [&] { return Done; });
+    Finished.wait();
   }
   /// Jobs per child: each keeps a thread and an arena until the child ends.
   static constexpr unsigned kMaxJobs = 32;
