@@ -171,8 +171,10 @@ static cl::opt<uint64_t> Seed("seed", cl::sub(SplitCmd),
                               cl::desc("Seed of the package split"),
                               cl::init(20261121), cl::cat(CorpusCat));
 static cl::opt<double> ValFraction("val-fraction", cl::sub(SplitCmd),
-                                   cl::desc("Fraction of packages in the "
-                                            "validation split"),
+                                   cl::desc("A package is in the validation "
+                                            "split when SHA-256(seed:name), "
+                                            "as a fraction of the hash "
+                                            "space, is below this"),
                                    cl::init(0.2), cl::cat(CorpusCat));
 static cl::opt<std::string> FeaturesOut("out", cl::sub(FeaturesCmd),
                                         cl::desc("Output JSON Lines file "
@@ -840,8 +842,16 @@ static int runSplit() {
   auto Pkgs = (*DB)->listPackages();
   if (!Pkgs)
     return fail(Pkgs.takeError());
-  // Order packages by SHA-256(seed:name): portable and independent of the
-  // standard library's shuffle, so every host computes the same split.
+  // A package is in validation when SHA-256(seed:name), read as a fraction
+  // of the hash space, is below --val-fraction: its side depends on its
+  // name and the seed alone, not on which other packages the corpus holds
+  // or which of them built. (Taking the first fraction of the packages in
+  // hash order, as this did before, moved the boundary with the set: with
+  // the documented seed and fraction, one of the 54 training-list packages
+  // failing to build would have put indent in training, and a corpus of the
+  // 11 validation packages alone split 9 of them into training.) Both rules
+  // give the same split of the corpus the shipped models were made from.
+  // Portable: no standard-library shuffle.
   std::vector<std::pair<std::string, std::string>> Keyed;
   for (const PackageRecord &P : *Pkgs) {
     if (P.Status != "done" || P.Split == "heldout")
@@ -854,12 +864,25 @@ static int runSplit() {
   if (Keyed.empty())
     return fail("corpus '" + CorpusDir + "' has no built packages to split");
   llvm::sort(Keyed);
-  size_t NVal = static_cast<size_t>(std::llround(ValFraction * Keyed.size()));
-  if (ValFraction > 0 && NVal == 0 && Keyed.size() > 1)
-    NVal = 1;
-  for (size_t I = 0; I < Keyed.size(); ++I)
-    if (Error E = (*DB)->setSplit(Keyed[I].second, I < NVal ? "val" : "train"))
+  auto IsVal = [](StringRef Hex) {
+    uint64_t Top = 0;
+    if (Hex.take_front(16).getAsInteger(16, Top))
+      return false;
+    return double(Top) / 18446744073709551616.0 < ValFraction;
+  };
+  std::vector<std::string> Val;
+  for (const auto &[Hex, Name] : Keyed) {
+    bool V = IsVal(Hex);
+    if (V)
+      Val.push_back(Name);
+    if (Error E = (*DB)->setSplit(Name, V ? "val" : "train"))
       return fail(std::move(E));
+  }
+  if (Val.empty() && ValFraction > 0)
+    WithColor::warning(errs(), "neuropt-corpus")
+        << "no package of " << Keyed.size()
+        << " falls in validation at this seed and fraction; all are "
+           "training\n";
   if (Error E = (*DB)->setMeta("split_seed", std::to_string(Seed)))
     return fail(std::move(E));
   if (Error E = (*DB)->setMeta("split_val_fraction",
@@ -883,8 +906,8 @@ static int runSplit() {
   }
   outs() << "split recorded in " << (*DB)->path() << " (seed " << Seed
          << ", val fraction " << formatFraction(ValFraction) << ")\n";
-  for (size_t I = 0; I < NVal; ++I)
-    outs() << "  val: " << Keyed[I].second << "\n";
+  for (const std::string &Name : Val)
+    outs() << "  val: " << Name << "\n";
   return 0;
 }
 
