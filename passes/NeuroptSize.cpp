@@ -587,8 +587,7 @@ private:
                    "({5} solver units; -Oz's result {6} IR instructions)",
                    RankMs, StockMs, MeasureMs - std::min(MeasureMs, StockMs),
                    ThreadsUsed, VerifyMs, VerifyUnits,
-                   StockInstructions ? StockInstructions
-                                     : M.getInstructionCount(),
+                   StockInstructions.value_or(M.getInstructionCount()),
                    Isolated ? "" : ", in this process")
                .str() +
            (Cache || Record ? ", cache: " + planName() : std::string()) +
@@ -670,7 +669,7 @@ private:
   /// IR instructions of -Oz's result when it was measured, for
   /// -neuropt-size-print (M holds the chosen candidate by the time it
   /// prints; unmeasured, M is -Oz's result).
-  unsigned StockInstructions = 0;
+  std::optional<unsigned> StockInstructions;
   /// ", machine outliner ..." for -neuropt-size-print.
   std::string OutlinerNote;
   /// What the model's scores mean (SizeModelScores::Unit).

@@ -42,7 +42,6 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include <thread>
 
 using namespace llvm;
 using namespace neuropt;
@@ -482,12 +481,10 @@ PipelineEvaluator::evaluateIsolated(const Module &M, StringRef Pipeline,
   Expected<ChildOutcome> Child = runInChild(
       [&](int Fd) {
         uint64_t Msg[5] = {0, 0, 0, 0, 0};
-        // On a thread started in the child, which allocates from a fresh
-        // malloc arena: the main thread's heap has the holes this process's
-        // earlier work left, and LLVM 22's gvn-sink, which orders users by
-        // address, would sink differently in it (so a resumed or resharded
-        // sweep would measure differently; ChildJobs does the same).
-        std::thread T([&] {
+        // Not on the main thread, whose heap has the holes this process's
+        // earlier work left: a resumed or resharded sweep would measure
+        // gvn-sink sequences differently.
+        runOnFreshArena([&] {
           Expected<SizeMeasurement> R = evaluate(M, Pipeline);
           if (R) {
             Msg[0] = 1;
@@ -499,7 +496,6 @@ PipelineEvaluator::evaluateIsolated(const Module &M, StringRef Pipeline,
             consumeError(R.takeError());
           }
         });
-        T.join();
         writeAll(Fd, StringRef(reinterpret_cast<const char *>(Msg), sizeof(Msg)));
       },
       TimeoutMs);

@@ -523,6 +523,11 @@ unsigned ChildJobs::taken() const {
                 : size();
 }
 
+void neuropt::runOnFreshArena(function_ref<void()> Fn) {
+  std::thread T([&] { Fn(); });
+  T.join();
+}
+
 namespace {
 /// In a worker child: runs each job on a thread started for it alone, and
 /// keeps that thread, parked, until the child ends. A thread that ended

@@ -63,6 +63,14 @@ llvm::Expected<ChildOutcome> runInChild(llvm::function_ref<void(int Fd)> Body,
                                         unsigned TimeoutMs,
                                         size_t HugeHeapBytes = 0);
 
+/// In a forked child: runs \p Fn on a new thread and waits for it. That
+/// thread allocates from a fresh malloc arena, not from the heap the fork
+/// copied, whose holes (left by the parent's earlier work) would decide
+/// where \p Fn's objects go. LLVM 22's GVNSink sorts each instruction's
+/// users by address, so what it sinks follows that layout
+/// (bench/results/size.md, session 30). ChildJobs runs every job so.
+void runOnFreshArena(llvm::function_ref<void()> Fn);
+
 /// Waits for the children that answered and were left exiting (see
 /// runInChild), so that none outlives the caller's work: their resource use
 /// is then counted with the caller's, and none is left a zombie. They
