@@ -193,7 +193,7 @@ static cl::opt<EarlierVersionMode> SizeCacheEarlierVersions(
     "neuropt-size-cache-earlier-versions",
     cl::desc("When -neuropt-size-cache has no record of this module (a file "
              "just edited), try the pipeline kept for the last version of "
-             "the same source file (its name as compiled and the target), "
+             "the same source file (its path and the target), "
              "measured and verified like any candidate"),
     cl::values(clEnumValN(EarlierVersionMode::Off, "off", "not at all"),
                clEnumValN(EarlierVersionMode::First, "first",

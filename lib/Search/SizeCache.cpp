@@ -14,8 +14,11 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/DebugInfo.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/Metadata.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Transforms/Utils/Cloning.h"
@@ -159,11 +162,35 @@ std::string neuropt::getSizeCacheKey(const Module &Unopt) {
   return "size:" + toHex(D, /*LowerCase=*/true);
 }
 
+/// \p M's source file name as an absolute path: a relative name is taken
+/// against the directory it was compiled in, which the compile unit's
+/// debug information records, or else against the current directory (in
+/// clang, the compile's own). So `cc -c util.c` in two directories of a
+/// project gives two keys. The name stays relative only when the current
+/// directory cannot be read.
+static std::string absoluteSourceName(const Module &M) {
+  StringRef Name = M.getSourceFileName();
+  if (sys::path::is_absolute(Name))
+    return Name.str();
+  SmallString<256> Path;
+  for (const DICompileUnit *CU : M.debug_compile_units())
+    if (!CU->getDirectory().empty() &&
+        sys::path::is_absolute(CU->getDirectory())) {
+      Path = CU->getDirectory();
+      break;
+    }
+  if (Path.empty() && sys::fs::current_path(Path))
+    return Name.str();
+  sys::path::append(Path, Name);
+  sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+  return std::string(Path);
+}
+
 std::string neuropt::getSizeCacheFileKey(const Module &Unopt) {
   if (Unopt.getSourceFileName().empty())
     return "";
-  std::string Id = Unopt.getSourceFileName() + "\n" +
-                   Unopt.getTargetTriple().str();
+  std::string Id =
+      absoluteSourceName(Unopt) + "\n" + Unopt.getTargetTriple().str();
   std::array<uint8_t, 32> D = SHA256::hash(arrayRefFromStringRef(Id));
   return "size-file:" + toHex(D, /*LowerCase=*/true);
 }

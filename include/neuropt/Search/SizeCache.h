@@ -146,7 +146,10 @@ bool shouldStoreSizeRecord(const std::optional<SizeCacheRecord> &Current,
 std::string getSizeCacheKey(const llvm::Module &Unopt);
 
 /// The cache key of \p Unopt's source file, whatever its contents: its
-/// name as compiled (source_filename) and the target triple. It holds the
+/// name as compiled (source_filename), made absolute against the directory
+/// it was compiled in (the debug information's, else the current one), and
+/// the target triple. So files of the same relative name in two directories
+/// have two keys. It holds the
 /// record of the file's last version that found a pipeline, so that an
 /// edited file can start from it. Empty when the module has no file name.
 std::string getSizeCacheFileKey(const llvm::Module &Unopt);

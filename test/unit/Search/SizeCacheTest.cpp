@@ -9,6 +9,8 @@
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include "gtest/gtest.h"
@@ -385,6 +387,35 @@ TEST(SizeCache, FileKeyNamesTheSourceFileNotItsContents) {
   EXPECT_NE(K, getSizeCacheFileKey(*E));
   E->setSourceFileName("");
   EXPECT_EQ(getSizeCacheFileKey(*E), "");
+}
+
+TEST(SizeCache, FileKeyTakesARelativeNameAgainstItsDirectory) {
+  LLVMContext Ctx;
+  // "f.c" compiled with -g in /tmp/build is /tmp/build/f.c, however it is
+  // spelled, and wherever the pass runs.
+  std::unique_ptr<Module> Debug = parse(Ctx, kDebug);
+  std::unique_ptr<Module> Plain = parse(Ctx, kPlain);
+  ASSERT_TRUE(Debug && Plain);
+  Plain->setTargetTriple(Debug->getTargetTriple());
+  Plain->setSourceFileName("/tmp/build/f.c");
+  EXPECT_EQ(getSizeCacheFileKey(*Debug), getSizeCacheFileKey(*Plain));
+  Debug->setSourceFileName("./sub/../f.c");
+  EXPECT_EQ(getSizeCacheFileKey(*Debug), getSizeCacheFileKey(*Plain));
+  std::string Elsewhere = kDebug;
+  Elsewhere.replace(Elsewhere.find("/tmp/build"), 10, "/tmp/other");
+  EXPECT_NE(getSizeCacheFileKey(*parse(Ctx, Elsewhere)),
+            getSizeCacheFileKey(*Plain));
+
+  // Without debug information, against the current directory.
+  SmallString<256> Cwd;
+  ASSERT_FALSE(sys::fs::current_path(Cwd));
+  std::unique_ptr<Module> Rel = parse(Ctx, kPlain);
+  ASSERT_TRUE(Rel);
+  Rel->setSourceFileName("f.c");
+  sys::path::append(Cwd, "f.c");
+  Plain->setTargetTriple(Rel->getTargetTriple());
+  Plain->setSourceFileName(Cwd);
+  EXPECT_EQ(getSizeCacheFileKey(*Rel), getSizeCacheFileKey(*Plain));
 }
 
 } // namespace
