@@ -35,6 +35,7 @@
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Transforms/Utils/Cloning.h"
@@ -44,6 +45,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -105,6 +107,12 @@ static cl::opt<unsigned>
                          "module of the split)"),
                 cl::init(0), cl::sub(PoolCmd), cl::sub(SweepCmd),
                 cl::cat(CoresetCategory));
+static cl::opt<std::string> ModulesFile(
+    "modules-file",
+    cl::desc("sweep: only the modules listed in this file (hashes, one per "
+             "line; the split's other modules are left alone), still in hash "
+             "order and sharded"),
+    cl::sub(SweepCmd), cl::cat(CoresetCategory));
 static cl::opt<unsigned> Size("size", cl::desc("Sequences to keep"),
                               cl::init(32), cl::sub(PoolCmd),
                               cl::sub(CoresetCmd), cl::cat(CoresetCategory));
@@ -433,6 +441,27 @@ Error runSweep() {
   Expected<std::vector<ModuleRef>> Mods = listModules(DB, Split, LabelBudget);
   if (!Mods)
     return Mods.takeError();
+  if (!ModulesFile.empty()) {
+    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf =
+        MemoryBuffer::getFile(ModulesFile);
+    if (!Buf)
+      return createStringError(Buf.getError(), "cannot read %s: %s",
+                               ModulesFile.c_str(),
+                               Buf.getError().message().c_str());
+    StringSet<> Listed;
+    SmallVector<StringRef, 0> Lines;
+    (*Buf)->getBuffer().split(Lines, '\n', -1, /*KeepEmpty=*/false);
+    for (StringRef L : Lines)
+      if (!L.trim().empty())
+        Listed.insert(L.trim());
+    size_t Listed0 = Listed.size();
+    llvm::erase_if(*Mods, [&](const ModuleRef &R) {
+      return !Listed.contains(R.Hash);
+    });
+    outs() << formatv("sweep: {0} of the {1} listed modules are in the {2} "
+                      "split\n",
+                      Mods->size(), Listed0, Split);
+  }
   Stmt Have(DB, "SELECT 1 FROM size_eval WHERE module = ?1 AND pipeline = ?2");
   Stmt Insert(DB, "INSERT OR REPLACE INTO size_eval VALUES"
                   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
