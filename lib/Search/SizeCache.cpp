@@ -174,8 +174,7 @@ static std::string absoluteSourceName(const Module &M) {
     return Name.str();
   SmallString<256> Path;
   for (const DICompileUnit *CU : M.debug_compile_units())
-    if (!CU->getDirectory().empty() &&
-        sys::path::is_absolute(CU->getDirectory())) {
+    if (sys::path::is_absolute(CU->getDirectory())) {
       Path = CU->getDirectory();
       break;
     }

@@ -416,13 +416,17 @@ struct SizeCacheUse {
 
 static SizeCacheUse sizeCacheUse(const SizeEvalOptions &Opts) {
   SizeCacheUse U;
+  // A boolean option's value after its name: "", "=true", "=1" and so on.
+  auto On = [](StringRef V) {
+    return !V.equals_insensitive("=false") && V != "=0";
+  };
   for (StringRef M : Opts.MLLVMArgs) {
     if (M.consume_front("-neuropt-size-cache="))
       U.Cache = !M.empty();
     else if (M.consume_front("-neuropt-size-cache-replay"))
-      U.Replay = !M.equals_insensitive("=false") && M != "=0";
+      U.Replay = On(M);
     else if (M.consume_front("-neuropt-size-cache-update"))
-      U.Update = !M.equals_insensitive("=false") && M != "=0";
+      U.Update = On(M);
   }
   return U;
 }
