@@ -28,6 +28,15 @@ its first sequence replaced by the refined one. --holdout N reports the
 first and the refined sequence on the N training modules that follow the
 sample in hash order. Only the training split is read. Standard library
 only.
+
+--per-bin N samples by size instead: N training modules from each bin of
+the -Oz objective (under 1 KiB, 1-4, 4-16, 16-64 KiB and larger; every
+other module in hash order, at most --max-seconds of archived -Oz time),
+scores the mean over the bins of each bin's mean gain, so the few large
+modules weigh as much as the many tiny ones, and reports on the bins'
+other modules as the holdout. Processes get modules balanced by their
+archived -Oz time, and --timeout rejects a candidate that takes longer
+over the sample (some edits make one module take minutes).
 """
 import argparse
 import json
@@ -57,15 +66,51 @@ def read_coreset(path):
         sys.exit("size-refine-first: cannot read the coreset: %s" % e)
 
 
+# Size bins (bytes of the -Oz objective) of --per-bin: under 1 KiB, 1-4,
+# 4-16, 16-64 KiB and larger.
+BINS = (1024, 4096, 16384, 65536)
+
+
+def oz_rows(corpus, max_seconds):
+    """{hash: (-Oz objective, archived -Oz seconds)} of the training modules
+    whose -Oz sweep took at most max_seconds."""
+    db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
+    return {h: (o, t) for h, o, t in db.execute(
+        """SELECT m.hash, e.text + e.rodata + e.data, e.seconds FROM modules m
+           JOIN packages p ON m.package = p.name
+           JOIN size_eval e ON e.module = m.hash AND e.pipeline = 'default<Oz>'
+           WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0 AND e.seconds <= ?""",
+        (max_seconds,))}
+
+
 def sample(corpus, n, offset, max_seconds):
     """Training modules in hash order whose -Oz sweep took at most max_seconds."""
-    db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
-    rows = db.execute(
-        """SELECT m.hash FROM modules m JOIN packages p ON m.package = p.name
-           JOIN size_eval e ON e.module = m.hash AND e.pipeline = 'default<Oz>'
-           WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0 AND e.seconds <= ?
-           ORDER BY m.hash""", (max_seconds,)).fetchall()
-    return [r[0] for r in rows[offset:offset + n]]
+    return sorted(oz_rows(corpus, max_seconds))[offset:offset + n]
+
+
+def size_bin(objective):
+    return sum(objective >= b for b in BINS)
+
+
+def stratified(rows, per_bin):
+    """Sample and holdout of --per-bin: in each size bin, the modules in hash
+    order alternately to the sample and the holdout, at most per_bin each."""
+    smp, hold = [], []
+    for b in range(len(BINS) + 1):
+        hs = sorted(h for h, (o, _) in rows.items() if size_bin(o) == b)
+        smp += hs[0::2][:per_bin]
+        hold += hs[1::2][:per_bin]
+    return smp, hold
+
+
+def binned_mean_gain(res, oz, bin_of):
+    """Mean over the size bins of each bin's mean gain: every bin weighs the
+    same, however many modules it has."""
+    per = {}
+    for f in oz:
+        per.setdefault(bin_of[f], []).append(f)
+    return sum(mean_gain({f: res[f] for f in fs}, {f: oz[f] for f in fs})
+               for fs in per.values()) / len(per)
 
 
 def mutate(rng, cur, vocab):
@@ -98,6 +143,13 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--holdout", type=int, default=0)
+    ap.add_argument("--per-bin", type=int, metavar="N",
+                    help="sample N training modules of each size bin of the -Oz objective "
+                         "(<1, 1-4, 4-16, 16-64, >=64 KiB; hash order, every other one), score "
+                         "the mean over the bins of each bin's mean gain, and report on the "
+                         "other modules of each bin as the holdout")
+    ap.add_argument("--timeout", type=float,
+                    help="seconds a pipeline may take over the sample; a slower one is rejected")
     ap.add_argument("--extension", metavar="START",
                     help="refine the extension run on -Oz's result, starting from START, "
                          "for the better of it and the first sequence")
@@ -106,7 +158,11 @@ def main():
     a = ap.parse_args()
 
     seqs, header = read_coreset(a.coreset)
-    if a.modules_file:
+    rows = oz_rows(a.corpus, a.max_seconds)
+    held = None
+    if a.per_bin:
+        hashes, held = stratified(rows, a.per_bin)
+    elif a.modules_file:
         hashes = [l.strip() for l in open(a.modules_file) if l.strip()]
     else:
         hashes = sample(a.corpus, a.modules, 0, a.max_seconds)
@@ -114,7 +170,16 @@ def main():
     if len(files) < len(hashes):
         print("size-refine-first: %d of the %d sample modules are not in this corpus; "
               "measuring the other %d" % (len(hashes) - len(files), len(hashes), len(files)))
-    measure = Measurer(a.bin, files, a.jobs)
+    path_of = dict(zip(hashes, train_modules(a.corpus, hashes))) if len(files) == len(hashes) else {}
+    costs = {path_of[h]: rows[h][1] for h in path_of if h in rows}
+    bin_of = {path_of[h]: size_bin(rows[h][0]) for h in path_of if h in rows}
+    measure = Measurer(a.bin, files, a.jobs, costs, a.timeout)
+    if a.per_bin:
+        gain = lambda r, oz: binned_mean_gain(r, oz, bin_of)  # noqa: E731
+        print("size-refine-first: %d sample modules by size bin: %s" % (len(files), [
+            sum(1 for f in files if bin_of[f] == b) for b in range(len(BINS) + 1)]))
+    else:
+        gain = mean_gain
     vocab = sorted({s for p in seqs for s in split_pipeline(p)} | set(EXTRAS))
     oz = measure("default<Oz>")
     if oz is None:
@@ -134,12 +199,12 @@ def main():
 
         def score(p):
             r = measure("default<Oz>," + p + "," + TAIL)
-            return mean_gain({f: min(r[f], first[f]) for f in oz}, oz) if r else -1.0
+            return gain({f: min(r[f], first[f]) for f in oz}, oz) if r else -1.0
         cur = split_pipeline(a.extension)
     else:
         def score(p):
             r = measure(p + "," + TAIL)
-            return mean_gain(r, oz) if r else -1.0
+            return gain(r, oz) if r else -1.0
         cur = split_pipeline(seqs[0])
     start = best = score(",".join(cur))
     rng = random.Random(a.seed)
@@ -173,8 +238,8 @@ def main():
                       "%.3f%% -> %.3f%% on %d training modules\n"
                       % (a.seed, a.iterations, start, best, len(files)))
             out.write(refined + "\n")
-        if a.holdout:
-            report_holdout(a, hashes, [("first", seqs[0] + "," + TAIL),
+        if a.holdout or held:
+            report_holdout(a, hashes, held, rows, [("first", seqs[0] + "," + TAIL),
                                        ("extension", "default<Oz>," + refined + "," + TAIL)],
                            both=True)
         return
@@ -187,23 +252,32 @@ def main():
         for p in [refined] + seqs[1:]:
             out.write(p + "\n")
 
-    if a.holdout:
-        report_holdout(a, hashes, [("first", seqs[0] + "," + TAIL), ("refined", refined + "," + TAIL)])
+    if a.holdout or held:
+        report_holdout(a, hashes, held, rows, [("first", seqs[0] + "," + TAIL), ("refined", refined + "," + TAIL)])
 
 
-def report_holdout(a, hashes, pipelines, both=False):
-    """Mean and geomean gain of each pipeline on the --holdout training
-    modules after the sample; with both, also of the better of the two."""
-    last = max(hashes)
-    rest = [h for h in sample(a.corpus, 10 ** 9, 0, a.max_seconds) if h > last][:a.holdout]
-    hold = Measurer(a.bin, train_modules(a.corpus, rest), a.jobs)
+def report_holdout(a, hashes, held, rows, pipelines, both=False):
+    """Mean and geomean gain of each pipeline on the holdout: --per-bin's
+    other modules, else the --holdout training modules after the sample; with
+    both, also of the better of the two. With --per-bin, also per size bin."""
+    if held is None:
+        last = max(hashes)
+        held = [h for h in sample(a.corpus, 10 ** 9, 0, a.max_seconds) if h > last][:a.holdout]
+    files = train_modules(a.corpus, held)
+    bin_of = {f: size_bin(rows[h][0]) for h, f in zip(held, files)}
+    hold = Measurer(a.bin, files, a.jobs, {f: rows[h][1] for h, f in zip(held, files)})
     hoz = hold("default<Oz>")
     rs = []
     for name, p in pipelines:
         r = hold(p)
         rs.append(r)
-        print("holdout (%d training modules after the sample): %s mean %.3f%%, geomean %.3f%%"
-              % (len(rest), name, mean_gain(r, hoz), geomean_gain(r, hoz)))
+        print("holdout (%d training modules): %s mean %.3f%%, geomean %.3f%%, bytes saved %d"
+              % (len(files), name, mean_gain(r, hoz), geomean_gain(r, hoz),
+                 sum(max(0, hoz[f] - r[f]) for f in hoz)))
+        if a.per_bin:
+            print("  by size bin (mean): " + ", ".join(
+                "%.3f%% (%d)" % (mean_gain({f: r[f] for f in fs}, {f: hoz[f] for f in fs}), len(fs))
+                for fs in ([f for f in files if bin_of[f] == b] for b in range(len(BINS) + 1)) if fs))
     if both:
         r = {f: min(x[f] for x in rs) for f in hoz}
         print("holdout: the better of the two mean %.3f%%, geomean %.3f%%"

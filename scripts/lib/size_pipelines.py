@@ -7,9 +7,11 @@ appended and summarise gains against -Oz the way the pass keeps them.
 import json
 import math
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 # What clang runs after the optimizer-last extension point at -Oz; the pass
 # measures every candidate with it (passes/NeuroptSize.cpp, TailPipeline).
@@ -79,23 +81,53 @@ def train_modules(corpus, hashes, skip_missing=False):
 
 class Measurer:
     """Objective bytes of every file after a pipeline, with `neuropt-eval
-    measure` (real x86-64 code generation) over jobs processes."""
+    measure` (real x86-64 code generation) over jobs processes.
 
-    def __init__(self, binary, files, jobs):
-        self.binary, self.files, self.jobs = binary, files, jobs
+    With costs ({file: seconds}, e.g. each module's archived -Oz time) the
+    files are dealt to the processes longest first, each to the process with
+    the least work so far, so one process does not hold all the large
+    modules. With timeout (seconds), a pipeline whose processes run longer
+    fails like one that crashes: a climb rejects it."""
+
+    def __init__(self, binary, files, jobs, costs=None, timeout=None):
+        self.binary, self.files, self.jobs, self.timeout = binary, files, jobs, timeout
+        if costs:
+            self.chunks = [[] for _ in range(jobs)]
+            load = [0.0] * jobs
+            for f in sorted(files, key=lambda f: (-costs.get(f, 0.0), f)):
+                i = load.index(min(load))
+                self.chunks[i].append(f)
+                load[i] += costs.get(f, 0.0)
+        else:
+            self.chunks = [files[i::jobs] for i in range(jobs)]
 
     def __call__(self, pipeline):
-        """{file: objective}; None if any run fails."""
-        chunks = [self.files[i::self.jobs] for i in range(self.jobs)]
+        """{file: objective}; None if any run fails or runs out of time."""
         procs = [subprocess.Popen([self.binary, "measure", "--json", "--pipeline", pipeline] + c,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-                 for c in chunks if c]
-        res = {}
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                  start_new_session=True)
+                 for c in self.chunks if c]
+        res, failed = {}, False
+        deadline = time.monotonic() + self.timeout if self.timeout else None
         for p in procs:
-            out, _ = p.communicate()
+            try:
+                left = max(0.1, deadline - time.monotonic()) if deadline else None
+                out, _ = p.communicate(timeout=left)
+            except subprocess.TimeoutExpired:
+                for q in procs:  # each with whatever it started
+                    try:
+                        os.killpg(q.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                p.communicate()
+                failed = True
+                continue
             if p.returncode != 0:
-                return None
+                failed = True
+                continue
             for line in out.splitlines():
                 j = json.loads(line)
                 res[j["file"]] = j["objective"]
-        return res if len(res) == len(self.files) else None
+        for p in procs:
+            p.wait()
+        return None if failed or len(res) != len(self.files) else res
