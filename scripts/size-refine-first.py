@@ -158,19 +158,19 @@ def main():
     a = ap.parse_args()
 
     seqs, header = read_coreset(a.coreset)
-    rows = oz_rows(a.corpus, a.max_seconds)
+    rows = oz_rows(a.corpus, float("inf"))  # every module's cost and bin
     held = None
     if a.per_bin:
-        hashes, held = stratified(rows, a.per_bin)
+        hashes, held = stratified(oz_rows(a.corpus, a.max_seconds), a.per_bin)
     elif a.modules_file:
         hashes = [l.strip() for l in open(a.modules_file) if l.strip()]
     else:
         hashes = sample(a.corpus, a.modules, 0, a.max_seconds)
-    files = train_modules(a.corpus, hashes, skip_missing=True)
+    path_of = dict(train_modules(a.corpus, hashes, skip_missing=True, pairs=True))
+    files = [path_of[h] for h in hashes if h in path_of]
     if len(files) < len(hashes):
         print("size-refine-first: %d of the %d sample modules are not in this corpus; "
               "measuring the other %d" % (len(hashes) - len(files), len(hashes), len(files)))
-    path_of = dict(zip(hashes, train_modules(a.corpus, hashes))) if len(files) == len(hashes) else {}
     costs = {path_of[h]: rows[h][1] for h in path_of if h in rows}
     bin_of = {path_of[h]: size_bin(rows[h][0]) for h in path_of if h in rows}
     measure = Measurer(a.bin, files, a.jobs, costs, a.timeout)
@@ -264,8 +264,8 @@ def report_holdout(a, hashes, held, rows, pipelines, both=False):
         last = max(hashes)
         held = [h for h in sample(a.corpus, 10 ** 9, 0, a.max_seconds) if h > last][:a.holdout]
     files = train_modules(a.corpus, held)
-    bin_of = {f: size_bin(rows[h][0]) for h, f in zip(held, files)}
-    hold = Measurer(a.bin, files, a.jobs, {f: rows[h][1] for h, f in zip(held, files)})
+    bin_of = {f: size_bin(rows[h][0]) for h, f in zip(held, files) if h in rows}
+    hold = Measurer(a.bin, files, a.jobs, {f: rows[h][1] for h, f in zip(held, files) if h in rows})
     hoz = hold("default<Oz>")
     rs = []
     for name, p in pipelines:

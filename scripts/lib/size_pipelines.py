@@ -57,10 +57,11 @@ def geomean_gain(res, oz):
     return 100.0 * (1 - math.exp(sum(math.log(1 - x) for x in g) / len(g)))
 
 
-def train_modules(corpus, hashes, skip_missing=False):
-    """Bitcode paths of the given training-split modules. A module the corpus
-    does not hold ends the script, or with skip_missing is left out (a
-    corpus rebuilt from newer package versions can lack a few)."""
+def train_modules(corpus, hashes, skip_missing=False, pairs=False):
+    """Bitcode paths of the given training-split modules (with pairs, (hash,
+    path) pairs). A module the corpus does not hold ends the script, or with
+    skip_missing is left out (a corpus rebuilt from newer package versions
+    can lack a few)."""
     prog = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
     path = {}
@@ -75,7 +76,8 @@ def train_modules(corpus, hashes, skip_missing=False):
             sys.exit("%s: module %s is not in the corpus" % (prog, h))
         if path[h][1] != "train":
             sys.exit("%s: module %s is not in the training split" % (prog, h))
-        files.append(os.path.join(corpus, path[h][0]))
+        files.append((h, os.path.join(corpus, path[h][0])) if pairs
+                     else os.path.join(corpus, path[h][0]))
     return files
 
 
