@@ -71,21 +71,26 @@ def read_coreset(path):
 BINS = (1024, 4096, 16384, 65536)
 
 
-def oz_rows(corpus, max_seconds):
+def oz_rows(corpus):
     """{hash: (-Oz objective, archived -Oz seconds)} of the training modules
-    whose -Oz sweep took at most max_seconds."""
+    with an -Oz sweep."""
     db = sqlite3.connect(os.path.join(corpus, "corpus.db"))
     return {h: (o, t) for h, o, t in db.execute(
         """SELECT m.hash, e.text + e.rodata + e.data, e.seconds FROM modules m
            JOIN packages p ON m.package = p.name
            JOIN size_eval e ON e.module = m.hash AND e.pipeline = 'default<Oz>'
-           WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0 AND e.seconds <= ?""",
-        (max_seconds,))}
+           WHERE p.split = 'train' AND e.text + e.rodata + e.data > 0""")}
 
 
-def sample(corpus, n, offset, max_seconds):
-    """Training modules in hash order whose -Oz sweep took at most max_seconds."""
-    return sorted(oz_rows(corpus, max_seconds))[offset:offset + n]
+def within(rows, max_seconds):
+    """The rows of modules whose -Oz sweep took at most max_seconds."""
+    return {h: r for h, r in rows.items() if r[1] <= max_seconds}
+
+
+def sample(rows, n, max_seconds):
+    """The first n training modules in hash order whose -Oz sweep took at
+    most max_seconds."""
+    return sorted(within(rows, max_seconds))[:n]
 
 
 def size_bin(objective):
@@ -158,14 +163,14 @@ def main():
     a = ap.parse_args()
 
     seqs, header = read_coreset(a.coreset)
-    rows = oz_rows(a.corpus, float("inf"))  # every module's cost and bin
+    rows = oz_rows(a.corpus)  # every module's cost and bin
     held = None
     if a.per_bin:
-        hashes, held = stratified(oz_rows(a.corpus, a.max_seconds), a.per_bin)
+        hashes, held = stratified(within(rows, a.max_seconds), a.per_bin)
     elif a.modules_file:
         hashes = [l.strip() for l in open(a.modules_file) if l.strip()]
     else:
-        hashes = sample(a.corpus, a.modules, 0, a.max_seconds)
+        hashes = sample(rows, a.modules, a.max_seconds)
     path_of = dict(train_modules(a.corpus, hashes, skip_missing=True, pairs=True))
     files = [path_of[h] for h in hashes if h in path_of]
     if len(files) < len(hashes):
@@ -262,7 +267,7 @@ def report_holdout(a, hashes, held, rows, pipelines, both=False):
     both, also of the better of the two. With --per-bin, also per size bin."""
     if held is None:
         last = max(hashes)
-        held = [h for h in sample(a.corpus, 10 ** 9, 0, a.max_seconds) if h > last][:a.holdout]
+        held = [h for h in sample(rows, len(rows), a.max_seconds) if h > last][:a.holdout]
     files = train_modules(a.corpus, held)
     bin_of = {f: size_bin(rows[h][0]) for h, f in zip(held, files) if h in rows}
     hold = Measurer(a.bin, files, a.jobs, {f: rows[h][1] for h, f in zip(held, files) if h in rows})

@@ -130,6 +130,4 @@ class Measurer:
             for line in out.splitlines():
                 j = json.loads(line)
                 res[j["file"]] = j["objective"]
-        for p in procs:
-            p.wait()
         return None if failed or len(res) != len(self.files) else res
