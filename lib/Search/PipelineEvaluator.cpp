@@ -38,6 +38,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Triple.h"
+#include "llvm/Transforms/Scalar/GVN.h"
 
 #include <chrono>
 #include <cstring>
@@ -167,6 +168,24 @@ static std::optional<OptimizationLevel> parseDefaultLevel(StringRef Element) {
       .Default(std::nullopt);
 }
 
+namespace {
+/// function(gvn-sink), doing nothing on a module of more than MaxInstructions
+/// IR instructions (PipelineEvaluator::kGVNSinkMaxInstructions says why).
+class GVNSinkUnlessLarge : public PassInfoMixin<GVNSinkUnlessLarge> {
+public:
+  explicit GVNSinkUnlessLarge(uint64_t MaxInstructions)
+      : MaxInstructions(MaxInstructions) {}
+  PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
+    if (countIRInstructions(M) > MaxInstructions)
+      return PreservedAnalyses::all();
+    return createModuleToFunctionPassAdaptor(GVNSinkPass()).run(M, MAM);
+  }
+
+private:
+  uint64_t MaxInstructions;
+};
+} // namespace
+
 Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
                                      unsigned TimeLimitMs) {
   // clang -Oz: no loop vectorization (no -vectorize-loops), SLP on,
@@ -234,6 +253,10 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
   for (StringRef Element : splitPipelineElements(Pipeline)) {
     if (std::optional<OptimizationLevel> L = parseDefaultLevel(Element)) {
       MPM.addPass(PB.buildPerModuleDefaultPipeline(*L));
+      continue;
+    }
+    if (Element == "function(gvn-sink)") {
+      MPM.addPass(GVNSinkUnlessLarge(GVNSinkMaxInstructions));
       continue;
     }
     if (Error E = PB.parsePassPipeline(MPM, Element))

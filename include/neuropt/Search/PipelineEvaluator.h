@@ -155,12 +155,25 @@ public:
   /// SizeMeasurement::Outlined (when MachineOutliner::available()).
   void setAlsoOutlined(bool On) { AlsoOutlined = On; }
 
+  /// Every pipeline run here runs the element `function(gvn-sink)` as
+  /// LLVM's GVNSink except on a module of more than this many IR
+  /// instructions at that point, where the element does nothing. GVNSink
+  /// sorts each instruction's users by address, so what it sinks follows
+  /// the heap's layout. Fresh arenas in worker children make that the same
+  /// on every run (ChildJobs), except on very large modules, where it still
+  /// followed the randomized address base: 5 sizes in 8 isolated runs of a
+  /// libzstd module that reaches gvn-sink with 96,000 instructions, one
+  /// size in 10 without the step (bench/results/size.md, sessions 32-33).
+  static constexpr uint64_t kGVNSinkMaxInstructions = 50000;
+  void setGVNSinkMaxInstructions(uint64_t N) { GVNSinkMaxInstructions = N; }
+
 private:
   explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
   llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M, bool Verified,
                                             bool Outline = false);
   std::unique_ptr<llvm::TargetMachine> TM;
   bool AlsoOutlined = false;
+  uint64_t GVNSinkMaxInstructions = kGVNSinkMaxInstructions;
 };
 
 /// Splits a textual pipeline at its top-level commas: "a,b(c,d),e<f,g>"

@@ -12,6 +12,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
@@ -205,6 +206,43 @@ TEST(PipelineEvaluator, IsolatedMeasurementDoesNotFollowTheHeap) {
     Isolated.insert(S->Object.objective());
   }
   EXPECT_EQ(Isolated.size(), 1u);
+}
+
+// function(gvn-sink) does nothing on a module above the evaluator's limit
+// of IR instructions (on very large modules GVNSink's result followed the
+// randomized address base), and sinks below it.
+TEST(PipelineEvaluator, GVNSinkSkipsModulesAboveTheLimit) {
+  Expected<std::unique_ptr<PipelineEvaluator>> Eval =
+      PipelineEvaluator::create();
+  ASSERT_TRUE(!!Eval) << toString(Eval.takeError());
+  auto Print = [](const Module &M) {
+    std::string S;
+    raw_string_ostream OS(S);
+    M.print(OS, nullptr);
+    return S;
+  };
+  LLVMContext Ctx;
+  std::unique_ptr<Module> Source = parseIR(Ctx, fourWayTwins());
+  ASSERT_TRUE(Source);
+  const std::string Before = Print(*Source);
+  const uint64_t N = countIRInstructions(*Source);
+  ASSERT_GT(N, 400u);
+  auto Run = [&](uint64_t Limit) {
+    std::unique_ptr<Module> M = parseIR(Ctx, fourWayTwins());
+    (*Eval)->setGVNSinkMaxInstructions(Limit);
+    if (Error E = (*Eval)->runPipeline(*M, "function(gvn-sink)"))
+      return toString(std::move(E));
+    EXPECT_FALSE(verifyModule(*M, &errs()));
+    return Print(*M);
+  };
+  // At the limit it runs, and sinks.
+  std::string AtLimit = Run(N);
+  EXPECT_NE(AtLimit, Before);
+  EXPECT_NE(AtLimit.find(".sink"), std::string::npos) << AtLimit;
+  // Above it the module is left as it was.
+  EXPECT_EQ(Run(N - 1), Before);
+  (*Eval)->setGVNSinkMaxInstructions(
+      PipelineEvaluator::kGVNSinkMaxInstructions);
 }
 
 } // namespace
