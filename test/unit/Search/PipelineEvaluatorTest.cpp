@@ -241,8 +241,6 @@ TEST(PipelineEvaluator, GVNSinkSkipsModulesAboveTheLimit) {
   EXPECT_NE(AtLimit.find(".sink"), std::string::npos) << AtLimit;
   // Above it the module is left as it was.
   EXPECT_EQ(Run(N - 1), Before);
-  (*Eval)->setGVNSinkMaxInstructions(
-      PipelineEvaluator::kGVNSinkMaxInstructions);
 }
 
 } // namespace
