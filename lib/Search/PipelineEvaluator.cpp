@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "neuropt/Search/PipelineEvaluator.h"
+#include "neuropt/Search/ModuleSwap.h"
 #include "neuropt/Support/ChildProcess.h"
 
 #include "llvm/Analysis/TargetTransformInfo.h"
@@ -169,20 +170,56 @@ static std::optional<OptimizationLevel> parseDefaultLevel(StringRef Element) {
 }
 
 namespace {
-/// function(gvn-sink), doing nothing on a module of more than MaxInstructions
-/// IR instructions (PipelineEvaluator::kGVNSinkMaxInstructions says why).
-class GVNSinkUnlessLarge : public PassInfoMixin<GVNSinkUnlessLarge> {
+/// function(gvn-sink) on a copy of the module read from its bitcode into a
+/// context of its own, where nothing but that reading has laid out the heap
+/// (runOnFreshHeap); what it sinks then replaces the module's contents.
+/// LLVM 22's GVNSink sorts each instruction's users by address. After other
+/// passes that order follows the heap's holes and the allocation order those
+/// passes took, which varies with the randomized address base; a fresh read
+/// makes it the order of the bitcode, the same on every run
+/// (bench/results/size.md, session 34).
+class GVNSinkOnFreshCopy : public PassInfoMixin<GVNSinkOnFreshCopy> {
 public:
-  explicit GVNSinkUnlessLarge(uint64_t MaxInstructions)
-      : MaxInstructions(MaxInstructions) {}
   PreservedAnalyses run(Module &M, ModuleAnalysisManager &MAM) {
-    if (countIRInstructions(M) > MaxInstructions)
+    const std::string In = writeModuleBitcode(M);
+    // 'U': nothing sunk; 'S' and the copy's bitcode; 'E': unreadable.
+    Expected<std::string> Out = runOnFreshHeap(
+        [&]() -> std::string {
+          LLVMContext Ctx;
+          Expected<std::unique_ptr<Module>> Copy = readModuleBitcode(In, Ctx);
+          if (!Copy) {
+            consumeError(Copy.takeError());
+            return "E";
+          }
+          FunctionAnalysisManager FAM; // GVNSink asks for no analyses
+          bool Changed = false;
+          for (Function &F : **Copy)
+            if (!F.isDeclaration())
+              Changed |= !GVNSinkPass().run(F, FAM).areAllPreserved();
+          return Changed ? "S" + writeModuleBitcode(**Copy) : "U";
+        },
+        kCopyTimeoutMs);
+    if (Out && *Out == "U")
       return PreservedAnalyses::all();
+    if (Out && Out->size() > 1 && (*Out)[0] == 'S') {
+      Expected<std::unique_ptr<Module>> Sunk =
+          readModuleBitcode(StringRef(*Out).drop_front(), M.getContext());
+      if (Sunk) {
+        replaceModuleContents(M, **Sunk);
+        return PreservedAnalyses::none();
+      }
+      consumeError(Sunk.takeError());
+    } else if (!Out) {
+      consumeError(Out.takeError());
+    }
+    // The copy could not be made or read back: sink in place.
     return createModuleToFunctionPassAdaptor(GVNSinkPass()).run(M, MAM);
   }
 
 private:
-  uint64_t MaxInstructions;
+  /// Only where the copy is made in a child of its own (in-process use);
+  /// a pipeline's own deadline bounds the rest.
+  static constexpr unsigned kCopyTimeoutMs = 600000;
 };
 } // namespace
 
@@ -256,7 +293,7 @@ Error PipelineEvaluator::runPipeline(Module &M, StringRef Pipeline,
       continue;
     }
     if (Element == "function(gvn-sink)") {
-      MPM.addPass(GVNSinkUnlessLarge(GVNSinkMaxInstructions));
+      MPM.addPass(GVNSinkOnFreshCopy());
       continue;
     }
     if (Error E = PB.parsePassPipeline(MPM, Element))

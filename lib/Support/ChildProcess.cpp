@@ -239,7 +239,12 @@ static void childFatalError(void *, const char *Reason, bool) {
   _exit(70);
 }
 
+/// Set in a child that prepareForkedChild() prepared: it ends with _exit,
+/// so threads may be left parked there (runOnFreshArena).
+static bool InForkedChild = false;
+
 void neuropt::prepareForkedChild(void (*OnFatal)(const char *Reason)) {
+  InForkedChild = true;
   CrashRecoveryContext::Disable();
   for (int Sig : {SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SIGSYS,
                   SIGQUIT, SIGXCPU, SIGXFSZ, SIGHUP, SIGINT, SIGTERM, SIGUSR2,
@@ -524,8 +529,58 @@ unsigned ChildJobs::taken() const {
 }
 
 void neuropt::runOnFreshArena(function_ref<void()> Fn) {
-  std::thread T([&] { Fn(); });
-  T.join();
+  if (!InForkedChild) {
+    std::thread T([&] { Fn(); });
+    T.join();
+    return;
+  }
+  // A thread that ended would hand its arena, with the holes Fn's frees
+  // left, to the next new thread of this child (another job's, at a moment
+  // that depends on timing); a parked one keeps it until the child ends.
+  std::promise<void> Done;
+  std::future<void> Finished = Done.get_future();
+  std::thread([&Fn, Done = std::move(Done)]() mutable {
+    Fn();
+    Done.set_value(); // the last use of the caller's frame
+    sigset_t All;
+    sigfillset(&All);
+    pthread_sigmask(SIG_BLOCK, &All, nullptr);
+    for (;;)
+      pause();
+  }).detach();
+  Finished.wait();
+}
+
+Expected<std::string>
+neuropt::runOnFreshHeap(function_ref<std::string()> Fn, unsigned TimeoutMs) {
+  std::string Answer;
+  if (InForkedChild || !isSingleThreaded()) {
+    // In a worker child: a thread of its own is enough. In a process with
+    // threads, forking is unsafe; the caller's arena is what is left.
+    if (InForkedChild)
+      runOnFreshArena([&] { Answer = Fn(); });
+    else
+      Answer = Fn();
+    return Answer;
+  }
+  Expected<ChildOutcome> Child = runInChild(
+      [&](int Fd) {
+        runOnFreshArena([&] { Answer = Fn(); });
+        // One byte first, so that an empty answer is told from no answer.
+        writeAll(Fd, "A");
+        writeAll(Fd, Answer);
+      },
+      TimeoutMs);
+  if (!Child)
+    return Child.takeError();
+  if (Child->TimedOut)
+    return createStringError(inconvertibleErrorCode(),
+                             "timed out after %u ms", TimeoutMs);
+  if (Child->Output.empty() || Child->Output[0] != 'A' ||
+      !WIFEXITED(Child->WaitStatus) || WEXITSTATUS(Child->WaitStatus) != 0)
+    return createStringError(inconvertibleErrorCode(), "the child ended (%s)",
+                             Child->describeEnd().c_str());
+  return Child->Output.substr(1);
 }
 
 namespace {
@@ -543,8 +598,9 @@ public:
 #if defined(__GLIBC__)
     // Past glibc's arena limit (8 per core by default, or MALLOC_ARENA_MAX)
     // threads share arenas; the limit is read when the first thread arena
-    // is made, which in a child of a single-threaded host is here.
-    mallopt(M_ARENA_MAX, 4 * int(kMaxJobs) + 64);
+    // is made, which in a child of a single-threaded host is here. Each job
+    // may start more threads for copies of its own (runOnFreshArena).
+    mallopt(M_ARENA_MAX, 8 * int(kMaxJobs) + 64);
 #endif
   }
   ~FreshArenaThreads() {

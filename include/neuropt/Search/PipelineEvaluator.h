@@ -139,6 +139,10 @@ public:
   /// further optional pass is skipped (a pass already running finishes)
   /// and the result is an error that says so: \p M is then valid IR but
   /// not what the pipeline would have made of it.
+  /// The element `function(gvn-sink)` runs on a copy of \p M read from its
+  /// bitcode where nothing else has laid out the heap, so that what it sinks
+  /// does not follow the heap (LLVM 22's GVNSink orders users by address;
+  /// bench/results/size.md, session 34).
   llvm::Error runPipeline(llvm::Module &M, llvm::StringRef Pipeline,
                           unsigned TimeLimitMs = 0);
 
@@ -155,25 +159,12 @@ public:
   /// SizeMeasurement::Outlined (when MachineOutliner::available()).
   void setAlsoOutlined(bool On) { AlsoOutlined = On; }
 
-  /// Every pipeline run here runs the element `function(gvn-sink)` as
-  /// LLVM's GVNSink except on a module of more than this many IR
-  /// instructions at that point, where the element does nothing. GVNSink
-  /// sorts each instruction's users by address, so what it sinks follows
-  /// the heap's layout. Fresh arenas in worker children make that the same
-  /// on every run (ChildJobs), except on very large modules, where it still
-  /// followed the randomized address base: 5 sizes in 8 isolated runs of a
-  /// libzstd module that reaches gvn-sink with 96,000 instructions, one
-  /// size in 10 without the step (bench/results/size.md, sessions 32-33).
-  static constexpr uint64_t kGVNSinkMaxInstructions = 50000;
-  void setGVNSinkMaxInstructions(uint64_t N) { GVNSinkMaxInstructions = N; }
-
 private:
   explicit PipelineEvaluator(std::unique_ptr<llvm::TargetMachine> TM);
   llvm::Expected<ObjectSize> emitAndMeasure(llvm::Module &M, bool Verified,
                                             bool Outline = false);
   std::unique_ptr<llvm::TargetMachine> TM;
   bool AlsoOutlined = false;
-  uint64_t GVNSinkMaxInstructions = kGVNSinkMaxInstructions;
 };
 
 /// Splits a textual pipeline at its top-level commas: "a,b(c,d),e<f,g>"

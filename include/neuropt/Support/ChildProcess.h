@@ -69,7 +69,19 @@ llvm::Expected<ChildOutcome> runInChild(llvm::function_ref<void(int Fd)> Body,
 /// where \p Fn's objects go. LLVM 22's GVNSink sorts each instruction's
 /// users by address, so what it sinks follows that layout
 /// (bench/results/size.md, session 30). ChildJobs runs every job so.
+/// In a child that prepareForkedChild() prepared, the thread is then
+/// parked until the child ends, so that no later thread takes over its
+/// arena; elsewhere it ends, and the next new thread may.
 void runOnFreshArena(llvm::function_ref<void()> Fn);
+
+/// Runs \p Fn where its allocations are laid out by its own work alone,
+/// and returns its answer: in a forked child, on a new thread
+/// (runOnFreshArena); in a single-threaded process, in a child forked for
+/// it (\p TimeoutMs bounds it); in a process with threads, where forking
+/// is unsafe, on the calling thread. Fails if the child crashed or timed
+/// out.
+llvm::Expected<std::string> runOnFreshHeap(llvm::function_ref<std::string()> Fn,
+                                           unsigned TimeoutMs);
 
 /// Waits for the children that answered and were left exiting (see
 /// runInChild), so that none outlives the caller's work: their resource use

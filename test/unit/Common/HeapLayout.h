@@ -8,15 +8,24 @@
 // instructions it sinks follows the heap's layout: in a thread whose heap
 // has holes in a varying order, the same module gives different output.
 // neuropt runs candidate pipelines in forked children on threads with
-// fresh malloc arenas; these helpers let tests scramble the parent's heap
-// and check that nothing changes (bench/results/size.md, session 30).
+// fresh malloc arenas, and its pipelines run that step on a copy read from
+// bitcode; these helpers let tests scramble the parent's heap and check
+// that nothing changes (bench/results/size.md, sessions 30 and 34).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef NEUROPT_TEST_UNIT_COMMON_HEAPLAYOUT_H
 #define NEUROPT_TEST_UNIT_COMMON_HEAPLAYOUT_H
 
+#include "llvm/AsmParser/Parser.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +73,34 @@ inline void scrambleHeap(unsigned Seed) {
     std::swap(Blocks[I], Blocks[(Next() >> 4) % (I + 1)]);
   for (void *B : Blocks)
     std::free(B);
+}
+
+/// Parses \p IR, runs LLVM's own gvn-sink on it in this thread and prints
+/// the result.
+inline std::string sinkWithLLVMAndPrint(const std::string &IR) {
+  llvm::LLVMContext Ctx;
+  llvm::SMDiagnostic Err;
+  std::unique_ptr<llvm::Module> M = llvm::parseAssemblyString(IR, Err, Ctx);
+  if (!M)
+    return "parse error: " + Err.getMessage().str();
+  llvm::PassBuilder PB;
+  llvm::LoopAnalysisManager LAM;
+  llvm::FunctionAnalysisManager FAM;
+  llvm::CGSCCAnalysisManager CGAM;
+  llvm::ModuleAnalysisManager MAM;
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  llvm::ModulePassManager MPM;
+  if (llvm::Error E = PB.parsePassPipeline(MPM, "function(gvn-sink)"))
+    return llvm::toString(std::move(E));
+  MPM.run(*M, MAM);
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  M->print(OS, nullptr);
+  return S;
 }
 
 } // namespace neuropt

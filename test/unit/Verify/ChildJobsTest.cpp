@@ -216,33 +216,6 @@ TEST(ChildJobs, JobsRunOnThreadsOfTheirOwn) {
   }
 }
 
-/// Parses \p IR, runs gvn-sink on it and prints the result.
-std::string sinkAndPrint(const std::string &IR) {
-  llvm::LLVMContext Ctx;
-  llvm::SMDiagnostic Err;
-  std::unique_ptr<llvm::Module> M = llvm::parseAssemblyString(IR, Err, Ctx);
-  if (!M)
-    return "parse error: " + Err.getMessage().str();
-  llvm::PassBuilder PB;
-  llvm::LoopAnalysisManager LAM;
-  llvm::FunctionAnalysisManager FAM;
-  llvm::CGSCCAnalysisManager CGAM;
-  llvm::ModuleAnalysisManager MAM;
-  PB.registerModuleAnalyses(MAM);
-  PB.registerCGSCCAnalyses(CGAM);
-  PB.registerFunctionAnalyses(FAM);
-  PB.registerLoopAnalyses(LAM);
-  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
-  llvm::ModulePassManager MPM;
-  if (llvm::Error E = PB.parsePassPipeline(MPM, "function(gvn-sink)"))
-    return llvm::toString(std::move(E));
-  MPM.run(*M, MAM);
-  std::string S;
-  llvm::raw_string_ostream OS(S);
-  M->print(OS, nullptr);
-  return S;
-}
-
 // LLVM 22's GVNSink sorts each instruction's users by address, so which
 // instructions it sinks follows the heap's layout: in a thread whose heap
 // has holes in a varying order, the same module gives different output.
@@ -255,7 +228,7 @@ TEST(ChildJobs, OutputDoesNotFollowTheParentsHeap) {
   std::set<std::string> Here;
   for (unsigned Seed = 1; Seed <= 6; ++Seed) {
     scrambleHeap(Seed);
-    Here.insert(sinkAndPrint(IR));
+    Here.insert(sinkWithLLVMAndPrint(IR));
   }
   ASSERT_GT(Here.size(), 1u)
       << "gvn-sink's output no longer follows the heap's layout: this test "
@@ -264,7 +237,7 @@ TEST(ChildJobs, OutputDoesNotFollowTheParentsHeap) {
   for (unsigned Seed = 1; Seed <= 3; ++Seed) {
     scrambleHeap(Seed);
     for (unsigned Threads : {1u, 2u}) {
-      ChildJobs Jobs(4, [&](unsigned) { return sinkAndPrint(IR); });
+      ChildJobs Jobs(4, [&](unsigned) { return sinkWithLLVMAndPrint(IR); });
       ASSERT_FALSE(bool(Jobs.spawn(Threads)));
       ASSERT_FALSE(bool(
           Jobs.wait(Clock::now() + std::chrono::seconds(60), Threads)));
