@@ -554,15 +554,12 @@ void neuropt::runOnFreshArena(function_ref<void()> Fn) {
 Expected<std::string>
 neuropt::runOnFreshHeap(function_ref<std::string()> Fn, unsigned TimeoutMs) {
   std::string Answer;
-  if (InForkedChild || !isSingleThreaded()) {
-    // In a worker child: a thread of its own is enough. In a process with
-    // threads, forking is unsafe; the caller's arena is what is left.
-    if (InForkedChild)
-      runOnFreshArena([&] { Answer = Fn(); });
-    else
-      Answer = Fn();
+  if (InForkedChild) { // a thread of its own is enough
+    runOnFreshArena([&] { Answer = Fn(); });
     return Answer;
   }
+  if (!isSingleThreaded()) // forking is unsafe: the caller's arena it is
+    return Fn();
   Expected<ChildOutcome> Child = runInChild(
       [&](int Fd) {
         runOnFreshArena([&] { Answer = Fn(); });

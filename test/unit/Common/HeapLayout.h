@@ -17,12 +17,13 @@
 #ifndef NEUROPT_TEST_UNIT_COMMON_HEAPLAYOUT_H
 #define NEUROPT_TEST_UNIT_COMMON_HEAPLAYOUT_H
 
+#include "IRTestUtil.h"
+
 #include "llvm/AsmParser/Parser.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
 #include <memory>
@@ -97,10 +98,7 @@ inline std::string sinkWithLLVMAndPrint(const std::string &IR) {
   if (llvm::Error E = PB.parsePassPipeline(MPM, "function(gvn-sink)"))
     return llvm::toString(std::move(E));
   MPM.run(*M, MAM);
-  std::string S;
-  llvm::raw_string_ostream OS(S);
-  M->print(OS, nullptr);
-  return S;
+  return printModule(*M);
 }
 
 } // namespace neuropt

@@ -12,7 +12,6 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/Error.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
@@ -175,14 +174,6 @@ TEST(PipelineEvaluator, CountsUnwindTableEntries) {
   ASSERT_TRUE(T);
   EXPECT_EQ(T->UnwindEntries, 0u);
   EXPECT_EQ(T->unwindBytes(), T->EHFrame);
-}
-
-/// The module printed.
-static std::string printModule(const Module &M) {
-  std::string S;
-  raw_string_ostream OS(S);
-  M.print(OS, nullptr);
-  return S;
 }
 
 // LLVM's own gvn-sink, run in this process, sinks differently as the heap's
