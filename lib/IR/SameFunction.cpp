@@ -60,11 +60,20 @@ private:
           return false;
     }
     // Metadata that carries meaning (!range, !nonnull, !tbaa, loop
-    // metadata...) must be the same node; debug locations are ignored.
-    SmallVector<std::pair<unsigned, MDNode *>, 4> MX, MY;
-    X.getAllMetadataOtherThanDebugLoc(MX);
-    Y.getAllMetadataOtherThanDebugLoc(MY);
-    return MX == MY;
+    // metadata...) must be the same node. Debug information is ignored:
+    // debug locations, and the assignment IDs that clang -g puts on stores
+    // and allocas (distinct nodes, so never equal across two copies).
+    return meaningfulMetadata(X) == meaningfulMetadata(Y);
+  }
+
+  static SmallVector<std::pair<unsigned, MDNode *>, 4>
+  meaningfulMetadata(const Instruction &I) {
+    SmallVector<std::pair<unsigned, MDNode *>, 4> MDs;
+    I.getAllMetadataOtherThanDebugLoc(MDs);
+    llvm::erase_if(MDs, [](const auto &KV) {
+      return KV.first == LLVMContext::MD_DIAssignID;
+    });
+    return MDs;
   }
 
   bool values(const Value *X, const Value *Y) {

@@ -23,6 +23,13 @@ bool same(StringRef A, StringRef B) {
   return isSameFunction(*MA->getFunction("f"), *MB->getFunction("f"));
 }
 
+/// \p IR parsed and printed again: what the parser kept of it.
+std::string parseIRTextOf(StringRef IR) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> M = parseIR(Ctx, IR);
+  return M ? printModule(*M) : std::string();
+}
+
 const char *Base = R"IR(
 @g = internal global [2 x i32] [i32 1, i32 2]
 declare i32 @ext(i32)
@@ -77,6 +84,42 @@ TEST(SameFunction, EverySemanticDifferenceIsSeen) {
   // of another name is not.
   EXPECT_FALSE(same(Base, Changed("ptr @g,", "ptr @h,") +
                               "@h = internal global [2 x i32] zeroinitializer\n"));
+}
+
+TEST(SameFunction, DebugAssignmentIDsAreIgnored) {
+  // clang -g tags stores with distinct !DIAssignID nodes, so two copies of
+  // one function never share them; they carry no meaning. (Without debug
+  // info in the module the parser would drop them.)
+  auto WithDebugInfo = [](StringRef Store) {
+    return (R"IR(
+define void @f(ptr %p, i32 %x) !dbg !4 {
+  )IR" + Store + R"IR(
+  ret void, !dbg !8
+}
+!llvm.dbg.cu = !{!0}
+!llvm.module.flags = !{!2, !3}
+!0 = distinct !DICompileUnit(language: DW_LANG_C11, file: !1, emissionKind: FullDebug)
+!1 = !DIFile(filename: "t.c", directory: "/")
+!2 = !{i32 2, !"Debug Info Version", i32 3}
+!3 = !{i32 7, !"debug-info-assignment-tracking", i1 true}
+!4 = distinct !DISubprogram(name: "f", scope: !1, file: !1, line: 1, type: !5, unit: !0, spFlags: DISPFlagDefinition)
+!5 = !DISubroutineType(types: !6)
+!6 = !{null}
+!7 = distinct !DIAssignID()
+!8 = !DILocation(line: 1, scope: !4)
+!9 = !{i32 1}
+)IR")
+        .str();
+  };
+  std::string Tagged =
+      WithDebugInfo("store i32 %x, ptr %p, align 4, !DIAssignID !7");
+  std::string Plain = WithDebugInfo("store i32 %x, ptr %p, align 4");
+  ASSERT_NE(parseIRTextOf(Tagged).find("!DIAssignID"), std::string::npos);
+  EXPECT_TRUE(same(Tagged, Tagged));
+  EXPECT_TRUE(same(Tagged, Plain));
+  // Other metadata still counts.
+  EXPECT_FALSE(same(Tagged, WithDebugInfo("store i32 %x, ptr %p, align 4, "
+                                          "!DIAssignID !7, !nontemporal !9")));
 }
 
 TEST(SameFunction, DeclarationsAreNeverSame) {
