@@ -310,7 +310,7 @@ WorkerChild::spawn(function_ref<void(WorkerChild &)> Work,
   if (pipe2(Fds, O_CLOEXEC) != 0) {
     auto E = Fail("cannot create a pipe");
     close(MemFd);
-    return std::move(E);
+    return E;
   }
   std::unique_ptr<WorkerChild> C(new WorkerChild());
   C->MemFd = MemFd;
@@ -322,7 +322,7 @@ WorkerChild::spawn(function_ref<void(WorkerChild &)> Work,
       close(Fd);
     C->MemFd = -1;
     C->Ended = true;
-    return std::move(E);
+    return E;
   }
   if (Pid == 0) {
     close(Fds[0]);
@@ -358,7 +358,7 @@ WorkerChild::spawn(function_ref<void(WorkerChild &)> Work,
   C->Pid = Pid;
   C->PipeFd = Fds[0];
   (void)fcntl(C->PipeFd, F_SETFL, O_NONBLOCK);
-  return std::move(C);
+  return C;
 #else
   (void)Work;
   return createStringError(inconvertibleErrorCode(),
