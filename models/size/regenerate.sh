@@ -126,12 +126,14 @@ echo "== 6. dataset and training"
 # the hybrid ranking the pass uses by default) was
 # done on a development part of the TRAINING split: `dataset --dev-percent
 # 25` and `rank --split train --dev-percent 25 --dev`.
+# The dataset is archived in labels/ and the model trained from the archive
+# (retrain.sh), so `bash models/size/retrain.sh` gives the same weights
+# later without a corpus.
 "$BIN/neuropt-eval" dataset --centered --corpus "$CORPUS" --split train \
   --pipelines "$WORK/coreset-final.txt" -o "$WORK/size-data.txt"
-"$BIN/neuropt-train" size --data "$WORK/size-data.txt" \
-  --coreset "$WORK/coreset-final.txt" --out-dir "$OUT" --hidden 64,32 \
-  --epochs 20 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
-  --corpus "neuropt-corpus Oz, train split, $(basename "$CORPUS")"
+cp "$WORK/coreset-final.txt" "$OUT/size.coreset.txt"
+gzip -9 -n -c "$WORK/size-data.txt" > "$OUT/labels/size-data.txt.gz"
+NEUROPT_BIN="$BIN" bash models/size/retrain.sh
 cp "$WORK/extension.txt" "$OUT/size.extension.txt"
 
 echo "== 6b. the graph model (GNN over the module's program graph), an alternative"

@@ -558,7 +558,7 @@ void usage() {
       "      [--hidden 64,64] [--embed 32] [--rounds 2] [--edge-kinds auto|K]\n"
       "      [--epochs 30]\n"
       "      [--batch 64] [--lr 0.003] [--weight-decay 0.0001] [--seed 1]\n"
-      "      [--holdout 0.2] [--corpus NAME]\n"
+      "      [--holdout 0.2] [--corpus NAME] [--gemm blas|native]\n"
       "  neuropt-train synthetic --out FILE [--kind mlp|gnn]\n"
       "      [--task regression|classification|ranking] [--samples 1000]\n"
       "      [--features 16] [--classes 4] [--seed 1]\n"
@@ -580,7 +580,19 @@ int main(int Argc, char **Argv) {
   }
   std::string Cmd = Argv[1];
   Options O(Argc, Argv, 2);
-  neuropt::model::cpu::preferBlas(true); // Training: big products.
+  // Training's big float products go to OpenBLAS by default. OpenBLAS picks
+  // its kernels by CPU, so its sums may round differently on another
+  // machine; the hand-written kernel is the same code on every x86-64 CPU,
+  // so "--gemm native" gives the same weights wherever the same build runs
+  // (models/size/retrain.sh relies on it).
+  std::string GemmS = O.get("gemm", "blas");
+  if (GemmS != "blas" && GemmS != "native") {
+    std::fprintf(stderr, "neuropt-train: --gemm must be blas or native, not "
+                         "'%s'\n",
+                 GemmS.c_str());
+    return 1;
+  }
+  neuropt::model::cpu::preferBlas(GemmS == "blas");
   if (Cmd == "synthetic")
     return runSynthetic(O);
   if (Cmd == "score")
