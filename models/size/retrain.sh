@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Trains the shipped neuropt-size MLP (models/size/size.safetensors and
 # size.card.json) from the archived training set, labels/size-data.txt.gz,
-# byte for byte. Training is deterministic (seed 1, one thread, and the
-# hand-written float kernel, `--gemm native`, which is the same code on every
-# x86-64 CPU where OpenBLAS picks its kernels by CPU), and the
-# archive is the dataset that step 6 of regenerate.sh built from the corpus's
-# training split (module statistics and centred labels), so this step needs
-# no corpus: the corpus is rebuilt from Debian sources, whose versions move,
-# and a rebuilt corpus gives a model of the same recipe but not these bytes.
+# byte for byte. Training is deterministic: seed 1, one thread, and the
+# hand-written float kernel (`--gemm native`), which is the same code on every
+# x86-64 CPU, where OpenBLAS would pick its kernels by CPU (glibc's exp, log
+# and pow still have CPU-specific variants, so the promise is for the same
+# build on the same kind of machine, CI's included). The archive is the
+# dataset that step 6 of regenerate.sh built from the corpus's training split
+# (module statistics and centred labels), so this step needs no corpus. The
+# corpus is rebuilt from Debian sources, whose versions move, and a rebuilt
+# corpus gives a model of the same recipe, not these bytes.
 #
 #   bash models/size/retrain.sh          write models/size/size.{safetensors,card.json}
 #   bash models/size/retrain.sh --check  train in a temporary directory and
@@ -38,7 +40,8 @@ cp "$MODEL/size.coreset.txt" "$WORK/models/size/size.coreset.txt"
 (cd "$WORK" && "$BIN/neuropt-train" size --data models/size/labels/size-data.txt \
   --coreset models/size/size.coreset.txt --out-dir models/size --hidden 64,32 \
   --epochs 20 --batch 64 --lr 0.002 --weight-decay 0.0001 --seed 1 --holdout 0.2 \
-  --corpus "neuropt-corpus Oz, train split, oz" --gemm native) > "$WORK/train.log"
+  --corpus "neuropt-corpus Oz, train split, oz" --gemm native) > "$WORK/train.log" 2>&1 ||
+  { cat "$WORK/train.log" >&2; echo "retrain.sh: training failed" >&2; exit 1; }
 NEW=$WORK/models/size
 
 if [ "$CHECK" = 1 ]; then

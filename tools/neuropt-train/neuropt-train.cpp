@@ -582,9 +582,9 @@ int main(int Argc, char **Argv) {
   Options O(Argc, Argv, 2);
   // Training's big float products go to OpenBLAS by default. OpenBLAS picks
   // its kernels by CPU, so its sums may round differently on another
-  // machine; the hand-written kernel is the same code on every x86-64 CPU,
-  // so "--gemm native" gives the same weights wherever the same build runs
-  // (models/size/retrain.sh relies on it).
+  // machine. The hand-written kernel is the same code on every x86-64 CPU,
+  // so "--gemm native" leaves only libm's CPU-specific variants (exp, log,
+  // pow) between the weights and the machine (models/size/retrain.sh).
   std::string GemmS = O.get("gemm", "blas");
   if (GemmS != "blas" && GemmS != "native") {
     std::fprintf(stderr, "neuropt-train: --gemm must be blas or native, not "
