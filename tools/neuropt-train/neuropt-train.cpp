@@ -586,12 +586,9 @@ int main(int Argc, char **Argv) {
   // so "--gemm native" leaves only libm's CPU-specific variants (exp, log,
   // pow) between the weights and the machine (models/size/retrain.sh).
   std::string GemmS = O.get("gemm", "blas");
-  if (GemmS != "blas" && GemmS != "native") {
-    std::fprintf(stderr, "neuropt-train: --gemm must be blas or native, not "
-                         "'%s'\n",
-                 GemmS.c_str());
-    return 1;
-  }
+  if (GemmS != "blas" && GemmS != "native")
+    return fail(Status::error("--gemm must be blas or native, not '" + GemmS +
+                              "'"));
   neuropt::model::cpu::preferBlas(GemmS == "blas");
   if (Cmd == "synthetic")
     return runSynthetic(O);
