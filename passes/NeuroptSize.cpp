@@ -47,6 +47,7 @@
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/LLVMContext.h"
@@ -71,6 +72,39 @@ using namespace llvm;
 using namespace neuropt;
 
 #define DEBUG_TYPE "neuropt-size"
+
+// The pass's decisions as statistics (clang -save-stats, -Xclang
+// -stats-file=F). Always enabled: Debian's LLVM is built without
+// assertions, which compiles plain STATISTICs out.
+ALWAYS_ENABLED_STATISTIC(NumApplied,
+                         "Translation units given a candidate's result");
+ALWAYS_ENABLED_STATISTIC(NumKeptStock, "Translation units that kept -Oz's result");
+ALWAYS_ENABLED_STATISTIC(NumOutOfBudget,
+                         "Translation units whose budget ran out");
+ALWAYS_ENABLED_STATISTIC(NumCandidates, "Candidates measured against -Oz");
+ALWAYS_ENABLED_STATISTIC(NumFailed,
+                         "Candidates that failed (a crash, an error or the "
+                         "time limit) before they were measured");
+ALWAYS_ENABLED_STATISTIC(NumRejectedVerify,
+                         "Smaller candidates rejected by verification");
+ALWAYS_ENABLED_STATISTIC(NumRejectedUnwind,
+                         "Smaller candidates rejected because the unwind "
+                         "tables grew by more");
+ALWAYS_ENABLED_STATISTIC(StockBytes, "Objective bytes (.text + .rodata + "
+                                     ".data) of -Oz's results");
+ALWAYS_ENABLED_STATISTIC(SavedBytes, "Objective bytes saved against -Oz");
+ALWAYS_ENABLED_STATISTIC(FnsSame, "Functions of applied candidates that are "
+                                  "-Oz's own");
+ALWAYS_ENABLED_STATISTIC(FnsProved, "Functions of applied candidates proved");
+ALWAYS_ENABLED_STATISTIC(FnsBounded, "Functions of applied candidates proved "
+                                     "up to the unroll bound");
+ALWAYS_ENABLED_STATISTIC(FnsUnknown, "Functions of applied candidates the "
+                                     "verifier could not decide");
+ALWAYS_ENABLED_STATISTIC(FnsUnchecked, "Functions of applied candidates not "
+                                       "checked (no counterpart, or no budget "
+                                       "left)");
+ALWAYS_ENABLED_STATISTIC(FnsInlined, "Functions of applied candidates checked "
+                                     "inlined in their callers");
 
 static cl::opt<bool> EnableInClang(
     "neuropt-size",
@@ -1578,6 +1612,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
           << " ms (a larger -neuropt-size-budget-ms tries them again)";
       R << " (-neuropt-size-cache)";
     });
+    ++NumKeptStock;
+    StockBytes += Record->StockObjective;
     // The record says nothing of code generation: -Oz's result is measured
     // with and without the machine outliner as without a cache.
     if (tryOutliner()) {
@@ -1664,6 +1700,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
       continue; // the extension may have run all the same
     }
     if (!Failed[I].empty()) {
+      ++NumFailed;
       rejected(Tried[I], Failed[I]);
       continue;
     }
@@ -1680,6 +1717,8 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   if (SearchEvals && Plan != SizeCachePlan::CachedOnly && !search(Eval, Cands))
     OutOfBudget = true;
   PhaseStart = Clock::now();
+  NumCandidates += Cands.size();
+  StockBytes += StockObj;
   // Smallest first; ties keep the model's order.
   std::stable_sort(Cands.begin(), Cands.end(),
                    [](const Candidate &A, const Candidate &B) {
@@ -1699,6 +1738,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     // not smaller in the program. A later, larger candidate may still win.
     uint64_t CandUW = Cand.Object.unwindBytes();
     if (UnwindGuard && Cand.Objective + CandUW > StockObj + StockUW) {
+      ++NumRejectedUnwind;
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
         name(R, Cand);
         R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
@@ -1729,6 +1769,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
+      ++NumRejectedVerify;
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {
         name(R, Cand);
         R << " (" << ore::NV("MeasuredGain", Pct(Cand.Objective))
@@ -1743,6 +1784,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   }
 
   VerifyMs = msSince(PhaseStart);
+  NumOutOfBudget += OutOfBudget;
   if (OutOfBudget)
     emit<OptimizationRemarkAnalysis>("Budget", [&](auto &R) {
       R << "budget of " << ore::NV("BudgetMs", unsigned(BudgetMs))
@@ -1751,6 +1793,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     });
 
   if (!Chosen) {
+    ++NumKeptStock;
     emit<OptimizationRemarkMissed>("KeptStock", [&](auto &R) {
       R << "kept -Oz (" << ore::NV("StockObjective", StockObj)
         << " bytes): no verified candidate of "
@@ -1790,10 +1833,19 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
         report_fatal_error(Twine("neuropt-size: cannot restore -Oz's result: ") +
                            toString(Back.takeError()));
       replaceModuleContents(M, **Back);
+      ++NumKeptStock;
       return;
     }
   }
   updateCache(StockObj, Chosen, Cands);
+  ++NumApplied;
+  SavedBytes += StockObj - ChosenObj;
+  FnsSame += ChosenSum.Same;
+  FnsProved += ChosenSum.Proved;
+  FnsBounded += ChosenSum.Bounded;
+  FnsUnknown += ChosenSum.Unknown;
+  FnsUnchecked += ChosenSum.Unchecked;
+  FnsInlined += ChosenSum.Inlined;
   std::string Gain = Pct(ChosenObj);
   std::string Pred = formatv("{0:F2}", Predicted);
   std::string Verdict = VerifyWith == VerifyMode::Off
