@@ -18,11 +18,14 @@
 #include "neuropt/Passes/Superopt.h" // neuropt-superopt
 #include "neuropt/Passes/TranslationValidation.h"
 
+#include "llvm/ADT/Statistic.h"
+#include "llvm/Config/abi-breaking.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Plugins/PassPlugin.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ManagedStatic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -68,7 +71,50 @@ static bool parseModulePass(StringRef Name, ModulePassManager &MPM,
   return false;
 }
 
+namespace {
+/// Prints the statistics when LLVM shuts down, as an LLVM built with
+/// assertions does for -stats (-stats-json: as JSON).
+struct StatisticsPrinter {
+  ~StatisticsPrinter() {
+    if (GetStatistics().empty())
+      return;
+    std::unique_ptr<raw_ostream> OS = CreateInfoOutputFile();
+    auto &Opts = cl::getRegisteredOptions();
+    auto JSON = Opts.find("stats-json");
+    if (JSON != Opts.end() && JSON->second->getNumOccurrences())
+      PrintStatisticsJSON(*OS);
+    else
+      PrintStatistics(*OS);
+  }
+};
+} // namespace
+
+static ManagedStatic<StatisticsPrinter> Printer;
+
+/// neuropt's statistics are always enabled (ALWAYS_ENABLED_STATISTIC), but
+/// an LLVM built without assertions, as Debian's is, compiles its -stats
+/// printer out and says only "Statistics are disabled". There the plugin
+/// prints them itself when -stats was given (not for clang's -save-stats,
+/// which writes them to a file and enables statistics without -stats).
+static void printStatisticsForStatsFlag() {
+#if !LLVM_ENABLE_ABI_BREAKING_CHECKS && !LLVM_FORCE_ENABLE_STATS
+  static const bool Once = [] {
+    auto &Opts = cl::getRegisteredOptions();
+    auto Stats = Opts.find("stats");
+    if (Stats == Opts.end() || !Stats->second->getNumOccurrences())
+      return false;
+    // LLVM's registry first, so that it is destroyed after the printer
+    // (llvm_shutdown destroys in the reverse order of construction).
+    (void)GetStatistics();
+    (void)*Printer;
+    return true;
+  }();
+  (void)Once;
+#endif
+}
+
 static void registerCallbacks(PassBuilder &PB) {
+  printStatisticsForStatsFlag();
   PB.registerPipelineParsingCallback(parseModulePass);
   // neuropt-tv<PIPELINE>: translation validation of a function pipeline
   // (passes separated by ';', since ',' ends the outer element).
