@@ -31,10 +31,6 @@
 #include "neuropt/Synth/Synthesize.h"
 #include "neuropt/Verify/Verifier.h"
 
-// Debian's LLVM is built without assertions, which compiles STATISTIC out;
-// keep real counters (and print them with -neuropt-superopt-stats).
-#undef LLVM_FORCE_ENABLE_STATS
-#define LLVM_FORCE_ENABLE_STATS 1
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/Statistic.h"
@@ -67,14 +63,18 @@ using namespace neuropt;
 
 #define DEBUG_TYPE "neuropt-superopt"
 
-STATISTIC(NumDAGs, "Integer DAGs looked at");
-STATISTIC(NumHits, "Cache hits");
-STATISTIC(NumMisses, "Cache misses");
-STATISTIC(NumSynthesized, "DAGs sent to the synthesis engine");
-STATISTIC(NumRewrites, "Rewrites applied");
-STATISTIC(NumRejected, "Rewrite candidates rejected");
-STATISTIC(NumUndone, "Rewrites undone because their function's code grew");
-STATISTIC(NumInstsSaved, "IR instructions removed by rewrites (net)");
+// Always enabled: Debian's LLVM is built without assertions, which
+// compiles plain STATISTICs out (the plugin prints them for -stats).
+ALWAYS_ENABLED_STATISTIC(NumDAGs, "Integer DAGs looked at");
+ALWAYS_ENABLED_STATISTIC(NumHits, "Cache hits");
+ALWAYS_ENABLED_STATISTIC(NumMisses, "Cache misses");
+ALWAYS_ENABLED_STATISTIC(NumSynthesized, "DAGs sent to the synthesis engine");
+ALWAYS_ENABLED_STATISTIC(NumRewrites, "Rewrites applied");
+ALWAYS_ENABLED_STATISTIC(NumRejected, "Rewrite candidates rejected");
+ALWAYS_ENABLED_STATISTIC(NumUndone,
+                         "Rewrites undone because their function's code grew");
+ALWAYS_ENABLED_STATISTIC(NumInstsSaved,
+                         "IR instructions removed by rewrites (net)");
 
 namespace {
 enum class SuperoptMode { Off, Cache, Synthesize };

@@ -14,10 +14,6 @@
 #include "neuropt/Passes/TranslationValidation.h"
 #include "neuropt/Verify/Verifier.h"
 
-// Debian's LLVM is built without assertions, which compiles STATISTIC out
-// (and -stats then says so); keep real counters for -neuropt-tv-summary.
-#undef LLVM_FORCE_ENABLE_STATS
-#define LLVM_FORCE_ENABLE_STATS 1
 #include "llvm/ADT/Statistic.h"
 #include "llvm/Analysis/OptimizationRemarkEmitter.h"
 #include "llvm/IR/Module.h"
@@ -29,12 +25,19 @@ using namespace llvm;
 
 #define DEBUG_TYPE "neuropt-tv"
 
-STATISTIC(NumProved, "Functions whose transformation was proved");
-STATISTIC(NumRefuted, "Functions whose transformation was refuted");
-STATISTIC(NumUnknown, "Functions whose transformation stayed unknown");
-STATISTIC(NumBounded, "Functions proved only up to the unroll bound");
-STATISTIC(NumUnchanged, "Functions the pipeline left unchanged");
-STATISTIC(NumSkipped, "Functions skipped by -neuropt-tv-first/-last");
+// Always enabled: Debian's LLVM is built without assertions, which
+// compiles plain STATISTICs out (the plugin prints them for -stats).
+ALWAYS_ENABLED_STATISTIC(NumProved,
+                         "Functions whose transformation was proved");
+ALWAYS_ENABLED_STATISTIC(NumRefuted,
+                         "Functions whose transformation was refuted");
+ALWAYS_ENABLED_STATISTIC(NumUnknown,
+                         "Functions whose transformation stayed unknown");
+ALWAYS_ENABLED_STATISTIC(NumBounded,
+                         "Functions proved only up to the unroll bound");
+ALWAYS_ENABLED_STATISTIC(NumUnchanged, "Functions the pipeline left unchanged");
+ALWAYS_ENABLED_STATISTIC(NumSkipped,
+                         "Functions skipped by -neuropt-tv-first/-last");
 
 namespace {
 enum class TVEngine { SMT, DiffExec, Layered };
