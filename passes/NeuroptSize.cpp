@@ -602,12 +602,9 @@ private:
   std::vector<std::pair<unsigned, float>> rank(const Coreset &C,
                                                  const Module &Unopt,
                                                  bool &UsedModel);
-  /// \p FromStock: the candidate was made from -Oz's result (the
-  /// extension), not from the source.
-  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand,
-                                bool FromStock);
-  const Function *referenceFor(const Function &Tgt, const Module &Unopt,
-                               bool FromStock) const;
+  VerifySummary verifyCandidate(const Module &Unopt, const Module &Cand);
+  const Function *referenceFor(const Function &Tgt,
+                               const Module &Unopt) const;
 
   unsigned msSince(Clock::time_point T) const {
     return unsigned(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -746,21 +743,19 @@ SizeDriver::rank(const Coreset &C, const Module &Unopt, bool &UsedModel) {
 /// when it has the same signature (the candidate must then refine what clang
 /// would have emitted), else the unoptimized function; null when neither
 /// matches (functions a sequence created, or whose interface it changed).
-/// -Oz's version stands for the source only for functions other modules
-/// may call: an internal one may have been specialised to -Oz's own callers
-/// (IPSCCP), which the candidate's callers need not match, so internal
-/// functions are checked against the unoptimized source, unless the
-/// candidate was made from -Oz's result (\p FromStock): its callers are then
-/// -Oz's, and -Oz's version of an internal function is the tighter
-/// reference.
+/// The rule is the same for internal functions as for the others, so that
+/// the checks compose: a call is matched only against a call of the same
+/// function with the same signature, so a caller checked against -Oz's
+/// version calls functions that are checked against -Oz's versions too.
+/// Checking an internal function against the source instead, as sessions
+/// 3-36 did, does not compose: -Oz may have specialised its version to its
+/// own callers (IPSCCP), and a caller that refines -Oz's caller may pass
+/// what only -Oz's callee ignores (test/verify/reference-composition.test).
+/// -Oz's versions are also smaller than the source's, so they cost less to
+/// check (bench/results/size.md, session 37).
 const Function *SizeDriver::referenceFor(const Function &Tgt,
-                                         const Module &Unopt,
-                                         bool FromStock) const {
-  SmallVector<const Module *, 2> Refs;
-  if (FromStock || !Tgt.hasLocalLinkage())
-    Refs.push_back(&M);
-  Refs.push_back(&Unopt);
-  for (const Module *Ref : Refs) {
+                                         const Module &Unopt) const {
+  for (const Module *Ref : {static_cast<const Module *>(&M), &Unopt}) {
     const Function *F = Ref->getFunction(Tgt.getName());
     if (F && !F->isDeclaration() && checkSignatures(*F, Tgt).empty())
       return F;
@@ -769,7 +764,7 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
 }
 
 VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
-                                          const Module &Cand, bool FromStock) {
+                                          const Module &Cand) {
   VerifySummary Sum;
   std::unique_ptr<Verifier> V;
   if (VerifyWith == VerifyMode::SMT)
@@ -814,7 +809,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
       ++Sum.Inlined;
       continue;
     }
-    const Function *Src = referenceFor(Tgt, Unopt, FromStock);
+    const Function *Src = referenceFor(Tgt, Unopt);
     if (!Src) {
       ++Sum.Unchecked;
       continue;
@@ -1765,7 +1760,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     Cand.Bitcode.clear();
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
-      Sum = verifyCandidate(*Unopt, *Cand.M, Cand.Extension);
+      Sum = verifyCandidate(*Unopt, *Cand.M);
     bool Reject = Sum.Refuted > 0 ||
                   (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
     if (Reject) {
