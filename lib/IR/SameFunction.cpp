@@ -17,15 +17,80 @@
 using namespace llvm;
 
 namespace {
+/// Attributes that only promise something about the values, the memory or
+/// the control flow (the breach of each is undefined behaviour or poison),
+/// or are hints without meaning: a target may keep fewer of them. Any other
+/// attribute (ABI attributes such as byval, sret and zeroext; ones that
+/// change meaning such as null_pointer_is_valid or strictfp; string
+/// attributes such as "denormal-fp-math") must be the same on both sides.
+bool isDroppable(Attribute::AttrKind K) {
+  switch (K) {
+  case Attribute::NonNull: case Attribute::NoUndef:
+  case Attribute::Dereferenceable: case Attribute::DereferenceableOrNull:
+  case Attribute::Alignment: case Attribute::NoAlias:
+  case Attribute::Captures: case Attribute::ReadNone:
+  case Attribute::ReadOnly: case Attribute::WriteOnly:
+  case Attribute::Memory: case Attribute::NoFree: case Attribute::NoSync:
+  case Attribute::NoUnwind: case Attribute::WillReturn:
+  case Attribute::NoReturn: case Attribute::MustProgress:
+  case Attribute::NoRecurse: case Attribute::Returned: case Attribute::Range:
+  case Attribute::NoFPClass: case Attribute::Writable:
+  case Attribute::DeadOnUnwind: case Attribute::Initializes:
+  case Attribute::Speculatable: case Attribute::Cold: case Attribute::Hot:
+  case Attribute::InlineHint: case Attribute::NoInline:
+  case Attribute::AlwaysInline: case Attribute::MinSize:
+  case Attribute::OptimizeForSize: case Attribute::NoMerge:
+  case Attribute::NonLazyBind: case Attribute::UWTable:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Whether the attribute list \p T (the target's) only drops promises of
+/// \p S (the source's): every attribute of T is S's at the same place, and
+/// every attribute of S that is not droppable is T's too.
+bool dropsOnly(const AttributeList &S, const AttributeList &T,
+               unsigned NumArgs) {
+  SmallVector<unsigned, 8> Indices = {AttributeList::FunctionIndex,
+                                      AttributeList::ReturnIndex};
+  for (unsigned I = 0; I < NumArgs; ++I)
+    Indices.push_back(AttributeList::FirstArgIndex + I);
+  auto In = [](AttributeSet Set, Attribute A) {
+    return (A.isStringAttribute() ? Set.getAttribute(A.getKindAsString())
+                                  : Set.getAttribute(A.getKindAsEnum())) == A;
+  };
+  for (unsigned Index : Indices) {
+    AttributeSet SA = S.getAttributes(Index), TA = T.getAttributes(Index);
+    for (Attribute A : TA)
+      if (!In(SA, A))
+        return false;
+    for (Attribute A : SA)
+      if ((A.isStringAttribute() || !isDroppable(A.getKindAsEnum())) &&
+          !In(TA, A))
+        return false;
+  }
+  return true;
+}
+
 class Matcher {
 public:
+  /// \p Weaker: B may drop what A promises (flags, attributes, metadata,
+  /// alignment, tail markers), so that B refines A; otherwise B must be A.
+  explicit Matcher(bool Weaker) : Weaker(Weaker) {}
+
   bool functions(const Function &A, const Function &B) {
     if (&A.getContext() != &B.getContext() ||
-        A.getFunctionType() != B.getFunctionType() ||
-        A.getAttributes() != B.getAttributes() ||
-        A.getCallingConv() != B.getCallingConv() ||
-        A.getLinkage() != B.getLinkage() || A.size() != B.size() ||
+        A.getFunctionType() != B.getFunctionType() || A.size() != B.size() ||
         A.isDeclaration() || B.isDeclaration())
+      return false;
+    // A definition's calling convention and linkage concern its callers,
+    // which are checked on their own, not what its body does.
+    if (Weaker ? !dropsOnly(A.getAttributes(), B.getAttributes(),
+                            A.arg_size())
+               : A.getAttributes() != B.getAttributes() ||
+                     A.getCallingConv() != B.getCallingConv() ||
+                     A.getLinkage() != B.getLinkage())
       return false;
     for (auto [X, Y] : zip(A.args(), B.args()))
       Map[&X] = &Y;
@@ -45,10 +110,44 @@ public:
   }
 
 private:
+  /// The operation itself, apart from the operands: exactly, or (Weaker)
+  /// with Y keeping fewer promises than X.
+  bool sameOperation(const Instruction &X, const Instruction &Y) {
+    if (!Weaker)
+      return X.isSameOperationAs(&Y) &&
+             X.getRawSubclassOptionalData() == Y.getRawSubclassOptionalData();
+    // Optional data (nsw, nuw, exact, disjoint, nneg, samesign, inbounds,
+    // fast-math flags) "may be cleared to zero without affecting
+    // conservative interpretation" (llvm/IR/Value.h): Y may clear bits.
+    if (Y.getRawSubclassOptionalData() & ~X.getRawSubclassOptionalData())
+      return false;
+    const auto *CX = dyn_cast<CallInst>(&X);
+    const auto *CY = dyn_cast<CallInst>(&Y);
+    if (CX && CY && !CX->hasOperandBundles() && !CY->hasOperandBundles()) {
+      // A tail marker promises that the callee reads none of the caller's
+      // stack: Y may drop it, nothing else.
+      CallInst::TailCallKind KX = CX->getTailCallKind(),
+                             KY = CY->getTailCallKind();
+      return CX->getFunctionType() == CY->getFunctionType() &&
+             CX->getCallingConv() == CY->getCallingConv() &&
+             (KX == KY ||
+              (KX == CallInst::TCK_Tail && KY == CallInst::TCK_None)) &&
+             dropsOnly(CX->getAttributes(), CY->getAttributes(),
+                       CX->arg_size());
+    }
+    if (!X.isSameOperationAs(&Y, Instruction::CompareIgnoringAlignment))
+      return false;
+    // A load or store may promise less alignment; anything else that has
+    // an alignment (alloca, atomics) gives it, so it stays the same.
+    if (const auto *LX = dyn_cast<LoadInst>(&X))
+      return cast<LoadInst>(Y).getAlign() <= LX->getAlign();
+    if (const auto *SX = dyn_cast<StoreInst>(&X))
+      return cast<StoreInst>(Y).getAlign() <= SX->getAlign();
+    return X.isSameOperationAs(&Y);
+  }
+
   bool instructions(const Instruction &X, const Instruction &Y) {
-    if (!X.isSameOperationAs(&Y) ||
-        X.getRawSubclassOptionalData() != Y.getRawSubclassOptionalData() ||
-        X.getNumOperands() != Y.getNumOperands())
+    if (!sameOperation(X, Y) || X.getNumOperands() != Y.getNumOperands())
       return false;
     for (unsigned I = 0, E = X.getNumOperands(); I < E; ++I)
       if (!values(X.getOperand(I), Y.getOperand(I)))
@@ -62,8 +161,12 @@ private:
     // Metadata that carries meaning (!range, !nonnull, !tbaa, loop
     // metadata...) must be the same node. Debug information is ignored:
     // debug locations, and the assignment IDs that clang -g puts on stores
-    // and allocas (distinct nodes, so never equal across two copies).
-    return meaningfulMetadata(X) == meaningfulMetadata(Y);
+    // and allocas (distinct nodes, so never equal across two copies). Y
+    // may drop metadata (LLVM's rule: dropping it never changes meaning).
+    auto MX = meaningfulMetadata(X), MY = meaningfulMetadata(Y);
+    if (!Weaker)
+      return MX == MY;
+    return all_of(MY, [&](const auto &KV) { return is_contained(MX, KV); });
   }
 
   static SmallVector<std::pair<unsigned, MDNode *>, 4>
@@ -117,10 +220,15 @@ private:
     return false; // Metadata-as-value, inline asm and the like: be strict.
   }
 
+  bool Weaker;
   DenseMap<const Value *, const Value *> Map;
 };
 } // namespace
 
 bool neuropt::isSameFunction(const Function &A, const Function &B) {
-  return Matcher().functions(A, B);
+  return Matcher(/*Weaker=*/false).functions(A, B);
+}
+
+bool neuropt::dropsPromisesOnly(const Function &Src, const Function &Tgt) {
+  return Matcher(/*Weaker=*/true).functions(Src, Tgt);
 }

@@ -13,7 +13,9 @@
 // anything the comparison does not understand counts as a difference. So
 // "same" is exact, while "different" may be a false alarm (e.g. functions
 // that differ only in value names are reported the same; ones that differ in
-// debug-info scopes are compared without them).
+// debug-info scopes are compared without them). dropsPromisesOnly is the
+// same comparison with the target allowed to keep fewer of the source's
+// promises, which makes it a refinement.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +31,20 @@ namespace neuropt {
 /// True if \p A and \p B, definitions in two modules of the same context,
 /// compute the same thing instruction for instruction.
 bool isSameFunction(const llvm::Function &A, const llvm::Function &B);
+
+/// True if \p Tgt is \p Src instruction for instruction, except that it
+/// keeps fewer of Src's promises: poison-generating flags and fast-math
+/// flags, attributes of the function, its parameters, its return value and
+/// its calls (ABI attributes such as byval and zeroext aside, which must be
+/// the same), metadata, the alignment of loads and stores, and tail
+/// markers. Each of those only adds undefined behaviour or poison where it
+/// does not hold (or is a hint without meaning), so Tgt is then defined
+/// wherever Src is and does the same there: Tgt refines Src, whatever the
+/// calls it makes do. The definitions' calling conventions and linkage are
+/// not compared (they concern their callers). Globals are matched by name,
+/// as in isSameFunction and in the SMT verifier, which also reads both
+/// functions' globals as one object.
+bool dropsPromisesOnly(const llvm::Function &Src, const llvm::Function &Tgt);
 
 } // namespace neuropt
 

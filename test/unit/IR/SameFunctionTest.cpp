@@ -23,6 +23,16 @@ bool same(StringRef A, StringRef B) {
   return isSameFunction(*MA->getFunction("f"), *MB->getFunction("f"));
 }
 
+/// Whether @f of \p Tgt is @f of \p Src with promises dropped.
+bool drops(StringRef Src, StringRef Tgt) {
+  static LLVMContext Ctx;
+  std::unique_ptr<Module> MA = parseIR(Ctx, Src), MB = parseIR(Ctx, Tgt);
+  EXPECT_TRUE(MA && MB) << "does not parse";
+  if (!MA || !MB)
+    return false;
+  return dropsPromisesOnly(*MA->getFunction("f"), *MB->getFunction("f"));
+}
+
 /// \p IR parsed and printed again: what the parser kept of it.
 std::string parseIRTextOf(StringRef IR) {
   LLVMContext Ctx;
@@ -120,6 +130,89 @@ define void @f(ptr %p, i32 %x) !dbg !4 {
   // Other metadata still counts.
   EXPECT_FALSE(same(Tagged, WithDebugInfo("store i32 %x, ptr %p, align 4, "
                                           "!DIAssignID !7, !nontemporal !9")));
+}
+
+/// A source full of promises, and the same code with one change.
+const char *Promising = R"IR(
+@g = internal global [2 x i32] [i32 1, i32 2]
+declare i32 @ext(ptr, i32)
+define noundef i32 @f(ptr noundef nonnull align 4 %p, i32 %x, i8 zeroext %z) #1 {
+entry:
+  %q = getelementptr inbounds nuw [2 x i32], ptr @g, i64 0, i64 1
+  %v = load i32, ptr %q, align 4, !range !0, !noundef !1
+  %s = add nuw nsw i32 %v, %x
+  %t = shl nsw i32 %s, 1
+  %a = alloca i32, align 8
+  store i32 %t, ptr %a, align 8
+  %r = tail call i32 @ext(ptr nonnull %a, i32 noundef %t) #0
+  ret i32 %r
+}
+attributes #0 = { nounwind }
+attributes #1 = { nounwind minsize "denormal-fp-math"="preserve-sign" }
+!0 = !{i32 0, i32 10}
+!1 = !{}
+)IR";
+
+std::string changed(StringRef From, StringRef To) {
+  std::string S = Promising;
+  size_t P = S.find(From.str());
+  EXPECT_NE(P, std::string::npos) << From.str();
+  S.replace(P, From.size(), To.str());
+  return S;
+}
+
+TEST(SameFunction, DroppingPromisesRefines) {
+  EXPECT_TRUE(drops(Promising, Promising));
+  // Each promise the target drops: flags, metadata, attributes of the
+  // function, its parameters, its return value and its calls, a load or
+  // store's alignment, the tail marker.
+  for (auto [From, To] : std::vector<std::pair<StringRef, StringRef>>{
+           {"add nuw nsw", "add nsw"},
+           {"add nuw nsw", "add"},
+           {"shl nsw", "shl"},
+           {"inbounds nuw [2", "[2"},
+           {", !range !0, !noundef !1", ""},
+           {", !range !0, !noundef !1", ", !noundef !1"},
+           {"define noundef i32", "define i32"},
+           {"ptr noundef nonnull align 4 %p", "ptr %p"},
+           {"ptr nonnull %a", "ptr %a"},
+           {"@ext(ptr nonnull %a, i32 noundef %t) #0", "@ext(ptr %a, i32 %t)"},
+           {"{ nounwind minsize \"", "{ \""},
+           {"load i32, ptr %q, align 4", "load i32, ptr %q, align 1"},
+           {"store i32 %t, ptr %a, align 8", "store i32 %t, ptr %a, align 4"},
+           {"tail call", "call"}})
+    EXPECT_TRUE(drops(Promising, changed(From, To))) << From.str() << " -> "
+                                                     << To.str();
+}
+
+TEST(SameFunction, AddingPromisesOrChangingMeaningDoesNotRefine) {
+  // The same weakenings the other way round: the target promises more.
+  for (auto [From, To] : std::vector<std::pair<StringRef, StringRef>>{
+           {"shl nsw", "shl nuw nsw"},
+           {", !range !0, !noundef !1", ", !range !0, !noundef !1, !invariant.load !1"},
+           {"define noundef i32", "define noundef range(i32 0, 5) i32"},
+           {"i32 %x, i8", "i32 noundef %x, i8"},
+           {"@ext(ptr nonnull %a", "@ext(ptr nonnull noalias %a"},
+           {"load i32, ptr %q, align 4", "load i32, ptr %q, align 8"},
+           {"%r = tail call", "%r = notail call"},
+           {"{ nounwind minsize \"", "{ nounwind minsize willreturn \""},
+           // Not promises: an ABI attribute, a string attribute that
+           // changes meaning, an alloca's alignment.
+           {"i8 zeroext %z", "i8 %z"},
+           {" \"denormal-fp-math\"=\"preserve-sign\"", ""},
+           {"alloca i32, align 8", "alloca i32, align 4"},
+           // Any other change.
+           {"add nuw nsw i32 %v, %x", "add nuw nsw i32 %x, %v"},
+           {"shl nsw i32 %s, 1", "shl nsw i32 %s, 2"},
+           {"i64 0, i64 1", "i64 0, i64 0"}})
+    EXPECT_FALSE(drops(Promising, changed(From, To))) << From.str() << " -> "
+                                                      << To.str();
+  // An attribute that makes the source more defined cannot be dropped.
+  EXPECT_FALSE(drops(changed("{ nounwind", "{ null_pointer_is_valid nounwind"),
+                     Promising));
+  // Dropping from the source is no refinement of it either.
+  EXPECT_FALSE(drops(changed("shl nsw", "shl"), Promising));
+  EXPECT_FALSE(drops(changed("tail call", "call"), Promising));
 }
 
 TEST(SameFunction, DeclarationsAreNeverSame) {
