@@ -135,14 +135,11 @@ private:
              dropsOnly(CX->getAttributes(), CY->getAttributes(),
                        CX->arg_size());
     }
-    if (!X.isSameOperationAs(&Y, Instruction::CompareIgnoringAlignment))
-      return false;
     // A load or store may promise less alignment; anything else that has
     // an alignment (alloca, atomics) gives it, so it stays the same.
-    if (const auto *LX = dyn_cast<LoadInst>(&X))
-      return cast<LoadInst>(Y).getAlign() <= LX->getAlign();
-    if (const auto *SX = dyn_cast<StoreInst>(&X))
-      return cast<StoreInst>(Y).getAlign() <= SX->getAlign();
+    if (isa<LoadInst, StoreInst>(X))
+      return X.isSameOperationAs(&Y, Instruction::CompareIgnoringAlignment) &&
+             getLoadStoreAlignment(&Y) <= getLoadStoreAlignment(&X);
     return X.isSameOperationAs(&Y);
   }
 

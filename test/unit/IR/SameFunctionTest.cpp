@@ -33,6 +33,16 @@ bool drops(StringRef Src, StringRef Tgt) {
   return dropsPromisesOnly(*MA->getFunction("f"), *MB->getFunction("f"));
 }
 
+/// \p Text with the first \p From replaced by \p To (which must be there).
+std::string replaced(StringRef Text, StringRef From, StringRef To) {
+  std::string S = Text.str();
+  size_t P = S.find(From.str());
+  EXPECT_NE(P, std::string::npos) << From.str();
+  if (P != std::string::npos)
+    S.replace(P, From.size(), To.str());
+  return S;
+}
+
 /// \p IR parsed and printed again: what the parser kept of it.
 std::string parseIRTextOf(StringRef IR) {
   LLVMContext Ctx;
@@ -73,11 +83,7 @@ TEST(SameFunction, IdenticalCodeInTwoModulesIsSame) {
 
 TEST(SameFunction, EverySemanticDifferenceIsSeen) {
   auto Changed = [](StringRef From, StringRef To) {
-    std::string S = Base;
-    size_t P = S.find(From.str());
-    EXPECT_NE(P, std::string::npos) << From.str();
-    S.replace(P, From.size(), To.str());
-    return S;
+    return replaced(Base, From, To);
   };
   EXPECT_FALSE(same(Base, Changed("add nsw", "add")));         // flags
   EXPECT_FALSE(same(Base, Changed("i32 %m, 7", "i32 %m, 8"))); // constant
@@ -154,11 +160,7 @@ attributes #1 = { nounwind minsize "denormal-fp-math"="preserve-sign" }
 )IR";
 
 std::string changed(StringRef From, StringRef To) {
-  std::string S = Promising;
-  size_t P = S.find(From.str());
-  EXPECT_NE(P, std::string::npos) << From.str();
-  S.replace(P, From.size(), To.str());
-  return S;
+  return replaced(Promising, From, To);
 }
 
 TEST(SameFunction, DroppingPromisesRefines) {
