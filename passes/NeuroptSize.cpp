@@ -801,14 +801,6 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     inlineHelpers(*Inlined, IsHelper, Covered);
     Checked = Inlined.get();
   }
-  // -neuropt-size-print-verdicts: one line per checked function.
-  auto printVerdict = [](const Function &Tgt, Verdict V, StringRef Reason,
-                         uint64_t Units) {
-    if (PrintVerdicts)
-      errs() << formatv("neuropt-size: verify @{0}: {1}{2}{3} ({4} units)\n",
-                        Tgt.getName(), verdictName(V),
-                        Reason.empty() ? "" : ": ", Reason, Units);
-  };
   std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : *Checked) {
     if (Tgt.isDeclaration())
@@ -824,14 +816,6 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     }
     if (Src->getParent() == &M && isSameFunction(*Src, Tgt)) {
       ++Sum.Same;
-      continue;
-    }
-    // The reference with promises dropped (a tail marker, a nonnull, a
-    // flag) refines it by construction; the solver is not needed.
-    if (dropsPromisesOnly(*Src, Tgt)) {
-      ++Sum.Proved;
-      printVerdict(Tgt, Verdict::Proved, "the reference with promises dropped",
-                   0);
       continue;
     }
     Pairs.push_back({Src, &Tgt});
@@ -854,7 +838,10 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   for (size_t I = 0; I < Pairs.size(); ++I) {
     const VerifyResult &R = Rs[I];
     VerifyUnits += R.Resources;
-    printVerdict(*Pairs[I].second, R.V, R.Reason, R.Resources);
+    if (PrintVerdicts) // one line per checked function
+      errs() << formatv("neuropt-size: verify @{0}: {1}{2}{3} ({4} units)\n",
+                        Pairs[I].second->getName(), verdictName(R.V),
+                        R.Reason.empty() ? "" : ": ", R.Reason, R.Resources);
     if (R.V == Verdict::Unknown && R.Reason == Verifier::kNotReached) {
       ++Sum.Unchecked;
       continue;

@@ -20,6 +20,7 @@
 
 #include "Encoder.h"
 #include "Internal.h"
+#include "neuropt/IR/SameFunction.h"
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -468,17 +469,26 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
   return "";
 }
 
-/// The verdict on a pair that the encoder could not take whatever the
+/// The verdict on a pair that needs no solver, found without a Z3 context
+/// (creating one costs more than 10 ms): proved when the target is the
+/// source with promises dropped (SameFunction.h), whatever instructions it
+/// has; unknown when the encoder could not take the pair whatever the
 /// solver did (mismatched signatures, attributes or an instruction outside
-/// the fragment), found without a Z3 context: creating one costs more than
-/// 10 ms, and encoding up to such an instruction can cost all of a batch's
-/// units. None if the pair needs the solver.
+/// the fragment), since encoding up to such an instruction can cost all of
+/// a batch's units. None if the pair needs the solver.
 static std::optional<VerifyResult> staticVerdict(const Function &Src,
                                                  const Function &Tgt) {
   VerifyResult R;
   R.Engine = "smt";
   if (std::string Why = checkSignatures(Src, Tgt); !Why.empty()) {
     R.Reason = "signature mismatch: " + Why;
+    return R;
+  }
+  // The source with promises dropped refines it, whatever it does: no
+  // solver needed, even for instructions the encoder does not model.
+  if (dropsPromisesOnly(Src, Tgt)) {
+    R.V = Verdict::Proved;
+    R.Reason = "the source with promises dropped";
     return R;
   }
   std::string Why = checkAttributes(Src, Tgt);
@@ -504,10 +514,9 @@ VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
 std::vector<VerifyResult> SMTVerifier::verifyAll(
     const std::vector<std::pair<const Function *, const Function *>> &Pairs,
     const VerifyOptions &Opts, unsigned DeadlineMs) {
-  if (!Opts.Isolate)
-    return Verifier::verifyAll(Pairs, Opts, DeadlineMs);
-  // Pairs the solver cannot take are settled here: they cost the child no
-  // time or units, and a batch of only such pairs needs no child.
+  // Pairs the solver is not needed for are settled here, whatever their
+  // place in the batch: they cost the child no time or units, and a batch
+  // of only such pairs needs no child.
   std::vector<VerifyResult> Rs(Pairs.size());
   std::vector<size_t> Solve;
   for (size_t I = 0; I < Pairs.size(); ++I) {
@@ -516,6 +525,16 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
       Rs[I] = *Static;
     else
       Solve.push_back(I);
+  }
+  if (!Opts.Isolate) {
+    std::vector<std::pair<const Function *, const Function *>> Rest;
+    for (size_t I : Solve)
+      Rest.push_back(Pairs[I]);
+    std::vector<VerifyResult> Solved =
+        Verifier::verifyAll(Rest, Opts, DeadlineMs);
+    for (size_t K = 0; K < Solve.size(); ++K)
+      Rs[Solve[K]] = std::move(Solved[K]);
+    return Rs;
   }
   std::optional<z3::context> C; // created in the child, on first use
   std::optional<ResourceMeter> Meter;
