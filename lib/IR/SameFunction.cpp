@@ -15,6 +15,7 @@
 #include "llvm/IR/Operator.h"
 
 using namespace llvm;
+using namespace neuropt;
 
 namespace {
 /// Attributes that only promise something about the values, the memory or
@@ -47,18 +48,22 @@ bool isDroppable(Attribute::AttrKind K) {
   }
 }
 
-/// Whether the attribute list \p T (the target's) only drops promises of
-/// \p S (the source's): every attribute of T is S's at the same place, and
-/// every attribute of S that is not droppable is T's too.
-bool dropsOnly(const AttributeList &S, const AttributeList &T,
-               unsigned NumArgs) {
+/// Whether the attribute list \p T (the target's) is \p S (the source's),
+/// or (\p Weaker) only drops promises of it: every attribute of T is S's at
+/// the same place, and every attribute of S that is not droppable is T's
+/// too. Types in attributes (byval, sret, elementtype...) are compared up to
+/// the names of structs.
+bool sameAttributes(const AttributeList &S, const AttributeList &T,
+                    unsigned NumArgs, bool Weaker) {
   SmallVector<unsigned, 8> Indices = {AttributeList::FunctionIndex,
                                       AttributeList::ReturnIndex};
   for (unsigned I = 0; I < NumArgs; ++I)
     Indices.push_back(AttributeList::FirstArgIndex + I);
   auto In = [](AttributeSet Set, Attribute A) {
-    return (A.isStringAttribute() ? Set.getAttribute(A.getKindAsString())
-                                  : Set.getAttribute(A.getKindAsEnum())) == A;
+    return isSameAttribute(A.isStringAttribute()
+                               ? Set.getAttribute(A.getKindAsString())
+                               : Set.getAttribute(A.getKindAsEnum()),
+                           A);
   };
   for (unsigned Index : Indices) {
     AttributeSet SA = S.getAttributes(Index), TA = T.getAttributes(Index);
@@ -66,7 +71,8 @@ bool dropsOnly(const AttributeList &S, const AttributeList &T,
       if (!In(SA, A))
         return false;
     for (Attribute A : SA)
-      if ((A.isStringAttribute() || !isDroppable(A.getKindAsEnum())) &&
+      if ((!Weaker || A.isStringAttribute() ||
+           !isDroppable(A.getKindAsEnum())) &&
           !In(TA, A))
         return false;
   }
@@ -81,16 +87,16 @@ public:
 
   bool functions(const Function &A, const Function &B) {
     if (&A.getContext() != &B.getContext() ||
-        A.getFunctionType() != B.getFunctionType() || A.size() != B.size() ||
-        A.isDeclaration() || B.isDeclaration())
+        !isSameType(A.getFunctionType(), B.getFunctionType()) ||
+        A.size() != B.size() || A.isDeclaration() || B.isDeclaration())
+      return false;
+    if (!sameAttributes(A.getAttributes(), B.getAttributes(), A.arg_size(),
+                        Weaker))
       return false;
     // A definition's calling convention and linkage concern its callers,
     // which are checked on their own, not what its body does.
-    if (Weaker ? !dropsOnly(A.getAttributes(), B.getAttributes(),
-                            A.arg_size())
-               : A.getAttributes() != B.getAttributes() ||
-                     A.getCallingConv() != B.getCallingConv() ||
-                     A.getLinkage() != B.getLinkage())
+    if (!Weaker && (A.getCallingConv() != B.getCallingConv() ||
+                    A.getLinkage() != B.getLinkage()))
       return false;
     for (auto [X, Y] : zip(A.args(), B.args()))
       Map[&X] = &Y;
@@ -111,36 +117,60 @@ public:
 
 private:
   /// The operation itself, apart from the operands: exactly, or (Weaker)
-  /// with Y keeping fewer promises than X.
+  /// with Y keeping fewer promises than X. This is LLVM's
+  /// isSameOperationAs, except that types are compared up to the names of
+  /// structs: a module read from bitcode into a context that has its struct
+  /// types already gets renamed copies of them (%struct.S.12).
   bool sameOperation(const Instruction &X, const Instruction &Y) {
-    if (!Weaker)
-      return X.isSameOperationAs(&Y) &&
-             X.getRawSubclassOptionalData() == Y.getRawSubclassOptionalData();
+    if (X.getOpcode() != Y.getOpcode() ||
+        X.getNumOperands() != Y.getNumOperands() ||
+        !isSameType(X.getType(), Y.getType()))
+      return false;
+    for (unsigned I = 0, E = X.getNumOperands(); I < E; ++I)
+      if (!isSameType(X.getOperand(I)->getType(), Y.getOperand(I)->getType()))
+        return false;
     // Optional data (nsw, nuw, exact, disjoint, nneg, samesign, inbounds,
     // fast-math flags) "may be cleared to zero without affecting
     // conservative interpretation" (llvm/IR/Value.h): Y may clear bits.
-    if (Y.getRawSubclassOptionalData() & ~X.getRawSubclassOptionalData())
+    unsigned OX = X.getRawSubclassOptionalData(),
+             OY = Y.getRawSubclassOptionalData();
+    if (Weaker ? (OY & ~OX) != 0 : OX != OY)
       return false;
-    const auto *CX = dyn_cast<CallInst>(&X);
-    const auto *CY = dyn_cast<CallInst>(&Y);
-    if (CX && CY && !CX->hasOperandBundles() && !CY->hasOperandBundles()) {
+    // The special state that holds types, or that Y may weaken.
+    if (const auto *CX = dyn_cast<CallBase>(&X)) {
+      const auto *CY = cast<CallBase>(&Y);
+      if (!isSameType(CX->getFunctionType(), CY->getFunctionType()) ||
+          CX->getCallingConv() != CY->getCallingConv() ||
+          !CX->hasIdenticalOperandBundleSchema(*CY) ||
+          !sameAttributes(CX->getAttributes(), CY->getAttributes(),
+                          CX->arg_size(), Weaker))
+        return false;
       // A tail marker promises that the callee reads none of the caller's
       // stack: Y may drop it, nothing else.
-      CallInst::TailCallKind KX = CX->getTailCallKind(),
-                             KY = CY->getTailCallKind();
-      return CX->getFunctionType() == CY->getFunctionType() &&
-             CX->getCallingConv() == CY->getCallingConv() &&
-             (KX == KY ||
-              (KX == CallInst::TCK_Tail && KY == CallInst::TCK_None)) &&
-             dropsOnly(CX->getAttributes(), CY->getAttributes(),
-                       CX->arg_size());
+      if (const auto *TX = dyn_cast<CallInst>(CX)) {
+        CallInst::TailCallKind KX = TX->getTailCallKind(),
+                               KY = cast<CallInst>(CY)->getTailCallKind();
+        return KX == KY ||
+               (Weaker && KX == CallInst::TCK_Tail && KY == CallInst::TCK_None);
+      }
+      return true;
     }
+    if (const auto *AX = dyn_cast<AllocaInst>(&X)) {
+      const auto *AY = cast<AllocaInst>(&Y);
+      return isSameType(AX->getAllocatedType(), AY->getAllocatedType()) &&
+             AX->getAlign() == AY->getAlign() &&
+             AX->isUsedWithInAlloca() == AY->isUsedWithInAlloca() &&
+             AX->isSwiftError() == AY->isSwiftError();
+    }
+    if (const auto *GX = dyn_cast<GetElementPtrInst>(&X))
+      return isSameType(GX->getSourceElementType(),
+                        cast<GetElementPtrInst>(&Y)->getSourceElementType());
     // A load or store may promise less alignment; anything else that has
     // an alignment (alloca, atomics) gives it, so it stays the same.
-    if (isa<LoadInst, StoreInst>(X))
-      return X.isSameOperationAs(&Y, Instruction::CompareIgnoringAlignment) &&
+    if (Weaker && isa<LoadInst, StoreInst>(X))
+      return X.hasSameSpecialState(&Y, /*IgnoreAlignment=*/true) &&
              getLoadStoreAlignment(&Y) <= getLoadStoreAlignment(&X);
-    return X.isSameOperationAs(&Y);
+    return X.hasSameSpecialState(&Y);
   }
 
   bool instructions(const Instruction &X, const Instruction &Y) {
@@ -179,7 +209,8 @@ private:
   bool values(const Value *X, const Value *Y) {
     if (X == Y)
       return true; // Uniqued constants, types, metadata of the one context.
-    if (X->getType() != Y->getType() || X->getValueID() != Y->getValueID())
+    if (X->getValueID() != Y->getValueID() ||
+        !isSameType(X->getType(), Y->getType()))
       return false;
     if (auto It = Map.find(X); It != Map.end())
       return It->second == Y;
@@ -199,11 +230,13 @@ private:
             EX->getRawSubclassOptionalData() != EY->getRawSubclassOptionalData())
           return false;
         if (const auto *GX = dyn_cast<GEPOperator>(EX))
-          if (GX->getSourceElementType() !=
-                  cast<GEPOperator>(EY)->getSourceElementType() ||
+          if (!isSameType(GX->getSourceElementType(),
+                          cast<GEPOperator>(EY)->getSourceElementType()) ||
               GX->getNoWrapFlags() != cast<GEPOperator>(EY)->getNoWrapFlags() ||
               GX->getInRange() != cast<GEPOperator>(EY)->getInRange())
             return false;
+      } else if (isa<ConstantAggregateZero, UndefValue>(CX)) {
+        return true; // uniqued per type: the same up to the struct names
       } else if (!isa<ConstantAggregate>(CX)) {
         return false; // Other constants are uniqued: different objects differ.
       }
@@ -221,6 +254,45 @@ private:
   DenseMap<const Value *, const Value *> Map;
 };
 } // namespace
+
+bool neuropt::isSameType(Type *A, Type *B) {
+  if (A == B)
+    return true;
+  if (A->getTypeID() != B->getTypeID() ||
+      A->getNumContainedTypes() != B->getNumContainedTypes())
+    return false;
+  if (auto *SA = dyn_cast<StructType>(A)) {
+    // Literal structs are uniqued by their elements, and so is A == B;
+    // opaque ones have no body to compare.
+    auto *SB = cast<StructType>(B);
+    if (SA->isLiteral() || SB->isLiteral() || SA->isOpaque() ||
+        SB->isOpaque() || SA->isPacked() != SB->isPacked())
+      return false;
+  } else if (auto *AA = dyn_cast<ArrayType>(A)) {
+    if (AA->getNumElements() != cast<ArrayType>(B)->getNumElements())
+      return false;
+  } else if (auto *VA = dyn_cast<VectorType>(A)) {
+    if (VA->getElementCount() != cast<VectorType>(B)->getElementCount())
+      return false;
+  } else if (auto *FA = dyn_cast<FunctionType>(A)) {
+    if (FA->isVarArg() != cast<FunctionType>(B)->isVarArg())
+      return false;
+  } else {
+    return false; // Other types are uniqued: different objects differ.
+  }
+  for (unsigned I = 0, E = A->getNumContainedTypes(); I < E; ++I)
+    if (!isSameType(A->getContainedType(I), B->getContainedType(I)))
+      return false;
+  return true;
+}
+
+bool neuropt::isSameAttribute(Attribute A, Attribute B) {
+  if (A == B)
+    return true;
+  return A.isTypeAttribute() && B.isTypeAttribute() &&
+         A.getKindAsEnum() == B.getKindAsEnum() &&
+         isSameType(A.getValueAsType(), B.getValueAsType());
+}
 
 bool neuropt::isSameFunction(const Function &A, const Function &B) {
   return Matcher(/*Weaker=*/false).functions(A, B);

@@ -441,8 +441,10 @@ static std::string addedAttribute(AttributeSet Src, AttributeSet Tgt,
   for (Attribute A : Tgt) {
     if (A.isStringAttribute() || Accepted(A.getKindAsEnum()))
       continue;
+    // byval(%struct.S) and byval(%struct.S.12) are the same: a module read
+    // from bitcode into a context that has its struct types renames them.
     if (!Src.hasAttribute(A.getKindAsEnum()) ||
-        Src.getAttribute(A.getKindAsEnum()) != A)
+        !isSameAttribute(Src.getAttribute(A.getKindAsEnum()), A))
       return A.getAsString();
   }
   return "";

@@ -22,11 +22,26 @@
 #ifndef NEUROPT_IR_SAMEFUNCTION_H
 #define NEUROPT_IR_SAMEFUNCTION_H
 
+#include "llvm/IR/Attributes.h"
+
 namespace llvm {
 class Function;
+class Type;
 } // namespace llvm
 
 namespace neuropt {
+
+/// True if \p A and \p B are the same type up to the names of identified
+/// structs: two structs are the same if their bodies are, element for
+/// element (and packed alike). Names mean nothing in LLVM IR, but a module
+/// read from bitcode into a context that already has its struct types gets
+/// renamed copies of them (%struct.S.12), which LLVM compares as different.
+/// Opaque structs are the same only as the same object.
+bool isSameType(llvm::Type *A, llvm::Type *B);
+
+/// True if \p A and \p B are the same attribute, the types of type
+/// attributes (byval, sret, elementtype...) compared by isSameType.
+bool isSameAttribute(llvm::Attribute A, llvm::Attribute B);
 
 /// True if \p A and \p B, definitions in two modules of the same context,
 /// compute the same thing instruction for instruction.

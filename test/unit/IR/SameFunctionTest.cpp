@@ -217,6 +217,70 @@ TEST(SameFunction, AddingPromisesOrChangingMeaningDoesNotRefine) {
   EXPECT_FALSE(drops(changed("tail call", "call"), Promising));
 }
 
+// Struct types in byval, an alloca, GEPs (an instruction and a constant),
+// a store of a constant and a call's signature.
+const char *Structs = R"IR(
+%struct.S = type { i32, [2 x i8], ptr }
+%struct.P = type <{ i8, i32 }>
+@gs = global %struct.S zeroinitializer
+declare void @use(ptr byval(%struct.S) align 8, %struct.P)
+define i32 @f(ptr %q, i64 %i) {
+  %a = alloca %struct.S, align 8
+  %p = getelementptr inbounds %struct.S, ptr %a, i64 %i, i32 1, i64 1
+  store i8 1, ptr %p, align 1
+  store %struct.P zeroinitializer, ptr %q, align 1
+  call void @use(ptr byval(%struct.S) align 8 %a, %struct.P <{ i8 1, i32 2 }>)
+  %v = load i32, ptr getelementptr inbounds (%struct.S, ptr @gs, i64 1, i32 0)
+  ret i32 %v
+}
+)IR";
+
+// A module read into a context that has its struct types already gets
+// renamed copies of them (%struct.S.0), as the pass's candidates do: the
+// same types up to their names. A struct with another body is another type.
+TEST(SameFunction, StructsAreComparedByTheirBodies) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> MA = parseIR(Ctx, Structs),
+                          MB = parseIR(Ctx, Structs);
+  ASSERT_TRUE(MA && MB);
+  Type *SA = MA->getGlobalVariable("gs")->getValueType(),
+       *SB = MB->getGlobalVariable("gs")->getValueType();
+  ASSERT_NE(SA, SB);
+  EXPECT_NE(SB->getStructName(), "struct.S");
+  EXPECT_TRUE(isSameType(SA, SB));
+  EXPECT_TRUE(isSameFunction(*MA->getFunction("f"), *MB->getFunction("f")));
+  EXPECT_TRUE(dropsPromisesOnly(*MA->getFunction("f"), *MB->getFunction("f")));
+  for (auto [From, To] : std::vector<std::pair<StringRef, StringRef>>{
+           {"{ i32, [2 x i8], ptr }", "{ i32, [3 x i8], ptr }"},
+           {"{ i32, [2 x i8], ptr }", "{ i32, [2 x i8], ptr, i8 }"},
+           {"{ i32, [2 x i8], ptr }", "<{ i32, [2 x i8], ptr }>"},
+           {"{ i32, [2 x i8], ptr }", "{ i32, <2 x i8>, ptr }"},
+           {"<{ i8, i32 }>", "{ i8, i32 }"}}) {
+    std::string Text = replaced(Structs, From, To);
+    if (From.starts_with("<")) // the constant of that type, unpacked too
+      Text = replaced(Text, "<{ i8 1, i32 2 }>", "{ i8 1, i32 2 }");
+    std::unique_ptr<Module> MC = parseIR(Ctx, Text);
+    ASSERT_TRUE(MC) << To.str();
+    EXPECT_FALSE(isSameFunction(*MA->getFunction("f"), *MC->getFunction("f")))
+        << From.str() << " -> " << To.str();
+    EXPECT_FALSE(
+        dropsPromisesOnly(*MA->getFunction("f"), *MC->getFunction("f")))
+        << From.str() << " -> " << To.str();
+  }
+  // Literal structs are uniqued by their elements; an identified struct
+  // with the same elements is still another type, and so is an opaque one.
+  StructType *Lit = StructType::get(Ctx, {Type::getInt8Ty(Ctx)});
+  StructType *Named = StructType::create(Ctx, {Type::getInt8Ty(Ctx)}, "n");
+  EXPECT_FALSE(isSameType(Lit, Named));
+  EXPECT_FALSE(
+      isSameType(StructType::create(Ctx, "o1"), StructType::create(Ctx, "o2")));
+  // Type attributes are compared by isSameType too.
+  EXPECT_TRUE(isSameAttribute(Attribute::getWithByValType(Ctx, SA),
+                              Attribute::getWithByValType(Ctx, SB)));
+  EXPECT_FALSE(isSameAttribute(Attribute::getWithByValType(Ctx, SA),
+                               Attribute::getWithStructRetType(Ctx, SB)));
+}
+
 TEST(SameFunction, DeclarationsAreNeverSame) {
   const char *Decl = "declare i32 @f(i32, i1)\n";
   EXPECT_FALSE(same(Decl, Decl));
