@@ -284,7 +284,8 @@ static cl::opt<unsigned> VerifyBudgetMs(
     cl::init(0));
 static cl::opt<bool> RequireProof(
     "neuropt-size-require-proof",
-    cl::desc("Keep a candidate only if every changed function is proved "
+    cl::desc("Keep a candidate only if every changed function is proved, "
+             "and its globals and symbols are -Oz's "
              "(default: reject only refuted candidates)"),
     cl::init(false));
 static cl::opt<bool> Recheck(
@@ -397,6 +398,10 @@ struct VerifySummary {
   /// (inlineHelpers) rather than on their own.
   unsigned Inlined = 0;
   std::string FirstRefuted;
+  /// What the function checks leave out (globals' initial values, linkage,
+  /// the definitions other modules see) where it differs from -Oz's result
+  /// (moduleDifference): wrong (refuted), or unknown.
+  std::optional<ModuleDifference> ModuleDiff;
   std::string str() const {
     std::string S = formatv("same as -Oz {0}, proved {1}, bounded {2}, "
                             "unknown {3}, refuted {4}, unchecked {5}",
@@ -405,6 +410,10 @@ struct VerifySummary {
       S += formatv(", checked inlined in their callers {0}", Inlined).str();
     if (!FirstRefuted.empty())
       S += " (refuted: @" + FirstRefuted + ")";
+    if (ModuleDiff)
+      S += formatv("; module: {0} ({1})",
+                   ModuleDiff->Wrong ? "refuted" : "unknown", ModuleDiff->Why)
+               .str();
     return S;
   }
 };
@@ -766,6 +775,13 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
 VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
                                           const Module &Cand) {
   VerifySummary Sum;
+  // The function checks compose only if the candidate's globals start out
+  // as -Oz's and it defines the same symbols.
+  Sum.ModuleDiff = moduleDifference(M, Cand);
+  if (PrintVerdicts && Sum.ModuleDiff)
+    errs() << "neuropt-size: verify the module: "
+           << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
+           << Sum.ModuleDiff->Why << "\n";
   std::unique_ptr<Verifier> V;
   if (VerifyWith == VerifyMode::SMT)
     V = createSMTVerifier();
@@ -1761,8 +1777,10 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
     VerifySummary Sum;
     if (VerifyWith != VerifyMode::Off)
       Sum = verifyCandidate(*Unopt, *Cand.M);
-    bool Reject = Sum.Refuted > 0 ||
-                  (RequireProof && (Sum.Unknown || Sum.Unchecked || Sum.Bounded));
+    bool Reject =
+        Sum.Refuted > 0 || (Sum.ModuleDiff && Sum.ModuleDiff->Wrong) ||
+        (RequireProof &&
+         (Sum.Unknown || Sum.Unchecked || Sum.Bounded || Sum.ModuleDiff));
     if (Reject) {
       ++NumRejectedVerify;
       emit<OptimizationRemarkMissed>("Rejected", [&](auto &R) {

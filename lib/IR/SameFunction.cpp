@@ -12,7 +12,10 @@
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/IR/Operator.h"
+
+#include <optional>
 
 using namespace llvm;
 using namespace neuropt;
@@ -113,6 +116,11 @@ public:
         if (!instructions(X, Y))
           return false;
     return true;
+  }
+
+  /// Two initializers (or other constants), globals matched by name.
+  bool constants(const Constant &X, const Constant &Y) {
+    return values(&X, &Y);
   }
 
 private:
@@ -292,6 +300,77 @@ bool neuropt::isSameAttribute(Attribute A, Attribute B) {
   return A.isTypeAttribute() && B.isTypeAttribute() &&
          A.getKindAsEnum() == B.getKindAsEnum() &&
          isSameType(A.getValueAsType(), B.getValueAsType());
+}
+
+/// Why \p T (a global value of the target module) does not stand for \p R
+/// (the reference's of the same name); none if it does.
+static std::optional<ModuleDifference> linkDifference(const GlobalValue &R,
+                                                      const GlobalValue &T) {
+  std::string Name = "@" + R.getName().str();
+  // What other modules link against: a change is wrong.
+  bool Local = R.hasLocalLinkage();
+  if (Local != T.hasLocalLinkage() ||
+      (!Local && (R.getLinkage() != T.getLinkage() ||
+                  R.getVisibility() != T.getVisibility() ||
+                  R.getDLLStorageClass() != T.getDLLStorageClass() ||
+                  (T.hasGlobalUnnamedAddr() && !R.hasGlobalUnnamedAddr()))))
+    return ModuleDifference{"linkage of " + Name, true};
+  bool Kind = R.getValueID() != T.getValueID() ||
+              R.getAddressSpace() != T.getAddressSpace() ||
+              R.getThreadLocalMode() != T.getThreadLocalMode();
+  // An internal function may take other arguments (argument promotion, a
+  // dead argument removed): a call of it is then not the reference's call,
+  // which the check of its caller sees.
+  bool Type = !(isa<Function>(R) && Local) &&
+              !isSameType(R.getValueType(), T.getValueType());
+  if (Kind || Type)
+    return ModuleDifference{(Kind ? "kind of " : "type of ") + Name, !Local};
+  return std::nullopt;
+}
+
+std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
+                                                          const Module &Tgt) {
+  Matcher M(/*Weaker=*/false);
+  // What the target defines: visible to other modules only if the
+  // reference defines it so too.
+  for (const GlobalValue &T : Tgt.global_values()) {
+    if (T.isDeclaration())
+      continue;
+    std::string Name = "@" + T.getName().str();
+    const GlobalValue *R = Ref.getNamedValue(T.getName());
+    if (!R || R->isDeclaration()) {
+      if (!T.hasLocalLinkage())
+        return ModuleDifference{"defines " + Name + ", which -Oz does not",
+                                true};
+      continue; // a new internal helper or constant, checked where used
+    }
+    if (std::optional<ModuleDifference> D = linkDifference(*R, T))
+      return D;
+    if (const auto *GT = dyn_cast<GlobalVariable>(&T)) {
+      const auto *GR = cast<GlobalVariable>(R);
+      // A constant may become a variable (never stored to: every store in
+      // the target is one the function checks found in the reference).
+      if ((GT->isConstant() && !GR->isConstant()) ||
+          GR->isExternallyInitialized() != GT->isExternallyInitialized() ||
+          GR->getSection() != GT->getSection() ||
+          GT->getAlign().valueOrOne() < GR->getAlign().valueOrOne() ||
+          !M.constants(*GR->getInitializer(), *GT->getInitializer()))
+        return ModuleDifference{"initial value or attributes of " + Name};
+    } else if (const auto *AT = dyn_cast<GlobalAlias>(&T)) {
+      if (!M.constants(*cast<GlobalAlias>(R)->getAliasee(), *AT->getAliasee()))
+        return ModuleDifference{"aliasee of " + Name};
+    } else if (isa<GlobalIFunc>(T)) {
+      return ModuleDifference{"ifunc " + Name};
+    }
+  }
+  // What the reference defines for other modules, the target must define.
+  for (const GlobalValue &R : Ref.global_values())
+    if (!R.isDeclaration() && !R.hasLocalLinkage()) {
+      const GlobalValue *T = Tgt.getNamedValue(R.getName());
+      if (!T || T->isDeclaration())
+        return ModuleDifference{"does not define @" + R.getName().str(), true};
+    }
+  return std::nullopt;
 }
 
 bool neuropt::isSameFunction(const Function &A, const Function &B) {

@@ -24,8 +24,12 @@
 
 #include "llvm/IR/Attributes.h"
 
+#include <optional>
+#include <string>
+
 namespace llvm {
 class Function;
+class Module;
 class Type;
 } // namespace llvm
 
@@ -60,6 +64,27 @@ bool isSameFunction(const llvm::Function &A, const llvm::Function &B);
 /// as in isSameFunction and in the SMT verifier, which also reads both
 /// functions' globals as one object.
 bool dropsPromisesOnly(const llvm::Function &Src, const llvm::Function &Tgt);
+
+/// Where a module differs from another in what function-by-function checks
+/// leave out.
+struct ModuleDifference {
+  std::string Why; ///< the first difference, as text
+  /// Wrong whatever the functions do: the definitions other modules link
+  /// against (a symbol dropped or added, its linkage, visibility or type
+  /// changed). Otherwise the checks may not compose (unknown).
+  bool Wrong = false;
+};
+
+/// Compares what function-by-function checks of \p Tgt against \p Ref
+/// (modules of one context) leave out: none if Tgt defines the same
+/// globals, functions and aliases for other modules (names, linkage,
+/// visibility, types), and every global variable both define has the same
+/// initial value and attributes (section, at least Ref's alignment,
+/// constant only if Ref's is), so that functions proved one by one make up
+/// the same program. Tgt may drop or add internal definitions: they are
+/// checked through the functions that use them.
+std::optional<ModuleDifference> moduleDifference(const llvm::Module &Ref,
+                                                 const llvm::Module &Tgt);
 
 } // namespace neuropt
 

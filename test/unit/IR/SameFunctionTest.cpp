@@ -9,6 +9,8 @@
 
 #include "llvm/IR/LLVMContext.h"
 
+#include <tuple>
+
 using namespace llvm;
 using namespace neuropt;
 
@@ -279,6 +281,87 @@ TEST(SameFunction, StructsAreComparedByTheirBodies) {
                               Attribute::getWithByValType(Ctx, SB)));
   EXPECT_FALSE(isSameAttribute(Attribute::getWithByValType(Ctx, SA),
                                Attribute::getWithStructRetType(Ctx, SB)));
+}
+
+const char *Globals = R"IR(
+@ext = global i32 1, align 4
+@int = internal global [2 x i32] [i32 1, i32 2]
+@ro = internal constant i32 7
+@.str = private unnamed_addr constant [3 x i8] c"ab\00"
+@al = alias i32, ptr @ext
+@llvm.used = appending global [1 x ptr] [ptr @int], section "llvm.metadata"
+define i32 @f() {
+  %v = load i32, ptr @ext
+  ret i32 %v
+}
+define internal i32 @h() {
+  ret i32 0
+}
+)IR";
+
+/// moduleDifference of \p Globals changed as said against Globals, as
+/// text: "" if none, "wrong: WHY" or "unknown: WHY".
+std::string moduleDiff(StringRef From, StringRef To) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> R = parseIR(Ctx, Globals),
+                          T = parseIR(Ctx, replaced(Globals, From, To));
+  EXPECT_TRUE(R && T) << To.str();
+  if (!R || !T)
+    return "no module";
+  std::optional<ModuleDifference> D = moduleDifference(*R, *T);
+  return D ? (D->Wrong ? "wrong: " : "unknown: ") + D->Why : "";
+}
+
+// What the function checks leave out: the globals' initial values and the
+// definitions other modules see. Internal ones may go, or come (checked
+// where they are used); a constant may become a variable.
+TEST(SameFunction, ModuleDifferences) {
+  for (auto [From, To] : std::vector<std::pair<StringRef, StringRef>>{
+           {"@llvm.used", "@llvm.used"},
+           {"define internal i32 @h() {\n  ret i32 0\n}", ""},
+           {"define internal i32 @h()", "define internal i32 @h2()"},
+           {"@ro = internal constant", "@ro = internal global"},
+           {"i32 1, align 4", "i32 1, align 8"},
+           {"@ext = global", "@ext = dso_local global"},
+           {"@.str = private", "@.str = internal"},
+           {"define internal i32 @h()", "define internal i32 @h(i32 %unused)"}})
+    EXPECT_EQ(moduleDiff(From, To), "") << From.str() << " -> " << To.str();
+  for (auto [From, To, Why] :
+       std::vector<std::tuple<StringRef, StringRef, StringRef>>{
+           {"global i32 1", "global i32 2",
+            "unknown: initial value or attributes of @ext"},
+           {"i32 1, i32 2]", "i32 1, i32 3]",
+            "unknown: initial value or attributes of @int"},
+           {"c\"ab\\00\"", "c\"ac\\00\"",
+            "unknown: initial value or attributes of @.str"},
+           {"@int = internal global", "@int = internal constant",
+            "unknown: initial value or attributes of @int"},
+           {"i32 1, align 4", "i32 1, align 2",
+            "unknown: initial value or attributes of @ext"},
+           {", section \"llvm.metadata\"", "",
+            "unknown: initial value or attributes of @llvm.used"},
+           {"@ext = global", "@ext = internal global",
+            "wrong: linkage of @ext"},
+           {"@ext = global", "@ext = hidden global", "wrong: linkage of @ext"},
+           {"@ext = global", "@ext = weak global", "wrong: linkage of @ext"},
+           {"define i32 @f()", "define internal i32 @f()",
+            "wrong: linkage of @f"},
+           {"@ro = internal constant i32 7", "@ro = internal constant i64 7",
+            "unknown: type of @ro"},
+           {"define i32 @f()", "define i32 @f(i32 %unused)",
+            "wrong: type of @f"},
+           {"@int = internal global", "@int = internal thread_local global",
+            "unknown: kind of @int"},
+           {"alias i32, ptr @ext", "alias i32, ptr @int",
+            "unknown: aliasee of @al"},
+           {"define internal i32 @h()", "define i32 @h()",
+            "wrong: linkage of @h"},
+           {"define internal i32 @h()", "define i32 @h2()",
+            "wrong: defines @h2, which -Oz does not"},
+           {"define i32 @f() {\n  %v = load i32, ptr @ext\n  ret i32 %v\n}",
+            "declare i32 @f()", "wrong: does not define @f"}})
+    EXPECT_EQ(moduleDiff(From, To), Why.str())
+        << From.str() << " -> " << To.str();
 }
 
 TEST(SameFunction, DeclarationsAreNeverSame) {
