@@ -82,6 +82,28 @@ bool sameAttributes(const AttributeList &S, const AttributeList &T,
   return true;
 }
 
+/// Whether \p F is internal and only called, each call with its calling
+/// convention: the convention is then a matter of its module alone.
+bool onlyCalled(const Function &F) {
+  if (!F.hasLocalLinkage())
+    return false;
+  for (const Use &U : F.uses()) {
+    const auto *C = dyn_cast<CallBase>(U.getUser());
+    if (!C || !C->isCallee(&U) || C->getCallingConv() != F.getCallingConv() ||
+        C->getFunctionType() != F.getFunctionType())
+      return false;
+  }
+  return true;
+}
+
+/// Whether \p C calls a function of its module that only calls use, each
+/// with the callee's calling convention (globalopt makes such callees
+/// fastcc): what the call does is then the same with any convention.
+bool ownConvention(const CallBase &C) {
+  const Function *F = C.getCalledFunction();
+  return F && !F->isDeclaration() && onlyCalled(*F);
+}
+
 class Matcher {
 public:
   /// \p Weaker: B may drop what A promises (flags, attributes, metadata,
@@ -97,9 +119,13 @@ public:
                         Weaker))
       return false;
     // A definition's calling convention and linkage concern its callers,
-    // which are checked on their own, not what its body does.
+    // not what its body does. Its callers are checked on their own: a call
+    // may change its convention only with an internal callee's, which is
+    // only called (ownConvention); any other must keep it.
     if (!Weaker && (A.getCallingConv() != B.getCallingConv() ||
                     A.getLinkage() != B.getLinkage()))
+      return false;
+    if (A.getCallingConv() != B.getCallingConv() && !onlyCalled(B))
       return false;
     for (auto [X, Y] : zip(A.args(), B.args()))
       Map[&X] = &Y;
@@ -148,7 +174,8 @@ private:
     if (const auto *CX = dyn_cast<CallBase>(&X)) {
       const auto *CY = cast<CallBase>(&Y);
       if (!isSameType(CX->getFunctionType(), CY->getFunctionType()) ||
-          CX->getCallingConv() != CY->getCallingConv() ||
+          (CX->getCallingConv() != CY->getCallingConv() &&
+           !(Weaker && ownConvention(*CY))) ||
           !CX->hasIdenticalOperandBundleSchema(*CY) ||
           !sameAttributes(CX->getAttributes(), CY->getAttributes(),
                           CX->arg_size(), Weaker))
@@ -325,6 +352,13 @@ static std::optional<ModuleDifference> linkDifference(const GlobalValue &R,
               !isSameType(R.getValueType(), T.getValueType());
   if (Kind || Type)
     return ModuleDifference{(Kind ? "kind of " : "type of ") + Name, !Local};
+  // Another calling convention: other modules' calls break; within the
+  // module, every call must use it (the function checks compare calls with
+  // the reference's calls, not with their callees).
+  const auto *FR = dyn_cast<Function>(&R);
+  if (FR && FR->getCallingConv() != cast<Function>(T).getCallingConv() &&
+      (!Local || !onlyCalled(cast<Function>(T))))
+    return ModuleDifference{"calling convention of " + Name, !Local};
   return std::nullopt;
 }
 
@@ -363,6 +397,16 @@ std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
       return ModuleDifference{"ifunc " + Name};
     }
   }
+  // A call with another convention than its callee's is undefined
+  // behaviour, which the function checks do not see (they compare calls
+  // with the reference's calls).
+  for (const Function &F : Tgt)
+    for (const Use &U : F.uses())
+      if (const auto *C = dyn_cast<CallBase>(U.getUser()))
+        if (C->isCallee(&U) && !F.isDeclaration() &&
+            C->getCallingConv() != F.getCallingConv())
+          return ModuleDifference{"a call of @" + F.getName().str() +
+                                  " with another calling convention"};
   // What the reference defines for other modules, the target must define.
   for (const GlobalValue &R : Ref.global_values())
     if (!R.isDeclaration() && !R.hasLocalLinkage()) {

@@ -187,6 +187,21 @@ TEST(SameFunction, DroppingPromisesRefines) {
            {"tail call", "call"}})
     EXPECT_TRUE(drops(Promising, changed(From, To))) << From.str() << " -> "
                                                      << To.str();
+  // An internal callee's calling convention, with all its calls' (globalopt
+  // makes such callees fastcc): the calls do the same with any.
+  const char *Fast = "define internal fastcc i32 @g(i32 %x) {\n ret i32 %x\n}\n"
+                     "define i32 @f(i32 %x) {\n %r = call fastcc i32 @g(i32 "
+                     "%x)\n ret i32 %r\n}\n";
+  auto Slow = [&](StringRef Def) {
+    return replaced(replaced(Fast, Def, "define internal i32"), "call fastcc",
+                    "call");
+  };
+  EXPECT_TRUE(drops(Fast, Slow("define internal fastcc i32")));
+  // Not a call's alone (it would be undefined), nor an exported callee's.
+  EXPECT_FALSE(drops(Fast, replaced(Fast, "call fastcc", "call")));
+  EXPECT_FALSE(drops(replaced(Fast, "internal fastcc", "fastcc"),
+                     replaced(Slow("define internal fastcc i32"),
+                              "define internal i32", "define i32")));
 }
 
 TEST(SameFunction, AddingPromisesOrChangingMeaningDoesNotRefine) {
@@ -292,10 +307,14 @@ const char *Globals = R"IR(
 @llvm.used = appending global [1 x ptr] [ptr @int], section "llvm.metadata"
 define i32 @f() {
   %v = load i32, ptr @ext
+  %w = call i32 @k()
   ret i32 %v
 }
 define internal i32 @h() {
   ret i32 0
+}
+define internal i32 @k() {
+  ret i32 1
 }
 )IR";
 
@@ -324,7 +343,12 @@ TEST(SameFunction, ModuleDifferences) {
            {"i32 1, align 4", "i32 1, align 8"},
            {"@ext = global", "@ext = dso_local global"},
            {"@.str = private", "@.str = internal"},
-           {"define internal i32 @h()", "define internal i32 @h(i32 %unused)"}})
+           // An internal function's calling convention, with its calls'.
+           {"define internal i32 @h()", "define internal fastcc i32 @h()"},
+           {"call i32 @k()\n  ret i32 %v\n}\ndefine internal i32 @h() {\n  "
+            "ret i32 0\n}\ndefine internal i32 @k()",
+            "call fastcc i32 @k()\n  ret i32 %v\n}\ndefine internal i32 @h() "
+            "{\n  ret i32 0\n}\ndefine internal fastcc i32 @k()"}})
     EXPECT_EQ(moduleDiff(From, To), "") << From.str() << " -> " << To.str();
   for (auto [From, To, Why] :
        std::vector<std::tuple<StringRef, StringRef, StringRef>>{
@@ -344,6 +368,13 @@ TEST(SameFunction, ModuleDifferences) {
             "wrong: linkage of @ext"},
            {"@ext = global", "@ext = hidden global", "wrong: linkage of @ext"},
            {"@ext = global", "@ext = weak global", "wrong: linkage of @ext"},
+           // One without the other: the call would be undefined.
+           {"define internal i32 @k()", "define internal fastcc i32 @k()",
+            "unknown: calling convention of @k"},
+           {"call i32 @k()", "call fastcc i32 @k()",
+            "unknown: a call of @k with another calling convention"},
+           {"define i32 @f()", "define fastcc i32 @f()",
+            "wrong: calling convention of @f"},
            {"define i32 @f()", "define internal i32 @f()",
             "wrong: linkage of @f"},
            {"@ro = internal constant i32 7", "@ro = internal constant i64 7",
@@ -358,7 +389,8 @@ TEST(SameFunction, ModuleDifferences) {
             "wrong: linkage of @h"},
            {"define internal i32 @h()", "define i32 @h2()",
             "wrong: defines @h2, which -Oz does not"},
-           {"define i32 @f() {\n  %v = load i32, ptr @ext\n  ret i32 %v\n}",
+           {"define i32 @f() {\n  %v = load i32, ptr @ext\n  %w = call i32 "
+            "@k()\n  ret i32 %v\n}",
             "declare i32 @f()", "wrong: does not define @f"}})
     EXPECT_EQ(moduleDiff(From, To), Why.str())
         << From.str() << " -> " << To.str();
