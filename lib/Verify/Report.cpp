@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include "neuropt/IR/SameFunction.h"
 #include "neuropt/Verify/Verifier.h"
 
 #include "llvm/IR/DerivedTypes.h"
@@ -86,20 +87,26 @@ std::string checkSignatures(const Function &Src, const Function &Tgt) {
        << Tgt.getName() << " takes " << Tgt.arg_size();
     return OS.str();
   }
-  // Types from different contexts are compared by their printed form.
   auto str = [](Type *T) {
     std::string X;
     raw_string_ostream O(X);
     T->print(O);
     return O.str();
   };
-  if (str(Src.getReturnType()) != str(Tgt.getReturnType())) {
+  // Types of one context are compared up to the names of structs (a
+  // module read into a context that has its struct types renames them);
+  // types from different contexts by their printed form.
+  bool OneContext = &Src.getContext() == &Tgt.getContext();
+  auto differ = [&](Type *A, Type *B) {
+    return OneContext ? !isSameType(A, B) : str(A) != str(B);
+  };
+  if (differ(Src.getReturnType(), Tgt.getReturnType())) {
     OS << "return types differ: " << str(Src.getReturnType()) << " vs "
        << str(Tgt.getReturnType());
     return OS.str();
   }
   for (unsigned I = 0; I < Src.arg_size(); ++I)
-    if (str(Src.getArg(I)->getType()) != str(Tgt.getArg(I)->getType())) {
+    if (differ(Src.getArg(I)->getType(), Tgt.getArg(I)->getType())) {
       OS << "argument " << I << " types differ: " << str(Src.getArg(I)->getType())
          << " vs " << str(Tgt.getArg(I)->getType());
       return OS.str();

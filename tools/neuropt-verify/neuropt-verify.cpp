@@ -104,9 +104,11 @@ int main(int argc, char **argv) {
   if (Inputs.size() > 2)
     return inputError("expected one file (@src and @tgt) or two files");
 
-  LLVMContext SrcCtx, TgtCtx;
+  // One context for both files, as in the passes: struct types of the
+  // second are renamed copies (%struct.S.0), compared by their bodies.
+  LLVMContext Ctx;
   std::string Err;
-  std::unique_ptr<Module> SM = load(Inputs[0], SrcCtx, Err);
+  std::unique_ptr<Module> SM = load(Inputs[0], Ctx, Err);
   if (!SM)
     return inputError(Err);
   std::unique_ptr<Module> TM;
@@ -118,7 +120,7 @@ int main(int argc, char **argv) {
     if (Src)
       Tgt = findDefined(*SM, "tgt", Inputs[0], Err);
   } else {
-    TM = load(Inputs[1], TgtCtx, Err);
+    TM = load(Inputs[1], Ctx, Err);
     if (!TM)
       return inputError(Err);
     std::string Name = FunctionName;
