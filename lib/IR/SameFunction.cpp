@@ -368,10 +368,21 @@ std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
   // What the target defines: visible to other modules only if the
   // reference defines it so too.
   for (const GlobalValue &T : Tgt.global_values()) {
-    if (T.isDeclaration())
-      continue;
     std::string Name = "@" + T.getName().str();
     const GlobalValue *R = Ref.getNamedValue(T.getName());
+    if (T.isDeclaration()) {
+      // A symbol of another file: not the reference's own internal one
+      // (the function checks match globals by name), and called as the
+      // reference calls it.
+      if (R && !R->isDeclaration() && R->hasLocalLinkage())
+        return ModuleDifference{
+            "declares " + Name + ", which -Oz defines internally", true};
+      const auto *FR = dyn_cast_or_null<Function>(R);
+      if (FR && FR->isDeclaration() &&
+          FR->getCallingConv() != cast<Function>(T).getCallingConv())
+        return ModuleDifference{"calling convention of " + Name, true};
+      continue;
+    }
     if (!R || R->isDeclaration()) {
       if (!T.hasLocalLinkage())
         return ModuleDifference{"defines " + Name + ", which -Oz does not",
@@ -403,8 +414,7 @@ std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
   for (const Function &F : Tgt)
     for (const Use &U : F.uses())
       if (const auto *C = dyn_cast<CallBase>(U.getUser()))
-        if (C->isCallee(&U) && !F.isDeclaration() &&
-            C->getCallingConv() != F.getCallingConv())
+        if (C->isCallee(&U) && C->getCallingConv() != F.getCallingConv())
           return ModuleDifference{"a call of @" + F.getName().str() +
                                   " with another calling convention"};
   // What the reference defines for other modules, the target must define.

@@ -305,9 +305,11 @@ const char *Globals = R"IR(
 @.str = private unnamed_addr constant [3 x i8] c"ab\00"
 @al = alias i32, ptr @ext
 @llvm.used = appending global [1 x ptr] [ptr @int], section "llvm.metadata"
+declare i32 @lib(i32)
 define i32 @f() {
   %v = load i32, ptr @ext
   %w = call i32 @k()
+  %u = call i32 @lib(i32 %w)
   ret i32 %v
 }
 define internal i32 @h() {
@@ -345,10 +347,12 @@ TEST(SameFunction, ModuleDifferences) {
            {"@.str = private", "@.str = internal"},
            // An internal function's calling convention, with its calls'.
            {"define internal i32 @h()", "define internal fastcc i32 @h()"},
-           {"call i32 @k()\n  ret i32 %v\n}\ndefine internal i32 @h() {\n  "
-            "ret i32 0\n}\ndefine internal i32 @k()",
-            "call fastcc i32 @k()\n  ret i32 %v\n}\ndefine internal i32 @h() "
-            "{\n  ret i32 0\n}\ndefine internal fastcc i32 @k()"}})
+           {"call i32 @k()\n  %u = call i32 @lib(i32 %w)\n  ret i32 %v\n}\n"
+            "define internal i32 @h() {\n  ret i32 0\n}\ndefine internal i32 "
+            "@k()",
+            "call fastcc i32 @k()\n  %u = call i32 @lib(i32 %w)\n  ret i32 "
+            "%v\n}\ndefine internal i32 @h() {\n  ret i32 0\n}\ndefine "
+            "internal fastcc i32 @k()"}})
     EXPECT_EQ(moduleDiff(From, To), "") << From.str() << " -> " << To.str();
   for (auto [From, To, Why] :
        std::vector<std::tuple<StringRef, StringRef, StringRef>>{
@@ -368,11 +372,21 @@ TEST(SameFunction, ModuleDifferences) {
             "wrong: linkage of @ext"},
            {"@ext = global", "@ext = hidden global", "wrong: linkage of @ext"},
            {"@ext = global", "@ext = weak global", "wrong: linkage of @ext"},
+           // Another file's symbol instead of the internal one.
+           {"define internal i32 @k() {\n  ret i32 1\n}", "declare i32 @k()",
+            "wrong: declares @k, which -Oz defines internally"},
            // One without the other: the call would be undefined.
            {"define internal i32 @k()", "define internal fastcc i32 @k()",
             "unknown: calling convention of @k"},
            {"call i32 @k()", "call fastcc i32 @k()",
             "unknown: a call of @k with another calling convention"},
+           {"call i32 @lib(", "call fastcc i32 @lib(",
+            "unknown: a call of @lib with another calling convention"},
+           {"declare i32 @lib(i32)\ndefine i32 @f() {\n  %v = load i32, ptr "
+            "@ext\n  %w = call i32 @k()\n  %u = call i32",
+            "declare fastcc i32 @lib(i32)\ndefine i32 @f() {\n  %v = load "
+            "i32, ptr @ext\n  %w = call i32 @k()\n  %u = call fastcc i32",
+            "wrong: calling convention of @lib"},
            {"define i32 @f()", "define fastcc i32 @f()",
             "wrong: calling convention of @f"},
            {"define i32 @f()", "define internal i32 @f()",
@@ -390,7 +404,7 @@ TEST(SameFunction, ModuleDifferences) {
            {"define internal i32 @h()", "define i32 @h2()",
             "wrong: defines @h2, which -Oz does not"},
            {"define i32 @f() {\n  %v = load i32, ptr @ext\n  %w = call i32 "
-            "@k()\n  ret i32 %v\n}",
+            "@k()\n  %u = call i32 @lib(i32 %w)\n  ret i32 %v\n}",
             "declare i32 @f()", "wrong: does not define @f"}})
     EXPECT_EQ(moduleDiff(From, To), Why.str())
         << From.str() << " -> " << To.str();
