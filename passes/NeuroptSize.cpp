@@ -782,6 +782,8 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     errs() << "neuropt-size: verify the module: "
            << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
            << Sum.ModuleDiff->Why << "\n";
+  if (Sum.ModuleDiff && Sum.ModuleDiff->Wrong)
+    return Sum; // rejected whatever its functions do
   std::unique_ptr<Verifier> V;
   if (VerifyWith == VerifyMode::SMT)
     V = createSMTVerifier();

@@ -377,6 +377,8 @@ std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
       if (R && !R->isDeclaration() && R->hasLocalLinkage())
         return ModuleDifference{
             "declares " + Name + ", which -Oz defines internally", true};
+      if (R && R->isDeclaration() && R->getValueID() != T.getValueID())
+        return ModuleDifference{"kind of " + Name};
       const auto *FR = dyn_cast_or_null<Function>(R);
       if (FR && FR->isDeclaration() &&
           FR->getCallingConv() != cast<Function>(T).getCallingConv())

@@ -305,6 +305,7 @@ const char *Globals = R"IR(
 @.str = private unnamed_addr constant [3 x i8] c"ab\00"
 @al = alias i32, ptr @ext
 @llvm.used = appending global [1 x ptr] [ptr @int], section "llvm.metadata"
+@other = external global i32
 declare i32 @lib(i32)
 define i32 @f() {
   %v = load i32, ptr @ext
@@ -372,6 +373,8 @@ TEST(SameFunction, ModuleDifferences) {
             "wrong: linkage of @ext"},
            {"@ext = global", "@ext = hidden global", "wrong: linkage of @ext"},
            {"@ext = global", "@ext = weak global", "wrong: linkage of @ext"},
+           {"@other = external global i32", "declare i32 @other()",
+            "unknown: kind of @other"},
            // Another file's symbol instead of the internal one.
            {"define internal i32 @k() {\n  ret i32 1\n}", "declare i32 @k()",
             "wrong: declares @k, which -Oz defines internally"},
