@@ -149,6 +149,13 @@ static cl::opt<bool> Centered(
              "the model learns the order of sequences rather than how much a "
              "module can shrink"),
     cl::sub(DatasetCmd), cl::cat(CoresetCategory));
+static cl::opt<std::string> ModulesOut(
+    "modules-out",
+    cl::desc("dataset: also write one line per module in the dataset, in "
+             "its order (group N is line N): the module's hash and package "
+             "(with --corpus), or its file, so that the rows can be joined "
+             "with the corpus"),
+    cl::sub(DatasetCmd), cl::cat(CoresetCategory));
 static cl::opt<bool> GraphTask(
     "graph",
     cl::desc("dataset: one program graph per module for a GNN, labelled "
@@ -662,6 +669,15 @@ Error runDataset() {
   }
   D.ManifestHash = Manifest.Hash;
   uint32_t Group = 0;
+  // The modules that got rows, for --modules-out.
+  std::string Listed;
+  auto append = [&](const Module &M, uint64_t OzObjective,
+                    ArrayRef<std::optional<uint64_t>> Objs, StringRef Line) {
+    size_t Before = D.size();
+    appendModuleRows(D, M, C, OzObjective, Objs, ++Group);
+    if (D.size() != Before)
+      Listed += (Line + "\n").str();
+  };
   if (!Corpus.empty()) {
     Expected<std::unique_ptr<SweptSplit>> S = loadSweptSplit(N);
     if (!S)
@@ -681,8 +697,8 @@ Error runDataset() {
       Expected<std::unique_ptr<Module>> M = parseCorpusModule(*Ref, Ctx);
       if (!M)
         return M.takeError();
-      appendModuleRows(D, **M, C, Row.find(OzPipeline)->second.Objective, Objs,
-                       ++Group);
+      append(**M, Row.find(OzPipeline)->second.Objective, Objs,
+             Ref->Hash + "\t" + Ref->Package);
     }
   } else {
     if (Files.empty())
@@ -713,7 +729,7 @@ Error runDataset() {
           Objs.push_back(std::nullopt);
         }
       }
-      appendModuleRows(D, *M, C, Oz->Object.objective(), Objs, ++Group);
+      append(*M, Oz->Object.objective(), Objs, F);
     }
   }
   if (!D.size())
@@ -723,6 +739,9 @@ Error runDataset() {
   if (model::Status S = model::writeDataset(Out, D))
     return createStringError(inconvertibleErrorCode(), "%s",
                              S.message().c_str());
+  if (!ModulesOut.empty())
+    if (Error E = writeText(ModulesOut, Listed))
+      return E;
   if (GraphTask)
     outs() << formatv("dataset: {0} module graphs ({1} of {2} modules have "
                       "code), {3} classes, manifest {4}\n",
