@@ -778,12 +778,16 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   // The function checks compose only if the candidate's globals start out
   // as -Oz's and it defines the same symbols.
   Sum.ModuleDiff = moduleDifference(M, Cand);
-  if (PrintVerdicts && Sum.ModuleDiff)
-    errs() << "neuropt-size: verify the module: "
-           << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
-           << Sum.ModuleDiff->Why << "\n";
-  if (Sum.ModuleDiff && Sum.ModuleDiff->Wrong)
+  auto PrintModuleDiff = [&] {
+    if (PrintVerdicts && Sum.ModuleDiff)
+      errs() << "neuropt-size: verify the module: "
+             << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
+             << Sum.ModuleDiff->Why << "\n";
+  };
+  if (Sum.ModuleDiff && Sum.ModuleDiff->Wrong) {
+    PrintModuleDiff();
     return Sum; // rejected whatever its functions do
+  }
   std::unique_ptr<Verifier> V;
   if (VerifyWith == VerifyMode::SMT)
     V = createSMTVerifier();
@@ -818,7 +822,12 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     Inlined = CloneModule(Cand);
     inlineHelpers(*Inlined, IsHelper, Covered);
     Checked = Inlined.get();
+    // The functions the checks compare are the inlined copy's: a function
+    // the outliner passed to its helpers may be only called there.
+    if (Sum.ModuleDiff)
+      Sum.ModuleDiff = moduleDifference(M, Cand, Checked);
   }
+  PrintModuleDiff();
   std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : *Checked) {
     if (Tgt.isDeclaration())

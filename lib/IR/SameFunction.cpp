@@ -7,6 +7,7 @@
 #include "neuropt/IR/SameFunction.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/InlineAsm.h"
@@ -331,8 +332,9 @@ bool neuropt::isSameAttribute(Attribute A, Attribute B) {
 
 /// Why \p T (a global value of the target module) does not stand for \p R
 /// (the reference's of the same name); none if it does.
-static std::optional<ModuleDifference> linkDifference(const GlobalValue &R,
-                                                      const GlobalValue &T) {
+static std::optional<ModuleDifference>
+linkDifference(const GlobalValue &R, const GlobalValue &T,
+               function_ref<bool(const Function &)> OnlyCalled) {
   std::string Name = "@" + R.getName().str();
   // What other modules link against: a change is wrong.
   bool Local = R.hasLocalLinkage();
@@ -357,14 +359,19 @@ static std::optional<ModuleDifference> linkDifference(const GlobalValue &R,
   // the reference's calls, not with their callees).
   const auto *FR = dyn_cast<Function>(&R);
   if (FR && FR->getCallingConv() != cast<Function>(T).getCallingConv() &&
-      (!Local || !onlyCalled(cast<Function>(T))))
+      (!Local || !OnlyCalled(cast<Function>(T))))
     return ModuleDifference{"calling convention of " + Name, !Local};
   return std::nullopt;
 }
 
-std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
-                                                          const Module &Tgt) {
+std::optional<ModuleDifference>
+neuropt::moduleDifference(const Module &Ref, const Module &Tgt,
+                          const Module *Inlined) {
   Matcher M(/*Weaker=*/false);
+  auto OnlyCalled = [&](const Function &F) {
+    const Function *G = Inlined ? Inlined->getFunction(F.getName()) : nullptr;
+    return onlyCalled(G ? *G : F);
+  };
   // What the target defines: visible to other modules only if the
   // reference defines it so too.
   for (const GlobalValue &T : Tgt.global_values()) {
@@ -391,7 +398,7 @@ std::optional<ModuleDifference> neuropt::moduleDifference(const Module &Ref,
                                 true};
       continue; // a new internal helper or constant, checked where used
     }
-    if (std::optional<ModuleDifference> D = linkDifference(*R, T))
+    if (std::optional<ModuleDifference> D = linkDifference(*R, T, OnlyCalled))
       return D;
     if (const auto *GT = dyn_cast<GlobalVariable>(&T)) {
       const auto *GR = cast<GlobalVariable>(R);

@@ -83,8 +83,17 @@ struct ModuleDifference {
 /// constant only if Ref's is), so that functions proved one by one make up
 /// the same program. Tgt may drop or add internal definitions: they are
 /// checked through the functions that use them.
-std::optional<ModuleDifference> moduleDifference(const llvm::Module &Ref,
-                                                 const llvm::Module &Tgt);
+///
+/// \p Inlined, if given, is a copy of Tgt with the helpers its pipeline
+/// created inlined into their callers (inlineHelpers), the module whose
+/// functions the function checks compare. Whether an internal function is
+/// only called, and so may change its calling convention, is then read
+/// from it: the IR outliner passes functions to the helpers it creates,
+/// which call them there. Calls with another convention than their callee's
+/// are still looked for in Tgt, where inlining would hide them.
+std::optional<ModuleDifference>
+moduleDifference(const llvm::Module &Ref, const llvm::Module &Tgt,
+                 const llvm::Module *Inlined = nullptr);
 
 } // namespace neuropt
 

@@ -4,8 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "IRTestUtil.h"
 #include "neuropt/IR/SameFunction.h"
+#include "IRTestUtil.h"
+#include "neuropt/IR/InlineHelpers.h"
 
 #include "llvm/IR/LLVMContext.h"
 
@@ -286,7 +287,8 @@ TEST(SameFunction, StructsAreComparedByTheirBodies) {
   }
   // Literal structs are uniqued by their elements; an identified struct
   // with the same elements is still another type, and so is an opaque one.
-  StructType *Lit = StructType::get(Ctx, {Type::getInt8Ty(Ctx)});
+  StructType *Lit =
+      StructType::get(Ctx, ArrayRef<Type *>{Type::getInt8Ty(Ctx)});
   StructType *Named = StructType::create(Ctx, {Type::getInt8Ty(Ctx)}, "n");
   EXPECT_FALSE(isSameType(Lit, Named));
   EXPECT_FALSE(
@@ -411,6 +413,48 @@ TEST(SameFunction, ModuleDifferences) {
             "declare i32 @f()", "wrong: does not define @f"}})
     EXPECT_EQ(moduleDiff(From, To), Why.str())
         << From.str() << " -> " << To.str();
+}
+
+// The IR outliner passes functions to the helpers it creates. With the
+// helpers inlined (the copy the function checks compare), such a function
+// is only called again, and may change its calling convention; a call of a
+// helper with another convention than the helper's is still found.
+TEST(SameFunction, ModuleDifferencesSeeThroughInlinedHelpers) {
+  const char *Ref = "define internal fastcc i32 @k() {\n  ret i32 1\n}\n"
+                    "define i32 @f() {\n  %v = call fastcc i32 @k()\n"
+                    "  ret i32 %v\n}\n";
+  auto check = [&](StringRef HelperCall) {
+    std::string Tgt = ("define internal i32 @k() {\n  ret i32 1\n}\n"
+                       "define i32 @f() {\n  %v = " +
+                       HelperCall +
+                       " i32 @outlined_ir_func_0(ptr @k)\n  ret i32 %v\n}\n"
+                       "define internal i32 @outlined_ir_func_0(ptr %p) {\n"
+                       "  %r = call i32 %p()\n  ret i32 %r\n}\n")
+                          .str();
+    LLVMContext Ctx;
+    std::unique_ptr<Module> R = parseIR(Ctx, Ref), T = parseIR(Ctx, Tgt),
+                            I = parseIR(Ctx, Tgt);
+    EXPECT_TRUE(R && T && I);
+    if (!R || !T || !I)
+      return std::make_pair(std::string("no module"), std::string());
+    SmallPtrSet<const Function *, 4> Covered;
+    inlineHelpers(
+        *I,
+        [](const Function &F) { return F.getName() == "outlined_ir_func_0"; },
+        Covered);
+    auto str = [](std::optional<ModuleDifference> D) {
+      return D ? (D->Wrong ? "wrong: " : "unknown: ") + D->Why : std::string();
+    };
+    return std::make_pair(str(moduleDifference(*R, *T)),
+                          str(moduleDifference(*R, *T, I.get())));
+  };
+  auto [Alone, WithInlined] = check("call");
+  EXPECT_EQ(Alone, "unknown: calling convention of @k");
+  EXPECT_EQ(WithInlined, "");
+  std::tie(Alone, WithInlined) = check("call fastcc");
+  EXPECT_EQ(WithInlined,
+            "unknown: a call of @outlined_ir_func_0 with another calling "
+            "convention");
 }
 
 TEST(SameFunction, DeclarationsAreNeverSame) {
