@@ -164,12 +164,25 @@ check_one() {
   mkdir -p "$d"
   src="$WORK/src/$seed.c"
   if [ ! -s "$src" ]; then
-    # shellcheck disable=SC2086
-    # csmith writes platform.info into its working directory.
-    if ! (cd "$(dirname "$src")" && csmith --seed "$seed" $CSMITH_ARGS -o "$src.tmp") >/dev/null 2>&1; then
-      echo "skip csmith failed to generate the program" >"$res"; return
+    # csmith writes platform.info into its working directory: a directory
+    # of this job's own, so that jobs (and modes of one seed) never share
+    # it. A failure is tried once more, and reported with what csmith said.
+    local gen="$d/gen" why=""
+    for _ in 1 2; do
+      rm -rf "$gen" && mkdir -p "$gen"
+      # shellcheck disable=SC2086
+      if (cd "$gen" && csmith --seed "$seed" $CSMITH_ARGS -o p.c) >"$gen/err" 2>&1 &&
+         [ -s "$gen/p.c" ]; then
+        why=""; break
+      fi
+      why=$(head -c 200 "$gen/err" | tr '\n' ' ')
+      why=${why:-"no output"}
+    done
+    if [ -n "$why" ]; then
+      echo "skip csmith failed to generate the program: $why" >"$res"; return
     fi
-    mv "$src.tmp" "$src"
+    mv "$gen/p.c" "$src"
+    rm -rf "$gen"
   fi
   local stock_cmd plugin_cmd env_prefix=""
   # Superopt: a synthesis cache of this program's own, so that no result of
