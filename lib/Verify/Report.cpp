@@ -93,13 +93,10 @@ std::string checkSignatures(const Function &Src, const Function &Tgt) {
     T->print(O);
     return O.str();
   };
-  // Types of one context are compared up to the names of structs (a
-  // module read into a context that has its struct types renames them);
-  // types from different contexts by their printed form.
-  bool OneContext = &Src.getContext() == &Tgt.getContext();
-  auto differ = [&](Type *A, Type *B) {
-    return OneContext ? !isSameType(A, B) : str(A) != str(B);
-  };
+  // Types are compared up to the names of structs (a module read into a
+  // context that has its struct types renames them), by what they are when
+  // the functions live in different contexts.
+  auto differ = [](Type *A, Type *B) { return !isSameType(A, B); };
   if (differ(Src.getReturnType(), Tgt.getReturnType())) {
     OS << "return types differ: " << str(Src.getReturnType()) << " vs "
        << str(Tgt.getReturnType());

@@ -40,7 +40,10 @@ namespace neuropt {
 /// element (and packed alike). Names mean nothing in LLVM IR, but a module
 /// read from bitcode into a context that already has its struct types gets
 /// renamed copies of them (%struct.S.12), which LLVM compares as different.
-/// Opaque structs are the same only as the same object.
+/// Opaque structs are the same only as the same object. Types of two
+/// contexts are compared by what they are (widths, address spaces, element
+/// types); two opaque structs of two contexts are the same if their names
+/// are.
 bool isSameType(llvm::Type *A, llvm::Type *B);
 
 /// True if \p A and \p B are the same attribute, the types of type

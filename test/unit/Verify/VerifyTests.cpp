@@ -123,6 +123,43 @@ TEST(Verifier, FunctionsInDifferentContexts) {
   EXPECT_EQ(R.V, Verdict::Proved);
 }
 
+// Signatures of functions in two contexts are compared by what the types
+// are: a struct of the same name but another body differs, one of another
+// name but the same body does not.
+TEST(Verifier, SignaturesAcrossContexts) {
+  LLVMContext C1;
+  auto sig = [](LLVMContext &C, StringRef Types, StringRef Param) {
+    return parse(
+        C, (Types + "define void @f(" + Param + " %p) {\n" + " ret void\n}\n")
+               .str());
+  };
+  auto M1 =
+      sig(C1, "%S = type { i32, ptr }\n", "{ %S, [2 x i8], <4 x float>, ptr }");
+  auto same = [&](StringRef Types, StringRef Param) {
+    LLVMContext C;
+    auto M2 = sig(C, Types, Param);
+    return checkSignatures(*M1->getFunction("f"), *M2->getFunction("f"));
+  };
+  EXPECT_EQ(
+      same("%T = type { i32, ptr }\n", "{ %T, [2 x i8], <4 x float>, ptr }"),
+      "");
+  EXPECT_NE(
+      same("%S = type { i64, ptr }\n", "{ %S, [2 x i8], <4 x float>, ptr }"),
+      "");
+  EXPECT_NE(
+      same("%S = type { i32, ptr }\n", "{ %S, [3 x i8], <4 x float>, ptr }"),
+      "");
+  EXPECT_NE(
+      same("%S = type { i32, ptr }\n", "{ %S, [2 x i8], <4 x double>, ptr }"),
+      "");
+  EXPECT_NE(same("%S = type { i32, ptr addrspace(1) }\n",
+                 "{ %S, [2 x i8], <4 x float>, ptr }"),
+            "");
+  EXPECT_NE(
+      same("%S = type <{ i32, ptr }>\n", "{ %S, [2 x i8], <4 x float>, ptr }"),
+      "");
+}
+
 TEST(Verifier, SignatureMismatchIsUnknown) {
   LLVMContext Ctx;
   auto M = parse(Ctx, "define i32 @a(i32 %x) {\n ret i32 %x\n}\n"
