@@ -388,6 +388,13 @@ neuropt::moduleDifference(const Module &Ref, const Module &Tgt,
     const Function *G = Inlined ? Inlined->getFunction(F.getName()) : nullptr;
     return onlyCalled(G ? *G : F);
   };
+  // Every difference is looked for: a wrong one anywhere wins over unknown
+  // ones found before it, which must not hide it.
+  std::optional<ModuleDifference> First;
+  auto found = [&](ModuleDifference D) {
+    if (!First || (D.Wrong && !First->Wrong))
+      First = std::move(D);
+  };
   // What the target defines: visible to other modules only if the
   // reference defines it so too.
   for (const GlobalValue &T : Tgt.global_values()) {
@@ -397,26 +404,24 @@ neuropt::moduleDifference(const Module &Ref, const Module &Tgt,
       // A symbol of another file: not the reference's own internal one
       // (the function checks match globals by name), and called as the
       // reference calls it.
-      if (R && !R->isDeclaration() && R->hasLocalLinkage())
-        return ModuleDifference{
-            "declares " + Name + ", which -Oz defines internally", true};
-      if (R && R->isDeclaration() && R->getValueID() != T.getValueID())
-        return ModuleDifference{"kind of " + Name};
       const auto *FR = dyn_cast_or_null<Function>(R);
-      if (FR && FR->isDeclaration() &&
-          FR->getCallingConv() != cast<Function>(T).getCallingConv())
-        return ModuleDifference{"calling convention of " + Name, true};
+      if (R && !R->isDeclaration() && R->hasLocalLinkage())
+        found({"declares " + Name + ", which -Oz defines internally", true});
+      else if (R && R->isDeclaration() && R->getValueID() != T.getValueID())
+        found({"kind of " + Name});
+      else if (FR && FR->isDeclaration() &&
+               FR->getCallingConv() != cast<Function>(T).getCallingConv())
+        found({"calling convention of " + Name, true});
       continue;
     }
     if (!R || R->isDeclaration()) {
       if (!T.hasLocalLinkage())
-        return ModuleDifference{"defines " + Name + ", which -Oz does not",
-                                true};
+        found({"defines " + Name + ", which -Oz does not", true});
       continue; // a new internal helper or constant, checked where used
     }
     if (std::optional<ModuleDifference> D = linkDifference(*R, T, OnlyCalled))
-      return D;
-    if (const auto *GT = dyn_cast<GlobalVariable>(&T)) {
+      found(std::move(*D));
+    else if (const auto *GT = dyn_cast<GlobalVariable>(&T)) {
       const auto *GR = cast<GlobalVariable>(R);
       // A constant may become a variable (never stored to: every store in
       // the target is one the function checks found in the reference).
@@ -425,12 +430,12 @@ neuropt::moduleDifference(const Module &Ref, const Module &Tgt,
           GR->getSection() != GT->getSection() ||
           GT->getAlign().valueOrOne() < GR->getAlign().valueOrOne() ||
           !M.constants(*GR->getInitializer(), *GT->getInitializer()))
-        return ModuleDifference{"initial value or attributes of " + Name};
+        found({"initial value or attributes of " + Name});
     } else if (const auto *AT = dyn_cast<GlobalAlias>(&T)) {
       if (!M.constants(*cast<GlobalAlias>(R)->getAliasee(), *AT->getAliasee()))
-        return ModuleDifference{"aliasee of " + Name};
+        found({"aliasee of " + Name});
     } else if (isa<GlobalIFunc>(T)) {
-      return ModuleDifference{"ifunc " + Name};
+      found({"ifunc " + Name});
     }
   }
   // A call with another convention than its callee's is undefined
@@ -440,16 +445,16 @@ neuropt::moduleDifference(const Module &Ref, const Module &Tgt,
     for (const Use &U : F.uses())
       if (const auto *C = dyn_cast<CallBase>(U.getUser()))
         if (C->isCallee(&U) && C->getCallingConv() != F.getCallingConv())
-          return ModuleDifference{"a call of @" + F.getName().str() +
-                                  " with another calling convention"};
+          found({"a call of @" + F.getName().str() +
+                 " with another calling convention"});
   // What the reference defines for other modules, the target must define.
   for (const GlobalValue &R : Ref.global_values())
     if (!R.isDeclaration() && !R.hasLocalLinkage()) {
       const GlobalValue *T = Tgt.getNamedValue(R.getName());
       if (!T || T->isDeclaration())
-        return ModuleDifference{"does not define @" + R.getName().str(), true};
+        found({"does not define @" + R.getName().str(), true});
     }
-  return std::nullopt;
+  return First;
 }
 
 bool neuropt::isSameFunction(const Function &A, const Function &B) {

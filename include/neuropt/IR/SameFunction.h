@@ -71,7 +71,9 @@ bool dropsPromisesOnly(const llvm::Function &Src, const llvm::Function &Tgt);
 /// Where a module differs from another in what function-by-function checks
 /// leave out.
 struct ModuleDifference {
-  std::string Why; ///< the first difference, as text
+  /// The first wrong difference, or the first difference if none is wrong,
+  /// as text.
+  std::string Why;
   /// Wrong whatever the functions do: the definitions other modules link
   /// against (a symbol dropped or added, its linkage, visibility or type
   /// changed). Otherwise the checks may not compose (unknown).

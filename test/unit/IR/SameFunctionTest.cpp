@@ -415,6 +415,22 @@ TEST(SameFunction, ModuleDifferences) {
         << From.str() << " -> " << To.str();
 }
 
+// A wrong difference is reported even where an unknown one comes before it
+// (a candidate that is only unknown is applied by default).
+TEST(SameFunction, ModuleDifferenceWrongOverUnknown) {
+  LLVMContext Ctx;
+  std::unique_ptr<Module> R = parseIR(Ctx,
+                                      "@int = internal global i32 1\n"
+                                      "define i32 @f() {\n  ret i32 0\n}\n"),
+                          T = parseIR(Ctx, "@int = internal global i32 2\n"
+                                           "declare i32 @f()\n");
+  ASSERT_TRUE(R && T);
+  std::optional<ModuleDifference> D = moduleDifference(*R, *T);
+  ASSERT_TRUE(D);
+  EXPECT_TRUE(D->Wrong);
+  EXPECT_EQ(D->Why, "does not define @f");
+}
+
 // The IR outliner passes functions to the helpers it creates. With the
 // helpers inlined (the copy the function checks compare), such a function
 // is only called again, and may change its calling convention; a call of a
