@@ -775,36 +775,6 @@ const Function *SizeDriver::referenceFor(const Function &Tgt,
 VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
                                           const Module &Cand) {
   VerifySummary Sum;
-  // The function checks compose only if the candidate's globals start out
-  // as -Oz's and it defines the same symbols.
-  Sum.ModuleDiff = moduleDifference(M, Cand);
-  auto PrintModuleDiff = [&] {
-    if (PrintVerdicts && Sum.ModuleDiff)
-      errs() << "neuropt-size: verify the module: "
-             << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
-             << Sum.ModuleDiff->Why << "\n";
-  };
-  if (Sum.ModuleDiff && Sum.ModuleDiff->Wrong) {
-    PrintModuleDiff();
-    return Sum; // rejected whatever its functions do
-  }
-  std::unique_ptr<Verifier> V;
-  if (VerifyWith == VerifyMode::SMT)
-    V = createSMTVerifier();
-  else
-    V = createDefaultVerifier();
-  VerifyOptions Opts;
-  Opts.TimeoutMs = VerifyTimeoutMs;
-  Opts.ResourceLimit = VerifyFunctionRlimit;
-  // By default verification may cost about one more code generation of the
-  // module, which grows with its size.
-  Opts.BatchResourceLimit =
-      VerifyRlimit
-          ? uint64_t(VerifyRlimit)
-          : std::clamp<uint64_t>(kUnitsPerInstruction * M.getInstructionCount(),
-                                 kMinUnits, kMaxUnits);
-  unsigned Guard = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
-                                  : std::clamp(8 * StockMs, 250u, 2000u);
   // Functions the candidate's pipeline created (outlined regions, merged
   // bodies under new names) have no reference, and calls to them hide
   // their code from the check of their callers: check a copy of the
@@ -822,12 +792,35 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
     Inlined = CloneModule(Cand);
     inlineHelpers(*Inlined, IsHelper, Covered);
     Checked = Inlined.get();
-    // The functions the checks compare are the inlined copy's: a function
-    // the outliner passed to its helpers may be only called there.
-    if (Sum.ModuleDiff)
-      Sum.ModuleDiff = moduleDifference(M, Cand, Checked);
   }
-  PrintModuleDiff();
+  // The function checks compose only if the candidate's globals start out
+  // as -Oz's and it defines the same symbols. Which functions are only
+  // called is read from the inlined copy, whose functions the checks
+  // compare: a function the outliner passed to its helpers is called there.
+  Sum.ModuleDiff = moduleDifference(M, Cand, Inlined.get());
+  if (PrintVerdicts && Sum.ModuleDiff)
+    errs() << "neuropt-size: verify the module: "
+           << (Sum.ModuleDiff->Wrong ? "refuted: " : "unknown: ")
+           << Sum.ModuleDiff->Why << "\n";
+  if (Sum.ModuleDiff && Sum.ModuleDiff->Wrong)
+    return Sum; // rejected whatever its functions do
+  std::unique_ptr<Verifier> V;
+  if (VerifyWith == VerifyMode::SMT)
+    V = createSMTVerifier();
+  else
+    V = createDefaultVerifier();
+  VerifyOptions Opts;
+  Opts.TimeoutMs = VerifyTimeoutMs;
+  Opts.ResourceLimit = VerifyFunctionRlimit;
+  // By default verification may cost about one more code generation of the
+  // module, which grows with its size.
+  Opts.BatchResourceLimit =
+      VerifyRlimit
+          ? uint64_t(VerifyRlimit)
+          : std::clamp<uint64_t>(kUnitsPerInstruction * M.getInstructionCount(),
+                                 kMinUnits, kMaxUnits);
+  unsigned Guard = VerifyBudgetMs ? unsigned(VerifyBudgetMs)
+                                  : std::clamp(8 * StockMs, 250u, 2000u);
   std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (const Function &Tgt : *Checked) {
     if (Tgt.isDeclaration())

@@ -96,14 +96,13 @@ std::string checkSignatures(const Function &Src, const Function &Tgt) {
   // Types are compared up to the names of structs (a module read into a
   // context that has its struct types renames them), by what they are when
   // the functions live in different contexts.
-  auto differ = [](Type *A, Type *B) { return !isSameType(A, B); };
-  if (differ(Src.getReturnType(), Tgt.getReturnType())) {
+  if (!isSameType(Src.getReturnType(), Tgt.getReturnType())) {
     OS << "return types differ: " << str(Src.getReturnType()) << " vs "
        << str(Tgt.getReturnType());
     return OS.str();
   }
   for (unsigned I = 0; I < Src.arg_size(); ++I)
-    if (differ(Src.getArg(I)->getType(), Tgt.getArg(I)->getType())) {
+    if (!isSameType(Src.getArg(I)->getType(), Tgt.getArg(I)->getType())) {
       OS << "argument " << I << " types differ: " << str(Src.getArg(I)->getType())
          << " vs " << str(Tgt.getArg(I)->getType());
       return OS.str();
