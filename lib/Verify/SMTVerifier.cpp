@@ -821,7 +821,21 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
                     (Q.T.Ret.P || Q.T.Ret.V != Q.S.Ret.V));
     if (Q.S.UsesMemory || Q.T.UsesMemory || Calls) {
       // Calls may allocate and free: the valid addresses must agree too.
+      // The address compared is a function of the source's choices (a
+      // Skolem function): the source is refined if some choice makes every
+      // address agree, so each choice needs an address of its own. One
+      // address shared by the instantiations below would let each choice
+      // agree on the other's address only, and "prove" a target that
+      // matches no single choice (a store to @p under one, to @q under the
+      // other, against neither).
       z3::expr A = C.bv_const("cmp_addr", 64);
+      if (!Q.S.ForallVars.empty()) {
+        z3::sort_vector Dom(C);
+        z3::expr_vector Args(C);
+        for (auto &V : Q.S.ForallVars)
+          Dom.push_back(V.get_sort()), Args.push_back(V);
+        A = z3::function("cmp_addr", Dom, C.bv_sort(64))(Args);
+      }
       Q.CmpAddr = A;
       z3::expr SV = z3::select(Q.S.MemOut.Valid, A),
                TV = z3::select(Q.T.MemOut.Valid, A);
