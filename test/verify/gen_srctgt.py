@@ -616,7 +616,7 @@ simple("global-alias-arg", R, "i32 (ptr %p)", "store i32 1, ptr @g\nstore i32 2,
 # choice at every address, not each address under some choice (the
 # address compared is a function of the choice).
 PQ = "@p = global i8 0\n@q = global i8 0"
-simple("freeze-picks-store-dropped", R, "void ()", """
+PICK_STORE = """
 %c = freeze i1 poison
 br i1 %c, label %a, label %b
 a:
@@ -624,16 +624,11 @@ store i8 0, ptr @p
 ret void
 b:
 store i8 0, ptr @q
-ret void""", "ret void", PQ, why="no single choice leaves both @p and @q alone")
-simple("freeze-picks-store-one", P, "void ()", """
-%c = freeze i1 poison
-br i1 %c, label %a, label %b
-a:
-store i8 0, ptr @p
-ret void
-b:
-store i8 0, ptr @q
-ret void""", "store i8 0, ptr @q\nret void", PQ, why="the target makes one of the source's choices")
+ret void"""
+simple("freeze-picks-store-dropped", R, "void ()", PICK_STORE, "ret void", PQ,
+       why="no single choice leaves both @p and @q alone")
+simple("freeze-picks-store-one", P, "void ()", PICK_STORE, "store i8 0, ptr @q\nret void", PQ,
+       why="the target makes one of the source's choices")
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",

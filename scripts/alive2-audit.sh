@@ -1,0 +1,45 @@
+#!/bin/bash
+# Runs neuropt-verify over Alive2's translation-validation tests and
+# compares its verdicts with Alive2's expectations (a test whose text has
+# an "; ERROR:" line is a wrong transformation, any other a correct one).
+#
+#   scripts/alive2-audit.sh DIR [OUT.tsv]
+#
+# DIR: a copy of Alive2's tests/alive-tv folder (or any folder of
+# *.srctgt.ll files in its convention), which this repository does not
+# ship. Writes one line per test (path, expected, neuropt's first line,
+# Alive2's TEST-ARGS) to OUT.tsv (default: alive2-audit.tsv) and prints the
+# counts. What matters most: a wrong transformation that neuropt proves
+# (the list printed last). Tests with TEST-ARGS and the asm/ folder use
+# semantics neuropt does not take options for; their rows are kept but
+# not counted. Needs the build (build/bin/neuropt-verify, or
+# $NEUROPT_BIN/neuropt-verify).
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+V=${NEUROPT_BIN:-$ROOT/build/bin}/neuropt-verify
+DIR=${1:?usage: alive2-audit.sh DIR [OUT.tsv]}
+OUT=${2:-alive2-audit.tsv}
+[ -x "$V" ] || { echo "alive2-audit: $V not found; build first" >&2; exit 1; }
+: > "$OUT"
+find "$DIR" -name '*.srctgt.ll' | LC_ALL=C sort | while read -r f; do
+  rel=${f#"$DIR"/}
+  exp=correct
+  grep -q '^; *ERROR' "$f" && exp=incorrect
+  args=$(grep -m1 '^; *TEST-ARGS' "$f" | sed 's/^; *TEST-ARGS: *//')
+  res=$(timeout 60 "$V" "$f" --rlimit 2000000 --timeout-ms 5000 2>&1 | head -1)
+  printf '%s\t%s\t%s\t%s\n' "$rel" "$exp" "$res" "$args" >> "$OUT"
+done
+counted() { awk -F'\t' '$4 == "" && $1 !~ /^asm\//' "$OUT"; }
+echo "| expected | proved | refuted | bounded | unknown | input error |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for e in correct incorrect; do
+  counted | awk -F'\t' -v e=$e '$2 == e {
+      if ($3 ~ /^verdict: proved/) p++; else if ($3 ~ /^verdict: refuted/) r++;
+      else if ($3 ~ /^verdict: bounded/) b++; else if ($3 ~ /^verdict: unknown/) u++;
+      else x++ }
+    END { printf "| %s | %d | %d | %d | %d | %d |\n", e, p, r, b, u, x }'
+done
+echo "wrong transformations proved:"
+counted | awk -F'\t' '$2 == "incorrect" && $3 ~ /^verdict: proved/ { print "  " $1 }'
+echo "correct transformations refuted:"
+counted | awk -F'\t' '$2 == "correct" && $3 ~ /^verdict: refuted/ { print "  " $1 }'
