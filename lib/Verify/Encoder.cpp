@@ -160,6 +160,7 @@ void makeSharedInputs(SharedInputs &In, const Function &F) {
   In.PM0 = C.constant("mem0_poison", C.array_sort(Addr, C.bool_sort()));
   In.DM0 = C.constant("mem0_undef", C.array_sort(Addr, C.bool_sort()));
   In.Valid = C.constant("valid", C.array_sort(Addr, C.bool_sort()));
+  In.Writable = C.constant("writable", C.array_sort(Addr, C.bool_sort()));
   // Address space 0: null is never dereferenceable.
   In.GlobalPre.push_back(!z3::select(In.Valid, C.bv_val(0, 64)));
 }
@@ -1353,8 +1354,14 @@ z3::expr FunctionEncoder::callerByteBad(const Val &Ptr, const z3::expr &A,
     if (IsWrite && In.ConstGlobals.count(Name))
       Bad.push_back(Ptr.Bid == bvv(0, 8) && InG);
   }
+  z3::expr NotGlobal = !orAll(C, InGlobal);
   Bad.push_back(Ptr.Bid == bvv(0, 8) && !z3::select(Cur->M.Valid, A) &&
-                !orAll(C, InGlobal));
+                NotGlobal);
+  // Memory valid at entry may be read-only: a store where the source only
+  // loads is not a refinement. Memory a call makes valid is writable.
+  if (IsWrite)
+    Bad.push_back(Ptr.Bid == bvv(0, 8) && z3::select(In.Valid, A) &&
+                  !z3::select(In.Writable, A) && NotGlobal);
   return orAll(C, Bad);
 }
 
@@ -2597,17 +2604,23 @@ void FunctionEncoder::run() {
         A.hasAttribute(Attribute::Preallocated) || A.hasAttribute(Attribute::StructRet))
       unsupported("argument with byval/sret/inalloca");
 
-  // The caller guarantees the source's dereferenceable bytes (the target's
-  // attributes are checked against the source's by the verifier).
+  // The caller guarantees the source's dereferenceable bytes, and with
+  // writable that they may be written (the target's attributes are checked
+  // against the source's by the verifier).
   if (IsSrc)
     for (const Argument &A : F.args()) {
       uint64_t N = A.getDereferenceableBytes();
       if (!A.getType()->isPointerTy() || !N)
         continue;
       unsigned No = A.getArgNo();
-      for (uint64_t I = 0; I < N && I < MaxMemOpBytes; ++I)
-        Out.Pre.push_back(z3::implies(!In.XP[No] && !In.XU[No],
-                                      z3::select(In.Valid, In.X[No] + bvv(I, 64))));
+      bool Writable = A.hasAttribute(Attribute::Writable);
+      for (uint64_t I = 0; I < N && I < MaxMemOpBytes; ++I) {
+        z3::expr Addr = In.X[No] + bvv(I, 64);
+        z3::expr Def = !In.XP[No] && !In.XU[No];
+        Out.Pre.push_back(z3::implies(Def, z3::select(In.Valid, Addr)));
+        if (Writable)
+          Out.Pre.push_back(z3::implies(Def, z3::select(In.Writable, Addr)));
+      }
     }
   bool HasNoAlias = false;
   for (const Argument &A : F.args())

@@ -123,8 +123,10 @@ struct SharedInputs {
   /// counterexample may rest on contents the global does not have.
   std::set<std::string> OpaqueGlobals;
   std::vector<z3::expr> GlobalPre;
-  /// Initial bytes, poison bytes, undef bytes; valid addresses.
-  z3::expr Mem0, PM0, DM0, Valid;
+  /// Initial bytes, poison bytes, undef bytes; valid addresses; of the
+  /// valid addresses at entry, those that may be written (memory need not
+  /// be writable where it is dereferenceable, as in Alive2).
+  z3::expr Mem0, PM0, DM0, Valid, Writable;
   /// What the calls to each callee, by name, may do, over both functions
   /// (see registerCalls).
   struct CallEffects {
@@ -133,10 +135,9 @@ struct SharedInputs {
   std::map<std::string, CallEffects> Calls;
   std::set<const llvm::CallInst *> CallsSeen;
   explicit SharedInputs(z3::context &C)
-      : C(C),
-        InBounds(C.function("inbounds", C.bv_sort(64), C.bv_sort(64),
-                            C.bool_sort())),
-        Mem0(C), PM0(C), DM0(C), Valid(C) {}
+      : C(C), InBounds(C.function("inbounds", C.bv_sort(64), C.bv_sort(64),
+                                  C.bool_sort())),
+        Mem0(C), PM0(C), DM0(C), Valid(C), Writable(C) {}
 };
 
 struct MemState {

@@ -629,6 +629,22 @@ simple("freeze-picks-store-dropped", R, "void ()", PICK_STORE, "ret void", PQ,
        why="no single choice leaves both @p and @q alone")
 simple("freeze-picks-store-one", P, "void ()", PICK_STORE, "store i8 0, ptr @q\nret void", PQ,
        why="the target makes one of the source's choices")
+# Caller memory may be read-only where it is dereferenceable: a store the
+# source does not make may trap, unless it is `writable`.
+STORE_IF_DIFFERENT = """
+%v = load i8, ptr %p
+%c = icmp ne i8 %v, 42
+br i1 %c, label %then, label %else
+then:
+store i8 42, ptr %p
+ret void
+else:
+ret void"""
+simple("store-introduced-readonly", R, "void (ptr dereferenceable(1) %p)", STORE_IF_DIFFERENT,
+       "store i8 42, ptr %p\nret void",
+       why="where the byte is already 42 the source only reads it, and it may be read-only")
+simple("store-introduced-writable", P, "void (ptr writable dereferenceable(1) %p)", STORE_IF_DIFFERENT,
+       "store i8 42, ptr %p\nret void", why="writable: the caller lets the byte be written")
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
