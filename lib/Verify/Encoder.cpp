@@ -2002,12 +2002,7 @@ z3::expr FunctionEncoder::attrsHold(const AttributeSet &AS, const z3::expr &V) {
   return !orAll(C, Bad);
 }
 
-/// What the source's and the target's calls of one callee share (their
-/// effects, and the unknown function that stands for the callee): the
-/// callee's name, or for an indirect call its function type, so that
-/// indirect calls of one type are calls of one unknown function that takes
-/// the called pointer as one more argument.
-static std::string callKey(const CallBase &CB) {
+std::string callKey(const CallBase &CB) {
   if (const Function *Callee = CB.getCalledFunction())
     return Callee->getName().str();
   return "indirect " + describeType(CB.getFunctionType());

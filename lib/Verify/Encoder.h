@@ -216,6 +216,13 @@ void registerGlobals(SharedInputs &In, const llvm::Function &F);
 /// different ones for the same declaration.
 void registerCalls(SharedInputs &In, const llvm::Function &F);
 
+/// What the source's and the target's calls of one callee share (their
+/// effects, and the unknown function that stands for the callee): the
+/// callee's name, or for an indirect call its function type, so that
+/// indirect calls of one type are calls of one unknown function that takes
+/// the called pointer as one more argument.
+std::string callKey(const llvm::CallBase &CB);
+
 /// Encodes F. IsSrc selects the quantifier of F's undef choices.
 /// Throws Unsupported.
 void encodeFunction(SharedInputs &In, const llvm::Function &F, bool IsSrc,

@@ -28,6 +28,8 @@
 #include "llvm/IR/Attributes.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/Function.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -471,6 +473,73 @@ static std::string checkAttributes(const Function &Src, const Function &Tgt) {
   return "";
 }
 
+/// Call-site attributes the encoder models at a call (a violating argument
+/// or result is UB or poison: the value attributes, dereferenceable,
+/// dereferenceable_or_null) or that cannot make a call less defined.
+static bool isModelledCallAttr(Attribute::AttrKind K) {
+  return isModelledValueAttr(K) || isHarmlessFnAttr(K) ||
+         K == Attribute::Dereferenceable ||
+         K == Attribute::DereferenceableOrNull || K == Attribute::NoBuiltin ||
+         K == Attribute::Builtin;
+}
+
+/// Whether call CI has attribute A at Index, on its callee's declaration
+/// or, unless DeclOnly, on the call; for memory(...), whether the effects
+/// there are within A's.
+static bool callHasAttribute(const CallInst &CI, unsigned Index, Attribute A,
+                             bool DeclOnly = false) {
+  Attribute::AttrKind K = A.getKindAsEnum();
+  auto has = [&](const AttributeList &L) {
+    AttributeSet S = L.getAttributes(Index);
+    if (K == Attribute::Memory && S.hasAttribute(K))
+      return (S.getMemoryEffects() | A.getMemoryEffects()) ==
+             A.getMemoryEffects();
+    return S.hasAttribute(K) && isSameAttribute(S.getAttribute(K), A);
+  };
+  const Function *Callee = CI.getCalledFunction();
+  return (!DeclOnly && has(CI.getAttributes())) ||
+         (Callee && has(Callee->getAttributes()));
+}
+
+/// The first attribute a call of Tgt carries (on the call itself, not on
+/// its callee's declaration) that the encoder does not model and that a
+/// call of the same callee in Src lacks, as text; empty if none. Such an
+/// attribute is the target's promise about the callee (readnone on an argument,
+/// memory(none), willreturn, ...): a callee that breaks it makes the target's
+/// call UB. The encoder models a callee with the weaker of the two sides'
+/// effects, so it would not see that UB. (A declaration's attributes are taken
+/// as facts about the external function, as both sides' modules inferred them.)
+static std::string addedCallAttribute(const Function &Src,
+                                      const Function &Tgt) {
+  std::map<std::string, std::vector<const CallInst *>> SrcCalls;
+  for (const Instruction &I : instructions(Src))
+    if (auto *CI = dyn_cast<CallInst>(&I); CI && !isa<IntrinsicInst>(CI))
+      SrcCalls[verify::callKey(*CI)].push_back(CI);
+  for (const Instruction &I : instructions(Tgt)) {
+    auto *CI = dyn_cast<CallInst>(&I);
+    if (!CI || isa<IntrinsicInst>(CI))
+      continue;
+    const std::vector<const CallInst *> &Same = SrcCalls[verify::callKey(*CI)];
+    const AttributeList &TL = CI->getAttributes();
+    for (unsigned Index : TL.indexes())
+      for (Attribute A : TL.getAttributes(Index)) {
+        if (A.isStringAttribute() || isModelledCallAttr(A.getKindAsEnum()) ||
+            callHasAttribute(*CI, Index, A, /*DeclOnly=*/true))
+          continue;
+        if (!Same.empty() && all_of(Same, [&](const CallInst *S) {
+              return callHasAttribute(*S, Index, A);
+            }))
+          continue;
+        std::string Callee =
+            CI->getCalledFunction()
+                ? ("@" + CI->getCalledFunction()->getName()).str()
+                : "an indirect callee";
+        return A.getAsString() + " on a call of " + Callee;
+      }
+  }
+  return "";
+}
+
 /// The verdict on a pair that needs no solver, found without a Z3 context
 /// (creating one costs more than 10 ms): proved when the target is the
 /// source with promises dropped (SameFunction.h), whatever instructions it
@@ -494,6 +563,9 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
     return R;
   }
   std::string Why = checkAttributes(Src, Tgt);
+  if (Why.empty())
+    if (std::string A = addedCallAttribute(Src, Tgt); !A.empty())
+      Why = "target adds call attribute " + A;
   for (const Function *F : {&Src, &Tgt})
     if (Why.empty())
       Why = verify::findUnsupported(*F);

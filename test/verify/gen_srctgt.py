@@ -756,6 +756,22 @@ simple("call-fp-same", P, "double (double %x)", "%r = call double @sin(double %x
 simple("call-fp-other-arg", U, "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
        "%a = fadd double %x, 1.0\n%r = call double @sin(double %a)\nret double %r", "declare double @sin(double)")
 simple("call-drop", U, "void ()", "call void @g()\nret void", "ret void", G)
+# A call attribute is the caller's promise about the callee: a callee that
+# breaks it makes the call UB (readnone: if @ext_p reads through %p). One
+# the target adds is not modelled (unknown); one both sides make, or the
+# callee's declaration has, is the same promise.
+EXT_P = "declare i8 @ext_p(ptr)"
+simple("call-adds-readnone-arg", "unsupported", "i8 (ptr %p)", "%v = call i8 @ext_p(ptr %p)\nret i8 %v",
+       "%v = call i8 @ext_p(ptr readnone %p)\nret i8 %v", EXT_P,
+       why="target adds call attribute readnone on a call of @ext_p")
+simple("call-adds-memory-none", "unsupported", "i8 (ptr %p)", "%v = call i8 @ext_p(ptr %p)\nret i8 %v",
+       "%v = call i8 @ext_p(ptr %p) memory(none)\nret i8 %v", EXT_P,
+       why="target adds call attribute memory(none) on a call of @ext_p")
+simple("call-keeps-readnone-arg", P, "i8 (ptr %p)", "%v = call i8 @ext_p(ptr readnone %p)\n%w = add i8 %v, 0\nret i8 %w",
+       "%v = call i8 @ext_p(ptr readnone %p)\nret i8 %v", EXT_P)
+simple("call-weaker-memory", P, "i8 (ptr %p)", "%v = call i8 @ext_p(ptr %p) memory(read)\n%w = add i8 %v, 0\nret i8 %w",
+       "%v = call i8 @ext_p(ptr %p) memory(readwrite)\nret i8 %v", EXT_P,
+       why="the target promises less")
 simple("call-duplicate", U, "void ()", "call void @g()\nret void", "call void @g()\ncall void @g()\nret void", G)
 # Allocas passed to calls: the object's bytes move to caller memory, where
 # the callee (and every later call, which may have kept the pointer) sees
