@@ -1931,6 +1931,12 @@ void FunctionEncoder::encodeBlock(
       if (F.getAttributes().hasRetAttr(Attribute::NoUndef)) {
         addUB(V.P || undefIsUB(V, "noundef return of partially undef value"));
       }
+      // Returning a pointer that is not dereferenceable as promised is UB.
+      AttributeSet RA = F.getAttributes().getRetAttrs();
+      if (uint64_t N = RA.getDereferenceableBytes())
+        checkRange(V, bvv(N, 64), false);
+      else if (uint64_t N = RA.getDereferenceableOrNullBytes())
+        checkRange(V, z3::ite(isZero(V.V), bvv(0, 64), bvv(N, 64)), false);
       Rets.push_back({S.Reach, V});
     }
     RetMems.push_back({S.Reach, S.M});
@@ -2599,22 +2605,30 @@ void FunctionEncoder::run() {
         A.hasAttribute(Attribute::Preallocated) || A.hasAttribute(Attribute::StructRet))
       unsupported("argument with byval/sret/inalloca");
 
-  // The caller guarantees the source's dereferenceable bytes, and with
-  // writable that they may be written (the target's attributes are checked
-  // against the source's by the verifier).
+  // The caller guarantees the source's dereferenceable and
+  // dereferenceable_or_null bytes, and with writable that they may be
+  // written; a poison or undef pointer there is UB (undef may be any
+  // address), as in Alive2 and LangRef. The target's attributes are checked
+  // against the source's by the verifier.
   if (IsSrc)
     for (const Argument &A : F.args()) {
       uint64_t N = A.getDereferenceableBytes();
-      if (!A.getType()->isPointerTy() || !N)
+      uint64_t OrNull = A.getDereferenceableOrNullBytes();
+      if (!A.getType()->isPointerTy() || (!N && !OrNull))
         continue;
       unsigned No = A.getArgNo();
+      z3::expr Null = N ? f() : In.X[No] == bvv(0, 64);
       bool Writable = A.hasAttribute(Attribute::Writable);
-      for (uint64_t I = 0; I < N && I < MaxMemOpBytes; ++I) {
+      // Poison includes a value that breaks nonnull, align or range.
+      Out.Pre.push_back(
+          !In.XP[No] && !In.XU[No] &&
+          attrsHold(A.getParent()->getAttributes().getParamAttrs(No),
+                    In.X[No]));
+      for (uint64_t I = 0; I < std::max(N, OrNull) && I < MaxMemOpBytes; ++I) {
         z3::expr Addr = In.X[No] + bvv(I, 64);
-        z3::expr Def = !In.XP[No] && !In.XU[No];
-        Out.Pre.push_back(z3::implies(Def, z3::select(In.Valid, Addr)));
+        Out.Pre.push_back(Null || z3::select(In.Valid, Addr));
         if (Writable)
-          Out.Pre.push_back(z3::implies(Def, z3::select(In.Writable, Addr)));
+          Out.Pre.push_back(Null || z3::select(In.Writable, Addr));
       }
     }
   bool HasNoAlias = false;

@@ -645,6 +645,29 @@ simple("store-introduced-readonly", R, "void (ptr dereferenceable(1) %p)", STORE
        why="where the byte is already 42 the source only reads it, and it may be read-only")
 simple("store-introduced-writable", P, "void (ptr writable dereferenceable(1) %p)", STORE_IF_DIFFERENT,
        "store i8 42, ptr %p\nret void", why="writable: the caller lets the byte be written")
+# dereferenceable(n) on an argument: the caller guarantees the bytes (a
+# poison, undef or misaligned pointer there is UB), so a load may be
+# speculated; not past n, and not a store.
+SPEC_LOAD = "br i1 %c, label %a, label %e\na:\n%v = load i32, ptr %p, align 1\nbr label %e\ne:\n%r = phi i32 [ %v, %a ], [ 0, %0 ]\nret i32 %r"
+simple("deref-arg-load-speculated", P, "i32 (i1 %c, ptr dereferenceable(4) %p)", SPEC_LOAD,
+       "%v = load i32, ptr %p, align 1\n%r = select i1 %c, i32 %v, i32 0\nret i32 %r")
+simple("deref-align-arg-load-speculated", P, "i32 (i1 %c, ptr dereferenceable(4) align 4 %p)", SPEC_LOAD,
+       "%v = load i32, ptr %p, align 4\n%r = select i1 %c, i32 %v, i32 0\nret i32 %r",
+       why="a misaligned pointer is poison, and poison there UB")
+simple("deref-arg-load-past-end", R, "i64 (i1 %c, ptr dereferenceable(4) %p)",
+       "br i1 %c, label %a, label %e\na:\n%v = load i64, ptr %p, align 1\nbr label %e\ne:\n%r = phi i64 [ %v, %a ], [ 0, %0 ]\nret i64 %r",
+       "%v = load i64, ptr %p, align 1\n%r = select i1 %c, i64 %v, i64 0\nret i64 %r",
+       why="only 4 bytes are dereferenceable")
+simple("deref-or-null-arg-load-checked", P, "void (ptr dereferenceable_or_null(4) %p)", "ret void",
+       "%z = icmp eq ptr %p, null\nbr i1 %z, label %n, label %l\nn:\nret void\nl:\n%v = load i32, ptr %p, align 1\nret void")
+simple("deref-or-null-arg-load-unchecked", R, "void (ptr dereferenceable_or_null(4) %p)", "ret void",
+       "%v = load i32, ptr %p, align 1\nret void", why="%p may be null")
+# dereferenceable on a returned value: returning a pointer that is not is UB.
+case("deref-return-null", P, "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr null\n}",
+     "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}")
+case("deref-return-arg", R, "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr %p\n}",
+     "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}",
+     why="the source is defined where %p is dereferenceable")
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
