@@ -658,16 +658,16 @@ simple("deref-arg-load-past-end", R, "i64 (i1 %c, ptr dereferenceable(4) %p)",
        "br i1 %c, label %a, label %e\na:\n%v = load i64, ptr %p, align 1\nbr label %e\ne:\n%r = phi i64 [ %v, %a ], [ 0, %0 ]\nret i64 %r",
        "%v = load i64, ptr %p, align 1\n%r = select i1 %c, i64 %v, i64 0\nret i64 %r",
        why="only 4 bytes are dereferenceable")
-simple("deref-or-null-arg-load-checked", P, "void (ptr dereferenceable_or_null(4) %p)", "ret void",
-       "%z = icmp eq ptr %p, null\nbr i1 %z, label %n, label %l\nn:\nret void\nl:\n%v = load i32, ptr %p, align 1\nret void")
-simple("deref-or-null-arg-load-unchecked", R, "void (ptr dereferenceable_or_null(4) %p)", "ret void",
-       "%v = load i32, ptr %p, align 1\nret void", why="%p may be null")
+NULL_CHECK = "%z = icmp eq ptr %p, null\nbr i1 %z, label %n, label %l\nn:\nret void\nl:\n"
+for name, verdict, check, why in (("checked", P, NULL_CHECK, ""), ("unchecked", R, "", "%p may be null")):
+    simple("deref-or-null-arg-load-" + name, verdict, "void (ptr dereferenceable_or_null(4) %p)", "ret void",
+           check + "%v = load i32, ptr %p, align 1\nret void", why=why)
 # dereferenceable on a returned value: returning a pointer that is not is UB.
-case("deref-return-null", P, "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr null\n}",
-     "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}")
-case("deref-return-arg", R, "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr %p\n}",
-     "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}",
-     why="the source is defined where %p is dereferenceable")
+for name, verdict, ret, why in (("null", P, "null", ""),
+                                ("arg", R, "%p", "the source is defined where %p is dereferenceable")):
+    case("deref-return-" + name, verdict,
+         "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr " + ret + "\n}",
+         "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}", why=why)
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
