@@ -2423,6 +2423,9 @@ std::string unsupportedReason(const Instruction &I) {
 std::string findUnsupported(const Function &F) {
   if (F.isDeclaration())
     return "";
+  // Memory is encoded little-endian.
+  if (F.getDataLayout().isBigEndian())
+    return "big-endian data layout";
   unsigned Insts = 0, Allocas = 0;
   ReversePostOrderTraversal<const Function *> RPOT(&F);
   for (const BasicBlock *BB : RPOT)
@@ -2779,9 +2782,28 @@ static bool initializerBytes(const Constant *K, const DataLayout &DL,
   return false;
 }
 
-void registerGlobals(SharedInputs &In, const Function &F) {
-  z3::context &C = In.C;
-  const DataLayout &DL = F.getParent()->getDataLayout();
+/// Whether two constant globals of two modules hold the same contents:
+/// the same bytes where the encoder can spell them out, otherwise the same
+/// initializer text (struct type names may differ between the modules, so
+/// this errs towards "no").
+static bool sameInitializer(const GlobalVariable &A, const GlobalVariable &B) {
+  if (!A.hasDefinitiveInitializer() || !B.hasDefinitiveInitializer())
+    return A.hasDefinitiveInitializer() == B.hasDefinitiveInitializer() &&
+           A.getValueType() == B.getValueType();
+  std::vector<uint8_t> BA, BB;
+  if (initializerBytes(A.getInitializer(), A.getDataLayout(), BA) &&
+      initializerBytes(B.getInitializer(), B.getDataLayout(), BB))
+    return BA == BB;
+  std::string SA, SB;
+  raw_string_ostream(SA) << *A.getInitializer();
+  raw_string_ostream(SB) << *B.getInitializer();
+  return SA == SB;
+}
+
+/// The global variables F's instructions use, directly or in constant
+/// expressions, each once.
+static std::vector<const GlobalVariable *> usedGlobals(const Function &F) {
+  std::vector<const GlobalVariable *> R;
   SmallPtrSet<const Value *, 32> Seen;
   std::vector<const Value *> Work;
   for (const Instruction &I : instructions(F))
@@ -2796,9 +2818,36 @@ void registerGlobals(SharedInputs &In, const Function &F) {
     if (auto *CE = dyn_cast<ConstantExpr>(V))
       for (const Value *Op : CE->operands())
         Work.push_back(Op);
-    auto *GV = dyn_cast<GlobalVariable>(V);
-    if (!GV)
-      continue;
+    if (auto *GV = dyn_cast<GlobalVariable>(V))
+      R.push_back(GV);
+  }
+  return R;
+}
+
+std::string differingGlobal(const Function &F, const Function &G) {
+  if (F.getParent() == G.getParent())
+    return "";
+  for (auto [A, OtherModule] :
+       {std::pair(&F, G.getParent()), std::pair(&G, F.getParent())})
+    for (const GlobalVariable *GV : usedGlobals(*A)) {
+      const GlobalVariable *Other = OtherModule->getNamedGlobal(GV->getName());
+      if (!Other || GV->getName().empty())
+        continue;
+      if (GV->isConstant() != Other->isConstant())
+        return ("global @" + GV->getName() + " is constant in one module only")
+            .str();
+      if (GV->isConstant() && !sameInitializer(*GV, *Other))
+        return ("constant global @" + GV->getName() +
+                " has other contents in the other module")
+            .str();
+    }
+  return "";
+}
+
+void registerGlobals(SharedInputs &In, const Function &F) {
+  z3::context &C = In.C;
+  const DataLayout &DL = F.getParent()->getDataLayout();
+  for (const GlobalVariable *GV : usedGlobals(F)) {
     std::string Name = GV->getName().str();
     if (Name.empty())
       unsupported("unnamed global");

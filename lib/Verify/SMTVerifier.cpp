@@ -555,6 +555,11 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
     R.Reason = "signature mismatch: " + Why;
     return R;
   }
+  // Both are taken to read the same constants.
+  if (std::string Why = verify::differingGlobal(Src, Tgt); !Why.empty()) {
+    R.Reason = "unsupported: " + Why;
+    return R;
+  }
   // The source with promises dropped refines it, whatever it does: no
   // solver needed, even for instructions the encoder does not model.
   if (dropsPromisesOnly(Src, Tgt)) {

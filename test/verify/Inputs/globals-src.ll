@@ -1,0 +1,17 @@
+@w = global i32 0
+@c = constant i32 1
+@same = constant [2 x i8] c"ab"
+
+define i32 @read_w() {
+  %v = load i32, ptr @w
+  ret i32 %v
+}
+define i32 @read_c() {
+  %v = load i32, ptr @c
+  ret i32 %v
+}
+define i8 @read_same(i64 %i) {
+  %p = getelementptr [2 x i8], ptr @same, i64 0, i64 %i
+  %v = load i8, ptr %p
+  ret i8 %v
+}
