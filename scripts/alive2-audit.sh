@@ -5,9 +5,10 @@
 #
 #   scripts/alive2-audit.sh DIR [OUT.tsv]
 #
-# DIR: a copy of Alive2's tests/alive-tv folder (or any folder of
-# *.srctgt.ll files in its convention), which this repository does not
-# ship. Writes one line per test (path, expected, neuropt's first line,
+# DIR: a copy of Alive2's tests/alive-tv folder (or any folder of tests in
+# its convention: NAME.srctgt.ll with @src and @tgt, or a pair NAME.src.ll
+# and NAME.tgt.ll, whose functions of the same name are compared one by
+# one), which this repository does not ship. Writes one line per test (path, expected, neuropt's first line,
 # Alive2's TEST-ARGS) to OUT.tsv (default: alive2-audit.tsv) and prints the
 # counts. What matters most: a wrong transformation that neuropt proves
 # (the list printed last). Tests with TEST-ARGS and the asm/ folder use
@@ -21,12 +22,37 @@ DIR=${1:?usage: alive2-audit.sh DIR [OUT.tsv]}
 OUT=${2:-alive2-audit.tsv}
 [ -x "$V" ] || { echo "alive2-audit: $V not found; build first" >&2; exit 1; }
 : > "$OUT"
-find "$DIR" -name '*.srctgt.ll' | LC_ALL=C sort | while read -r f; do
+verify() { timeout 60 "$V" "$@" --rlimit 2000000 --timeout-ms 5000 2>&1 | head -1; }
+# A pair's verdict: refuted if a function is (which one is appended),
+# proved if every function defined in both files is, else the first other
+# answer.
+verify_pair() {
+  local s=$1 t=$2 fn line first="" n=0 proved=0
+  for fn in $(grep -oE '^define[^@]*@[-A-Za-z0-9_.$]+' "$s" | sed 's/.*@//'); do
+    grep -qE "^define[^@]*@$fn\(" "$t" || continue
+    n=$((n + 1))
+    line=$(verify "$s" "$t" --function "$fn")
+    case $line in
+      "verdict: refuted"*) echo "$line (@$fn)"; return ;;
+      "verdict: proved"*) proved=$((proved + 1)) ;;
+      *) [ -n "$first" ] || first="$line (@$fn)" ;;
+    esac
+  done
+  if [ "$n" -gt 0 ] && [ "$proved" -eq "$n" ]; then echo "verdict: proved"
+  else echo "${first:-alive2-audit: no function defined in both files}"; fi
+}
+{ find "$DIR" -name '*.srctgt.ll'
+  find "$DIR" -name '*.src.ll' | while read -r s; do
+    [ -f "${s%.src.ll}.tgt.ll" ] && echo "$s"
+  done; } | LC_ALL=C sort | while read -r f; do
   rel=${f#"$DIR"/}
+  files=("$f")
+  [[ $f == *.src.ll ]] && files+=("${f%.src.ll}.tgt.ll")
   exp=correct
-  grep -q '^; *ERROR' "$f" && exp=incorrect
-  args=$(grep -m1 '^; *TEST-ARGS' "$f" | sed 's/^; *TEST-ARGS: *//')
-  res=$(timeout 60 "$V" "$f" --rlimit 2000000 --timeout-ms 5000 2>&1 | head -1)
+  grep -q '^; *ERROR' "${files[@]}" && exp=incorrect
+  args=$(grep -h '^; *TEST-ARGS' "${files[@]}" | head -1 | sed 's/^; *TEST-ARGS: *//')
+  if [ ${#files[@]} -eq 2 ]; then res=$(verify_pair "${files[@]}")
+  else res=$(verify "$f"); fi
   printf '%s\t%s\t%s\t%s\n' "$rel" "$exp" "$res" "$args" >> "$OUT"
 done
 counted() { awk -F'\t' '$4 == "" && $1 !~ /^asm\//' "$OUT"; }

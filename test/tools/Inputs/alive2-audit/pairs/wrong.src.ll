@@ -1,0 +1,9 @@
+; ERROR: Value mismatch
+define i8 @f(i8 %x) {
+  %r = mul i8 %x, 2
+  ret i8 %r
+}
+define i8 @g(i8 %x) {
+  %r = add i8 %x, 1
+  ret i8 %r
+}

@@ -1,0 +1,8 @@
+define i8 @f(i8 %x) {
+  %r = shl i8 %x, 1
+  ret i8 %r
+}
+define i8 @g(i8 %x) {
+  %r = add i8 %x, 2
+  ret i8 %r
+}
