@@ -2863,7 +2863,11 @@ void registerGlobals(SharedInputs &In, const Function &F) {
     if (Size == 0 || Size > (1u << 20))
       unsupported("global @" + Name + " of unsupported size");
     z3::expr Addr = C.bv_const(("global_" + Name).c_str(), 64);
-    uint64_t Align = GV->getAlign() ? GV->getAlign()->value() : 1;
+    // What LLVM's analyses take as known (Value::getPointerAlignment): the
+    // explicit alignment, or without one the preferred alignment of its
+    // type for a definition, which code generation gives it, and the ABI
+    // alignment for a declaration.
+    uint64_t Align = GV->getPointerAlignment(DL).value();
     In.GlobalPre.push_back(Addr != C.bv_val(0, 64));
     In.GlobalPre.push_back(z3::urem(Addr, C.bv_val(Align, 64)) == C.bv_val(0, 64));
     In.GlobalPre.push_back(z3::ule(Addr, C.bv_val(0, 64) - C.bv_val(Size + 1, 64)));

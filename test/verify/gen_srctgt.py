@@ -668,6 +668,12 @@ for name, verdict, ret, why in (("null", P, "null", ""),
     case("deref-return-" + name, verdict,
          "define dereferenceable(4) ptr @src(ptr %p) {\n  ret ptr " + ret + "\n}",
          "define dereferenceable(4) ptr @tgt(ptr %p) {\n  unreachable\n}", why=why)
+# A global without an explicit alignment has its type's preferred one (a
+# definition, as code generation places it; LLVM's analyses assume it too).
+for name, verdict, align, why in (("global-default-align-load", P, 4, ""),
+                                  ("global-overaligned-load", R, 8, "@g is only 4-aligned")):
+    simple(name, verdict, "i32 ()", "%v = load i32, ptr @g, align 1\nret i32 %v",
+           "%%v = load i32, ptr @g, align %d\nret i32 %%v" % align, "@g = global i32 0", why=why)
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
