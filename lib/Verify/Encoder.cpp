@@ -349,6 +349,11 @@ private:
                  const std::array<z3::expr, 4> &B);
   void checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align, const char *What,
                    bool IsWrite);
+  /// The source's own memory attributes (its memory(...) effects, and
+  /// readnone, readonly and writeonly on the argument the access is based
+  /// on) as UB of an access through P (Ptr) to caller memory, where Some.
+  void attrAccessUB(const Value *P, const Val &Ptr, const z3::expr &Some,
+                    bool IsWrite);
   /// The byte at A, accessed through Ptr, is caller memory that may not be
   /// accessed (not valid and in no global, or a constant global written).
   z3::expr callerByteBad(const Val &Ptr, const z3::expr &A, bool IsWrite);
@@ -1120,6 +1125,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     if (!Len || Len->getZExtValue() > MaxMemOpBytes) {
       Out.UsesMemory = true;
       z3::expr L = memLength(II.getArgOperand(2));
+      attrAccessUB(II.getArgOperand(0), Dst, L != bvv(0, 64), true);
       checkRange(Dst, L, true);
       z3::expr Und = undefBytes(V);
       writeRange(Dst, L, [&](const z3::expr &) -> std::array<z3::expr, 4> {
@@ -1131,6 +1137,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     if (N == 0)
       return Val(C);
     Out.UsesMemory = true;
+    attrAccessUB(II.getArgOperand(0), Dst, t(), true);
     checkAccess(Dst, N, 1, "memset", true);
     z3::expr Und = undefBytes(V);
     for (uint64_t I = 0; I < N; ++I) {
@@ -1148,6 +1155,8 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     if (!Len || Len->getZExtValue() > MaxMemOpBytes) {
       Out.UsesMemory = true;
       z3::expr L = memLength(II.getArgOperand(2));
+      attrAccessUB(II.getArgOperand(0), Dst, L != bvv(0, 64), true);
+      attrAccessUB(II.getArgOperand(1), Src, L != bvv(0, 64), false);
       checkRange(Dst, L, true);
       checkRange(Src, L, false);
       if (ID == Intrinsic::memcpy)
@@ -1164,6 +1173,8 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     if (N == 0)
       return Val(C);
     Out.UsesMemory = true;
+    attrAccessUB(II.getArgOperand(0), Dst, t(), true);
+    attrAccessUB(II.getArgOperand(1), Src, t(), false);
     checkAccess(Dst, N, 1, "memcpy", true);
     checkAccess(Src, N, 1, "memcpy", false);
     if (ID == Intrinsic::memcpy) {
@@ -1343,6 +1354,42 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   }
   addUB(orAll(C, Bad));
   (void)What;
+}
+
+void FunctionEncoder::attrAccessUB(const Value *P, const Val &Ptr,
+                                   const z3::expr &Some, bool IsWrite) {
+  // In the target the attributes are promises checked against the
+  // source's (SMTVerifier); a UB they would add is left out, which only
+  // asks more of the target.
+  if (!IsSrc)
+    return;
+  MemoryEffects ME = F.getMemoryEffects();
+  // Only where the pointer's static underlying object says which memory
+  // it is: an argument's, or a writable global's (other memory). Reads of
+  // a constant global, memory the function allocated, and memory reached
+  // through pointers LLVM may follow further than getUnderlyingObject do
+  // not count against memory(...) (FunctionAttrs leaves them out), so
+  // nothing is assumed of them.
+  const Value *U = getUnderlyingObject(P);
+  ModRefInfo MR;
+  if (auto *A = dyn_cast<Argument>(U)) {
+    MR = ME.getModRef(IRMemLocation::ArgMem);
+    if (A->hasAttribute(Attribute::ReadNone))
+      MR = ModRefInfo::NoModRef;
+    if (A->hasAttribute(Attribute::ReadOnly))
+      MR &= ModRefInfo::Ref;
+    if (A->hasAttribute(Attribute::WriteOnly))
+      MR &= ModRefInfo::Mod;
+  } else if (auto *GV = dyn_cast<GlobalVariable>(U); GV && !GV->isConstant()) {
+    MR = ME.getModRef(IRMemLocation::Other);
+  } else {
+    return;
+  }
+  if (IsWrite ? isModSet(MR) : isRefSet(MR))
+    return;
+  // Caller memory: a pointer into no alloca (escaped allocas too are the
+  // function's own).
+  addUB(Some && Ptr.Bid == bvv(0, 8));
 }
 
 z3::expr FunctionEncoder::callerByteBad(const Val &Ptr, const z3::expr &A,
@@ -1812,11 +1859,13 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
   }
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
     Val Ptr = get(LI->getPointerOperand());
+    attrAccessUB(LI->getPointerOperand(), Ptr, t(), false);
     setVal(&I, load(Ptr, LI->getType(), LI->getAlign().value()));
     return;
   }
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
     Val Ptr = get(SI->getPointerOperand());
+    attrAccessUB(SI->getPointerOperand(), Ptr, t(), true);
     Val V = get(SI->getValueOperand());
     store(Ptr, V, SI->getValueOperand()->getType(), SI->getAlign().value());
     return;

@@ -674,6 +674,21 @@ for name, verdict, align, why in (("global-default-align-load", P, 4, ""),
                                   ("global-overaligned-load", R, 8, "@g is only 4-aligned")):
     simple(name, verdict, "i32 ()", "%v = load i32, ptr @g, align 1\nret i32 %v",
            "%%v = load i32, ptr @g, align %d\nret i32 %%v" % align, "@g = global i32 0", why=why)
+# The source's own memory attributes: an access they exclude, through a
+# pointer based on an argument or to a writable global, is UB. A constant
+# global's contents are not memory they describe (LLVM infers memory(none)
+# for a function that reads only constants), so that read stays defined.
+simple("readnone-arg-load", P, "void (ptr readnone %x)", "%v = load i8, ptr %x\nret void", "unreachable")
+simple("readonly-arg-store", P, "void (ptr readonly %x)", "store i8 0, ptr %x\nret void", "unreachable")
+simple("readonly-arg-load", R, "i8 (ptr readonly %x)", "%v = load i8, ptr %x\nret i8 %v", "unreachable",
+       why="readonly allows the load")
+for name, verdict, attrs, body, decls, why in (
+        ("argmem-none-load", P, "memory(read, argmem: none)", "%v = load i8, ptr %p\nret i8 %v", "", ""),
+        ("memory-read-global-store", P, "memory(read)", "store i8 1, ptr @w\nret i8 0", "@w = global i8 0", ""),
+        ("memory-none-reads-constant", R, "memory(none)", "%v = load i8, ptr @k\nret i8 %v", "@k = constant i8 7",
+         "reading a constant global is not excluded by memory(none)")):
+    case(name, verdict, "define i8 @src(ptr %%p) %s {\n  %s\n}" % (attrs, body.replace("\n", "\n  ")),
+         "define i8 @tgt(ptr %%p) %s {\n  unreachable\n}" % attrs, decls, why)
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
