@@ -8,12 +8,14 @@
 # DIR: a copy of Alive2's tests/alive-tv folder (or any folder of tests in
 # its convention: NAME.srctgt.ll with @src and @tgt, or a pair NAME.src.ll
 # and NAME.tgt.ll, whose functions of the same name are compared one by
-# one), which this repository does not ship. Writes one line per test (path, expected, neuropt's first line,
-# Alive2's TEST-ARGS) to OUT.tsv (default: alive2-audit.tsv) and prints the
-# counts. What matters most: a wrong transformation that neuropt proves
-# (the list printed last). Tests with TEST-ARGS and the asm/ folder use
-# semantics neuropt does not take options for; their rows are kept but
-# not counted. Needs the build (build/bin/neuropt-verify, or
+# one), which this repository does not ship. Writes one line per test
+# (path, expected, neuropt's first line, Alive2's TEST-ARGS or XFAIL) to
+# OUT.tsv (default: alive2-audit.tsv) and prints the counts. What matters
+# most: a wrong transformation that neuropt proves (the list printed
+# last). Tests with TEST-ARGS and the asm/ folder use semantics neuropt
+# does not take options for, and XFAIL tests expect Alive2 itself to fail
+# (unsupported IR, a timeout), not a verdict; their rows are kept but not
+# counted. Needs the build (build/bin/neuropt-verify, or
 # $NEUROPT_BIN/neuropt-verify).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +53,7 @@ verify_pair() {
   exp=correct
   grep -q '^; *ERROR' "${files[@]}" && exp=incorrect
   args=$(grep -h '^; *TEST-ARGS' "${files[@]}" | head -1 | sed 's/^; *TEST-ARGS: *//')
+  grep -q '^; *XFAIL' "${files[@]}" && args="XFAIL${args:+ $args}"
   if [ ${#files[@]} -eq 2 ]; then res=$(verify_pair "${files[@]}")
   else res=$(verify "$f"); fi
   printf '%s\t%s\t%s\t%s\n' "$rel" "$exp" "$res" "$args" >> "$OUT"
