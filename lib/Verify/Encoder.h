@@ -210,12 +210,12 @@ void makeSharedInputs(SharedInputs &In, const llvm::Function &F);
 /// before encoding either). Throws Unsupported.
 void registerGlobals(SharedInputs &In, const llvm::Function &F);
 
-/// A global that F and G both use (by name) and that their two modules
-/// define differently, as text: constant in one only, or a constant with
-/// other contents. Each function is encoded as reading its own module's
-/// constants, and both are taken to see the same memory, so such a pair
-/// cannot be compared function by function. Empty if none (or if F and G
-/// are in one module).
+/// A global that F or G uses (by name) and that their two modules define
+/// differently, as text: a variable in one module only, constant in one
+/// only, or a constant with other contents. Each function is encoded as reading
+/// its own module's constants, and both are taken to see the same memory, so
+/// such a pair cannot be compared function by function. Empty if none (or if F
+/// and G are in one module).
 std::string differingGlobal(const llvm::Function &F, const llvm::Function &G);
 
 /// Registers what F's calls may do (call for both functions before

@@ -15,3 +15,11 @@ define i8 @read_same(i64 %i) {
   %v = load i8, ptr %p
   ret i8 %v
 }
+
+define void @store_only_tgt() {
+  ret void
+}
+define i8 @lookup(i1 noundef %c) {
+  %v = select i1 %c, i8 7, i8 5
+  ret i8 %v
+}

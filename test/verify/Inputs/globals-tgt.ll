@@ -15,3 +15,19 @@ define i8 @read_same(i64 %i) {
   %v = load i8, ptr %p
   ret i8 %v
 }
+
+; Only in the target's module: a variable (a dead store one pipeline kept)
+; and a constant (a lookup table one pipeline made).
+@only_tgt = internal global i32 0
+@table = private constant [2 x i8] c"\05\07"
+
+define void @store_only_tgt() {
+  store i32 1, ptr @only_tgt
+  ret void
+}
+define i8 @lookup(i1 noundef %c) {
+  %p1 = getelementptr i8, ptr @table, i64 1
+  %p = select i1 %c, ptr %p1, ptr @table
+  %v = load i8, ptr %p
+  ret i8 %v
+}
