@@ -1579,8 +1579,13 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   if (G.getType()->isVectorTy())
     unsupported("vector GEP");
   z3::expr Off = bvv(0, 64);
-  // Exact offsets for the no-wrap flags: signed and unsigned, 128 bits.
+  // Exact offsets for the no-wrap flags, 128 bits: the signed sum, and the
+  // unsigned one (each index sign-extended to 64 bits first, as LangRef
+  // has it, then read as unsigned). nusw constrains every product
+  // (SProds) and every partial sum (SSums); nuw's unsigned terms only
+  // grow, so the final sum stands for every step.
   z3::expr SOff = bvv(0, 128), UOff = bvv(0, 128);
+  std::vector<z3::expr> SProds, SSums;
   z3::expr P = Base.P, U = Base.U;
   // inbounds: the address after each index must stay in bounds, and the
   // rules apply only if some index is not zero.
@@ -1595,6 +1600,7 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
       Off = Off + bvv(FO, 64);
       SOff = SOff + bvv(FO, 128);
       UOff = UOff + bvv(FO, 128);
+      SSums.push_back(SOff);
       if (FieldNo) {
         NonZero.push_back(t());
         Steps.push_back(SOff);
@@ -1611,8 +1617,11 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
     z3::expr I64 = W < 64 ? z3::sext(I.V, 64 - W) : I.V;
     uint64_t Scale = TS.getFixedValue();
     Off = Off + I64 * bvv(Scale, 64);
-    SOff = SOff + z3::sext(I.V, 128 - W) * bvv(Scale, 128);
-    UOff = UOff + z3::zext(I.V, 128 - W) * bvv(Scale, 128);
+    z3::expr Prod = z3::sext(I.V, 128 - W) * bvv(Scale, 128);
+    SOff = SOff + Prod;
+    SProds.push_back(Prod);
+    SSums.push_back(SOff);
+    UOff = UOff + z3::zext(I64, 64) * bvv(Scale, 128);
     P = P || I.P;
     U = U || I.U;
     if (!simp(I.V == bvv(0, W)).is_true()) {
@@ -1629,10 +1638,17 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   z3::expr Base128 = z3::zext(Base.V, 64);
   z3::expr Top = bvAPInt(APInt::getOneBitSet(128, 64)); // 2^64
   if (NW.hasNoUnsignedSignedWrap()) {
-    // The signed offset fits in 64 bits and base + offset does not wrap.
-    z3::expr Sum = Base128 + SOff;
-    R.P = R.P || (z3::sext(SOff.extract(63, 0), 64) != SOff) || Sum < bvv(0, 128) ||
-          z3::uge(Sum, Top);
+    // Every product and partial offset fits in 64 bits signed, and the
+    // base plus each partial offset does not wrap.
+    auto fits = [](const z3::expr &X) {
+      return z3::sext(X.extract(63, 0), 64) == X;
+    };
+    for (const z3::expr &X : SProds)
+      R.P = R.P || !fits(X);
+    for (const z3::expr &X : SSums) {
+      z3::expr Sum = Base128 + X;
+      R.P = R.P || !fits(X) || Sum < bvv(0, 128) || z3::uge(Sum, Top);
+    }
   }
   if (NW.hasNoUnsignedWrap())
     R.P = R.P || z3::uge(UOff, Top) || z3::uge(Base128 + UOff, Top);

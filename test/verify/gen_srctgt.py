@@ -689,6 +689,22 @@ for name, verdict, attrs, body, decls, why in (
          "reading a constant global is not excluded by memory(none)")):
     case(name, verdict, "define i8 @src(ptr %%p) %s {\n  %s\n}" % (attrs, body.replace("\n", "\n  ")),
          "define i8 @tgt(ptr %%p) %s {\n  unreachable\n}" % attrs, decls, why)
+# GEP no-wrap flags follow LangRef: each index is sign-extended to 64
+# bits first (nuw reads that as unsigned, so a negative i32 index wraps),
+# and nusw checks every partial offset and address, not only the last.
+# The two refuted pairs were proved before.
+simple("gep-nuw-narrow-index-sext", P, "ptr (ptr %p, i32 %idx)",
+       "%gep = getelementptr nuw i8, ptr %p, i32 %idx\nret ptr %gep",
+       "%tmp = sext i32 %idx to i64\n%gep = getelementptr nuw i8, ptr %p, i64 %tmp\nret ptr %gep")
+simple("gep-nuw-narrow-negative-index", R, "ptr (ptr noundef %p, i32 noundef %idx)",
+       "%z = zext i32 %idx to i64\n%s = sext i32 %idx to i64\n%d = sub i64 %s, %z\n"
+       "%g0 = getelementptr nuw i8, ptr %p, i64 %z\n%g = getelementptr i8, ptr %g0, i64 %d\nret ptr %g",
+       "%g = getelementptr nuw i8, ptr %p, i32 %idx\nret ptr %g",
+       why="a negative index, sign-extended, wraps the unsigned address")
+simple("gep-nusw-partial-address-wraps", R, "ptr (ptr noundef %p, i64 noundef %a, i64 noundef %b, i64 noundef %c)",
+       "%s1 = add nsw i64 %a, %b\n%s = add nsw i64 %s1, %c\n%g = getelementptr nusw i8, ptr %p, i64 %s\nret ptr %g",
+       "%g = getelementptr nusw [1 x [1 x i8]], ptr %p, i64 %a, i64 %b, i64 %c\nret ptr %g",
+       why="the address after the first index may wrap where the last does not")
 simple("ptr-load-store", P, "void (ptr %pp, i32 %x)", "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void",
        "%p = load ptr, ptr %pp\nstore i32 %x, ptr %p\nret void")
 simple("ptr-load-twice", P, "i32 (ptr %pp)", "%p = load ptr, ptr %pp\n%q = load ptr, ptr %pp\n%a = load i32, ptr %p\n%b = load i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
