@@ -346,6 +346,10 @@ bool neuropt::isSameAttribute(Attribute A, Attribute B) {
          isSameType(A.getValueAsType(), B.getValueAsType());
 }
 
+bool neuropt::isSameConstant(const Constant &A, const Constant &B) {
+  return Matcher(/*Weaker=*/false).constants(A, B);
+}
+
 /// Why \p T (a global value of the target module) does not stand for \p R
 /// (the reference's of the same name); none if it does.
 static std::optional<ModuleDifference>

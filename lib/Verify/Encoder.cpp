@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Encoder.h"
+#include "neuropt/IR/SameFunction.h"
 
 #include "llvm/ADT/PostOrderIterator.h"
 #include "llvm/ADT/DenseSet.h"
@@ -2849,8 +2850,7 @@ static bool initializerBytes(const Constant *K, const DataLayout &DL,
 
 /// Whether two constant globals of two modules hold the same contents:
 /// the same bytes where the encoder can spell them out, otherwise the same
-/// initializer text (struct type names may differ between the modules, so
-/// this errs towards "no").
+/// initializer (isSameConstant: globals by name, struct types by body).
 static bool sameInitializer(const GlobalVariable &A, const GlobalVariable &B) {
   if (!A.hasDefinitiveInitializer() || !B.hasDefinitiveInitializer())
     return A.hasDefinitiveInitializer() == B.hasDefinitiveInitializer() &&
@@ -2859,10 +2859,7 @@ static bool sameInitializer(const GlobalVariable &A, const GlobalVariable &B) {
   if (initializerBytes(A.getInitializer(), A.getDataLayout(), BA) &&
       initializerBytes(B.getInitializer(), B.getDataLayout(), BB))
     return BA == BB;
-  std::string SA, SB;
-  raw_string_ostream(SA) << *A.getInitializer();
-  raw_string_ostream(SB) << *B.getInitializer();
-  return SA == SB;
+  return isSameConstant(*A.getInitializer(), *B.getInitializer());
 }
 
 /// The global variables F's instructions use, directly or in constant

@@ -28,6 +28,7 @@
 #include <string>
 
 namespace llvm {
+class Constant;
 class Function;
 class Module;
 class Type;
@@ -49,6 +50,11 @@ bool isSameType(llvm::Type *A, llvm::Type *B);
 /// True if \p A and \p B are the same attribute, the types of type
 /// attributes (byval, sret, elementtype...) compared by isSameType.
 bool isSameAttribute(llvm::Attribute A, llvm::Attribute B);
+
+/// True if \p A and \p B, constants of two modules of the same context
+/// (initializers, for one), are the same: globals matched by name, types
+/// compared by isSameType.
+bool isSameConstant(const llvm::Constant &A, const llvm::Constant &B);
 
 /// True if \p A and \p B, definitions in two modules of the same context,
 /// compute the same thing instruction for instruction.

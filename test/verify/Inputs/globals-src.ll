@@ -23,3 +23,17 @@ define i8 @lookup(i1 noundef %c) {
   %v = select i1 %c, i8 7, i8 5
   ret i8 %v
 }
+
+; Constants the encoder cannot spell out as bytes (pointers): compared as
+; initializers, globals by name.
+@ps = constant ptr @same
+@pt = constant ptr @c
+
+define ptr @read_ptr_same() {
+  %v = load ptr, ptr @ps
+  ret ptr %v
+}
+define ptr @read_ptr_other() {
+  %v = load ptr, ptr @pt
+  ret ptr %v
+}

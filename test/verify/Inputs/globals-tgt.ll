@@ -31,3 +31,15 @@ define i8 @lookup(i1 noundef %c) {
   %v = load i8, ptr %p
   ret i8 %v
 }
+
+@ps = constant ptr @same
+@pt = constant ptr @same
+
+define ptr @read_ptr_same() {
+  %v = load ptr, ptr @ps
+  ret ptr %v
+}
+define ptr @read_ptr_other() {
+  %v = load ptr, ptr @pt
+  ret ptr %v
+}
