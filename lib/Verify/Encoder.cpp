@@ -361,6 +361,10 @@ private:
   /// Accesses of Len bytes from Ptr, Len symbolic (memcpy, memmove and
   /// memset of a length that is not a small constant).
   void checkRange(const Val &Ptr, const z3::expr &Len, bool IsWrite);
+  /// dereferenceable(Deref), or else dereferenceable_or_null(OrNull), on
+  /// Ptr (a call's argument, a returned value): UB unless that many bytes
+  /// may be read (none for a null pointer under the latter), as in Alive2.
+  void checkDereferenceable(const Val &Ptr, uint64_t Deref, uint64_t OrNull);
   /// Writes Bytes(a) to every address a of [Ptr, Ptr + Len) at once.
   void writeRange(
       const Val &Ptr, const z3::expr &Len,
@@ -1420,6 +1424,14 @@ z3::expr FunctionEncoder::memLength(const Value *Len) {
   return bw(L.V) < 64 ? z3::zext(L.V, 64 - bw(L.V)) : L.V;
 }
 
+void FunctionEncoder::checkDereferenceable(const Val &Ptr, uint64_t Deref,
+                                           uint64_t OrNull) {
+  if (Deref)
+    checkRange(Ptr, bvv(Deref, 64), false);
+  else if (OrNull)
+    checkRange(Ptr, z3::ite(isZero(Ptr.V), bvv(0, 64), bvv(OrNull, 64)), false);
+}
+
 void FunctionEncoder::checkRange(const Val &Ptr, const z3::expr &Len,
                                  bool IsWrite) {
   // As checkAccess, for every byte of a range of symbolic length: nothing
@@ -1997,12 +2009,9 @@ void FunctionEncoder::encodeBlock(
       if (F.getAttributes().hasRetAttr(Attribute::NoUndef)) {
         addUB(V.P || undefIsUB(V, "noundef return of partially undef value"));
       }
-      // Returning a pointer that is not dereferenceable as promised is UB.
       AttributeSet RA = F.getAttributes().getRetAttrs();
-      if (uint64_t N = RA.getDereferenceableBytes())
-        checkRange(V, bvv(N, 64), false);
-      else if (uint64_t N = RA.getDereferenceableOrNullBytes())
-        checkRange(V, z3::ite(isZero(V.V), bvv(0, 64), bvv(N, 64)), false);
+      checkDereferenceable(V, RA.getDereferenceableBytes(),
+                           RA.getDereferenceableOrNullBytes());
       Rets.push_back({S.Reach, V});
     }
     RetMems.push_back({S.Reach, S.M});
@@ -2574,20 +2583,12 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     if (CI.isByValArgument(N))
       checkRange(A, bvv(DL.getTypeAllocSize(CI.getParamByValType(N)), 64),
                  false);
-    // dereferenceable(n) and dereferenceable_or_null(n) promise that n
-    // bytes may be read, UB otherwise (as in Alive2).
-    {
-      uint64_t Deref = std::max(CI.getParamDereferenceableBytes(N),
-                                CalleeAttrs.getParamDereferenceableBytes(N));
-      uint64_t OrNull =
-          std::max(CI.getParamDereferenceableOrNullBytes(N),
-                   CalleeAttrs.getParamDereferenceableOrNullBytes(N));
-      if (Deref)
-        checkRange(A, bvv(Deref, 64), false);
-      else if (OrNull)
-        checkRange(A, z3::ite(isZero(A.V), bvv(0, 64), bvv(OrNull, 64)),
-                   false);
-    }
+    checkDereferenceable(
+        A,
+        std::max(CI.getParamDereferenceableBytes(N),
+                 CalleeAttrs.getParamDereferenceableBytes(N)),
+        std::max(CI.getParamDereferenceableOrNullBytes(N),
+                 CalleeAttrs.getParamDereferenceableOrNullBytes(N)));
     if (A.Local)
       escape(A, CI);
     // Attributes that make an argument poison, from the call and the callee.
@@ -2691,8 +2692,7 @@ void FunctionEncoder::run() {
       // Poison includes a value that breaks nonnull, align or range.
       Out.Pre.push_back(
           !In.XP[No] && !In.XU[No] &&
-          attrsHold(A.getParent()->getAttributes().getParamAttrs(No),
-                    In.X[No]));
+          attrsHold(F.getAttributes().getParamAttrs(No), In.X[No]));
       for (uint64_t I = 0; I < std::max(N, OrNull) && I < MaxMemOpBytes; ++I) {
         z3::expr Addr = In.X[No] + bvv(I, 64);
         Out.Pre.push_back(Null || z3::select(In.Valid, Addr));
