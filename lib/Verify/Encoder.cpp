@@ -999,6 +999,41 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     Val B = arg(1);
     return Val(Mag | (B.V & Sign), A.P || B.P, A.U || B.U);
   }
+  case Intrinsic::floor:
+  case Intrinsic::ceil:
+  case Intrinsic::trunc:
+  case Intrinsic::round:
+  case Intrinsic::roundeven:
+  case Intrinsic::rint:
+  case Intrinsic::nearbyint: {
+    // IEEE 754 roundToIntegral in the direction each names (LangRef: as
+    // libm's functions); rint and nearbyint round as the environment says,
+    // which outside strictfp functions is the default, to nearest with ties
+    // to even. The sign of a zero result is the operand's; a NaN gives a
+    // NaN by LLVM's NaN rules.
+    Val A = arg(0);
+    Z3_ast RM;
+    switch (ID) {
+    case Intrinsic::floor:
+      RM = Z3_mk_fpa_rtn(C);
+      break;
+    case Intrinsic::ceil:
+      RM = Z3_mk_fpa_rtp(C);
+      break;
+    case Intrinsic::trunc:
+      RM = Z3_mk_fpa_rtz(C);
+      break;
+    case Intrinsic::round:
+      RM = Z3_mk_fpa_rna(C);
+      break;
+    default:
+      RM = Z3_mk_fpa_rne(C);
+      break;
+    }
+    z3::expr Mode(C, RM);
+    z3::expr R(C, Z3_mk_fpa_round_to_integral(C, Mode, toFP(A.V)));
+    return Val(resultBits(R, {A.V}), A.P, A.U);
+  }
   case Intrinsic::fma:
   case Intrinsic::fmuladd: {
     // fmuladd may be fused or not, as the compiler likes: a choice, which a
@@ -2257,6 +2292,13 @@ static bool isModelledIntrinsic(Intrinsic::ID ID) {
   case Intrinsic::copysign:
   case Intrinsic::fma:
   case Intrinsic::fmuladd:
+  case Intrinsic::floor:
+  case Intrinsic::ceil:
+  case Intrinsic::trunc:
+  case Intrinsic::round:
+  case Intrinsic::roundeven:
+  case Intrinsic::rint:
+  case Intrinsic::nearbyint:
   case Intrinsic::expect:
   case Intrinsic::expect_with_probability:
   case Intrinsic::smin:

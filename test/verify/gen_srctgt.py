@@ -332,6 +332,21 @@ simple("uitofp-nneg-to-sitofp", P, "float (i16 %x)", "%r = uitofp nneg i16 %x to
        "%r = sitofp i16 %x to float\nret float %r")
 simple("fpext-fptrunc-roundtrip", P, "half (half %x)", "%e = fpext half %x to float\n%r = fptrunc float %e to half\nret half %r",
        "ret half %x", why="a NaN's payload is padded, then cut back")
+# Rounding to an integral value (IEEE roundToIntegral in the direction the
+# intrinsic names; rint and nearbyint in the default environment's).
+simple("floor-of-integer-is-identity", P, "float (i16 %x)",
+       "%f = sitofp i16 %x to float\n%r = call float @llvm.floor.f32(float %f)\nret float %r",
+       "%f = sitofp i16 %x to float\nret float %f", why="every i16 is integral in a float")
+simple("ceil-is-neg-floor-neg", P, "half (half %x)",
+       "%r = call half @llvm.ceil.f16(half %x)\nret half %r",
+       "%n = fneg half %x\n%f = call half @llvm.floor.f16(half %n)\n%r = fneg half %f\nret half %r",
+       why="ceil(x) = -floor(-x), signed zeros and NaNs included")
+simple("trunc-nonneg-is-floor", P, "half (half %x)",
+       "%a = call half @llvm.fabs.f16(half %x)\n%r = call half @llvm.trunc.f16(half %a)\nret half %r",
+       "%a = call half @llvm.fabs.f16(half %x)\n%r = call half @llvm.floor.f16(half %a)\nret half %r")
+simple("rint-is-roundeven", P, "float (float %x)",
+       "%r = call float @llvm.rint.f32(float %x)\nret float %r",
+       "%r = call float @llvm.roundeven.f32(float %x)\nret float %r", why="the default rounding mode")
 simple("fptoui-small-half", P, "i32 (half noundef %x)", "%r = fptoui half %x to i32\nret i32 %r",
        "%w = fptoui half %x to i16\n%r = zext i16 %w to i32\nret i32 %r", why="every finite half below 65536")
 
@@ -356,6 +371,10 @@ simple("fptrunc-cut-payload-to-inf", R, "float (i64 %b)",
        "%x = bitcast i64 %b to double\n%r = fptrunc double %x to float\n%s = icmp eq i64 %b, 9218868437227405313\n"
        "%t = select i1 %s, float 0x7FF0000000000000, float %r\nret float %t",
        why="a signalling NaN whose payload is cut to zero stays a NaN, quieted")
+simple("floor-to-trunc", R, "half (half %x)", "%r = call half @llvm.floor.f16(half %x)\nret half %r",
+       "%r = call half @llvm.trunc.f16(half %x)\nret half %r", why="they differ below zero")
+simple("round-to-roundeven", R, "half (half %x)", "%r = call half @llvm.round.f16(half %x)\nret half %r",
+       "%r = call half @llvm.roundeven.f16(half %x)\nret half %r", why="ties go away from zero in round only")
 simple("sitofp-to-uitofp", R, "float (i32 %x)", "%r = sitofp i32 %x to float\nret float %r",
        "%r = uitofp i32 %x to float\nret float %r")
 for op, fl in (("add", "nsw"), ("add", "nuw"), ("sub", "nsw"), ("sub", "nuw"), ("mul", "nsw"), ("mul", "nuw"), ("shl", "nsw"), ("shl", "nuw")):

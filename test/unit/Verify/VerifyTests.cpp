@@ -1076,7 +1076,14 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
     std::string Text = "define " + Ty + " @src() {\n  %r = " + Expr +
                        "\n  ret " + Ty + " %r\n}\ndefine " + Ty +
                        " @tgt() {\n  ret " + Ty + " " + Want + "\n}\n" +
-                       "declare half @llvm.fma.f16(half, half, half)\n";
+                       "declare half @llvm.fma.f16(half, half, half)\n"
+                       "declare half @llvm.floor.f16(half)\n"
+                       "declare half @llvm.ceil.f16(half)\n"
+                       "declare half @llvm.trunc.f16(half)\n"
+                       "declare half @llvm.round.f16(half)\n"
+                       "declare half @llvm.roundeven.f16(half)\n"
+                       "declare half @llvm.rint.f16(half)\n"
+                       "declare half @llvm.nearbyint.f16(half)\n";
     LLVMContext Ctx;
     auto M = parse(Ctx, Text);
     VerifyResult R = SMT->verify(*M->getFunction("src"), *M->getFunction("tgt"), Opts);
@@ -1122,6 +1129,28 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
                   hex(Vals[I + 1]) + ", half " + hex(Vals[I + 2]) + ")",
               R);
   }
+  // Rounding to an integral value, in the direction each intrinsic names
+  // (rint and nearbyint: the default environment's).
+  const std::pair<const char *, APFloat::roundingMode> Roundings[] = {
+      {"floor", APFloat::rmTowardNegative},
+      {"ceil", APFloat::rmTowardPositive},
+      {"trunc", APFloat::rmTowardZero},
+      {"round", APFloat::rmNearestTiesToAway},
+      {"roundeven", RNE},
+      {"rint", RNE},
+      {"nearbyint", RNE}};
+  std::vector<uint16_t> ToRound = Vals;
+  for (uint16_t V :
+       {0x3800, 0xb800, 0x3e00, 0xbe00, 0x4100, 0xc100, 0x3bff, 0xb400, 0x6400})
+    ToRound.push_back(V); // +-0.5, +-1.5, +-2.5, 0.99.., -0.25, 1024
+  for (const auto &[Name, Mode] : Roundings)
+    for (uint16_t V : ToRound) {
+      APFloat R(H, APInt(16, V));
+      R.roundToIntegral(Mode);
+      checkHalf(std::string("call half @llvm.") + Name + ".f16(half " + hex(V) +
+                    ")",
+                R);
+    }
   for (uint16_t V : Vals) {
     for (bool Signed : {true, false}) {
       APFloat R(H);
