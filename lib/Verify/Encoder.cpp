@@ -1034,6 +1034,46 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     z3::expr R(C, Z3_mk_fpa_round_to_integral(C, Mode, toFP(A.V)));
     return Val(resultBits(R, {A.V}), A.P, A.U);
   }
+  case Intrinsic::is_fpclass: {
+    // Whether the operand is in one of the classes the mask's bits name
+    // (LangRef: 0 signalling NaN, 1 quiet NaN, 2 -inf, 3 -normal,
+    // 4 -subnormal, 5 -0, 6 +0, 7 +subnormal, 8 +normal, 9 +inf), read
+    // from the IEEE bits.
+    Type *Ty = II.getArgOperand(0)->getType();
+    if (!Ty->isHalfTy() && !Ty->isBFloatTy() && !Ty->isFloatTy() &&
+        !Ty->isDoubleTy() && !Ty->isFP128Ty())
+      unsupported("llvm.is.fpclass of an x86_fp80 or ppc_fp128");
+    auto *Mask = dyn_cast<ConstantInt>(II.getArgOperand(1));
+    if (!Mask)
+      unsupported("non-constant mask on llvm.is.fpclass");
+    Val A = arg(0);
+    unsigned W = bw(A.V);
+    unsigned MB = APFloat::semanticsPrecision(Ty->getFltSemantics()) - 1;
+    z3::expr Exp = A.V & bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+    z3::expr Man = A.V & bvAPInt(APInt::getLowBitsSet(W, MB));
+    z3::expr ExpOnes = Exp == bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+    z3::expr ExpZero = isZero(Exp), ManZero = isZero(Man);
+    z3::expr Neg = A.V.extract(W - 1, W - 1) == bvv(1, 1);
+    z3::expr Quiet = A.V.extract(MB - 1, MB - 1) == bvv(1, 1);
+    z3::expr Normal = !ExpZero && !ExpOnes, Sub = ExpZero && !ManZero;
+    z3::expr Zero = ExpZero && ManZero, Inf = ExpOnes && ManZero;
+    const z3::expr Classes[] = {ExpOnes && !ManZero && !Quiet,
+                                ExpOnes && !ManZero && Quiet,
+                                Neg && Inf,
+                                Neg && Normal,
+                                Neg && Sub,
+                                Neg && Zero,
+                                !Neg && Zero,
+                                !Neg && Sub,
+                                !Neg && Normal,
+                                !Neg && Inf};
+    uint64_t Bits = Mask->getZExtValue();
+    z3::expr R = f();
+    for (unsigned B = 0; B < 10; ++B)
+      if (Bits & (1u << B))
+        R = R || Classes[B];
+    return Val(z3::ite(R, bvv(1, 1), bvv(0, 1)), A.P, A.U);
+  }
   case Intrinsic::fma:
   case Intrinsic::fmuladd: {
     // fmuladd may be fused or not, as the compiler likes: a choice, which a
@@ -2299,6 +2339,7 @@ static bool isModelledIntrinsic(Intrinsic::ID ID) {
   case Intrinsic::roundeven:
   case Intrinsic::rint:
   case Intrinsic::nearbyint:
+  case Intrinsic::is_fpclass:
   case Intrinsic::expect:
   case Intrinsic::expect_with_probability:
   case Intrinsic::smin:

@@ -347,6 +347,12 @@ simple("trunc-nonneg-is-floor", P, "half (half %x)",
 simple("rint-is-roundeven", P, "float (float %x)",
        "%r = call float @llvm.rint.f32(float %x)\nret float %r",
        "%r = call float @llvm.roundeven.f32(float %x)\nret float %r", why="the default rounding mode")
+simple("is-fpclass-nan-is-uno", P, "i1 (double %x)",
+       "%r = call i1 @llvm.is.fpclass.f64(double %x, i32 3)\nret i1 %r",
+       "%r = fcmp uno double %x, 0.0\nret i1 %r", why="mask 3: both NaN classes")
+simple("is-fpclass-zero-is-oeq", P, "i1 (float %x)",
+       "%r = call i1 @llvm.is.fpclass.f32(float %x, i32 96)\nret i1 %r",
+       "%r = fcmp oeq float %x, 0.0\nret i1 %r", why="mask 96: -0 and +0")
 simple("fptoui-small-half", P, "i32 (half noundef %x)", "%r = fptoui half %x to i32\nret i32 %r",
        "%w = fptoui half %x to i16\n%r = zext i16 %w to i32\nret i32 %r", why="every finite half below 65536")
 
@@ -375,6 +381,9 @@ simple("floor-to-trunc", R, "half (half %x)", "%r = call half @llvm.floor.f16(ha
        "%r = call half @llvm.trunc.f16(half %x)\nret half %r", why="they differ below zero")
 simple("round-to-roundeven", R, "half (half %x)", "%r = call half @llvm.round.f16(half %x)\nret half %r",
        "%r = call half @llvm.roundeven.f16(half %x)\nret half %r", why="ties go away from zero in round only")
+simple("is-fpclass-negzero-to-oeq", R, "i1 (float %x)",
+       "%r = call i1 @llvm.is.fpclass.f32(float %x, i32 32)\nret i1 %r",
+       "%r = fcmp oeq float %x, 0.0\nret i1 %r", why="mask 32 is -0 alone")
 simple("sitofp-to-uitofp", R, "float (i32 %x)", "%r = sitofp i32 %x to float\nret float %r",
        "%r = uitofp i32 %x to float\nret float %r")
 for op, fl in (("add", "nsw"), ("add", "nuw"), ("sub", "nsw"), ("sub", "nuw"), ("mul", "nsw"), ("mul", "nuw"), ("shl", "nsw"), ("shl", "nuw")):

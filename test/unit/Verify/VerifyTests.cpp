@@ -1083,7 +1083,8 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
                        "declare half @llvm.round.f16(half)\n"
                        "declare half @llvm.roundeven.f16(half)\n"
                        "declare half @llvm.rint.f16(half)\n"
-                       "declare half @llvm.nearbyint.f16(half)\n";
+                       "declare half @llvm.nearbyint.f16(half)\n"
+                       "declare i1 @llvm.is.fpclass.f16(half, i32)\n";
     LLVMContext Ctx;
     auto M = parse(Ctx, Text);
     VerifyResult R = SMT->verify(*M->getFunction("src"), *M->getFunction("tgt"), Opts);
@@ -1151,6 +1152,19 @@ TEST(FloatingPoint, AgreesWithAPFloat) {
                     ")",
                 R);
     }
+  // llvm.is.fpclass against APFloat's classification, for each class alone
+  // and for some unions of classes.
+  for (uint16_t V : ToRound) {
+    FPClassTest Class = APFloat(H, APInt(16, V)).classify();
+    for (unsigned Mask : {1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 3u,
+                          0x264u, 0x3fcu, 0x1f8u}) {
+      bool Want = Class & Mask;
+      std::string Expr = "call i1 @llvm.is.fpclass.f16(half " + hex(V) +
+                         ", i32 " + std::to_string(Mask) + ")";
+      check("i1", Expr, Want ? "true" : "false", true);
+      check("i1", Expr, Want ? "false" : "true", false);
+    }
+  }
   for (uint16_t V : Vals) {
     for (bool Signed : {true, false}) {
       APFloat R(H);
