@@ -1039,19 +1039,16 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     // (LangRef: 0 signalling NaN, 1 quiet NaN, 2 -inf, 3 -normal,
     // 4 -subnormal, 5 -0, 6 +0, 7 +subnormal, 8 +normal, 9 +inf), read
     // from the IEEE bits.
-    Type *Ty = II.getArgOperand(0)->getType();
-    if (!Ty->isHalfTy() && !Ty->isBFloatTy() && !Ty->isFloatTy() &&
-        !Ty->isDoubleTy() && !Ty->isFP128Ty())
-      unsupported("llvm.is.fpclass of an x86_fp80 or ppc_fp128");
     auto *Mask = dyn_cast<ConstantInt>(II.getArgOperand(1));
     if (!Mask)
       unsupported("non-constant mask on llvm.is.fpclass");
-    Val A = arg(0);
+    Val A = arg(0); // half, float or double: other types are unsupported
     unsigned W = bw(A.V);
-    unsigned MB = APFloat::semanticsPrecision(Ty->getFltSemantics()) - 1;
-    z3::expr Exp = A.V & bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+    unsigned MB = Z3_fpa_get_sbits(C, fpSortOfBits(C, W)) - 1;
+    z3::expr EMask = bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+    z3::expr Exp = A.V & EMask;
     z3::expr Man = A.V & bvAPInt(APInt::getLowBitsSet(W, MB));
-    z3::expr ExpOnes = Exp == bvAPInt(APInt::getBitsSet(W, MB, W - 1));
+    z3::expr ExpOnes = Exp == EMask;
     z3::expr ExpZero = isZero(Exp), ManZero = isZero(Man);
     z3::expr Neg = A.V.extract(W - 1, W - 1) == bvv(1, 1);
     z3::expr Quiet = A.V.extract(MB - 1, MB - 1) == bvv(1, 1);
