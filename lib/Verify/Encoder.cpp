@@ -290,6 +290,14 @@ private:
   Val fpToInt(const CastInst &I, const Val &A);
   Val intrinsic(const IntrinsicInst &II);
   void encodeCall(const CallInst &CI);
+  /// What an unknown function does (Eff) when called with Ins (of sorts
+  /// Dom) under the name Key: whether it returns, and with Eff.Writes all
+  /// of memory after it; the result is what makes its other results (name,
+  /// sort).
+  std::function<z3::expr(const char *, const z3::sort &)>
+  opaqueEffects(std::string Key, z3::sort_vector Dom, z3::expr_vector Ins,
+                const SharedInputs::CallEffects &Eff);
+  void encodeVolatile(const Instruction &I);
   /// V satisfies the attributes of AS that make a violating value poison
   /// (nonnull, align, range) on an argument or a returned value.
   z3::expr attrsHold(const AttributeSet &AS, const z3::expr &V);
@@ -1958,6 +1966,11 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     setVal(&I, R);
     return;
   }
+  if ((isa<LoadInst>(I) || isa<StoreInst>(I)) && !I.isAtomic() &&
+      I.isVolatile()) {
+    encodeVolatile(I);
+    return;
+  }
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
     Val Ptr = get(LI->getPointerOperand());
     attrAccessUB(LI->getPointerOperand(), Ptr, t(), false);
@@ -2537,13 +2550,17 @@ std::string unsupportedReason(const Instruction &I) {
     return "";
   }
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
-    if (LI->isVolatile() || LI->isAtomic())
-      return "volatile or atomic load";
+    if (LI->isAtomic())
+      return "atomic load";
+    if (LI->isVolatile() && mayBeLocal(LI->getPointerOperand()))
+      return "volatile access to an alloca";
     return memTypeReason(LI->getType(), true);
   }
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
-    if (SI->isVolatile() || SI->isAtomic())
-      return "volatile or atomic store";
+    if (SI->isAtomic())
+      return "atomic store";
+    if (SI->isVolatile() && mayBeLocal(SI->getPointerOperand()))
+      return "volatile access to an alloca";
     Type *T = SI->getValueOperand()->getType();
     if (std::string Why = memTypeReason(T, false); !Why.empty())
       return Why;
@@ -2608,6 +2625,108 @@ std::string findUnsupported(const Function &F) {
 // call that may not return ends the execution with a token of its inputs,
 // which the target must reproduce. Counterexamples are never final: they
 // depend on a chosen callee.
+std::function<z3::expr(const char *, const z3::sort &)>
+FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
+                               z3::expr_vector Ins,
+                               const SharedInputs::CallEffects &Eff) {
+  bool ReadsMem = Eff.Reads || Eff.Writes;
+  bool WritesMem = Eff.Writes;
+  MemState &M = Cur->M;
+  // The token of a call that does not return includes memory even when the
+  // callee cannot touch it: an unwinding call lets a handler see it.
+  z3::sort Addr = C.bv_sort(64);
+  z3::sort_vector TokDom = Dom;
+  z3::expr_vector TokIns = Ins;
+  for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Valid}) {
+    if (ReadsMem) {
+      Ins.push_back(E);
+      Dom.push_back(E.get_sort());
+    }
+    TokIns.push_back(E);
+    TokDom.push_back(E.get_sort());
+  }
+  if (ReadsMem)
+    Key += WritesMem ? "rw" : "r";
+  auto UF = [this, Key, Dom, Ins](const char *What, const z3::sort &R) {
+    return C.function((Key + "." + What).c_str(), Dom, R)(Ins);
+  };
+  z3::expr Ok = Eff.Returns    ? t()
+                : Eff.NoReturn ? f()
+                               : UF("ok", C.bool_sort());
+  if (!Ok.is_true())
+    Stops.push_back(
+        {simp(Cur->Reach && !Ok),
+         C.function((Key + ".stop").c_str(), TokDom, Addr)(TokIns)});
+  if (WritesMem) {
+    M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
+    M.PM = UF("mem_poison", C.array_sort(Addr, C.bool_sort()));
+    M.UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
+    M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
+    M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
+  }
+  Cur->Reach = simp(Cur->Reach && Ok);
+  return UF;
+}
+
+// A volatile access is an event of the program's environment (LangRef: its
+// number and order are observable, it may touch state that no plain access
+// reaches, and after a volatile store execution need not go on). It is
+// modelled as a call of an unknown function named after the access, which
+// takes the address, the stored value and all of memory, and gives new
+// memory and the loaded value: the same function in both functions, so the
+// target must make the same accesses, in the same order, on the same memory,
+// and gets the same answers. A plain access to the same memory sees
+// whatever the event left there; an access the target moved across it, or
+// a store it removed before it, is therefore not proved (never refuted:
+// HasCalls). An address need not point to memory (MMIO), so only a poison
+// address and a broken alignment promise are UB.
+void FunctionEncoder::encodeVolatile(const Instruction &I) {
+  auto *LI = dyn_cast<LoadInst>(&I);
+  auto *SI = dyn_cast<StoreInst>(&I);
+  Type *T = LI ? LI->getType() : SI->getValueOperand()->getType();
+  if (std::string Why = memTypeReason(T, LI != nullptr); !Why.empty())
+    unsupported(Why);
+  Val Ptr = get(getLoadStorePointerOperand(&I));
+  if (Ptr.Local)
+    unsupported("volatile access to an alloca");
+  Out.HasCalls = true;
+  Out.UsesMemory = true;
+  uint64_t Align = getLoadStoreAlignment(&I).value();
+  // An undef address passes one value, as an undef argument of a call does.
+  addUB(Ptr.P);
+  if (Align > 1)
+    addUB(Ptr.V.extract(Log2_64(Align) - 1, 0) != bvv(0, Log2_64(Align)));
+  std::string Key = std::string(LI ? "volatile_load_" : "volatile_store_") +
+                    describeType(T) + "(";
+  z3::sort_vector Dom(C);
+  z3::expr_vector Ins(C);
+  Ins.push_back(Ptr.V);
+  Dom.push_back(Ptr.V.get_sort());
+  if (SI) {
+    Val V = get(SI->getValueOperand());
+    if (V.Local)
+      unsupported("storing an alloca pointer");
+    z3::sort S = V.V.get_sort();
+    Ins.push_back(z3::ite(V.P, bvv(0, S.bv_size()), V.V));
+    Ins.push_back(V.P);
+    Dom.push_back(S);
+    Dom.push_back(C.bool_sort());
+  }
+  Key += ")";
+  SharedInputs::CallEffects Eff;
+  Eff.Reads = Eff.Writes = true;
+  Eff.Returns = LI != nullptr; // execution goes on after a volatile load
+  Eff.NoReturn = false;
+  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
+  if (!LI)
+    return;
+  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
+  R.FU = f();
+  if (T->isPointerTy())
+    R.Bid = bvv(0, 8);
+  setVal(&I, R);
+}
+
 void FunctionEncoder::encodeCall(const CallInst &CI) {
   if (std::string Why = unmodelledCallReason(CI); !Why.empty())
     unsupported(Why);
@@ -2624,8 +2743,6 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     registerCalls(In, F); // normally done already, for both functions
   std::string Name = callKey(CI);
   const SharedInputs::CallEffects &Eff = In.Calls[Name];
-  bool ReadsMem = Eff.Reads || Eff.Writes;
-  bool WritesMem = Eff.Writes;
   std::string Key = "call_" + Name + "(";
   z3::sort_vector Dom(C);
   z3::expr_vector Ins(C);
@@ -2690,40 +2807,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     Key += describeType(Op->getType()) + ",";
   }
   Key += ")";
-  MemState &M = Cur->M;
-  // The token of a call that does not return includes memory even when the
-  // callee cannot touch it: an unwinding call lets a handler see it.
-  z3::sort Addr = C.bv_sort(64);
-  z3::sort_vector TokDom = Dom;
-  z3::expr_vector TokIns = Ins;
-  for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Valid}) {
-    if (ReadsMem) {
-      Ins.push_back(E);
-      Dom.push_back(E.get_sort());
-    }
-    TokIns.push_back(E);
-    TokDom.push_back(E.get_sort());
-  }
-  if (ReadsMem)
-    Key += WritesMem ? "rw" : "r";
-  auto UF = [&](const char *What, const z3::sort &R) {
-    return C.function((Key + "." + What).c_str(), Dom, R)(Ins);
-  };
-  z3::expr Ok = Eff.Returns    ? t()
-                : Eff.NoReturn ? f()
-                               : UF("ok", C.bool_sort());
-  if (!Ok.is_true())
-    Stops.push_back(
-        {simp(Cur->Reach && !Ok),
-         C.function((Key + ".stop").c_str(), TokDom, Addr)(TokIns)});
-  if (WritesMem) {
-    M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
-    M.PM = UF("mem_poison", C.array_sort(Addr, C.bool_sort()));
-    M.UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
-    M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
-    M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
-  }
-  Cur->Reach = simp(Cur->Reach && Ok);
+  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
   if (CI.getType()->isVoidTy())
     return;
   z3::sort RS = sortFor(C, CI.getType());

@@ -844,6 +844,67 @@ simple("call-fp-same", P, "double (double %x)", "%r = call double @sin(double %x
 simple("call-fp-other-arg", U, "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
        "%a = fadd double %x, 1.0\n%r = call double @sin(double %a)\nret double %r", "declare double @sin(double)")
 simple("call-drop", U, "void ()", "call void @g()\nret void", "ret void", G)
+# Volatile loads and stores: events of the environment, modelled as calls of
+# an unknown function of the address, the stored value and all of memory,
+# which gives new memory and the loaded value (encodeVolatile). The same
+# accesses in the same order on the same memory are proved; dropping,
+# adding, duplicating, merging or reordering one, forwarding a value across
+# one, or removing a plain store before one is not (unknown: a
+# counterexample needs a particular environment). A volatile store need not
+# return, so UB after it does not license dropping it.
+VP = "i32 (ptr noundef %p, ptr noundef %q)"
+# An undef address passes one value, as an undef argument of a call does.
+simple("volatile-same-accesses", P, "i32 (ptr %p, ptr %q)",
+       "%a = load volatile i32, ptr %p\n%b = add i32 %a, 0\nstore volatile i32 %b, ptr %q\n%c = load volatile i32, ptr %p\n%r = mul i32 %c, 2\nret i32 %r",
+       "%a = load volatile i32, ptr %p\nstore volatile i32 %a, ptr %q\n%c = load volatile i32, ptr %p\n%r = shl i32 %c, 1\nret i32 %r")
+simple("volatile-plain-forward-before", P, VP,
+       "store i32 3, ptr %q\n%y = load i32, ptr %q\n%a = load volatile i32, ptr %p\n%r = add i32 %y, %a\nret i32 %r",
+       "store i32 3, ptr %q\n%a = load volatile i32, ptr %p\n%r = add i32 3, %a\nret i32 %r")
+simple("volatile-load-ub-after-dropped", P, "i32 (ptr %p)",
+       "%a = load volatile i32, ptr %p\nunreachable", "unreachable",
+       why="execution goes on after a volatile load, so the UB after it is reached")
+simple("volatile-two-loads-folded", U, VP,
+       "%a = load volatile i32, ptr %p\n%b = load volatile i32, ptr %p\n%r = sub i32 %a, %b\nret i32 %r",
+       "%a = load volatile i32, ptr %p\n%b = load volatile i32, ptr %p\nret i32 0")
+simple("volatile-load-merged", U, VP,
+       "%a = load volatile i32, ptr %p\n%b = load volatile i32, ptr %p\n%r = add i32 %a, %b\nret i32 %r",
+       "%a = load volatile i32, ptr %p\n%r = shl i32 %a, 1\nret i32 %r")
+simple("volatile-load-dropped", U, VP,
+       "%a = load volatile i32, ptr %p\nret i32 0", "ret i32 0")
+simple("volatile-load-added", U, VP,
+       "ret i32 0", "%a = load volatile i32, ptr %p\nret i32 0")
+simple("volatile-store-dropped", U, VP,
+       "store volatile i32 1, ptr %p\nret i32 0", "ret i32 0")
+simple("volatile-store-ub-after-dropped", U, VP,
+       "store volatile i32 1, ptr %p\nunreachable", "unreachable")
+simple("volatile-store-twice-merged", U, VP,
+       "store volatile i32 1, ptr %p\nstore volatile i32 1, ptr %p\nret i32 0",
+       "store volatile i32 1, ptr %p\nret i32 0")
+simple("volatile-store-to-load-forwarded", U, VP,
+       "store volatile i32 7, ptr %p\n%a = load volatile i32, ptr %p\nret i32 %a",
+       "store volatile i32 7, ptr %p\n%a = load volatile i32, ptr %p\nret i32 7")
+simple("volatile-loads-swapped", U, VP,
+       "%a = load volatile i32, ptr %p\n%b = load volatile i32, ptr %q\n%r = sub i32 %a, %b\nret i32 %r",
+       "%b = load volatile i32, ptr %q\n%a = load volatile i32, ptr %p\n%r = sub i32 %a, %b\nret i32 %r")
+simple("volatile-store-value-changed", U, VP,
+       "store volatile i32 1, ptr %p\nret i32 0", "store volatile i32 2, ptr %p\nret i32 0")
+simple("volatile-made-plain", U, VP,
+       "%a = load volatile i32, ptr %p\nret i32 %a", "%a = load i32, ptr %p\nret i32 %a")
+simple("volatile-plain-store-before-removed", U, VP,
+       "store i32 5, ptr %q\n%a = load volatile i32, ptr %p\nstore i32 6, ptr %q\nret i32 %a",
+       "%a = load volatile i32, ptr %p\nstore i32 6, ptr %q\nret i32 %a")
+simple("volatile-plain-load-hoisted-over", U, VP,
+       "%a = load volatile i32, ptr %p\n%x = load i32, ptr %q\n%r = add i32 %a, %x\nret i32 %r",
+       "%x = load i32, ptr %q\n%a = load volatile i32, ptr %p\n%r = add i32 %a, %x\nret i32 %r")
+simple("volatile-alloca", "unsupported", "i32 ()",
+       "%s = alloca i32\nstore volatile i32 1, ptr %s\n%a = load volatile i32, ptr %s\nret i32 %a",
+       "%s = alloca i32\nstore volatile i32 1, ptr %s\n%a = load volatile i32, ptr %s\n%b = add i32 %a, 0\nret i32 %b",
+       why="volatile access to an alloca")
+simple("atomic-load", "unsupported", "i32 (ptr %p)",
+       "%a = load atomic i32, ptr %p seq_cst, align 4\nret i32 %a",
+       "%a = load atomic i32, ptr %p seq_cst, align 4\n%b = add i32 %a, 0\nret i32 %b",
+       why="atomic load")
+
 # A call attribute is the caller's promise about the callee: a callee that
 # breaks it makes the call UB (readnone: if @ext_p reads through %p). One
 # the target adds is not modelled (unknown); one both sides make, or the

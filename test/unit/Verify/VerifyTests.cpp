@@ -243,6 +243,11 @@ define i32 @atomic(ptr %p) {
   %r = load atomic i32, ptr %p seq_cst, align 4
   ret i32 %r
 }
+define i32 @volloc() {
+  %s = alloca i32
+  %r = load volatile i32, ptr %s
+  ret i32 %r
+}
 )" + std::string(kEasyPair));
   auto F = [&](const char *N) -> const Function * { return M->getFunction(N); };
   std::unique_ptr<Verifier> V = createSMTVerifier();
@@ -252,7 +257,8 @@ define i32 @atomic(ptr %p) {
       {"cast", "ptrtoint of an alloca pointer"},
       {"vec", "vector insertelement"},
       {"bit", "store of type other than i8*k, half, float, double or ptr"},
-      {"atomic", "volatile or atomic load"}};
+      {"atomic", "atomic load"},
+      {"volloc", "volatile access to an alloca"}};
   std::vector<std::pair<const Function *, const Function *>> Pairs;
   for (auto &[Name, Why] : Expected) {
     const Function *T = &twin(*F(Name));
