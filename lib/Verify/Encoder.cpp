@@ -264,6 +264,16 @@ private:
   }
   z3::expr bvAPInt(const APInt &A) { return verify::bvAPInt(C, A); }
   z3::expr isZero(const z3::expr &E) { return E == bvv(0, bw(E)); }
+  /// A value passed to an unknown function (a call's argument, a volatile
+  /// store's value), with its poison flag P: its bits, 0 where poison, and
+  /// P, appended to Ins with their sorts to Dom.
+  void passInput(z3::expr_vector &Ins, z3::sort_vector &Dom, const z3::expr &V,
+                 const z3::expr &P) {
+    Ins.push_back(z3::ite(P, bvv(0, bw(V)), V));
+    Ins.push_back(P);
+    Dom.push_back(V.get_sort());
+    Dom.push_back(C.bool_sort());
+  }
   z3::expr intMin(unsigned W) { return bvAPInt(APInt::getSignedMinValue(W)); }
   z3::expr allOnes(unsigned W) { return bvAPInt(APInt::getAllOnes(W)); }
 
@@ -1966,8 +1976,7 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     setVal(&I, R);
     return;
   }
-  if ((isa<LoadInst>(I) || isa<StoreInst>(I)) && !I.isAtomic() &&
-      I.isVolatile()) {
+  if (isa<LoadInst, StoreInst>(I) && !I.isAtomic() && I.isVolatile()) {
     encodeVolatile(I);
     return;
   }
@@ -2668,65 +2677,6 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
   return UF;
 }
 
-// A volatile access is an event of the program's environment (LangRef: its
-// number and order are observable, it may touch state that no plain access
-// reaches, and after a volatile store execution need not go on). It is
-// modelled as a call of an unknown function named after the access, which
-// takes the address, the stored value and all of memory, and gives new
-// memory and the loaded value: the same function in both functions, so the
-// target must make the same accesses, in the same order, on the same memory,
-// and gets the same answers. A plain access to the same memory sees
-// whatever the event left there; an access the target moved across it, or
-// a store it removed before it, is therefore not proved (never refuted:
-// HasCalls). An address need not point to memory (MMIO), so only a poison
-// address and a broken alignment promise are UB.
-void FunctionEncoder::encodeVolatile(const Instruction &I) {
-  auto *LI = dyn_cast<LoadInst>(&I);
-  auto *SI = dyn_cast<StoreInst>(&I);
-  Type *T = LI ? LI->getType() : SI->getValueOperand()->getType();
-  if (std::string Why = memTypeReason(T, LI != nullptr); !Why.empty())
-    unsupported(Why);
-  Val Ptr = get(getLoadStorePointerOperand(&I));
-  if (Ptr.Local)
-    unsupported("volatile access to an alloca");
-  Out.HasCalls = true;
-  Out.UsesMemory = true;
-  uint64_t Align = getLoadStoreAlignment(&I).value();
-  // An undef address passes one value, as an undef argument of a call does.
-  addUB(Ptr.P);
-  if (Align > 1)
-    addUB(Ptr.V.extract(Log2_64(Align) - 1, 0) != bvv(0, Log2_64(Align)));
-  std::string Key = std::string(LI ? "volatile_load_" : "volatile_store_") +
-                    describeType(T) + "(";
-  z3::sort_vector Dom(C);
-  z3::expr_vector Ins(C);
-  Ins.push_back(Ptr.V);
-  Dom.push_back(Ptr.V.get_sort());
-  if (SI) {
-    Val V = get(SI->getValueOperand());
-    if (V.Local)
-      unsupported("storing an alloca pointer");
-    z3::sort S = V.V.get_sort();
-    Ins.push_back(z3::ite(V.P, bvv(0, S.bv_size()), V.V));
-    Ins.push_back(V.P);
-    Dom.push_back(S);
-    Dom.push_back(C.bool_sort());
-  }
-  Key += ")";
-  SharedInputs::CallEffects Eff;
-  Eff.Reads = Eff.Writes = true;
-  Eff.Returns = LI != nullptr; // execution goes on after a volatile load
-  Eff.NoReturn = false;
-  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
-  if (!LI)
-    return;
-  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
-  R.FU = f();
-  if (T->isPointerTy())
-    R.Bid = bvv(0, 8);
-  setVal(&I, R);
-}
-
 void FunctionEncoder::encodeCall(const CallInst &CI) {
   if (std::string Why = unmodelledCallReason(CI); !Why.empty())
     unsupported(Why);
@@ -2798,12 +2748,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     // An undef argument passes one value per call: the target's is free,
     // the source's is a choice that must match it (the unknown callee
     // tells any two values apart).
-    z3::sort S = A.V.get_sort();
-    z3::expr Zero = bvv(0, S.bv_size());
-    Ins.push_back(z3::ite(P, Zero, A.V));
-    Ins.push_back(P);
-    Dom.push_back(S);
-    Dom.push_back(C.bool_sort());
+    passInput(Ins, Dom, A.V, P);
     Key += describeType(Op->getType()) + ",";
   }
   Key += ")";
@@ -2821,6 +2766,61 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   if (CI.hasRetAttr(Attribute::NoUndef))
     addUB(R.P);
   setVal(&CI, R);
+}
+
+// A volatile access is an event of the program's environment (LangRef: its
+// number and order are observable, it may touch state that no plain access
+// reaches, and after a volatile store execution need not go on). It is
+// modelled as a call of an unknown function named after the access, which
+// takes the address, the stored value and all of memory, and gives new
+// memory and the loaded value: the same function in both functions, so the
+// target must make the same accesses, in the same order, on the same memory,
+// and gets the same answers. A plain access to the same memory sees
+// whatever the event left there; an access the target moved across it, or
+// a store it removed before it, is therefore not proved (never refuted:
+// HasCalls). An address need not point to memory (MMIO), so only a poison
+// address and a broken alignment promise are UB.
+void FunctionEncoder::encodeVolatile(const Instruction &I) {
+  auto *LI = dyn_cast<LoadInst>(&I);
+  auto *SI = dyn_cast<StoreInst>(&I);
+  Type *T = LI ? LI->getType() : SI->getValueOperand()->getType();
+  if (std::string Why = memTypeReason(T, LI != nullptr); !Why.empty())
+    unsupported(Why);
+  Val Ptr = get(getLoadStorePointerOperand(&I));
+  if (Ptr.Local)
+    unsupported("volatile access to an alloca");
+  Out.HasCalls = true;
+  Out.UsesMemory = true;
+  uint64_t Align = getLoadStoreAlignment(&I).value();
+  // An undef address passes one value, as an undef argument of a call does.
+  addUB(Ptr.P);
+  if (Align > 1)
+    addUB(misaligned(Ptr.V, Align));
+  std::string Key = std::string(LI ? "volatile_load_" : "volatile_store_") +
+                    describeType(T) + "(";
+  z3::sort_vector Dom(C);
+  z3::expr_vector Ins(C);
+  Ins.push_back(Ptr.V);
+  Dom.push_back(Ptr.V.get_sort());
+  if (SI) {
+    Val V = get(SI->getValueOperand());
+    if (V.Local)
+      unsupported("storing an alloca pointer");
+    passInput(Ins, Dom, V.V, V.P);
+  }
+  Key += ")";
+  SharedInputs::CallEffects Eff;
+  Eff.Reads = Eff.Writes = true;
+  Eff.Returns = LI != nullptr; // execution goes on after a volatile load
+  Eff.NoReturn = false;
+  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
+  if (!LI)
+    return;
+  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
+  R.FU = f();
+  if (T->isPointerTy())
+    R.Bid = bvv(0, 8);
+  setVal(&I, R);
 }
 
 void FunctionEncoder::run() {
