@@ -893,7 +893,12 @@ Val FunctionEncoder::castOp(const CastInst &I, const Val &A) {
   default:
     unsupported(Twine("cast ") + I.getOpcodeName());
   }
-  return Val(R, P, A.U);
+  Val Res(R, P, A.U);
+  // Widening copies every bit of the operand and adds defined ones (zeros,
+  // or copies of the sign bit), so the result has an undef bit exactly
+  // where the operand has one. Truncation may drop the undef bits.
+  Res.UExact = A.UExact && To >= From;
+  return Res;
 }
 
 static z3::expr popcount(z3::context &C, const z3::expr &X, unsigned W) {
@@ -2829,11 +2834,17 @@ void FunctionEncoder::run() {
   Out.IsVoid = F.getReturnType()->isVoidTy();
   if (!Out.IsVoid)
     (void)sortFor(C, F.getReturnType());
-  // noundef arguments: passing poison or undef is UB at the call.
+  // noundef arguments: passing poison or undef is UB at the call, and so
+  // is a value that breaks the argument's nonnull, align or range, which
+  // makes it poison (LangRef).
   std::vector<z3::expr> ArgUB;
   for (const Argument &A : F.args())
-    if (A.hasAttribute(Attribute::NoUndef))
-      ArgUB.push_back(In.XP[A.getArgNo()] || In.XU[A.getArgNo()]);
+    if (A.hasAttribute(Attribute::NoUndef)) {
+      unsigned No = A.getArgNo();
+      ArgUB.push_back(
+          In.XP[No] || In.XU[No] ||
+          !attrsHold(F.getAttributes().getParamAttrs(No), In.X[No]));
+    }
   for (const Argument &A : F.args())
     if (A.hasAttribute(Attribute::ByVal) || A.hasAttribute(Attribute::InAlloca) ||
         A.hasAttribute(Attribute::Preallocated) || A.hasAttribute(Attribute::StructRet))

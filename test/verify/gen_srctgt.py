@@ -844,6 +844,32 @@ simple("call-fp-same", P, "double (double %x)", "%r = call double @sin(double %x
 simple("call-fp-other-arg", U, "double (double %x)", "%r = call double @sin(double %x)\nret double %r",
        "%a = fadd double %x, 1.0\n%r = call double @sin(double %a)\nret double %r", "declare double @sin(double)")
 simple("call-drop", U, "void ()", "call void @g()\nret void", "ret void", G)
+# A value loaded from caller memory is undef exactly where one of its bytes
+# is; widening it keeps that exact, so a noundef use of the widened value is
+# UB in the source exactly where the target's is. Truncation may drop the
+# undef bits: the source's UB is then only approximated.
+for ext in ("sext", "zext"):
+    simple("noundef-call-arg-%s-of-load" % ext, P, "void (ptr %p)",
+           "%%v = load i32, ptr %%p\n%%w = %s i32 %%v to i64\ncall void @h64(i64 noundef %%w)\nret void" % ext,
+           "%%v = load i32, ptr %%p\n%%w = %s i32 %%v to i64\n%%x = or i64 %%w, 0\ncall void @h64(i64 noundef %%x)\nret void" % ext,
+           "declare void @h64(i64)")
+simple("noundef-call-arg-trunc-of-load", "approximated", "void (ptr %p)",
+       "%v = load i32, ptr %p\n%w = trunc i32 %v to i8\ncall void @h8(i8 noundef %w)\nret void",
+       "%v = load i32, ptr %p\n%w = trunc i32 %v to i8\n%x = or i8 %w, 0\ncall void @h8(i8 noundef %x)\nret void",
+       "declare void @h8(i8)", why="noundef argument of partially undef value")
+# An argument outside its range (or null under nonnull, or misaligned under
+# align) is poison, and under noundef passing it is UB at the call: the
+# target may then branch on it. Without noundef it is only poison, and
+# branching on it is UB the source does not have.
+for attrs, verdict in (("noundef range(i32 0, 10)", P), ("range(i32 0, 10)", R)):
+    simple("%s-arg-out-of-range-branched-on" % ("noundef-range" if "noundef" in attrs else "range"),
+           verdict, "i32 (i32 %s %%x)" % attrs,
+           "%c = icmp eq i32 %x, 20\n%r = select i1 %c, i32 1, i32 0\nret i32 %r",
+           "%c = icmp eq i32 %x, 20\nbr i1 %c, label %a, label %b\na:\nret i32 1\nb:\nret i32 0")
+for attrs, verdict in (("noundef nonnull", P), ("nonnull", R)):
+    simple("%s-arg-null-branched-on" % attrs.replace(" ", "-"), verdict, "i32 (ptr %s %%p)" % attrs,
+           "%c = icmp eq ptr %p, null\n%r = select i1 %c, i32 1, i32 0\nret i32 %r",
+           "%c = icmp eq ptr %p, null\nbr i1 %c, label %a, label %b\na:\nret i32 1\nb:\nret i32 0")
 # Volatile loads and stores: events of the environment, modelled as calls of
 # an unknown function of the address, the stored value and all of memory,
 # which gives new memory and the loaded value (encodeVolatile). The same
