@@ -717,6 +717,9 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     }
     // Arguments used at most once on each side need no per-use undef
     // variables: an undef argument then behaves like some defined value.
+    // Neither do the source's noundef arguments, however often they are
+    // used: an undef one makes the source UB at its entry, so no target
+    // behaviour for it is a counterexample.
     z3::expr_vector From(C), To(C);
     // Two instantiations of the source's per-use argument variables: all
     // uses see the argument's value, or the i-th use sees the target's i-th.
@@ -726,7 +729,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       bool SameNoUndef = Src.getArg(N)->hasAttribute(Attribute::NoUndef) ==
                          Tgt.getArg(N)->hasAttribute(Attribute::NoUndef);
       auto &SU = Q.S.ArgUseVars[N], &TU = Q.T.ArgUseVars[N];
-      if (SU.size() <= 1 && TU.size() <= 1 && SameNoUndef) {
+      if ((SU.size() <= 1 && TU.size() <= 1 && SameNoUndef) ||
+          Src.getArg(N)->hasAttribute(Attribute::NoUndef)) {
         Q.Substituted[N] = true;
         for (auto &V : SU)
           From.push_back(V), To.push_back(Q.In.X[N]);
