@@ -873,6 +873,15 @@ std::optional<std::vector<APInt>> bruteForceWitness(const Function &Src,
       Args.push_back(APInt(W, (Bits >> Shift) & ((1ULL << W) - 1)));
       Shift += W;
     }
+    // A value outside a source argument's range is poison (UB under
+    // noundef), which the interpreter does not model: anything refines the
+    // source there.
+    bool OutOfRange = false;
+    for (const Argument &A : Src.args())
+      if (Attribute RA = A.getAttribute(Attribute::Range); RA.isValid())
+        OutOfRange |= !RA.getRange().contains(Args[A.getArgNo()]);
+    if (OutOfRange)
+      continue;
     Result S = IS.run(Args);
     if (S.O != Outcome::Value)
       continue; // UB or poison in the source: anything refines it
