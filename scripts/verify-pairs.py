@@ -26,12 +26,13 @@ import re
 import subprocess
 import sys
 
-TAIL = "globaldce,constmerge,cg-profile,rel-lookup-table-converter"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+from size_pipelines import TAIL, read_coreset  # noqa: E402
 
 
-def first_sequence(path, index):
-    seqs = [l.strip() for l in open(path) if l.strip() and not l.startswith("#")]
+def sequence(path, index):
+    seqs = read_coreset(path)[0]
     if index >= len(seqs):
         sys.exit("verify-pairs: %s has %d sequences" % (path, len(seqs)))
     return seqs[index]
@@ -103,7 +104,7 @@ def main():
     ap.add_argument("--rlimit", type=int, default=25000,
                     help="solver units per function (default 25,000, the pass's)")
     args = ap.parse_args()
-    seq = first_sequence(args.coreset, args.sequence)
+    seq = sequence(args.coreset, args.sequence)
     os.makedirs(args.out, exist_ok=True)
     counts, units, failed = collections.Counter(), 0, 0
     total = 0
