@@ -812,6 +812,9 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   VerifyOptions Opts;
   Opts.TimeoutMs = VerifyTimeoutMs;
   Opts.ResourceLimit = VerifyFunctionRlimit;
+  // Not VerifyOptions::CheapCallEncoding: the budget stands for time here,
+  // and on the held-out modules that encoding took the median module past
+  // 2x CPU for no more proofs (bench/results/verify.md, session 45).
   // By default verification may cost about one more code generation of the
   // module, which grows with its size.
   Opts.BatchResourceLimit =

@@ -15,7 +15,8 @@ change what it makes.
         --a=-neuropt-size-isolate=false --a=... --b= /tmp/valsrc
 
 Options are -mllvm options of the plugin, one per --a / --b (empty: the
-defaults). Uses `perf` (Debian: linux-perf) where it works, and clang-22.
+defaults). --plugin-b gives B another build of the plugin (two builds
+compared side by side, with the same or no options). Uses `perf` (Debian: linux-perf) where it works, and clang-22.
 """
 import argparse
 import glob
@@ -51,6 +52,7 @@ def main():
     ap.add_argument('--plugin', default=os.path.join(
         os.path.dirname(os.path.abspath(__file__)), '..', 'build', 'lib',
         'NeurOpt.so'))
+    ap.add_argument('--plugin-b', help='the plugin of B (default: --plugin)')
     a = ap.parse_args()
     files = []
     for i in a.inputs:
@@ -62,10 +64,11 @@ def main():
     if not files:
         sys.exit('no inputs')
     plugin = ['-fpass-plugin=' + os.path.abspath(a.plugin)]
+    plugin_b = ['-fpass-plugin=' + os.path.abspath(a.plugin_b or a.plugin)]
     modes = {
         'stock': [],
         'A': plugin + [x for o in a.a if o for x in ('-mllvm', o)],
-        'B': plugin + [x for o in a.b if o for x in ('-mllvm', o)],
+        'B': plugin_b + [x for o in a.b if o for x in ('-mllvm', o)],
     }
     work = tempfile.mkdtemp(prefix='size-compare-')
     obj = os.path.join(work, 'o.o')

@@ -223,6 +223,24 @@ private:
   z3::expr t() { return C.bool_val(true); }
   z3::expr f() { return C.bool_val(false); }
 
+  /// Applications of the unknown functions that stand for calls (their
+  /// results and the memory after them), each behind a constant of its own
+  /// until the function is encoded: their arguments hold all of memory
+  /// before the call, which every later simplification would otherwise
+  /// walk again. The simplifier cannot see into an unknown function, so
+  /// it decides the same with the constant. (constant, application), in
+  /// the order made; an application mentions only earlier constants.
+  std::vector<std::pair<z3::expr, z3::expr>> Opaque;
+  z3::expr opaque(const z3::expr &App) {
+    if (!In.CheapCalls)
+      return App;
+    z3::expr K = fresh(App.get_sort(), "opaque");
+    Opaque.push_back({K, App});
+    return K;
+  }
+  /// Out with every constant of Opaque replaced by its application.
+  void expandOpaque();
+
   z3::expr fresh(z3::sort S, const char *Tag) {
     std::string N = Prefix + Tag + "_" + std::to_string(Fresh++);
     return C.constant(N.c_str(), S);
@@ -237,9 +255,21 @@ private:
     return X;
   }
 
+  /// R && Cond with Cond simplified; R is not simplified again (unless
+  /// !In.CheapCalls: all of it).
+  z3::expr guardedBy(const z3::expr &R, const z3::expr &Cond) const {
+    if (!In.CheapCalls)
+      return simp(R && Cond);
+    z3::expr Cs = simp(Cond);
+    if (Cs.is_false() || R.is_true())
+      return Cs;
+    if (Cs.is_true())
+      return R;
+    return R && Cs;
+  }
   void addUB(const z3::expr &Cond) { UBs.push_back(Cur->Reach && Cond); }
   void addApprox(const z3::expr &Cond, const char *What) {
-    z3::expr E = simp(Cur->Reach && Cond);
+    z3::expr E = guardedBy(Cur->Reach, Cond);
     if (E.is_false())
       return;
     Approxs.push_back(E);
@@ -2025,7 +2055,7 @@ void FunctionEncoder::encodeBlock(
     std::vector<z3::expr> Guards;
     for (auto &In2 : Ins)
       Guards.push_back(In2.Guard);
-    S.Reach = simp(orAll(C, Guards));
+    S.Reach = In.CheapCalls ? orAll(C, Guards) : simp(orAll(C, Guards));
     // Environment: values defined on every incoming path.
     for (auto &[Key, V0] : Ins.front().S->E) {
       std::vector<std::pair<z3::expr, Val>> Vs;
@@ -2078,7 +2108,7 @@ void FunctionEncoder::encodeBlock(
   }
   const Instruction *Term = BB->getTerminator();
   auto edge = [&](const BasicBlock *To, const z3::expr &Cond) {
-    z3::expr G = simp(S.Reach && Cond);
+    z3::expr G = guardedBy(S.Reach, Cond);
     if (G.is_false())
       return;
     if (Back.count({BB, To})) {
@@ -2662,14 +2692,14 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
   if (ReadsMem)
     Key += WritesMem ? "rw" : "r";
   auto UF = [this, Key, Dom, Ins](const char *What, const z3::sort &R) {
-    return C.function((Key + "." + What).c_str(), Dom, R)(Ins);
+    return opaque(C.function((Key + "." + What).c_str(), Dom, R)(Ins));
   };
   z3::expr Ok = Eff.Returns    ? t()
                 : Eff.NoReturn ? f()
                                : UF("ok", C.bool_sort());
   if (!Ok.is_true())
     Stops.push_back(
-        {simp(Cur->Reach && !Ok),
+        {guardedBy(Cur->Reach, !Ok),
          C.function((Key + ".stop").c_str(), TokDom, Addr)(TokIns)});
   if (WritesMem) {
     M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
@@ -2678,7 +2708,7 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
     M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
     M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
   }
-  Cur->Reach = simp(Cur->Reach && Ok);
+  Cur->Reach = guardedBy(Cur->Reach, Ok);
   return UF;
 }
 
@@ -2965,6 +2995,89 @@ void FunctionEncoder::run() {
     Out.MemOut.Valid =
         z3::lambda(A, z3::select(Out.MemOut.Valid, A) && !orAll(C, In));
   }
+  expandOpaque();
+}
+
+z3::expr ClosedReplacer::operator()(const z3::expr &Root) {
+  // Post-order over the DAG, on Z3's own handles: a node's children are
+  // alive while it is, and it is alive while on the stack or in Done.
+  auto id = [&](Z3_ast A) { return Z3_get_ast_id(C, A); };
+  auto numKids = [&](Z3_ast A) -> unsigned {
+    switch (Z3_get_ast_kind(C, A)) {
+    case Z3_APP_AST:
+      return Z3_get_app_num_args(C, Z3_to_app(C, A));
+    case Z3_QUANTIFIER_AST:
+      return 1;
+    default:
+      return 0;
+    }
+  };
+  auto kid = [&](Z3_ast A, unsigned I) {
+    return Z3_get_ast_kind(C, A) == Z3_QUANTIFIER_AST
+               ? Z3_get_quantifier_body(C, A)
+               : Z3_get_app_arg(C, Z3_to_app(C, A), I);
+  };
+  std::vector<std::pair<z3::expr, bool>> Stack{{Root, false}};
+  std::vector<Z3_ast> New;
+  while (!Stack.empty()) {
+    Z3_ast E = Stack.back().first;
+    if (Done.count(id(E))) {
+      Stack.pop_back();
+      continue;
+    }
+    unsigned N = numKids(E);
+    if (!Stack.back().second) {
+      Stack.back().second = true;
+      for (unsigned I = 0; I < N; ++I)
+        if (Z3_ast K = kid(E, I); !Done.count(id(K)))
+          Stack.push_back({z3::expr(C, K), false});
+      continue;
+    }
+    z3::expr Key = Stack.back().first;
+    Stack.pop_back();
+    New.clear();
+    bool Changed = false;
+    for (unsigned I = 0; I < N; ++I) {
+      Z3_ast K = kid(E, I);
+      Z3_ast To = Done.at(id(K)).second;
+      Changed |= To != K;
+      New.push_back(To);
+    }
+    z3::expr R = Key;
+    if (Changed) {
+      R = z3::expr(C, Z3_update_term(C, E, N, New.data()));
+      C.check_error();
+    }
+    Done.try_emplace(id(E), Key, R);
+  }
+  return Done.at(id(Root)).second;
+}
+
+void FunctionEncoder::expandOpaque() {
+  if (Opaque.empty())
+    return;
+  ClosedReplacer Expand(C);
+  for (auto &[K, App] : Opaque)
+    Expand.define(K, Expand(App));
+  auto sub = [&](z3::expr &E) {
+    if ((bool)E)
+      E = Expand(E);
+  };
+  sub(Out.UB), sub(Out.Cut), sub(Out.Approx), sub(Out.Stop), sub(Out.StopTok);
+  for (z3::expr *E : {&Out.Ret.V, &Out.Ret.P, &Out.Ret.U, &Out.Ret.FU,
+                      &Out.Ret.Bid, &Out.Ret.Root})
+    sub(*E);
+  for (z3::expr *E :
+       {&Out.MemOut.Mem, &Out.MemOut.PM, &Out.MemOut.UM, &Out.MemOut.DM,
+        &Out.MemOut.Valid, &Out.MemOut.Dead, &Out.MemOut.Esc})
+    sub(*E);
+  for (auto *V : {&Out.Pre, &Out.ChoiceDom, &Out.PairedChoices,
+                  &Out.IndexChoices, &Out.EscapingBases})
+    for (z3::expr &E : *V)
+      sub(E);
+  for (auto *V : {&Out.UndefByteVars, &Out.LikelyChoice, &Out.Allocas})
+    for (auto &[A, B] : *V)
+      sub(A), sub(B);
 }
 
 /// The bytes of a constant initializer, or false when it is not plain data.

@@ -32,6 +32,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace neuropt {
@@ -62,6 +63,33 @@ constexpr uint64_t kSolverSetupUnits = 8000;
 constexpr uint64_t kLightSolverSetupUnits = 150;
 /// What setting up Z3's qfbv tactic as a solver costs (0.18 ms).
 constexpr uint64_t kBitBlastSolverSetupUnits = 400;
+
+/// Replaces terms by closed terms (no loose bound variables) throughout
+/// any number of terms, with one cache for all of them, so that each node
+/// they share is rebuilt once. Z3's substitute (4.8) starts afresh under
+/// each binder and walks what it substitutes there again: on the memory
+/// encodings' nested lambdas one call took 12 s where this takes 2 ms
+/// (bench/results/verify.md, session 45). Like it, a replacement is not
+/// searched for further replacements.
+class ClosedReplacer {
+public:
+  explicit ClosedReplacer(z3::context &C) : C(C) {}
+  ClosedReplacer(const z3::expr_vector &From, const z3::expr_vector &To)
+      : C(From.ctx()) {
+    for (unsigned I = 0; I < From.size(); ++I)
+      define(From[I], To[I]);
+  }
+  void define(const z3::expr &From, const z3::expr &To) {
+    Done.try_emplace(Z3_get_ast_id(C, From), From, To);
+  }
+  z3::expr operator()(const z3::expr &E);
+
+private:
+  z3::context &C;
+  /// By AST id: each term visited or defined, kept alive so that its id is
+  /// not reused while the cache lives, and what it becomes.
+  std::unordered_map<unsigned, std::pair<z3::expr, z3::expr>> Done;
+};
 
 /// The reason of a verification stopped by its resource limit.
 constexpr const char *kResourceLimit = Verifier::kResourceLimit;
@@ -109,6 +137,8 @@ struct SharedInputs {
   /// Resource units the encoding may still use (its simplifications); empty:
   /// unlimited.
   std::function<uint64_t()> UnitsLeft;
+  /// VerifyOptions::CheapCallEncoding.
+  bool CheapCalls = false;
   std::vector<z3::expr> X;  ///< argument bits
   std::vector<z3::expr> XP; ///< argument is poison
   std::vector<z3::expr> XU; ///< argument is undef

@@ -700,6 +700,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
   try {
     Query Q(C, Opts);
     Q.In.UnitsLeft = [&] { return Budget.left(); };
+    Q.In.CheapCalls = Opts.CheapCallEncoding;
     makeSharedInputs(Q.In, Src);
     registerGlobals(Q.In, Src);
     registerGlobals(Q.In, Tgt);
@@ -852,6 +853,22 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       Inst1.push_back(Copy);
       Inst2.push_back(Copy);
     }
+    // With the cheap encoding the terms hold lambdas over whole memories,
+    // under which Z3's substitute is slow (see ClosedReplacer). Without
+    // it, Z3's substitute as before: another order of making the terms
+    // gives them other ids, which the solver's choices follow.
+    auto replacer = [&](const z3::expr_vector &F, const z3::expr_vector &T)
+        -> std::function<z3::expr(const z3::expr &)> {
+      if (Opts.CheapCallEncoding)
+        return [R = std::make_shared<ClosedReplacer>(F, T)](const z3::expr &E) {
+          return (*R)(E);
+        };
+      return [F, T](const z3::expr &E) {
+        z3::expr Copy = E;
+        return Copy.substitute(F, T);
+      };
+    };
+    auto SubArgs = replacer(From, To);
     // A replacement may mention other source choices (a byte read through
     // a pointer that was itself read from undef memory): resolve to a
     // fixpoint, which exists because reads only depend on earlier reads.
@@ -859,10 +876,11 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       for (unsigned Round = 0; Round < 16 && InstFrom.size(); ++Round) {
         bool Changed = false;
         z3::expr_vector Next(C);
+        auto SubInst = replacer(InstFrom, *Inst);
         for (unsigned J = 0; J < Inst->size(); ++J) {
-          z3::expr E = (*Inst)[J].substitute(InstFrom, *Inst);
+          z3::expr E = SubInst((*Inst)[J]);
           if (From.size())
-            E = E.substitute(From, To);
+            E = SubArgs(E);
           Changed |= !z3::eq(E, (*Inst)[J]);
           Next.push_back(E);
         }
@@ -872,7 +890,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       }
     auto sub = [&](z3::expr &E) {
       if ((bool)E && From.size())
-        E = E.substitute(From, To);
+        E = SubArgs(E);
     };
     for (EncodedFunction *F : {&Q.S, &Q.T}) {
       sub(F->UB), sub(F->Cut), sub(F->Approx);
@@ -982,8 +1000,10 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     };
 
     z3::expr Main = (PreS && NotRef) || OutS;
+    auto SubInst1 = replacer(InstFrom, Inst1),
+         SubInst2 = replacer(InstFrom, Inst2);
     if (InstFrom.size())
-      Main = Main.substitute(InstFrom, Inst1) && Main.substitute(InstFrom, Inst2);
+      Main = SubInst1(Main) && SubInst2(Main);
     std::vector<z3::expr> InBoundsApps;
     QueryShape Shape;
     z3::expr Query = sortCommutedFP(C, PreT && Main, [&](const z3::expr &E) {
@@ -1060,8 +1080,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     if (Vars.empty()) {
       S2.add(sortCommutedFP(C, Body));
     } else {
-      S2.add(sortCommutedFP(C, Body.substitute(InstFrom, Inst1)));
-      S2.add(sortCommutedFP(C, Body.substitute(InstFrom, Inst2)));
+      S2.add(sortCommutedFP(C, SubInst1(Body)));
+      S2.add(sortCommutedFP(C, SubInst2(Body)));
     }
     z3::check_result CR2 = z3::unknown;
     bool UsedMBQI = false;
@@ -1099,7 +1119,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       z3::expr_vector Choice(C);
       for (auto &V : Q.S.ForallVars)
         Choice.push_back(CM.eval(V, true));
-      S2.add(sortCommutedFP(C, Body.substitute(Vars, Choice)));
+      S2.add(sortCommutedFP(C, replacer(Vars, Choice)(Body)));
       CR2 = z3::unknown;
     }
     if (CR2 == z3::unsat && Exact) {

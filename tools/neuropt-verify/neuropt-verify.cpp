@@ -50,6 +50,12 @@ static cl::opt<uint64_t>
            cl::init(0), cl::cat(Cat));
 static cl::opt<unsigned> MemoryMB("memory-mb", cl::desc("Solver memory cap in MB"),
                                   cl::init(2048), cl::cat(Cat));
+static cl::opt<bool> CheapCalls(
+    "cheap-call-encoding",
+    cl::desc("Keep calls' results and memory behind constants while encoding "
+             "(fewer solver units on functions with many calls; "
+             "neuropt-size verifies without it)"),
+    cl::init(false), cl::cat(Cat));
 static cl::opt<unsigned> Unroll("unroll", cl::desc("Loop unrolling bound"), cl::init(4),
                                 cl::cat(Cat));
 static cl::opt<unsigned> RandomInputs("random-inputs",
@@ -149,6 +155,7 @@ int main(int argc, char **argv) {
   Opts.ResourceLimit = Rlimit;
   Opts.MemoryMB = MemoryMB;
   Opts.UnrollBound = Unroll;
+  Opts.CheapCallEncoding = CheapCalls;
   Opts.RandomInputs = RandomInputs;
   Opts.WantCertificate = !SMT2Dir.empty();
 

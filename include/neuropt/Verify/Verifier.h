@@ -63,6 +63,16 @@ struct VerifyOptions {
   /// Loop unrolling bound: executions that take more back edges than this
   /// are not covered, and the answer is at best Verdict::Bounded.
   unsigned UnrollBound = 4;
+  /// Encode each call's results and the memory after it as constants until
+  /// the function is encoded, and simplify a branch's condition without
+  /// the path condition: the encoding's simplifications then no longer
+  /// walk all of memory before each call again, which grows with the
+  /// square of the number of calls. More functions reach their queries
+  /// within ResourceLimit, but the units then leave out more of the work
+  /// (building the terms), so they stand less well for time, and some
+  /// unknown verdicts give another reason. Off by default; neuropt-size
+  /// keeps it off (bench/results/verify.md, session 45).
+  bool CheapCallEncoding = false;
   /// Produce a self-contained SMT-LIB2 query for each proof.
   bool WantCertificate = false;
   /// Differential execution: seeded random inputs on top of the edge cases.
