@@ -812,9 +812,10 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   VerifyOptions Opts;
   Opts.TimeoutMs = VerifyTimeoutMs;
   Opts.ResourceLimit = VerifyFunctionRlimit;
-  // Not VerifyOptions::CheapCallEncoding: the budget stands for time here,
+  // Not the cheaper encoding of calls: the budget stands for time here,
   // and on the held-out modules that encoding took the median module past
   // 2x CPU for no more proofs (bench/results/verify.md, session 45).
+  Opts.CheapCallEncoding = false;
   // By default verification may cost about one more code generation of the
   // module, which grows with its size.
   Opts.BatchResourceLimit =
