@@ -16,7 +16,8 @@ change what it makes.
 
 Options are -mllvm options of the plugin, one per --a / --b (empty: the
 defaults). --plugin-b gives B another build of the plugin (two builds
-compared side by side, with the same or no options). Uses `perf` (Debian: linux-perf) where it works, and clang-22.
+compared side by side, with the same or no options). Uses `perf` (Debian:
+linux-perf) where it works, and clang-22.
 """
 import argparse
 import glob

@@ -228,8 +228,9 @@ private:
   /// until the function is encoded: their arguments hold all of memory
   /// before the call, which every later simplification would otherwise
   /// walk again. The simplifier cannot see into an unknown function, so
-  /// it decides the same with the constant. (constant, application), in
-  /// the order made; an application mentions only earlier constants.
+  /// it decides almost the same with the constant (it no longer rewrites
+  /// the application's arguments). (constant, application), in the order
+  /// made; an application mentions only earlier constants.
   std::vector<std::pair<z3::expr, z3::expr>> Opaque;
   z3::expr opaque(const z3::expr &App) {
     if (!In.CheapCalls)
