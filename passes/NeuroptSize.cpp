@@ -98,6 +98,9 @@ ALWAYS_ENABLED_STATISTIC(FnsSame, "Functions of applied candidates that are "
 ALWAYS_ENABLED_STATISTIC(FnsProved, "Functions of applied candidates proved");
 ALWAYS_ENABLED_STATISTIC(FnsBounded, "Functions of applied candidates proved "
                                      "up to the unroll bound");
+ALWAYS_ENABLED_STATISTIC(FnsDefinedInputs,
+                         "Functions of applied candidates proved or bounded "
+                         "for inputs without undef bits only");
 ALWAYS_ENABLED_STATISTIC(FnsUnknown, "Functions of applied candidates the "
                                      "verifier could not decide");
 ALWAYS_ENABLED_STATISTIC(FnsUnchecked, "Functions of applied candidates not "
@@ -288,6 +291,14 @@ static cl::opt<bool> RequireProof(
              "and its globals and symbols are -Oz's "
              "(default: reject only refuted candidates)"),
     cl::init(false));
+static cl::opt<bool> VerifyDefinedInputs(
+    "neuropt-size-verify-defined-inputs",
+    cl::desc("Verify each function for inputs without undef bits only (its "
+             "arguments, the memory at entry and what callees write), as "
+             "Alive2's --disable-undef-input does for arguments: more "
+             "functions are proved within the budget, and their verdicts "
+             "say so"),
+    cl::init(false));
 static cl::opt<bool> Recheck(
     "neuropt-size-recheck",
     cl::desc("Measure the module again after installing the winner and "
@@ -394,6 +405,9 @@ struct VerifySummary {
   /// Same: instruction for instruction the function -Oz produced.
   unsigned Same = 0, Proved = 0, Bounded = 0, Unknown = 0, Refuted = 0,
            Unchecked = 0;
+  /// Of Proved and Bounded: those that hold for inputs without undef bits
+  /// only (-neuropt-size-verify-defined-inputs).
+  unsigned DefinedInputs = 0;
   /// Functions the pipeline created, checked inlined into their callers
   /// (inlineHelpers) rather than on their own.
   unsigned Inlined = 0;
@@ -403,9 +417,16 @@ struct VerifySummary {
   /// (moduleDifference): wrong (refuted), or unknown.
   std::optional<ModuleDifference> ModuleDiff;
   std::string str() const {
-    std::string S = formatv("same as -Oz {0}, proved {1}, bounded {2}, "
-                            "unknown {3}, refuted {4}, unchecked {5}",
-                            Same, Proved, Bounded, Unknown, Refuted, Unchecked);
+    std::string Assumed =
+        DefinedInputs ? formatv(" ({0} of them for inputs without undef bits "
+                                "only)",
+                                DefinedInputs)
+                            .str()
+                      : "";
+    std::string S =
+        formatv("same as -Oz {0}, proved {1}, bounded {2}{6}, "
+                "unknown {3}, refuted {4}, unchecked {5}",
+                Same, Proved, Bounded, Unknown, Refuted, Unchecked, Assumed);
     if (Inlined)
       S += formatv(", checked inlined in their callers {0}", Inlined).str();
     if (!FirstRefuted.empty())
@@ -816,6 +837,7 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
   // and on the held-out modules that encoding took the median module past
   // 2x CPU for no more proofs (bench/results/verify.md, session 45).
   Opts.CheapCallEncoding = false;
+  Opts.AssumeDefinedInputs = VerifyDefinedInputs;
   // By default verification may cost about one more code generation of the
   // module, which grows with its size.
   Opts.BatchResourceLimit =
@@ -870,6 +892,8 @@ VerifySummary SizeDriver::verifyCandidate(const Module &Unopt,
       ++Sum.Unchecked;
       continue;
     }
+    if (R.Reason == Verifier::kDefinedInputs)
+      ++Sum.DefinedInputs;
     switch (R.V) {
     case Verdict::Proved:
       ++Sum.Proved;
@@ -1864,6 +1888,7 @@ void SizeDriver::finish(PipelineEvaluator &Eval) {
   FnsSame += ChosenSum.Same;
   FnsProved += ChosenSum.Proved;
   FnsBounded += ChosenSum.Bounded;
+  FnsDefinedInputs += ChosenSum.DefinedInputs;
   FnsUnknown += ChosenSum.Unknown;
   FnsUnchecked += ChosenSum.Unchecked;
   FnsInlined += ChosenSum.Inlined;

@@ -154,12 +154,15 @@ void makeSharedInputs(SharedInputs &In, const Function &F) {
     std::string N = "arg" + std::to_string(A.getArgNo());
     In.X.push_back(C.constant(N.c_str(), sortFor(C, A.getType())));
     In.XP.push_back(C.bool_const((N + "_poison").c_str()));
-    In.XU.push_back(C.bool_const((N + "_undef").c_str()));
+    In.XU.push_back(In.DefinedInputs ? C.bool_val(false)
+                                     : C.bool_const((N + "_undef").c_str()));
   }
   z3::sort Addr = C.bv_sort(64);
   In.Mem0 = C.constant("mem0", C.array_sort(Addr, C.bv_sort(8)));
   In.PM0 = C.constant("mem0_poison", C.array_sort(Addr, C.bool_sort()));
-  In.DM0 = C.constant("mem0_undef", C.array_sort(Addr, C.bool_sort()));
+  In.DM0 = In.DefinedInputs
+               ? z3::const_array(Addr, C.bool_val(false))
+               : C.constant("mem0_undef", C.array_sort(Addr, C.bool_sort()));
   In.Valid = C.constant("valid", C.array_sort(Addr, C.bool_sort()));
   In.Writable = C.constant("writable", C.array_sort(Addr, C.bool_sort()));
   // Address space 0: null is never dereferenceable.
@@ -375,6 +378,11 @@ private:
   /// The bound variable of every array lambda (one name for all, so that
   /// the two functions' lambdas over the same body are the same term).
   z3::expr lambdaAddr() { return C.bv_const("lambda.addr", 64); }
+  /// M is the constant array of false (no byte undef or uninitialised).
+  static bool isAllFalse(const z3::expr &M) {
+    return M.is_app() && M.decl().decl_kind() == Z3_OP_CONST_ARRAY &&
+           M.arg(0).is_false();
+  }
   /// Alloca K's memory as it starts or restarts its lifetime, when it is
   /// passed to a call: undef bytes (as LLVM has uninitialised memory), the
   /// same terms in both functions, so that their callees see the same.
@@ -1428,6 +1436,11 @@ void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
     MemState &M = block(K);
     z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
     for (unsigned F = 0; F < 4; ++F) {
+      // Defined bytes written where every byte is defined (the caller's
+      // memory without undef inputs) leave it so: no store term to walk.
+      if (In.DefinedInputs && F >= 2 && B[F].is_false() &&
+          isAllFalse(*Fields[F]))
+        continue;
       z3::expr New = z3::store(*Fields[F], A, B[F]);
       *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
     }
@@ -2705,8 +2718,21 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
   if (WritesMem) {
     M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
     M.PM = UF("mem_poison", C.array_sort(Addr, C.bool_sort()));
-    M.UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
-    M.DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
+    z3::expr UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
+    z3::expr DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
+    if (In.DefinedInputs) {
+      // The callee writes and allocates no undef or uninitialised bytes; it
+      // may define some (overwrite them), and leaves the others as they were.
+      z3::expr A = lambdaAddr();
+      UM = isAllFalse(M.UM)
+               ? M.UM
+               : z3::lambda(A, z3::select(M.UM, A) && z3::select(UM, A));
+      DM = isAllFalse(M.DM)
+               ? M.DM
+               : z3::lambda(A, z3::select(M.DM, A) && z3::select(DM, A));
+    }
+    M.UM = UM;
+    M.DM = DM;
     M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
   }
   Cur->Reach = guardedBy(Cur->Reach, Ok);

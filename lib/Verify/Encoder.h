@@ -139,6 +139,8 @@ struct SharedInputs {
   std::function<uint64_t()> UnitsLeft;
   /// VerifyOptions::CheapCallEncoding.
   bool CheapCalls = false;
+  /// VerifyOptions::AssumeDefinedInputs (set before makeSharedInputs).
+  bool DefinedInputs = false;
   std::vector<z3::expr> X;  ///< argument bits
   std::vector<z3::expr> XP; ///< argument is poison
   std::vector<z3::expr> XU; ///< argument is undef

@@ -67,12 +67,17 @@ const char *verdictName(Verdict V) {
 }
 
 std::string verdictLine(const VerifyResult &R) {
+  // A proof or bound under an assumption names it.
+  std::string Assumed =
+      R.Reason == Verifier::kDefinedInputs ? std::string(R.Reason) : "";
   switch (R.V) {
   case Verdict::Proved:
+    return Assumed.empty() ? "proved" : "proved (" + Assumed + ")";
   case Verdict::Refuted:
     return verdictName(R.V);
   case Verdict::Bounded:
-    return "bounded (k=" + std::to_string(R.Bound) + ")";
+    return "bounded (k=" + std::to_string(R.Bound) +
+           (Assumed.empty() ? "" : ", " + Assumed) + ")";
   case Verdict::Unknown:
     return "unknown (" + (R.Reason.empty() ? std::string("no reason") : R.Reason) + ")";
   }

@@ -701,6 +701,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     Query Q(C, Opts);
     Q.In.UnitsLeft = [&] { return Budget.left(); };
     Q.In.CheapCalls = Opts.CheapCallEncoding;
+    Q.In.DefinedInputs = Opts.AssumeDefinedInputs;
     makeSharedInputs(Q.In, Src);
     registerGlobals(Q.In, Src);
     registerGlobals(Q.In, Tgt);
@@ -961,6 +962,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     // After a proof of the main query: are executions beyond the bound
     // possible at all?
     auto finishProof = [&](z3::solver &Proof) {
+      if (Opts.AssumeDefinedInputs)
+        R.Reason = Verifier::kDefinedInputs;
       if (Opts.WantCertificate)
         R.Certificates.push_back({"q", Proof.to_smt2("unsat")});
       if (!HasLoops) {

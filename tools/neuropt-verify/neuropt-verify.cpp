@@ -56,6 +56,11 @@ static cl::opt<bool> CheapCalls(
              "(fewer solver units on functions with many calls; "
              "neuropt-size verifies without it)"),
     cl::init(false), cl::cat(Cat));
+static cl::opt<bool> DefinedInputs(
+    "assume-defined-inputs",
+    cl::desc("Verify for inputs without undef bits only (arguments, memory "
+             "at entry, bytes callees write); a proof says so"),
+    cl::init(false), cl::cat(Cat));
 static cl::opt<unsigned> Unroll("unroll", cl::desc("Loop unrolling bound"), cl::init(4),
                                 cl::cat(Cat));
 static cl::opt<unsigned> RandomInputs("random-inputs",
@@ -156,6 +161,7 @@ int main(int argc, char **argv) {
   Opts.MemoryMB = MemoryMB;
   Opts.UnrollBound = Unroll;
   Opts.CheapCallEncoding = CheapCalls;
+  Opts.AssumeDefinedInputs = DefinedInputs;
   Opts.RandomInputs = RandomInputs;
   Opts.WantCertificate = !SMT2Dir.empty();
 

@@ -73,6 +73,17 @@ struct VerifyOptions {
   /// unknown verdicts give another reason. Off by default; neuropt-size
   /// keeps it off (bench/results/verify.md, session 45).
   bool CheapCallEncoding = false;
+  /// Verify only for inputs without undef bits: the arguments, the caller's
+  /// memory at entry, and the bytes called functions write or allocate
+  /// (a call's result is never undef in the model either way). Poison is
+  /// modelled as before. Alive2's --disable-undef-input makes the same
+  /// choice for arguments. Without undef inputs the source has no undef
+  /// choices to quantify over and loads need no approximation, so more
+  /// functions are proved within the same resources. A proof (or bound)
+  /// then holds for those inputs only, and its Reason says so
+  /// (Verifier::kDefinedInputs); a counterexample is such an input, so a
+  /// refutation stands.
+  bool AssumeDefinedInputs = false;
   /// Produce a self-contained SMT-LIB2 query for each proof.
   bool WantCertificate = false;
   /// Differential execution: seeded random inputs on top of the edge cases.
@@ -150,6 +161,8 @@ public:
   static constexpr const char *kNotReached = "not reached within the budget";
   /// The reason of an Unknown whose VerifyOptions::ResourceLimit ran out.
   static constexpr const char *kResourceLimit = "resource limit";
+  /// The reason of a proof or bound under VerifyOptions::AssumeDefinedInputs.
+  static constexpr const char *kDefinedInputs = "for inputs without undef bits";
 };
 
 /// The precise verifier: encodes both functions into SMT (Z3) and asks for
