@@ -2718,21 +2718,20 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
   if (WritesMem) {
     M.Mem = UF("mem", C.array_sort(Addr, C.bv_sort(8)));
     M.PM = UF("mem_poison", C.array_sort(Addr, C.bool_sort()));
-    z3::expr UM = UF("mem_uninit", C.array_sort(Addr, C.bool_sort()));
-    z3::expr DM = UF("mem_undef", C.array_sort(Addr, C.bool_sort()));
-    if (In.DefinedInputs) {
+    // Which bytes are uninitialised or undef after the call.
+    auto flags = [&](const z3::expr &Before, const char *What) {
+      z3::sort S = C.array_sort(Addr, C.bool_sort());
+      if (!In.DefinedInputs)
+        return UF(What, S);
       // The callee writes and allocates no undef or uninitialised bytes; it
       // may define some (overwrite them), and leaves the others as they were.
+      if (isAllFalse(Before))
+        return Before;
       z3::expr A = lambdaAddr();
-      UM = isAllFalse(M.UM)
-               ? M.UM
-               : z3::lambda(A, z3::select(M.UM, A) && z3::select(UM, A));
-      DM = isAllFalse(M.DM)
-               ? M.DM
-               : z3::lambda(A, z3::select(M.DM, A) && z3::select(DM, A));
-    }
-    M.UM = UM;
-    M.DM = DM;
+      return z3::lambda(A, z3::select(Before, A) && z3::select(UF(What, S), A));
+    };
+    M.UM = flags(M.UM, "mem_uninit");
+    M.DM = flags(M.DM, "mem_undef");
     M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
   }
   Cur->Reach = guardedBy(Cur->Reach, Ok);
