@@ -156,6 +156,9 @@ void makeSharedInputs(SharedInputs &In, const Function &F) {
     In.XP.push_back(C.bool_const((N + "_poison").c_str()));
     In.XU.push_back(In.DefinedInputs ? C.bool_val(false)
                                      : C.bool_const((N + "_undef").c_str()));
+    In.XPrv.push_back(A.getType()->isPointerTy()
+                          ? C.bv_const((N + "_prov").c_str(), kProvBits)
+                          : C.bv_val(0, kProvBits));
   }
   z3::sort Addr = C.bv_sort(64);
   In.Mem0 = C.constant("mem0", C.array_sort(Addr, C.bv_sort(8)));
@@ -165,6 +168,7 @@ void makeSharedInputs(SharedInputs &In, const Function &F) {
                : C.constant("mem0_undef", C.array_sort(Addr, C.bool_sort()));
   In.Valid = C.constant("valid", C.array_sort(Addr, C.bool_sort()));
   In.Writable = C.constant("writable", C.array_sort(Addr, C.bool_sort()));
+  In.Prv0 = C.constant("mem0_prov", C.array_sort(Addr, C.bv_sort(kProvBits)));
   // Address space 0: null is never dereferenceable.
   In.GlobalPre.push_back(!z3::select(In.Valid, C.bv_val(0, 64)));
 }
@@ -217,7 +221,7 @@ private:
 
   // Current instance.
   State *Cur = nullptr;
-  std::vector<z3::expr> UBs, Cuts, Approxs;
+  std::vector<z3::expr> UBs, Cuts, Approxs, ProvUBs;
   std::vector<std::pair<z3::expr, Val>> Rets;
   std::vector<std::pair<z3::expr, MemState>> RetMems;
   /// Calls that may not return: (reached and did not return, token).
@@ -272,6 +276,26 @@ private:
     return R && Cs;
   }
   void addUB(const z3::expr &Cond) { UBs.push_back(Cur->Reach && Cond); }
+  /// UB of an access through a pointer outside its provenance's object:
+  /// UB in the source; in the target kept apart (EncodedFunction::ProvUB).
+  void addProvUB(const z3::expr &Cond) {
+    if (IsSrc)
+      addUB(Cond);
+    else
+      ProvUBs.push_back(Cur->Reach && Cond);
+  }
+  /// No provenance (null, bytes that held no pointer).
+  z3::expr noProv() { return bvv(0, kProvBits); }
+  /// V's provenance: none unless V is a pointer.
+  z3::expr prvOf(const Val &V) { return (bool)V.Prv ? V.Prv : noProv(); }
+  /// A is within the object of provenance Prv: a global's own provenance
+  /// covers exactly its bytes; any other is the unknown inobj.
+  z3::expr inObject(const z3::expr &Prv, const z3::expr &A);
+  /// The provenance of a global or function by name: one unknown id per
+  /// name, the same in both functions.
+  z3::expr globalProv(const std::string &Name) {
+    return C.bv_const(("prov." + Name).c_str(), kProvBits);
+  }
   void addApprox(const z3::expr &Cond, const char *What) {
     z3::expr E = guardedBy(Cur->Reach, Cond);
     if (E.is_false())
@@ -388,7 +412,7 @@ private:
   /// same terms in both functions, so that their callees see the same.
   void undefBlock(MemState &M, const z3::expr &G);
   /// An undef byte (bits, poison, uninitialised, undef).
-  std::array<z3::expr, 4> undefByte() { return {bvv(0, 8), f(), f(), t()}; }
+  MemByte undefByte() { return {bvv(0, 8), f(), f(), t(), noProv()}; }
   /// Where In holds (a condition on lambdaAddr()), M's bytes become those
   /// Byte gives per field (bits, poison, uninitialised, undef; in terms of
   /// lambdaAddr()), on the paths where G holds.
@@ -402,9 +426,8 @@ private:
   /// passed.
   std::vector<std::pair<std::pair<unsigned, unsigned>, unsigned>> EscapingAllocas;
   /// Reads one byte (bits, poison, uninitialised, undef) through Ptr.
-  std::array<z3::expr, 4> readByte(const Val &Ptr, const z3::expr &A);
-  void writeByte(const Val &Ptr, const z3::expr &A,
-                 const std::array<z3::expr, 4> &B);
+  MemByte readByte(const Val &Ptr, const z3::expr &A);
+  void writeByte(const Val &Ptr, const z3::expr &A, const MemByte &B);
   void checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align, const char *What,
                    bool IsWrite);
   /// The source's own memory attributes (its memory(...) effects, and
@@ -423,9 +446,8 @@ private:
   /// may be read (none for a null pointer under the latter), as in Alive2.
   void checkDereferenceable(const Val &Ptr, uint64_t Deref, uint64_t OrNull);
   /// Writes Bytes(a) to every address a of [Ptr, Ptr + Len) at once.
-  void writeRange(
-      const Val &Ptr, const z3::expr &Len,
-      const std::function<std::array<z3::expr, 4>(const z3::expr &)> &Bytes);
+  void writeRange(const Val &Ptr, const z3::expr &Len,
+                  const std::function<MemByte(const z3::expr &)> &Bytes);
   /// The length operand of a memory intrinsic, zero-extended to 64 bits;
   /// a poison or undef length is UB.
   z3::expr memLength(const Value *Len);
@@ -477,6 +499,8 @@ Val FunctionEncoder::mergeVals(const std::vector<std::pair<z3::expr, Val>> &Ins)
       R.U = z3::ite(G, X.U, R.U);
     if ((bool)X.Bid && !sameAst(X.Bid, R.Bid))
       R.Bid = z3::ite(G, X.Bid, R.Bid);
+    if (((bool)X.Prv || (bool)R.Prv) && !sameAst(prvOf(X), prvOf(R)))
+      R.Prv = z3::ite(G, prvOf(X), prvOf(R));
     if (!sameAst(X.FU, R.FU))
       R.FU = z3::ite(G, X.FU, R.FU);
     R.Local |= X.Local;
@@ -504,6 +528,8 @@ MemState FunctionEncoder::mergeMem(
       R.UM = z3::ite(G, X.UM, R.UM);
     if (!sameAst(X.DM, R.DM))
       R.DM = z3::ite(G, X.DM, R.DM);
+    if (!sameAst(X.Prv, R.Prv))
+      R.Prv = z3::ite(G, X.Prv, R.Prv);
     if ((bool)X.Valid && !sameAst(X.Valid, R.Valid))
       R.Valid = z3::ite(G, X.Valid, R.Valid);
     if (!sameAst(X.Dead, R.Dead))
@@ -523,8 +549,10 @@ Val FunctionEncoder::argUse(const Argument *A) {
   Val R(z3::ite(In.XU[N], Use, X), In.XP[N], In.XU[N]);
   R.FU = In.XU[N];
   R.UExact = true;
-  if (A->getType()->isPointerTy())
+  if (A->getType()->isPointerTy()) {
     R.Bid = bvv(0, 8);
+    R.Prv = In.XPrv[N];
+  }
   // nonnull, align, range: a violating argument is poison.
   R.P = R.P || !attrsHold(F.getAttributes().getParamAttrs(N), R.V);
   return R;
@@ -537,7 +565,7 @@ Val FunctionEncoder::constant(const Constant *K) {
       unsupported("aggregate constant");
     Val R(fresh(sortFor(C, T), "poison"), t(), f());
     if (T->isPointerTy())
-      R.Bid = bvv(0, 8), R.FU = f();
+      R.Bid = bvv(0, 8), R.FU = f(), R.Prv = noProv();
     return R;
   }
   if (isa<UndefValue>(K)) {
@@ -546,7 +574,7 @@ Val FunctionEncoder::constant(const Constant *K) {
     Val R(choice(sortFor(C, T), "undef"), f(), t());
     R.FU = t();
     if (T->isPointerTy())
-      R.Bid = bvv(0, 8);
+      R.Bid = bvv(0, 8), R.Prv = noProv();
     return R;
   }
   if (auto *CI = dyn_cast<ConstantInt>(K)) {
@@ -558,6 +586,7 @@ Val FunctionEncoder::constant(const Constant *K) {
     Val R(bvv(0, 64), f(), f());
     R.Bid = bvv(0, 8);
     R.FU = f();
+    R.Prv = noProv();
     return R;
   }
   if (auto *CF = dyn_cast<ConstantFP>(K)) {
@@ -570,6 +599,7 @@ Val FunctionEncoder::constant(const Constant *K) {
       unsupported("global " + describe(*K));
     Val R(It->second.first, f(), f());
     R.Bid = bvv(0, 8);
+    R.Prv = globalProv(It->first);
     return R;
   }
   if (auto *G = dyn_cast<GEPOperator>(K))
@@ -585,6 +615,7 @@ Val FunctionEncoder::constant(const Constant *K) {
     Val R(A, f(), f());
     R.Bid = bvv(0, 8);
     R.FU = f();
+    R.Prv = globalProv(("fn." + Fn->getName()).str());
     return R;
   }
   if (isa<GlobalValue>(K))
@@ -1267,8 +1298,8 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
       attrAccessUB(II.getArgOperand(0), Dst, L != bvv(0, 64), true);
       checkRange(Dst, L, true);
       z3::expr Und = undefBytes(V);
-      writeRange(Dst, L, [&](const z3::expr &) -> std::array<z3::expr, 4> {
-        return {V.V, V.P, f(), Und};
+      writeRange(Dst, L, [&](const z3::expr &) -> MemByte {
+        return {V.V, V.P, f(), Und, noProv()};
       });
       return Val(C);
     }
@@ -1281,7 +1312,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
     z3::expr Und = undefBytes(V);
     for (uint64_t I = 0; I < N; ++I) {
       z3::expr A = Dst.V + bvv(I, 64);
-      writeByte(Dst, A, {V.V, V.P, f(), Und});
+      writeByte(Dst, A, {V.V, V.P, f(), Und, noProv()});
     }
     return Val(C);
   }
@@ -1323,7 +1354,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
                          Dst.V != Src.V;
       addUB(Overlap);
     }
-    std::vector<std::array<z3::expr, 4>> Bytes;
+    std::vector<MemByte> Bytes;
     for (uint64_t I = 0; I < N; ++I)
       Bytes.push_back(readByte(Src, Src.V + bvv(I, 64)));
     for (uint64_t I = 0; I < N; ++I)
@@ -1359,7 +1390,7 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
         O.Valid = z3::lambda(A, Start ? z3::select(O.Valid, A) || In
                                       : z3::select(O.Valid, A) && !In);
         if (Start) {
-          std::array<z3::expr, 4> U = undefByte();
+          MemByte U = undefByte();
           overwrite(O, t(), In, [&](unsigned F) { return U[F]; });
         }
       }
@@ -1404,41 +1435,40 @@ FunctionEncoder::blocksOf(const Val &Ptr) {
   return R;
 }
 
-std::array<z3::expr, 4> FunctionEncoder::readByte(const Val &Ptr,
-                                                  const z3::expr &A) {
+MemByte FunctionEncoder::readByte(const Val &Ptr, const z3::expr &A) {
   auto Bs = blocksOf(Ptr);
-  auto sel = [&](MemState &M) -> std::array<z3::expr, 4> {
+  auto sel = [&](MemState &M) -> MemByte {
     return {z3::select(M.Mem, A), z3::select(M.PM, A), z3::select(M.UM, A),
-            z3::select(M.DM, A)};
+            z3::select(M.DM, A), z3::select(M.Prv, A)};
   };
-  auto get = [&](unsigned K) -> std::array<z3::expr, 4> {
-    std::array<z3::expr, 4> R = sel(block(K));
+  auto get = [&](unsigned K) -> MemByte {
+    MemByte R = sel(block(K));
     // An escaped object's bytes are in caller memory.
     if (K > 0 && !block(K).Esc.is_false()) {
-      std::array<z3::expr, 4> Out = sel(block(0));
-      for (unsigned F = 0; F < 4; ++F)
+      MemByte Out = sel(block(0));
+      for (unsigned F = 0; F < kByteFields; ++F)
         R[F] = z3::ite(block(K).Esc, Out[F], R[F]);
     }
     return R;
   };
-  std::array<z3::expr, 4> R = get(Bs.back().first);
+  MemByte R = get(Bs.back().first);
   for (int I = (int)Bs.size() - 2; I >= 0; --I) {
-    std::array<z3::expr, 4> X = get(Bs[I].first);
-    for (unsigned F = 0; F < 4; ++F)
+    MemByte X = get(Bs[I].first);
+    for (unsigned F = 0; F < kByteFields; ++F)
       R[F] = z3::ite(Bs[I].second, X[F], R[F]);
   }
   return R;
 }
 
 void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
-                                const std::array<z3::expr, 4> &B) {
+                                const MemByte &B) {
   for (auto &[K, G] : escapeAware(blocksOf(Ptr))) {
     MemState &M = block(K);
-    z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
-    for (unsigned F = 0; F < 4; ++F) {
+    auto Fields = M.fields();
+    for (unsigned F = 0; F < kByteFields; ++F) {
       // Defined bytes written where every byte is defined (the caller's
       // memory without undef inputs) leave it so: no store term to walk.
-      if (In.DefinedInputs && F >= 2 && B[F].is_false() &&
+      if (In.DefinedInputs && (F == 2 || F == 3) && B[F].is_false() &&
           isAllFalse(*Fields[F]))
         continue;
       z3::expr New = z3::store(*Fields[F], A, B[F]);
@@ -1497,7 +1527,29 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
     }
   }
   addUB(orAll(C, Bad));
+  // Caller memory: through a pointer whose provenance's object holds the
+  // bytes (it is contiguous, so the first and the last decide).
+  z3::expr Prv = prvOf(Ptr);
+  addProvUB(Ptr.Bid == bvv(0, 8) &&
+            (!inObject(Prv, Ptr.V) || !inObject(Prv, Last)));
   (void)What;
+}
+
+z3::expr FunctionEncoder::inObject(const z3::expr &Prv, const z3::expr &A) {
+  if (Prv.is_app() && Prv.decl().decl_kind() == Z3_OP_ITE)
+    return z3::ite(Prv.arg(0), inObject(Prv.arg(1), A),
+                   inObject(Prv.arg(2), A));
+  if (Prv.is_const() && !Prv.is_numeral()) {
+    std::string N = Prv.decl().name().str();
+    if (N.rfind("prov.", 0) == 0) {
+      auto It = In.Globals.find(N.substr(5));
+      if (It != In.Globals.end()) {
+        const z3::expr &G = It->second.first;
+        return z3::uge(A, G) && z3::ult(A - G, bvv(It->second.second, 64));
+      }
+    }
+  }
+  return In.InObj(Prv, A);
 }
 
 void FunctionEncoder::attrAccessUB(const Value *P, const Val &Ptr,
@@ -1586,6 +1638,11 @@ void FunctionEncoder::checkRange(const Val &Ptr, const z3::expr &Len,
   z3::expr I = choice(C.bv_sort(64), "range_index");
   Out.IndexChoices.push_back(I);
   Bad.push_back(z3::ult(I, Len) && callerByteBad(Ptr, Ptr.V + I, IsWrite));
+  // Within the provenance's object, at the same index (the first and the
+  // last byte would do, but the last one's address holds Len, which the
+  // two functions may compute differently).
+  addProvUB(z3::ult(I, Len) && Ptr.Bid == bvv(0, 8) &&
+            !inObject(prvOf(Ptr), Ptr.V + I));
   for (unsigned K = 0; K < Out.Allocas.size(); ++K) {
     auto &[Base, Size] = Out.Allocas[K];
     z3::expr Off = Ptr.V - Base;
@@ -1604,25 +1661,23 @@ void FunctionEncoder::checkRange(const Val &Ptr, const z3::expr &Len,
 
 void FunctionEncoder::writeRange(
     const Val &Ptr, const z3::expr &Len,
-    const std::function<std::array<z3::expr, 4>(const z3::expr &)> &Bytes) {
+    const std::function<MemByte(const z3::expr &)> &Bytes) {
   // One array update for the whole range: at address a, the new byte when
   // a - Ptr < Len, else the old one. Bytes reads the memory as it was.
   z3::expr A = lambdaAddr();
   z3::expr InRange = z3::ult(A - Ptr.V, Len);
-  std::array<z3::expr, 4> B = Bytes(A);
+  MemByte B = Bytes(A);
   for (auto &[K, G] : escapeAware(blocksOf(Ptr)))
     overwrite(block(K), G, InRange, [&](unsigned F) { return B[F]; });
 }
 
 void FunctionEncoder::undefBlock(MemState &M, const z3::expr &G) {
-  std::array<z3::expr, 4> B = undefByte();
-  z3::expr Fresh[4] = {z3::const_array(C.bv_sort(64), B[0]),
-                       z3::const_array(C.bv_sort(64), B[1]),
-                       z3::const_array(C.bv_sort(64), B[2]),
-                       z3::const_array(C.bv_sort(64), B[3])};
-  z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
-  for (unsigned F = 0; F < 4; ++F)
-    *Fields[F] = G.is_true() ? Fresh[F] : z3::ite(G, Fresh[F], *Fields[F]);
+  MemByte B = undefByte();
+  auto Fields = M.fields();
+  for (unsigned F = 0; F < kByteFields; ++F) {
+    z3::expr Fresh = z3::const_array(C.bv_sort(64), B[F]);
+    *Fields[F] = G.is_true() ? Fresh : z3::ite(G, Fresh, *Fields[F]);
+  }
 }
 
 void FunctionEncoder::overwrite(MemState &M, const z3::expr &G,
@@ -1632,8 +1687,8 @@ void FunctionEncoder::overwrite(MemState &M, const z3::expr &G,
   // they are made in gives them their AST ids, which the solver's choices
   // follow.
   z3::expr A = lambdaAddr();
-  z3::expr *Fields[4] = {&M.Mem, &M.PM, &M.UM, &M.DM};
-  for (unsigned F = 0; F < 4; ++F) {
+  auto Fields = M.fields();
+  for (unsigned F = 0; F < kByteFields; ++F) {
     z3::expr New =
         z3::lambda(A, z3::ite(In, Byte(F), z3::select(*Fields[F], A)));
     *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
@@ -1659,7 +1714,7 @@ void FunctionEncoder::escape(const Val &Ptr, const CallInst &CI) {
     if (!Move.is_false()) {
       z3::expr A = lambdaAddr();
       z3::expr In = Move && inAlloca(K, A);
-      const z3::expr *From[4] = {&L.Mem, &L.PM, &L.UM, &L.DM};
+      auto From = L.fields();
       overwrite(M, t(), In,
                 [&](unsigned F) { return z3::select(*From[F], A); });
       M.Valid = z3::lambda(A, z3::select(M.Valid, A) || (In && !L.Dead));
@@ -1675,11 +1730,15 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
   Out.UsesMemory = true;
   uint64_t N = memBytes(T);
   checkAccess(Ptr, N, Align, "load", false);
-  z3::expr V(C);
+  z3::expr V(C), Prv(C);
   std::vector<z3::expr> Poison, Uninit, Undef;
   for (uint64_t I = 0; I < N; ++I) {
     z3::expr A = Ptr.V + bvv(I, 64);
-    std::array<z3::expr, 4> RB = readByte(Ptr, A);
+    MemByte RB = readByte(Ptr, A);
+    // A pointer has its first byte's provenance. (A pointer whose bytes
+    // come from different pointers is not modelled apart.)
+    if (I == 0)
+      Prv = RB[4];
     z3::expr Byte = RB[0];
     z3::expr Und = RB[3];
     // An undef byte reads as a fresh value each time: free in the target,
@@ -1704,8 +1763,10 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
   R.UExact = true;
   // Only caller pointers are ever stored (see store), so a loaded pointer
   // points to caller memory.
-  if (IsPtr)
+  if (IsPtr) {
     R.Bid = bvv(0, 8);
+    R.Prv = Prv;
+  }
   return R;
 }
 
@@ -1722,7 +1783,9 @@ void FunctionEncoder::store(const Val &Ptr, const Val &V, Type *T,
   z3::expr Und = undefBytes(V);
   for (uint64_t I = 0; I < N; ++I) {
     z3::expr A = Ptr.V + bvv(I, 64);
-    writeByte(Ptr, A, {V.V.extract(8 * I + 7, 8 * I), V.P, f(), Und});
+    writeByte(Ptr, A,
+              {V.V.extract(8 * I + 7, 8 * I), V.P, f(), Und,
+               IsPtr ? prvOf(V) : noProv()});
   }
 }
 
@@ -1783,6 +1846,7 @@ Val FunctionEncoder::gep(const GEPOperator &G) {
   }
   Val R(Base.V + Off, P, U);
   R.Bid = Base.Bid;
+  R.Prv = Base.Prv;
   R.FU = Base.FU;
   R.Local = Base.Local;
   R.Root = rootOf(Base);
@@ -1927,6 +1991,8 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
           Cnd.U || z3::ite(Cb, A.U, B.U));
     if ((bool)A.Bid)
       R.Bid = z3::ite(Cb, A.Bid, B.Bid);
+    if ((bool)A.Prv || (bool)B.Prv)
+      R.Prv = z3::ite(Cb, prvOf(A), prvOf(B));
     if ((bool)A.Root || (bool)B.Root)
       R.Root = z3::ite(Cb, rootOf(A), rootOf(B));
     R.FU = z3::ite(Cb, A.FU, B.FU);
@@ -2005,6 +2071,7 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     M.PM = z3::const_array(C.bv_sort(64), IsSrc ? f() : t());
     M.UM = z3::const_array(C.bv_sort(64), t());
     M.DM = z3::const_array(C.bv_sort(64), f());
+    M.Prv = z3::const_array(C.bv_sort(64), noProv());
     // An object passed to a call starts as undef bytes, as LLVM has it
     // (llvm/llvm-project#97702), in the same terms in both functions: their
     // callees then see the same memory.
@@ -2022,6 +2089,10 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     R.Bid = bvv(K, 8);
     R.FU = f();
     R.Local = true;
+    // One unknown id per address, the same in both functions: the escaping
+    // allocas' addresses are paired (SMTVerifier), and so are their ids.
+    R.Prv =
+        C.function("prov.alloca", C.bv_sort(64), C.bv_sort(kProvBits))(Base);
     setVal(&I, R);
     return;
   }
@@ -2061,6 +2132,7 @@ void FunctionEncoder::encodeBlock(
     S.M.PM = In.PM0;
     S.M.UM = z3::const_array(C.bv_sort(64), f());
     S.M.DM = In.DM0;
+    S.M.Prv = In.Prv0;
     S.M.Valid = In.Valid;
   } else {
     if (It == Work.end())
@@ -2695,7 +2767,7 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
   z3::sort Addr = C.bv_sort(64);
   z3::sort_vector TokDom = Dom;
   z3::expr_vector TokIns = Ins;
-  for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Valid}) {
+  for (const z3::expr &E : {M.Mem, M.PM, M.UM, M.DM, M.Prv, M.Valid}) {
     if (ReadsMem) {
       Ins.push_back(E);
       Dom.push_back(E.get_sort());
@@ -2732,6 +2804,7 @@ FunctionEncoder::opaqueEffects(std::string Key, z3::sort_vector Dom,
     };
     M.UM = flags(M.UM, "mem_uninit");
     M.DM = flags(M.DM, "mem_undef");
+    M.Prv = UF("mem_prov", C.array_sort(Addr, C.bv_sort(kProvBits)));
     M.Valid = UF("valid", C.array_sort(Addr, C.bool_sort()));
   }
   Cur->Reach = guardedBy(Cur->Reach, Ok);
@@ -2810,6 +2883,12 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     // the source's is a choice that must match it (the unknown callee
     // tells any two values apart).
     passInput(Ins, Dom, A.V, P);
+    // The callee may use a pointer only as its provenance allows (null has
+    // none to use).
+    if (Op->getType()->isPointerTy()) {
+      Ins.push_back(z3::ite(P || isZero(A.V), noProv(), prvOf(A)));
+      Dom.push_back(C.bv_sort(kProvBits));
+    }
     Key += describeType(Op->getType()) + ",";
   }
   Key += ")";
@@ -2819,8 +2898,10 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
   z3::sort RS = sortFor(C, CI.getType());
   Val R(UF("ret", RS), UF("ret_poison", C.bool_sort()), f());
   R.FU = f();
-  if (CI.getType()->isPointerTy())
+  if (CI.getType()->isPointerTy()) {
     R.Bid = bvv(0, 8);
+    R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
+  }
   for (AttributeSet AS : {CI.getAttributes().getRetAttrs(),
                           CalleeAttrs.getRetAttrs()})
     R.P = R.P || !attrsHold(AS, R.V);
@@ -2868,6 +2949,10 @@ void FunctionEncoder::encodeVolatile(const Instruction &I) {
     if (V.Local)
       unsupported("storing an alloca pointer");
     passInput(Ins, Dom, V.V, V.P);
+    if (T->isPointerTy()) {
+      Ins.push_back(z3::ite(V.P || isZero(V.V), noProv(), prvOf(V)));
+      Dom.push_back(C.bv_sort(kProvBits));
+    }
   }
   Key += ")";
   SharedInputs::CallEffects Eff;
@@ -2879,8 +2964,10 @@ void FunctionEncoder::encodeVolatile(const Instruction &I) {
     return;
   Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
   R.FU = f();
-  if (T->isPointerTy())
+  if (T->isPointerTy()) {
     R.Bid = bvv(0, 8);
+    R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
+  }
   setVal(&I, R);
 }
 
@@ -2924,6 +3011,11 @@ void FunctionEncoder::run() {
       Out.Pre.push_back(
           !In.XP[No] && !In.XU[No] &&
           attrsHold(F.getAttributes().getParamAttrs(No), In.X[No]));
+      // They are within the argument's object, too.
+      uint64_t Last = std::max(N, OrNull) - 1;
+      Out.Pre.push_back(Null ||
+                        (inObject(In.XPrv[No], In.X[No]) &&
+                         inObject(In.XPrv[No], In.X[No] + bvv(Last, 64))));
       for (uint64_t I = 0; I < std::max(N, OrNull) && I < MaxMemOpBytes; ++I) {
         z3::expr Addr = In.X[No] + bvv(I, 64);
         Out.Pre.push_back(Null || z3::select(In.Valid, Addr));
@@ -2971,6 +3063,7 @@ void FunctionEncoder::run() {
   std::vector<z3::expr> AllUB = UBs;
   AllUB.insert(AllUB.end(), ArgUB.begin(), ArgUB.end());
   Out.UB = orAll(C, AllUB);
+  Out.ProvUB = orAll(C, ProvUBs);
   Out.Cut = orAll(C, Cuts);
   // Stops are on disjoint paths: after one, nothing else runs.
   std::vector<z3::expr> StopGuards;
@@ -3000,6 +3093,7 @@ void FunctionEncoder::run() {
     M.PM = In.PM0;
     M.UM = z3::const_array(C.bv_sort(64), f());
     M.DM = In.DM0;
+    M.Prv = In.Prv0;
     M.Valid = In.Valid;
     Out.MemOut = M;
   } else {
@@ -3089,13 +3183,14 @@ void FunctionEncoder::expandOpaque() {
     if ((bool)E)
       E = Expand(E);
   };
-  sub(Out.UB), sub(Out.Cut), sub(Out.Approx), sub(Out.Stop), sub(Out.StopTok);
+  sub(Out.UB), sub(Out.ProvUB), sub(Out.Cut), sub(Out.Approx), sub(Out.Stop),
+      sub(Out.StopTok);
   for (z3::expr *E : {&Out.Ret.V, &Out.Ret.P, &Out.Ret.U, &Out.Ret.FU,
-                      &Out.Ret.Bid, &Out.Ret.Root})
+                      &Out.Ret.Bid, &Out.Ret.Root, &Out.Ret.Prv})
     sub(*E);
   for (z3::expr *E :
        {&Out.MemOut.Mem, &Out.MemOut.PM, &Out.MemOut.UM, &Out.MemOut.DM,
-        &Out.MemOut.Valid, &Out.MemOut.Dead, &Out.MemOut.Esc})
+        &Out.MemOut.Prv, &Out.MemOut.Valid, &Out.MemOut.Dead, &Out.MemOut.Esc})
     sub(*E);
   for (auto *V : {&Out.Pre, &Out.ChoiceDom, &Out.PairedChoices,
                   &Out.IndexChoices, &Out.EscapingBases})

@@ -28,6 +28,7 @@
 #include "llvm/IR/Instructions.h"
 #include <z3++.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <set>
@@ -114,15 +115,32 @@ struct Val {
   /// Pointers a GEP made: the pointer its chain of GEPs started from, whose
   /// allocated object the inbounds rules refer to (empty: V itself).
   z3::expr Root;
+  /// Pointers: the provenance, the allocated object the pointer may be
+  /// used to access (LangRef's "pointer aliasing rules"): a 16-bit id, 0
+  /// for none (null, bytes that held no pointer). Two pointers with the
+  /// same address may have different provenance, so a target that
+  /// replaces one by the other (after comparing them equal) is not proved.
+  z3::expr Prv;
   bool Local = false; ///< pointer may point into an alloca
   /// U is exact, not an over-approximation: a loaded value or an argument.
   bool UExact = false;
   std::vector<Val> Elems; ///< aggregates (with.overflow results)
-  explicit Val(z3::context &C) : V(C), P(C), U(C), Bid(C), FU(C), Root(C) {}
+  explicit Val(z3::context &C)
+      : V(C), P(C), U(C), Bid(C), FU(C), Root(C), Prv(C) {}
   Val(z3::expr V, z3::expr P, z3::expr U)
       : V(V), P(P), U(U), Bid(V.ctx()), FU(V.ctx().bool_val(false)),
-        Root(V.ctx()) {}
+        Root(V.ctx()), Prv(V.ctx()) {}
 };
+
+/// The width of a provenance id (Val::Prv). A proof holds for every
+/// assignment of ids to objects, so what matters is that the objects one
+/// execution touches fit, and a function has fewer than 2^16 instructions.
+constexpr unsigned kProvBits = 16;
+
+/// The fields of one memory byte: bits, poison, uninitialised, undef, and
+/// the provenance of the pointer the byte is part of (0: none).
+constexpr unsigned kByteFields = 5;
+using MemByte = std::array<z3::expr, kByteFields>;
 
 /// Inputs shared by the source and the target: the arguments and the
 /// caller's memory.
@@ -144,6 +162,11 @@ struct SharedInputs {
   std::vector<z3::expr> X;  ///< argument bits
   std::vector<z3::expr> XP; ///< argument is poison
   std::vector<z3::expr> XU; ///< argument is undef
+  std::vector<z3::expr> XPrv; ///< pointer arguments: provenance (else 0)
+  /// inobj(prov, addr): addr is within the object of provenance prov, as
+  /// the caller's memory is laid out. Unknown like InBounds, except for a
+  /// global's own provenance (see FunctionEncoder::inObject).
+  z3::func_decl InObj;
   /// Global variables referenced by either function, by name: (address,
   /// size in bytes). Their placement constraints are in GlobalPre.
   std::map<std::string, std::pair<z3::expr, uint64_t>> Globals;
@@ -159,6 +182,8 @@ struct SharedInputs {
   /// valid addresses at entry, those that may be written (memory need not
   /// be writable where it is dereferenceable, as in Alive2).
   z3::expr Mem0, PM0, DM0, Valid, Writable;
+  /// The provenance of each byte of caller memory at entry.
+  z3::expr Prv0;
   /// What the calls to each callee, by name, may do, over both functions
   /// (see registerCalls).
   struct CallEffects {
@@ -169,12 +194,22 @@ struct SharedInputs {
   explicit SharedInputs(z3::context &C)
       : C(C), InBounds(C.function("inbounds", C.bv_sort(64), C.bv_sort(64),
                                   C.bool_sort())),
-        Mem0(C), PM0(C), DM0(C), Valid(C), Writable(C) {}
+        InObj(C.function("inobj", C.bv_sort(kProvBits), C.bv_sort(64),
+                         C.bool_sort())),
+        Mem0(C), PM0(C), DM0(C), Valid(C), Writable(C), Prv0(C) {}
 };
 
 struct MemState {
-  /// Bytes, poison bytes, uninitialised bytes, undef bytes.
-  z3::expr Mem, PM, UM, DM;
+  /// The byte fields in MemByte's order.
+  std::array<z3::expr *, kByteFields> fields() {
+    return {&Mem, &PM, &UM, &DM, &Prv};
+  }
+  std::array<const z3::expr *, kByteFields> fields() const {
+    return {&Mem, &PM, &UM, &DM, &Prv};
+  }
+  /// Bytes, poison bytes, uninitialised bytes, undef bytes, and each
+  /// byte's provenance (see MemByte).
+  z3::expr Mem, PM, UM, DM, Prv;
   /// Caller memory only: the addresses that may be accessed. SharedInputs'
   /// Valid at entry; a call may allocate or free (see call modelling).
   z3::expr Valid;
@@ -184,13 +219,17 @@ struct MemState {
   /// live in caller memory (block 0), where the callees can reach them.
   z3::expr Esc;
   explicit MemState(z3::context &C)
-      : Mem(C), PM(C), UM(C), DM(C), Valid(C), Dead(C.bool_val(false)),
+      : Mem(C), PM(C), UM(C), DM(C), Prv(C), Valid(C), Dead(C.bool_val(false)),
         Esc(C.bool_val(false)) {}
 };
 
 /// The meaning of one function, as formulas over the shared inputs.
 struct EncodedFunction {
   z3::expr UB, Cut, Approx;   ///< UB on some executed path; bound exceeded
+  /// Target only: UB of an access through a pointer outside the object of
+  /// its provenance (inobj). Kept apart from UB because inobj is unknown:
+  /// a counterexample that rests on it is not a refutation.
+  z3::expr ProvUB;
   Val Ret;                    ///< returned value (void: unused)
   MemState MemOut;            ///< memory at return
   std::vector<z3::expr> Pre;  ///< assumptions about the environment
@@ -232,7 +271,8 @@ struct EncodedFunction {
   bool UsesMemory = false;
   bool IsVoid = false;
   explicit EncodedFunction(z3::context &C)
-      : UB(C), Cut(C), Approx(C), Ret(C), MemOut(C), Stop(C), StopTok(C) {}
+      : UB(C), Cut(C), Approx(C), ProvUB(C.bool_val(false)), Ret(C), MemOut(C),
+        Stop(C), StopTok(C) {}
 };
 
 /// Builds the inputs for functions with F's signature.

@@ -894,10 +894,11 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         E = SubArgs(E);
     };
     for (EncodedFunction *F : {&Q.S, &Q.T}) {
-      sub(F->UB), sub(F->Cut), sub(F->Approx);
+      sub(F->UB), sub(F->ProvUB), sub(F->Cut), sub(F->Approx);
       if (!F->IsVoid)
-        sub(F->Ret.V), sub(F->Ret.P), sub(F->Ret.U);
+        sub(F->Ret.V), sub(F->Ret.P), sub(F->Ret.U), sub(F->Ret.Prv);
       sub(F->MemOut.Mem), sub(F->MemOut.PM), sub(F->MemOut.UM), sub(F->MemOut.DM);
+      sub(F->MemOut.Prv);
       sub(F->MemOut.Valid), sub(F->Stop), sub(F->StopTok);
       for (auto &P : F->Pre)
         sub(P);
@@ -916,9 +917,24 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       Bad.push_back(Q.S.Stop != Q.T.Stop);
       Bad.push_back(Q.S.Stop && Q.T.Stop && Q.S.StopTok != Q.T.StopTok);
     }
-    if (!Q.S.IsVoid)
+    // Pointer provenance: the target's accesses within their objects, and
+    // the pointers it returns or leaves in memory with the source's
+    // provenance, where the source's has one (a byte that held no pointer
+    // in the source may hold one in the target). Whether they are is
+    // decided by the unknown inobj and by ids that no input fixes, so a
+    // counterexample that needs ProvBad refutes nothing. A null pointer
+    // (a zero byte) has no provenance to compare: LLVM replaces a pointer
+    // found equal to null by null.
+    std::vector<z3::expr> ProvBad;
+    ProvBad.push_back(Q.T.ProvUB);
+    if (!Q.S.IsVoid) {
       Bad.push_back(BothReturn && !Q.S.Ret.P &&
                     (Q.T.Ret.P || Q.T.Ret.V != Q.S.Ret.V));
+      if ((bool)Q.S.Ret.Prv && (bool)Q.T.Ret.Prv)
+        ProvBad.push_back(BothReturn && !Q.S.Ret.P && !Q.T.Ret.P &&
+                          Q.S.Ret.V != C.bv_val(0, 64) &&
+                          Q.T.Ret.Prv != Q.S.Ret.Prv);
+    }
     if (Q.S.UsesMemory || Q.T.UsesMemory || Calls) {
       // Calls may allocate and free: the valid addresses must agree too.
       // The address compared is a function of the source's choices (a
@@ -946,16 +962,27 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
             !z3::select(Q.S.MemOut.DM, A) &&
             (z3::select(Q.T.MemOut.PM, A) || z3::select(Q.T.MemOut.DM, A) ||
              z3::select(Q.T.MemOut.Mem, A) != z3::select(Q.S.MemOut.Mem, A)))));
+      z3::expr SP = z3::select(Q.S.MemOut.Prv, A);
+      ProvBad.push_back(BothReturn && SV && !z3::select(Q.S.MemOut.PM, A) &&
+                        !z3::select(Q.S.MemOut.DM, A) &&
+                        SP != C.bv_val(0, kProvBits) &&
+                        z3::select(Q.S.MemOut.Mem, A) != C.bv_val(0, 8) &&
+                        z3::select(Q.T.MemOut.Prv, A) != SP);
     }
-    z3::expr_vector BadV(C);
+    z3::expr_vector BadV(C), ProvBadV(C);
     for (auto &B : Bad)
       BadV.push_back(B);
-    z3::expr NotRef = !Q.S.UB && z3::mk_or(BadV);
+    for (auto &B : ProvBad)
+      ProvBadV.push_back(B);
+    z3::expr NotRefHard = !Q.S.UB && z3::mk_or(BadV);
+    z3::expr NotRef = !Q.S.UB && (z3::mk_or(BadV) || z3::mk_or(ProvBadV));
     z3::expr PreS = mkAnd(C, Q.S.Pre) && !Q.S.Cut;
     // A source choice outside its domain is no execution of the source.
     z3::expr OutS = !mkAnd(C, Q.S.ChoiceDom);
     z3::expr PreT = mkAnd(C, Q.T.Pre) && !Q.T.Cut && mkAnd(C, Q.In.GlobalPre);
     bool HasLoops = Q.S.HasLoops || Q.T.HasLoops;
+    bool ProvFree =
+        simplifyBounded(z3::mk_or(ProvBadV), Budget.left()).is_false();
     bool Exact = simplifyBounded(Q.S.Approx, Budget.left()).is_false() &&
                  simplifyBounded(Q.T.Approx, Budget.left()).is_false();
 
@@ -1048,22 +1075,32 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     // The exact query's body: the source, under its choices, is defined and
     // the target is not a refinement, or a choice is outside its domain.
     z3::expr Body = (PreS && !Q.S.Approx && NotRef) || OutS;
+    // The same without ProvBad: a counterexample refutes only if it is one
+    // for this body as well.
+    z3::expr BodyHard = (PreS && !Q.S.Approx && NotRefHard) || OutS;
     // Can some source choice make the candidate M (inputs, target choices)
     // a refinement? If not (the solver answers unsat), M is a
     // counterexample.
-    auto rescue = [&](z3::model &M) {
+    auto rescue = [&](z3::model &M, const z3::expr &B) {
       z3::solver Chk = Budget.solver(C);
       Budget.set(Chk);
-      Chk.add(!M.eval(Body, false));
+      Chk.add(!M.eval(B, false));
       return Chk;
+    };
+    // M, a counterexample, is one without provenance too.
+    auto isHard = [&](z3::model &M) {
+      return ProvFree || Calls ||
+             (Q.S.ForallVars.empty()
+                  ? M.eval(BodyHard, true).is_true()
+                  : rescue(M, BodyHard).check() == z3::unsat);
     };
     {
       z3::model M = S1.get_model();
       if (Q.S.ForallVars.empty()) {
-        if (M.eval(Q.S.Approx || Q.T.Approx, true).is_false())
+        if (M.eval(Q.S.Approx || Q.T.Approx, true).is_false() && isHard(M))
           return refute(M);
       } else if (M.eval(PreT && !Q.T.Approx, true).is_true() &&
-                 rescue(M).check() == z3::unsat) {
+                 rescue(M, Body).check() == z3::unsat && isHard(M)) {
         // The main query's model is often one already: checking it first
         // saves the instantiation loop below, whose path depends on the
         // terms the main query's tactics created.
@@ -1073,57 +1110,81 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     // The exact query, exists-forall over the source's undef choices, by
     // counterexample-guided instantiation: a candidate (inputs, target
     // choices) must violate refinement under every instantiation found so
-    // far; a candidate that no source choice can rescue is a refutation.
-    z3::solver S2 = Budget.solver(C);
-    Budget.set(S2);
-    S2.add(sortCommutedFP(C, PreT && !Q.T.Approx));
+    // far; a candidate that no source choice can rescue is a counterexample
+    // (left in CEX). B is the body: Body, or BodyHard.
     z3::expr_vector Vars(C);
     for (auto &V : Q.S.ForallVars)
       Vars.push_back(V);
-    if (Vars.empty()) {
-      S2.add(sortCommutedFP(C, Body));
-    } else {
-      S2.add(sortCommutedFP(C, SubInst1(Body)));
-      S2.add(sortCommutedFP(C, SubInst2(Body)));
-    }
-    z3::check_result CR2 = z3::unknown;
-    bool UsedMBQI = false;
-    for (unsigned Round = 0; Round < 16; ++Round) {
-      if (std::chrono::steady_clock::now() - Budget.Start >
-              std::chrono::milliseconds(verify::smtSolveDeadlineMs(Opts)) ||
-          Budget.spent()) {
+    std::optional<z3::model> CEX;
+    auto exact =
+        [&](const z3::expr &B) -> std::pair<z3::check_result, z3::solver> {
+      z3::solver S2 = Budget.solver(C);
+      Budget.set(S2);
+      S2.add(sortCommutedFP(C, PreT && !Q.T.Approx));
+      if (Vars.empty()) {
+        S2.add(sortCommutedFP(C, B));
+      } else {
+        S2.add(sortCommutedFP(C, SubInst1(B)));
+        S2.add(sortCommutedFP(C, SubInst2(B)));
+      }
+      z3::check_result CR2 = z3::unknown;
+      bool UsedMBQI = false;
+      for (unsigned Round = 0; Round < 16; ++Round) {
+        if (std::chrono::steady_clock::now() - Budget.Start >
+                std::chrono::milliseconds(verify::smtSolveDeadlineMs(Opts)) ||
+            Budget.spent()) {
+          CR2 = z3::unknown;
+          break;
+        }
+        if (Round > 0) // the solver keeps its own limits; refresh them
+          Budget.set(S2);
+        if (Round == 12 && !Vars.empty()) {
+          // Instantiation is not converging: hand the quantifier to Z3.
+          S2.add(z3::forall(Vars, sortCommutedFP(C, B)));
+          UsedMBQI = true;
+        }
+        CR2 = S2.check();
+        if (CR2 != z3::sat)
+          break;
+        z3::model M = S2.get_model();
+        if (Vars.empty() || UsedMBQI) {
+          CEX = M;
+          break;
+        }
+        z3::solver Chk = rescue(M, B);
+        z3::check_result CR3 = Chk.check();
+        if (CR3 == z3::unsat) {
+          CEX = M;
+          break;
+        }
+        if (CR3 == z3::unknown) {
+          CR2 = z3::unknown;
+          break;
+        }
+        z3::model CM = Chk.get_model();
+        z3::expr_vector Choice(C);
+        for (auto &V : Q.S.ForallVars)
+          Choice.push_back(CM.eval(V, true));
+        S2.add(sortCommutedFP(C, replacer(Vars, Choice)(B)));
         CR2 = z3::unknown;
-        break;
       }
-      if (Round > 0) // the solver keeps its own limits; refresh them
-        Budget.set(S2);
-      if (Round == 12 && !Vars.empty()) {
-        // Instantiation is not converging: hand the quantifier to Z3.
-        S2.add(z3::forall(Vars, sortCommutedFP(C, Body)));
-        UsedMBQI = true;
-      }
-      CR2 = S2.check();
-      if (CR2 != z3::sat)
-        break;
-      z3::model M = S2.get_model();
-      if (Vars.empty() || UsedMBQI) {
-        return refute(M);
-      }
-      z3::solver Chk = rescue(M);
-      z3::check_result CR3 = Chk.check();
-      if (CR3 == z3::unsat) {
-        return refute(M);
-      }
-      if (CR3 == z3::unknown) {
-        CR2 = z3::unknown;
-        break;
-      }
-      z3::model CM = Chk.get_model();
-      z3::expr_vector Choice(C);
-      for (auto &V : Q.S.ForallVars)
-        Choice.push_back(CM.eval(V, true));
-      S2.add(sortCommutedFP(C, replacer(Vars, Choice)(Body)));
-      CR2 = z3::unknown;
+      return {CR2, S2};
+    };
+    auto [CR2, S2] = exact(Body);
+    if (CEX) {
+      if (isHard(*CEX))
+        return refute(*CEX);
+      // Every counterexample may rest on provenance: look for one that
+      // does not.
+      CEX.reset();
+      auto [CRH, SH] = exact(BodyHard);
+      if (CEX)
+        return refute(*CEX);
+      R.Reason = CRH == z3::unknown
+                     ? (Vars.empty() ? Budget.reason(SH)
+                                     : "timeout (undef quantifier)")
+                     : "approximated: pointer provenance";
+      return R;
     }
     if (CR2 == z3::unsat && Exact) {
       finishProof(S2);
