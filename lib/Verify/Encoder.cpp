@@ -322,15 +322,21 @@ private:
   }
   z3::expr bvAPInt(const APInt &A) { return verify::bvAPInt(C, A); }
   z3::expr isZero(const z3::expr &E) { return E == bvv(0, bw(E)); }
-  /// A value passed to an unknown function (a call's argument, a volatile
-  /// store's value), with its poison flag P: its bits, 0 where poison, and
-  /// P, appended to Ins with their sorts to Dom.
-  void passInput(z3::expr_vector &Ins, z3::sort_vector &Dom, const z3::expr &V,
-                 const z3::expr &P) {
-    Ins.push_back(z3::ite(P, bvv(0, bw(V)), V));
+  /// A value X passed to an unknown function (a call's argument, a
+  /// volatile store's value), with its poison flag P: its bits, 0 where
+  /// poison, and P, appended to Ins with their sorts to Dom; for a pointer
+  /// also its provenance, which tells the callee what it may access (none
+  /// where poison or null).
+  void passInput(z3::expr_vector &Ins, z3::sort_vector &Dom, const Val &X,
+                 const z3::expr &P, bool IsPtr) {
+    Ins.push_back(z3::ite(P, bvv(0, bw(X.V)), X.V));
     Ins.push_back(P);
-    Dom.push_back(V.get_sort());
+    Dom.push_back(X.V.get_sort());
     Dom.push_back(C.bool_sort());
+    if (IsPtr) {
+      Ins.push_back(z3::ite(P || isZero(X.V), noProv(), prvOf(X)));
+      Dom.push_back(C.bv_sort(kProvBits));
+    }
   }
   z3::expr intMin(unsigned W) { return bvAPInt(APInt::getSignedMinValue(W)); }
   z3::expr allOnes(unsigned W) { return bvAPInt(APInt::getAllOnes(W)); }
@@ -2882,13 +2888,7 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     // An undef argument passes one value per call: the target's is free,
     // the source's is a choice that must match it (the unknown callee
     // tells any two values apart).
-    passInput(Ins, Dom, A.V, P);
-    // The callee may use a pointer only as its provenance allows (null has
-    // none to use).
-    if (Op->getType()->isPointerTy()) {
-      Ins.push_back(z3::ite(P || isZero(A.V), noProv(), prvOf(A)));
-      Dom.push_back(C.bv_sort(kProvBits));
-    }
+    passInput(Ins, Dom, A, P, Op->getType()->isPointerTy());
     Key += describeType(Op->getType()) + ",";
   }
   Key += ")";
@@ -2948,11 +2948,7 @@ void FunctionEncoder::encodeVolatile(const Instruction &I) {
     Val V = get(SI->getValueOperand());
     if (V.Local)
       unsupported("storing an alloca pointer");
-    passInput(Ins, Dom, V.V, V.P);
-    if (T->isPointerTy()) {
-      Ins.push_back(z3::ite(V.P || isZero(V.V), noProv(), prvOf(V)));
-      Dom.push_back(C.bv_sort(kProvBits));
-    }
+    passInput(Ins, Dom, V, V.P, T->isPointerTy());
   }
   Key += ")";
   SharedInputs::CallEffects Eff;

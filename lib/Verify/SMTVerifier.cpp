@@ -1110,14 +1110,18 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     // The exact query, exists-forall over the source's undef choices, by
     // counterexample-guided instantiation: a candidate (inputs, target
     // choices) must violate refinement under every instantiation found so
-    // far; a candidate that no source choice can rescue is a counterexample
-    // (left in CEX). B is the body: Body, or BodyHard.
+    // far; a candidate that no source choice can rescue is a counterexample.
+    // B is the body: Body, or BodyHard.
     z3::expr_vector Vars(C);
     for (auto &V : Q.S.ForallVars)
       Vars.push_back(V);
-    std::optional<z3::model> CEX;
-    auto exact =
-        [&](const z3::expr &B) -> std::pair<z3::check_result, z3::solver> {
+    struct ExactResult {
+      z3::check_result CR;
+      z3::solver S;
+      std::optional<z3::model> CEX;
+    };
+    auto exact = [&](const z3::expr &B) -> ExactResult {
+      std::optional<z3::model> CEX;
       z3::solver S2 = Budget.solver(C);
       Budget.set(S2);
       S2.add(sortCommutedFP(C, PreT && !Q.T.Approx));
@@ -1168,31 +1172,30 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
         S2.add(sortCommutedFP(C, replacer(Vars, Choice)(B)));
         CR2 = z3::unknown;
       }
-      return {CR2, S2};
+      return {CR2, S2, CEX};
     };
-    auto [CR2, S2] = exact(Body);
-    if (CEX) {
-      if (isHard(*CEX))
-        return refute(*CEX);
+    auto unknownReason = [&](z3::solver &S) -> std::string {
+      return Vars.empty() ? Budget.reason(S) : "timeout (undef quantifier)";
+    };
+    ExactResult E = exact(Body);
+    if (E.CEX) {
+      if (isHard(*E.CEX))
+        return refute(*E.CEX);
       // Every counterexample may rest on provenance: look for one that
       // does not.
-      CEX.reset();
-      auto [CRH, SH] = exact(BodyHard);
-      if (CEX)
-        return refute(*CEX);
-      R.Reason = CRH == z3::unknown
-                     ? (Vars.empty() ? Budget.reason(SH)
-                                     : "timeout (undef quantifier)")
-                     : "approximated: pointer provenance";
+      ExactResult H = exact(BodyHard);
+      if (H.CEX)
+        return refute(*H.CEX);
+      R.Reason = H.CR == z3::unknown ? unknownReason(H.S)
+                                     : "approximated: pointer provenance";
       return R;
     }
-    if (CR2 == z3::unsat && Exact) {
-      finishProof(S2);
+    if (E.CR == z3::unsat && Exact) {
+      finishProof(E.S);
       return R;
     }
-    if (CR2 == z3::unknown) {
-      R.Reason =
-          Vars.empty() ? Budget.reason(S2) : "timeout (undef quantifier)";
+    if (E.CR == z3::unknown) {
+      R.Reason = unknownReason(E.S);
       return R;
     }
     std::string What;
