@@ -291,10 +291,14 @@ private:
   /// A is within the object of provenance Prv: a global's own provenance
   /// covers exactly its bytes; any other is the unknown inobj.
   z3::expr inObject(const z3::expr &Prv, const z3::expr &A);
-  /// The provenance of a global or function by name: one unknown id per
-  /// name, the same in both functions.
-  z3::expr globalProv(const std::string &Name) {
-    return C.bv_const(("prov." + Name).c_str(), kProvBits);
+  /// The provenance of a global variable or a function: one unknown id per
+  /// name, the same in both functions. Variables and functions have
+  /// prefixes that no name can make equal: C names a static local `x` of a
+  /// function `fn` @fn.x, which a shared prefix would give function @x's id.
+  static constexpr const char *kGlobalProv = "prov.g.";
+  z3::expr globalProv(const GlobalValue &GV) {
+    const char *Prefix = isa<Function>(GV) ? "prov.fn." : kGlobalProv;
+    return C.bv_const((Prefix + GV.getName()).str().c_str(), kProvBits);
   }
   void addApprox(const z3::expr &Cond, const char *What) {
     z3::expr E = guardedBy(Cur->Reach, Cond);
@@ -605,7 +609,7 @@ Val FunctionEncoder::constant(const Constant *K) {
       unsupported("global " + describe(*K));
     Val R(It->second.first, f(), f());
     R.Bid = bvv(0, 8);
-    R.Prv = globalProv(It->first);
+    R.Prv = globalProv(*GV);
     return R;
   }
   if (auto *G = dyn_cast<GEPOperator>(K))
@@ -621,7 +625,7 @@ Val FunctionEncoder::constant(const Constant *K) {
     Val R(A, f(), f());
     R.Bid = bvv(0, 8);
     R.FU = f();
-    R.Prv = globalProv(("fn." + Fn->getName()).str());
+    R.Prv = globalProv(*Fn);
     return R;
   }
   if (isa<GlobalValue>(K))
@@ -1474,8 +1478,8 @@ void FunctionEncoder::writeByte(const Val &Ptr, const z3::expr &A,
     for (unsigned F = 0; F < kByteFields; ++F) {
       // Defined bytes written where every byte is defined (the caller's
       // memory without undef inputs) leave it so: no store term to walk.
-      if (In.DefinedInputs && (F == 2 || F == 3) && B[F].is_false() &&
-          isAllFalse(*Fields[F]))
+      if (In.DefinedInputs && (F == kByteUninit || F == kByteUndef) &&
+          B[F].is_false() && isAllFalse(*Fields[F]))
         continue;
       z3::expr New = z3::store(*Fields[F], A, B[F]);
       *Fields[F] = G.is_true() ? New : z3::ite(G, New, *Fields[F]);
@@ -1547,8 +1551,8 @@ z3::expr FunctionEncoder::inObject(const z3::expr &Prv, const z3::expr &A) {
                    inObject(Prv.arg(2), A));
   if (Prv.is_const() && !Prv.is_numeral()) {
     std::string N = Prv.decl().name().str();
-    if (N.rfind("prov.", 0) == 0) {
-      auto It = In.Globals.find(N.substr(5));
+    if (StringRef(N).starts_with(kGlobalProv)) {
+      auto It = In.Globals.find(N.substr(strlen(kGlobalProv)));
       if (It != In.Globals.end()) {
         const z3::expr &G = It->second.first;
         return z3::uge(A, G) && z3::ult(A - G, bvv(It->second.second, 64));
@@ -1744,9 +1748,9 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
     // A pointer has its first byte's provenance. (A pointer whose bytes
     // come from different pointers is not modelled apart.)
     if (I == 0)
-      Prv = RB[4];
-    z3::expr Byte = RB[0];
-    z3::expr Und = RB[3];
+      Prv = RB[kByteProv];
+    z3::expr Byte = RB[kByteBits];
+    z3::expr Und = RB[kByteUndef];
     // An undef byte reads as a fresh value each time: free in the target,
     // universally quantified in the source.
     if (!simp(Und).is_false()) {
@@ -1755,8 +1759,8 @@ Val FunctionEncoder::load(const Val &Ptr, Type *T, uint64_t Align) {
       Byte = z3::ite(Und, Any, Byte);
     }
     V = I == 0 ? Byte : z3::concat(Byte, V); // little endian
-    Poison.push_back(RB[1]);
-    Uninit.push_back(RB[2]);
+    Poison.push_back(RB[kBytePoison]);
+    Uninit.push_back(RB[kByteUninit]);
     Undef.push_back(Und);
   }
   addApprox(orAll(C, Uninit), "read of uninitialised memory");

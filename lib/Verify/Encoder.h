@@ -141,6 +141,14 @@ constexpr unsigned kProvBits = 16;
 /// the provenance of the pointer the byte is part of (0: none).
 constexpr unsigned kByteFields = 5;
 using MemByte = std::array<z3::expr, kByteFields>;
+/// Indices of MemByte's fields.
+enum MemByteField : unsigned {
+  kByteBits,
+  kBytePoison,
+  kByteUninit,
+  kByteUndef,
+  kByteProv
+};
 
 /// Inputs shared by the source and the target: the arguments and the
 /// caller's memory.

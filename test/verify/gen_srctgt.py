@@ -1244,6 +1244,13 @@ for name, sig, other, use_a, use_k, decls in (
     eq = PTR_EQ.replace("%b", other)
     f = "\nf:\n" + ("ret ptr %a" if sig.startswith("ptr") else "ret i8 0")
     simple("ptr-eq-" + name, P, sig, eq + "t:\n" + use_a + f, eq + "t:\n" + use_k + f, decls)
+# A function's provenance is not a global's: C names a static local `x` of a
+# function `fn` @fn.x, and a pointer equal to function @x may not load @fn.x's
+# byte (the ids had shared one name, and this was proved).
+simple("ptr-eq-function-global-names-load", "approximated", "i8 (i1 %c0)",
+       "%c = icmp eq ptr @x, @fn.x\nbr i1 %c, label %t, label %f\nt:\n%v = load i8, ptr @fn.x\nret i8 %v\nf:\nret i8 0",
+       "%c = icmp eq ptr @x, @fn.x\nbr i1 %c, label %t, label %f\nt:\n%v = load i8, ptr @x\nret i8 %v\nf:\nret i8 0",
+       "@fn.x = global i8 7\ndeclare void @x()", why="pointer provenance")
 # Provenance travels with a pointer through memory, GEPs and selects.
 simple("ptr-store-load-forward-call", P, "void (ptr noundef %p, ptr noundef %s)",
        "store ptr %p, ptr %s\n%x = load ptr, ptr %s\ncall void @use(ptr %x)\nret void",
