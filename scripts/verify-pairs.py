@@ -79,7 +79,7 @@ def module(args, seq, src, out):
         if f not in a or a[f] == b[f]:
             continue
         r = subprocess.run([args.verifier, "--json", "--function=" + f,
-                            "--rlimit=%d" % args.rlimit, oz, cand],
+                            "--rlimit=%d" % args.rlimit] + args.verify_arg + [oz, cand],
                            capture_output=True, text=True)
         try:
             j = json.loads(r.stdout)
@@ -103,6 +103,9 @@ def main():
     ap.add_argument("--sequence", type=int, default=0, help="which coreset sequence (default 0)")
     ap.add_argument("--rlimit", type=int, default=25000,
                     help="solver units per function (default 25,000, the pass's)")
+    ap.add_argument("--verify-arg", action="append", default=[],
+                    help="one more neuropt-verify option, e.g. "
+                         "--verify-arg=--assume-defined-inputs (repeatable)")
     args = ap.parse_args()
     seq = sequence(args.coreset, args.sequence)
     os.makedirs(args.out, exist_ok=True)
