@@ -57,7 +57,9 @@ TEST(Features, ManifestIsWellFormedAndStable) {
   std::string H = getFeatureManifestHash();
   EXPECT_EQ(H.size(), 16u);
   EXPECT_EQ(H, getFeatureManifestHash());
-  const json::Object *O = getFeatureManifest().getAsObject();
+  // The manifest is returned by value: keep it alive while O points into it.
+  json::Value Manifest = getFeatureManifest();
+  const json::Object *O = Manifest.getAsObject();
   ASSERT_TRUE(O);
   ASSERT_TRUE(O->getArray("function_features"));
   EXPECT_EQ(O->getArray("function_features")->size(), getNumFunctionFeatures());
