@@ -421,6 +421,18 @@ private:
   /// passed to a call: undef bytes (as LLVM has uninitialised memory), the
   /// same terms in both functions, so that their callees see the same.
   void undefBlock(MemState &M, const z3::expr &G);
+  /// The caller's memory at entry: the shared inputs', nothing
+  /// uninitialised.
+  MemState entryMemory() {
+    MemState M(C);
+    M.Mem = In.Mem0;
+    M.PM = In.PM0;
+    M.UM = z3::const_array(C.bv_sort(64), f());
+    M.DM = In.DM0;
+    M.Prv = In.Prv0;
+    M.Valid = In.Valid;
+    return M;
+  }
   /// An undef byte (bits, poison, uninitialised, undef).
   MemByte undefByte() { return {bvv(0, 8), f(), f(), t(), noProv()}; }
   /// Where In holds (a condition on lambdaAddr()), M's bytes become those
@@ -2138,12 +2150,7 @@ void FunctionEncoder::encodeBlock(
   State S(C);
   if (BB == &F.getEntryBlock() && K == 0) {
     S.Reach = t();
-    S.M.Mem = In.Mem0;
-    S.M.PM = In.PM0;
-    S.M.UM = z3::const_array(C.bv_sort(64), f());
-    S.M.DM = In.DM0;
-    S.M.Prv = In.Prv0;
-    S.M.Valid = In.Valid;
+    S.M = entryMemory();
   } else {
     if (It == Work.end())
       return;
@@ -3088,14 +3095,7 @@ void FunctionEncoder::run() {
     }
   }
   if (RetMems.empty()) {
-    MemState M(C);
-    M.Mem = In.Mem0;
-    M.PM = In.PM0;
-    M.UM = z3::const_array(C.bv_sort(64), f());
-    M.DM = In.DM0;
-    M.Prv = In.Prv0;
-    M.Valid = In.Valid;
-    Out.MemOut = M;
+    Out.MemOut = entryMemory();
   } else {
     Out.MemOut = mergeMem(RetMems);
   }
@@ -3188,10 +3188,9 @@ void FunctionEncoder::expandOpaque() {
   for (z3::expr *E : {&Out.Ret.V, &Out.Ret.P, &Out.Ret.U, &Out.Ret.FU,
                       &Out.Ret.Bid, &Out.Ret.Root, &Out.Ret.Prv})
     sub(*E);
-  for (z3::expr *E :
-       {&Out.MemOut.Mem, &Out.MemOut.PM, &Out.MemOut.UM, &Out.MemOut.DM,
-        &Out.MemOut.Prv, &Out.MemOut.Valid, &Out.MemOut.Dead, &Out.MemOut.Esc})
+  for (z3::expr *E : Out.MemOut.fields())
     sub(*E);
+  sub(Out.MemOut.Valid), sub(Out.MemOut.Dead), sub(Out.MemOut.Esc);
   for (auto *V : {&Out.Pre, &Out.ChoiceDom, &Out.PairedChoices,
                   &Out.IndexChoices, &Out.EscapingBases})
     for (z3::expr &E : *V)

@@ -897,8 +897,8 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
       sub(F->UB), sub(F->ProvUB), sub(F->Cut), sub(F->Approx);
       if (!F->IsVoid)
         sub(F->Ret.V), sub(F->Ret.P), sub(F->Ret.U), sub(F->Ret.Prv);
-      sub(F->MemOut.Mem), sub(F->MemOut.PM), sub(F->MemOut.UM), sub(F->MemOut.DM);
-      sub(F->MemOut.Prv);
+      for (z3::expr *E : F->MemOut.fields())
+        sub(*E);
       sub(F->MemOut.Valid), sub(F->Stop), sub(F->StopTok);
       for (auto &P : F->Pre)
         sub(P);
