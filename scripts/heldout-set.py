@@ -25,6 +25,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                'lib'))
+from size_pipelines import object_sections  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLANG = '/usr/lib/llvm-22/bin/clang'
 
@@ -38,19 +42,6 @@ def warning_flags(args):
 def names(path):
     with open(path) as f:
         return [l.strip() for l in f if l.strip() and not l.startswith('#')]
-
-
-def sections(obj):
-    out = subprocess.run(['size', '-A', obj], capture_output=True, text=True,
-                         check=True).stdout
-    total = {'.text': 0, '.rodata': 0, '.data': 0}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1].isdigit():
-            for s in total:
-                if parts[0] == s or parts[0].startswith(s + '.'):
-                    total[s] += int(parts[1])
-    return total
 
 
 def main():
@@ -116,9 +107,9 @@ def main():
             subprocess.run([a.clang, '-Oz', '-c'] + warning_flags(args) +
                            [out, '-o', got], check=True)
             subprocess.run([a.clang, '-Oz', '-c', bc, '-o', want], check=True)
-            if sections(got) != sections(want):
-                print(f'{name}: the .i gives {sections(got)}, the .bc '
-                      f'{sections(want)}', file=sys.stderr)
+            if object_sections(got) != object_sections(want):
+                print(f'{name}: the .i gives {object_sections(got)}, the .bc '
+                      f'{object_sections(want)}', file=sys.stderr)
                 failed += 1
     shutil.rmtree(work, ignore_errors=True)
     if a.preprocessed:

@@ -32,7 +32,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, 'lib'))
-from size_pipelines import TAIL, read_coreset  # noqa: E402
+from size_pipelines import TAIL, object_sections, read_coreset  # noqa: E402
 
 LLVM = '/usr/lib/llvm-22/bin/'
 NAME = r'@("[^"]+"|[-a-zA-Z$._0-9]+)'
@@ -41,17 +41,6 @@ NAME = r'@("[^"]+"|[-a-zA-Z$._0-9]+)'
 def run(*cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=600)
-
-
-def objective(obj):
-    out = subprocess.run([LLVM + 'llvm-size', '-A', obj], check=True,
-                         capture_output=True, text=True).stdout
-    total = 0
-    for line in out.splitlines():
-        p = line.split()
-        if len(p) >= 2 and re.match(r'\.(text|rodata|data)(\.|$)', p[0]):
-            total += int(p[1])
-    return total
 
 
 def function_sizes(obj):
@@ -97,7 +86,8 @@ def measure(bc, pipeline, work):
                 '-disable-llvm-passes', stem + tag + '.bc', '-o', stem + tag + '.o')
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
-    oz, cand = objective(stem + 'oz.o'), objective(stem + 'c.o')
+    oz = sum(object_sections(stem + 'oz.o').values())
+    cand = sum(object_sections(stem + 'c.o').values())
     so, sc = function_sizes(stem + 'oz.o'), function_sizes(stem + 'c.o')
     cf, cg = read_ir(stem + 'c.bc')
     of, og = read_ir(stem + 'oz.bc')

@@ -42,6 +42,21 @@ def read_coreset(path):
     return [l for l in lines if l and not l.startswith("#")], [l for l in lines if l.startswith("#")]
 
 
+def object_sections(obj):
+    """The objective's sections of an object file, in bytes: .text, .rodata
+    and .data, each with its subsections (.rodata.str1.1, .data.rel.ro)."""
+    out = subprocess.run(['size', '-A', obj], capture_output=True, text=True,
+                         check=True).stdout
+    total = {'.text': 0, '.rodata': 0, '.data': 0}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].isdigit():
+            for s in total:
+                if parts[0] == s or parts[0].startswith(s + '.'):
+                    total[s] += int(parts[1])
+    return total
+
+
 def gains(res, oz):
     """Per file, the fraction saved against -Oz, never below 0 (-Oz is kept then)."""
     return [max(0.0, (oz[f] - res[f]) / oz[f]) for f in oz if oz[f] > 0]
