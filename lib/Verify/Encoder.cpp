@@ -1040,7 +1040,12 @@ Val FunctionEncoder::intrinsic(const IntrinsicInst &II) {
         if (U.Inputs.size() == 3) {
           Val Off = get(U.Inputs[2].get());
           Poison = Poison || Off.P;
-          Addr = Addr - z3::sext(Off.V, 64 - bw(Off.V));
+          // Addresses wrap at 64 bits, so a wider offset counts modulo
+          // 2^64 (i128 operands are valid IR).
+          unsigned W = bw(Off.V);
+          Addr = Addr - (W > 64   ? Off.V.extract(63, 0)
+                         : W < 64 ? z3::sext(Off.V, 64 - W)
+                                  : Off.V);
         }
         Violated = misaligned(Addr, A);
       } else { // noundef

@@ -1014,6 +1014,12 @@ simple("assume-noundef-added", R, "void (i8 %x)", "ret void", "call void @llvm.a
 simple("assume-nonnull-used", P, "i1 (ptr %p)", "call void @llvm.assume(i1 true) [\"nonnull\"(ptr %p)]\n%c = icmp eq ptr %p, null\nret i1 %c", "ret i1 false", ASSUME)
 simple("assume-align-offset-used", P, "i64 (ptr %p)",
        "call void @llvm.assume(i1 true) [\"align\"(ptr %p, i64 8, i64 2)]\n%i = ptrtoint ptr %p to i64\n%r = and i64 %i, 7\nret i64 %r", "ret i64 2", ASSUME)
+# i128 operands are valid IR; the address wraps at 64 bits, so the
+# offset 2^64 + 2 is the offset 2.
+simple("assume-align-wide-offset-used", P, "i64 (ptr %p)",
+       "call void @llvm.assume(i1 true) [\"align\"(ptr %p, i128 8, i128 18446744073709551618)]\n%i = ptrtoint ptr %p to i64\n%r = and i64 %i, 7\nret i64 %r", "ret i64 2", ASSUME)
+simple("assume-align-wide-offset-added", R, "void (ptr align 4 %p)", "ret void",
+       "call void @llvm.assume(i1 true) [\"align\"(ptr %p, i128 4, i128 1)]\nret void", ASSUME)
 simple("assume-noundef-freeze-dropped", P, "i8 (i8 %x)", "call void @llvm.assume(i1 true) [\"noundef\"(i8 %x)]\n%f = freeze i8 %x\nret i8 %f", "ret i8 %x", ASSUME)
 simple("assume-dereferenceable", "unsupported", "void (ptr %p)", "ret void", "call void @llvm.assume(i1 true) [\"dereferenceable\"(ptr %p, i64 8)]\nret void", ASSUME,
        why='intrinsic llvm.assume with operand bundle "dereferenceable"')
