@@ -20,9 +20,17 @@ against -Oz for the better of the two modules (what the pass chooses at
 k = 1), for the estimated mix, and for the mix with helpers ignored (an
 upper bound). The mix's figure counts .text savings only and is an
 estimate, not a measured object.
+
+A mix is sound only where each body taken is proved to refine -Oz's:
+LLVM keeps one pipeline's functions consistent with each other (the
+attributes it inferred, the arguments it dropped), not with another
+pipeline's, so a body the verifier leaves unknown may rely on facts the
+other module's functions do not keep. `--verify build/bin/neuropt-verify`
+also prints the mix of the bodies that neuropt-verify proves.
 """
 import argparse
 import concurrent.futures
+import json
 import math
 import os
 import re
@@ -75,15 +83,28 @@ def read_ir(bc):
     return funcs, globs
 
 
-def measure(bc, pipeline, work):
+def proved(verify, rlimit, oz_ll, cand_ll, fn):
+    """Whether neuropt-verify proves the candidate's fn refines -Oz's."""
+    try:
+        out = subprocess.run([verify, '--json', '--function=' + fn,
+                              '--rlimit=%d' % rlimit, oz_ll, cand_ll],
+                             capture_output=True, text=True, timeout=120).stdout
+        return json.loads(out).get('verdict') == 'proved'
+    except (subprocess.TimeoutExpired, ValueError):
+        return False
+
+
+def measure(bc, pipeline, work, verify=None, rlimit=0):
     """(objective of -Oz, of the candidate, the mix, the mix without helper
-    costs); None if a step failed."""
+    costs, the mix of proved bodies only or None); None if a step failed."""
     stem = os.path.join(work, os.path.basename(bc)[:-3])
     try:
         for tag, passes in (('oz', 'default<Oz>'), ('c', pipeline + ',' + TAIL)):
             run(LLVM + 'opt', '-passes=' + passes, bc, '-o', stem + tag + '.bc')
             run(LLVM + 'clang', '-Oz', '-c', '-w', '-Xclang',
                 '-disable-llvm-passes', stem + tag + '.bc', '-o', stem + tag + '.o')
+            if verify:
+                run(LLVM + 'llvm-dis', stem + tag + '.bc', '-o', stem + tag + '.ll')
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
     oz = sum(object_sections(stem + 'oz.o').values())
@@ -109,29 +130,41 @@ def measure(bc, pipeline, work):
         used = set(cf[f]).union(*(cf[h] for h in deps[f]))
         if all(r not in cg or og.get(r) == cg[r] for r in used):
             eligible.append(f)
-    groups = [[f] for f in eligible]
-    for h in helpers:
-        g = [f for f in eligible if h in deps[f] and so[f] > sc[f]]
-        if g:
-            groups.append(g)
-    taken, paid, saved = set(), set(), 0
-    while True:
-        best, pick = 0, None
-        for g in groups:
-            new = [f for f in g if f not in taken]
-            if not new:
-                continue
-            hs = set().union(*(deps[f] for f in new)) - paid
-            gain = sum(so[f] - sc[f] for f in new) - sum(sc.get(h, 0) for h in hs)
-            if gain > best:
-                best, pick = gain, new
-        if pick is None:
-            break
-        taken.update(pick)
-        paid.update(*(deps[f] for f in pick))
-        saved += best
+
+    def greedy(eligible):
+        groups = [[f] for f in eligible]
+        for h in helpers:
+            g = [f for f in eligible if h in deps[f] and so[f] > sc[f]]
+            if g:
+                groups.append(g)
+        taken, paid, saved = set(), set(), 0
+        while True:
+            best, pick = 0, None
+            for g in groups:
+                new = [f for f in g if f not in taken]
+                if not new:
+                    continue
+                hs = set().union(*(deps[f] for f in new)) - paid
+                gain = sum(so[f] - sc[f] for f in new) - sum(sc.get(h, 0) for h in hs)
+                if gain > best:
+                    best, pick = gain, new
+            if pick is None:
+                break
+            taken.update(pick)
+            paid.update(*(deps[f] for f in pick))
+            saved += best
+        return saved
+
     naive = sum(max(0, so[f] - sc[f]) for f in common)
-    return oz, cand, oz - saved, oz - naive
+    mix_proved = None
+    if verify:
+        # neuropt-verify checks one function against one function, so a
+        # body that calls a helper is left out here (the pass checks those
+        # with the helpers inlined).
+        mix_proved = oz - greedy([
+            f for f in eligible if not deps[f] and so[f] > sc[f] and
+            proved(verify, rlimit, stem + 'oz.ll', stem + 'c.ll', f)])
+    return oz, cand, oz - greedy(eligible), oz - naive, mix_proved
 
 
 def reduction(ratios):
@@ -145,6 +178,12 @@ def main():
         HERE, '..', 'models', 'size', 'size.coreset.txt'))
     ap.add_argument('--sequence', type=int, default=0)
     ap.add_argument('--jobs', type=int, default=os.cpu_count())
+    ap.add_argument('--verify', metavar='NEUROPT_VERIFY',
+                    help='also estimate the mix of the bodies this '
+                    'neuropt-verify proves (a mix is sound only where they '
+                    'are proved, see bench/results/size.md, session 49)')
+    ap.add_argument('--rlimit', type=int, default=25000,
+                    help='solver units per function for --verify')
     a = ap.parse_args()
     seqs = read_coreset(a.coreset)[0]
     files = []
@@ -157,19 +196,24 @@ def main():
     files.sort()
     with tempfile.TemporaryDirectory() as work, \
             concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        rows = [r for r in pool.map(lambda b: measure(b, seqs[a.sequence], work), files)
-                if r and r[0] > 0]
+        rows = [r for r in pool.map(
+            lambda b: measure(b, seqs[a.sequence], work, a.verify, a.rlimit), files)
+            if r and r[0] > 0]
     if not rows:
         sys.exit('no module measured')
     print('modules: %d of %d' % (len(rows), len(files)))
     print('better of -Oz and the sequence: %.2f%%' %
-          reduction([min(o, c) / o for o, c, _, _ in rows]))
+          reduction([min(o, c) / o for o, c, *_ in rows]))
     print('estimated per-function mix:     %.2f%%' %
-          reduction([min(o, c, m) / o for o, c, m, _ in rows]))
+          reduction([min(o, c, m) / o for o, c, m, *_ in rows]))
     print('mix with helpers free (bound):  %.2f%%' %
-          reduction([min(o, c, n) / o for o, c, _, n in rows]))
+          reduction([min(o, c, n) / o for o, c, _, n, _ in rows]))
     print('modules where the mix beats both: %d' %
-          sum(m < min(o, c) for o, c, m, _ in rows))
+          sum(m < min(o, c) for o, c, m, *_ in rows))
+    if a.verify:
+        print('mix of proved bodies only:       %.2f%% (beats both on %d)' % (
+            reduction([min(o, c, p) / o for o, c, _, _, p in rows]),
+            sum(p < min(o, c) for o, c, _, _, p in rows)))
 
 
 if __name__ == '__main__':

@@ -462,12 +462,14 @@ VerifyResult DiffExecVerifier::verify(const Function &Src, const Function &Tgt,
   const std::string &Buf = Child->Output;
 
   unsigned Tested = 0;
+  bool Done = false; // the child wrote its last line
   std::vector<std::string> Mismatches;
   std::string Error;
   StringRef Rest(Buf);
   while (!Rest.empty()) {
     auto [Line, Tail] = Rest.split('\n');
     Rest = Tail;
+    Done |= Line.starts_with("D ");
     if (Line.starts_with("T ") || Line.starts_with("D "))
       Line.drop_front(2).getAsInteger(10, Tested);
     else if (Line.starts_with("M "))
@@ -517,6 +519,9 @@ VerifyResult DiffExecVerifier::verify(const Function &Src, const Function &Tgt,
     R.Reason += ", " + std::to_string(Mismatches.size()) + " unconfirmed mismatches";
   if (TimedOut)
     R.Reason += ", stopped at the time limit";
+  else if (!Done)
+    // Progress is written every 16 inputs, so the count may be short.
+    R.Reason += ", then the run ended (" + Child->describeEnd() + ")";
   return R;
 }
 
