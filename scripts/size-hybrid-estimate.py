@@ -185,6 +185,8 @@ def main():
     ap.add_argument('--rlimit', type=int, default=25000,
                     help='solver units per function for --verify')
     a = ap.parse_args()
+    if a.verify and not (os.path.isfile(a.verify) and os.access(a.verify, os.X_OK)):
+        sys.exit('size-hybrid-estimate: %s is not an executable' % a.verify)
     seqs = read_coreset(a.coreset)[0]
     files = []
     for i in a.inputs:
