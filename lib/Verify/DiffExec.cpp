@@ -44,6 +44,7 @@
 #include <csignal>
 #include <cstring>
 #include <random>
+#include <sys/mman.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -52,9 +53,13 @@ namespace neuropt {
 
 namespace {
 
-/// Bytes given to each pointer argument; the pointer points at the middle.
-constexpr size_t BufBytes = 256;
-constexpr size_t BufOffset = 128;
+/// Each pointer argument gets one page of its own between two pages that
+/// may not be accessed, and points at the page's middle: an access past
+/// either end faults (and is caught) instead of corrupting the child's heap.
+size_t bufBytes() {
+  static const size_t Page = size_t(sysconf(_SC_PAGESIZE));
+  return Page;
+}
 
 enum class Kind { Int, Ptr, Float, Double };
 
@@ -219,23 +224,47 @@ Expected<WrapFn> jitWrapper(orc::LLJIT &J, const Function &F, StringRef DylibNam
   return Addr->toPtr<WrapFn>();
 }
 
-/// One run: fresh buffers with deterministic contents.
-Outcome runOnce(WrapFn Fn, const std::vector<ArgShape> &Shapes,
-                const std::vector<uint64_t> &In, const std::vector<int> &BufOf,
-                uint64_t BufSeed, bool HasRet) {
-  Outcome O;
+/// The child's guarded pages (see bufBytes), made on first use and kept.
+std::vector<uint8_t *> GuardedPages;
+
+/// The \p N-th guarded page, or null if it cannot be mapped.
+uint8_t *guardedPage(unsigned N) {
+  size_t Page = bufBytes();
+  while (GuardedPages.size() <= N) {
+    void *M =
+        mmap(nullptr, 3 * Page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (M == MAP_FAILED)
+      return nullptr;
+    uint8_t *Mid = static_cast<uint8_t *>(M) + Page;
+    if (mprotect(Mid, Page, PROT_READ | PROT_WRITE) != 0)
+      return nullptr;
+    GuardedPages.push_back(Mid);
+  }
+  return GuardedPages[N];
+}
+
+/// One run: fresh buffers with deterministic contents. Returns false if
+/// the buffers cannot be made.
+bool runOnce(WrapFn Fn, const std::vector<ArgShape> &Shapes,
+             const std::vector<uint64_t> &In, const std::vector<int> &BufOf,
+             uint64_t BufSeed, bool HasRet, Outcome &O) {
   unsigned NBufs = 0;
   for (int B : BufOf)
     NBufs = std::max<unsigned>(NBufs, B + 1);
-  O.Bufs.assign(NBufs, std::vector<uint8_t>(BufBytes));
+  std::vector<uint8_t *> Pages;
   std::mt19937_64 R(BufSeed);
-  for (auto &Buf : O.Bufs)
-    for (auto &Byte : Buf)
-      Byte = (uint8_t)R();
+  for (unsigned B = 0; B < NBufs; ++B) {
+    uint8_t *P = guardedPage(B);
+    if (!P)
+      return false;
+    for (size_t I = 0; I < bufBytes(); ++I)
+      P[I] = (uint8_t)R();
+    Pages.push_back(P);
+  }
   std::vector<uint64_t> Slots(Shapes.size() + 1);
   for (size_t I = 0; I < Shapes.size(); ++I)
     Slots[I] = Shapes[I].K == Kind::Ptr
-                   ? (uint64_t)(uintptr_t)(O.Bufs[BufOf[I]].data() + BufOffset)
+                   ? (uint64_t)(uintptr_t)(Pages[BufOf[I]] + bufBytes() / 2)
                    : In[I];
   uint64_t Ret = 0;
   sigjmp_buf Env;
@@ -246,7 +275,10 @@ Outcome runOnce(WrapFn Fn, const std::vector<ArgShape> &Shapes,
   JumpTarget = nullptr;
   O.Signal = CaughtSignal;
   O.Ret = HasRet ? Ret : 0;
-  return O;
+  O.Bufs.clear();
+  for (uint8_t *P : Pages)
+    O.Bufs.emplace_back(P, P + bufBytes());
+  return true;
 }
 
 /// Child side: writes "T <count>" progress lines and at most one
@@ -288,10 +320,14 @@ Outcome runOnce(WrapFn Fn, const std::vector<ArgShape> &Shapes,
   for (size_t I = 0; I < Inputs.size(); ++I) {
     for (auto &BufOf : Aliasing) {
       uint64_t BufSeed = Seed ^ (I * 0x9e3779b97f4a7c15ULL);
-      Outcome A = runOnce(*SrcFn, Shapes, Inputs[I], BufOf, BufSeed, HasRet);
+      Outcome A, B;
+      if (!runOnce(*SrcFn, Shapes, Inputs[I], BufOf, BufSeed, HasRet, A)) {
+        say("E cannot map the pointer arguments' pages");
+        _exit(0);
+      }
       if (A.Signal) // the source faulted: UB, anything goes
         continue;
-      Outcome B = runOnce(*TgtFn, Shapes, Inputs[I], BufOf, BufSeed, HasRet);
+      runOnce(*TgtFn, Shapes, Inputs[I], BufOf, BufSeed, HasRet, B);
       ++Tested;
       bool Same = !B.Signal && A.Ret == B.Ret && A.Bufs == B.Bufs;
       if (!Same && Reported < 8) {
