@@ -2838,11 +2838,19 @@ void FunctionEncoder::encodeCall(const CallInst &CI) {
     unsupported(Why);
   // A tail call promises that the callee does not touch the caller's
   // allocas, a promise about the callee that the model of calls cannot
-  // keep once an alloca may have reached it.
+  // keep once an alloca may have reached it. In the target that is
+  // unsupported. The source's promise is dropped: a source with fewer UB
+  // executions is more defined, so a proof still holds, but a
+  // counterexample may be an execution the promise made UB.
   if (CI.isTailCall() &&
       (any_of(CI.args(), [](const Use &U) { return mayBeLocal(U); }) ||
-       any_of(Cur->Locals, [](const MemState &L) { return !L.Esc.is_false(); })))
-    unsupported("tail call after an alloca was passed to a call");
+       any_of(Cur->Locals,
+              [](const MemState &L) { return !L.Esc.is_false(); }))) {
+    if (!IsSrc)
+      unsupported("tail call after an alloca was passed to a call");
+    addApprox(t(), "the source's tail call after an alloca was passed to a "
+                   "call");
+  }
   const Function *Callee = CI.getCalledFunction();
   Out.HasCalls = true;
   if (!In.CallsSeen.count(&CI))
