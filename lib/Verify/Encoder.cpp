@@ -86,20 +86,35 @@ static uint64_t memBytes(Type *T) {
   return T->isPointerTy() ? 8 : T->getPrimitiveSizeInBits().getFixedValue() / 8;
 }
 
-static std::string describe(const Value &V) {
+/// \p V as text: an instruction's opcode, or the operand. \p M, the module
+/// the operand is used in, names its unnamed struct types (%0, ...);
+/// without it LLVM prints their addresses, which differ from run to run.
+static std::string describe(const Value &V, const Module *M = nullptr) {
   std::string S;
   raw_string_ostream OS(S);
   if (auto *I = dyn_cast<Instruction>(&V))
     OS << I->getOpcodeName();
   else
-    V.printAsOperand(OS, false);
+    V.printAsOperand(OS, false, M);
   return S;
 }
 
+/// \p T as text. Without a module, LLVM names a struct type that has no
+/// name by its address, which differs from run to run; such names are
+/// replaced, so that verdicts and the unknown functions named after types
+/// are the same on every run.
 static std::string describeType(Type *T) {
   std::string S;
   raw_string_ostream OS(S);
   T->print(OS);
+  static constexpr StringLiteral Unnamed = "%\"type 0x";
+  for (size_t At = S.find(Unnamed); At != std::string::npos;
+       At = S.find(Unnamed, At)) {
+    size_t End = S.find('"', At + Unnamed.size());
+    if (End == std::string::npos)
+      break;
+    S.replace(At, End + 1 - At, "%\"unnamed type\"");
+  }
   return S;
 }
 
@@ -127,10 +142,7 @@ z3::sort sortFor(z3::context &C, Type *T) {
   // calls see NaN payloads as LLVM does; arithmetic converts (fpSortOfBits).
   if (isModelledFP(T))
     return C.bv_sort(T->getPrimitiveSizeInBits().getFixedValue());
-  std::string S;
-  raw_string_ostream OS(S);
-  T->print(OS);
-  unsupported("type " + OS.str());
+  unsupported("type " + describeType(T));
 }
 
 z3::expr preferredNaNBits(z3::context &C, unsigned Bits) {
@@ -171,6 +183,63 @@ void makeSharedInputs(SharedInputs &In, const Function &F) {
   In.Prv0 = C.constant("mem0_prov", C.array_sort(Addr, C.bv_sort(kProvBits)));
   // Address space 0: null is never dereferenceable.
   In.GlobalPre.push_back(!z3::select(In.Valid, C.bv_val(0, 64)));
+}
+
+/// Collects into \p Stores the stores through \p U, a use of a global's
+/// address (or of a constant expression over it); false if it has another
+/// kind of use.
+static bool collectStores(const Use &U,
+                          SmallVectorImpl<const StoreInst *> &Stores) {
+  const User *Usr = U.getUser();
+  if (auto *SI = dyn_cast<StoreInst>(Usr)) {
+    Stores.push_back(SI);
+    return U.getOperandNo() == SI->getPointerOperandIndex() && SI->isSimple();
+  }
+  if (auto *CE = dyn_cast<ConstantExpr>(Usr);
+      CE && (isa<GEPOperator>(CE) || CE->isCast()))
+    return all_of(CE->uses(),
+                  [&](const Use &CU) { return collectStores(CU, Stores); });
+  return false;
+}
+
+/// Whether \p SI stores within \p GV at a constant offset, with an
+/// alignment that \p GV's own gives: such a store is never UB.
+static bool storeWithin(const StoreInst &SI, const GlobalVariable &GV) {
+  const DataLayout &DL = SI.getModule()->getDataLayout();
+  APInt Off(DL.getIndexTypeSizeInBits(SI.getPointerOperandType()), 0);
+  const Value *Base = SI.getPointerOperand()->stripAndAccumulateConstantOffsets(
+      DL, Off, /*AllowNonInbounds=*/true);
+  TypeSize Bytes = DL.getTypeStoreSize(SI.getValueOperand()->getType());
+  uint64_t Align = SI.getAlign().value();
+  return Base == &GV && !Off.isNegative() && !Bytes.isScalable() &&
+         Off.getZExtValue() + Bytes.getFixedValue() <=
+             DL.getTypeAllocSize(GV.getValueType()) &&
+         GV.getPointerAlignment(DL).value() >= Align &&
+         Off.getZExtValue() % Align == 0;
+}
+
+/// A global variable no code can read: internal, and every use of its
+/// address is a simple store within it (collectStores, storeWithin).
+/// GlobalOpt deletes such a global with its stores, and a pipeline without
+/// GlobalOpt keeps them, so one module may have it and the other not.
+static bool isWriteOnlyGlobal(const GlobalVariable &GV) {
+  // A section could be read by the linker's __start_/__stop_ symbols.
+  if (!GV.hasLocalLinkage() || GV.isConstant() || GV.hasSection() ||
+      GV.isExternallyInitialized() || GV.use_empty())
+    return false;
+  SmallVector<const StoreInst *, 8> Stores;
+  return all_of(GV.uses(),
+                [&](const Use &U) { return collectStores(U, Stores); }) &&
+         all_of(Stores,
+                [&](const StoreInst *SI) { return storeWithin(*SI, GV); });
+}
+
+/// Whether \p SI stores to a write-only global (isWriteOnlyGlobal), which
+/// no code can read: the store has no effect to model.
+static bool storesToWriteOnlyGlobal(const StoreInst &SI) {
+  auto *GV =
+      dyn_cast<GlobalVariable>(getUnderlyingObject(SI.getPointerOperand()));
+  return GV && isWriteOnlyGlobal(*GV);
 }
 
 namespace {
@@ -618,7 +687,7 @@ Val FunctionEncoder::constant(const Constant *K) {
   if (auto *GV = dyn_cast<GlobalVariable>(K)) {
     auto It = In.Globals.find(GV->getName().str());
     if (It == In.Globals.end())
-      unsupported("global " + describe(*K));
+      unsupported("global " + describe(*K, F.getParent()));
     Val R(It->second.first, f(), f());
     R.Bid = bvv(0, 8);
     R.Prv = globalProv(*GV);
@@ -641,8 +710,8 @@ Val FunctionEncoder::constant(const Constant *K) {
     return R;
   }
   if (isa<GlobalValue>(K))
-    unsupported("global " + describe(*K));
-  unsupported("constant " + describe(*K));
+    unsupported("global " + describe(*K, F.getParent()));
+  unsupported("constant " + describe(*K, F.getParent()));
 }
 
 Val FunctionEncoder::get(const Value *V) {
@@ -652,7 +721,8 @@ Val FunctionEncoder::get(const Value *V) {
     return argUse(A);
   auto It = Cur->E.find(V);
   if (It == Cur->E.end())
-    unsupported("use of " + describe(*V) + " not dominated on every path");
+    unsupported("use of " + describe(*V, F.getParent()) +
+                " not dominated on every path");
   return It->second;
 }
 
@@ -2134,6 +2204,9 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     return;
   }
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
+    // Nothing reads the global: the store has no effect to model.
+    if (storesToWriteOnlyGlobal(*SI))
+      return;
     Val Ptr = get(SI->getPointerOperand());
     attrAccessUB(SI->getPointerOperand(), Ptr, t(), true);
     Val V = get(SI->getValueOperand());
@@ -2709,6 +2782,8 @@ std::string unsupportedReason(const Instruction &I) {
     return memTypeReason(LI->getType(), true);
   }
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
+    if (storesToWriteOnlyGlobal(*SI))
+      return "";
     if (SI->isAtomic())
       return "atomic store";
     if (SI->isVolatile() && mayBeLocal(SI->getPointerOperand()))
@@ -3301,7 +3376,9 @@ static std::vector<const GlobalVariable *> usedGlobals(const Function &F) {
     if (auto *CE = dyn_cast<ConstantExpr>(V))
       for (const Value *Op : CE->operands())
         Work.push_back(Op);
-    if (auto *GV = dyn_cast<GlobalVariable>(V))
+    // A write-only global's stores are not modelled (storesToWriteOnlyGlobal),
+    // nor is the global: one module may have deleted it.
+    if (auto *GV = dyn_cast<GlobalVariable>(V); GV && !isWriteOnlyGlobal(*GV))
       R.push_back(GV);
   }
   return R;

@@ -1051,6 +1051,18 @@ simple("tail-call-escaped-alloca-promise-used", "approximated", "i32 (i32 %x)",
        "%a = alloca i32\nstore i32 %x, ptr %a\ncall void @takes(ptr %a)\n%v = load i32, ptr %a\ntail call void @takes(ptr null)\n%w = load i32, ptr %a\nret i32 %w",
        "%a = alloca i32\nstore i32 %x, ptr %a\ncall void @takes(ptr %a)\n%v = load i32, ptr %a\ncall void @takes(ptr null)\nret i32 %v", CALLATTRS,
        why="read of uninitialised memory, the source's tail call after an alloca was passed to a call")
+# A global its module only ever stores to (simple stores, within it and
+# aligned; a store past its end is UB, so the global is modelled like any
+# other): no code can read it, so a store to it has no effect to model
+# (GlobalOpt deletes such a global with its stores; a pipeline without it
+# keeps them). One that some function reads is state like any other.
+WRITE_ONLY = "@g = internal global i32 0"
+simple("store-write-only-global-added", P, "void ()", "ret void", "store i32 1, ptr @g\nret void", WRITE_ONLY)
+simple("store-write-only-global-dropped", P, "void (i32 %x)", "store i32 %x, ptr @g\nret void", "ret void", WRITE_ONLY)
+simple("store-read-global-added", R, "void ()", "ret void", "store i32 1, ptr @g\nret void",
+       "@g = internal global i32 0\ndefine i32 @reader() {\n  %v = load i32, ptr @g\n  ret i32 %v\n}")
+simple("store-write-only-global-out-of-bounds", R, "void ()", "ret void",
+       "store i32 1, ptr getelementptr (i8, ptr @g, i64 4)\nret void", WRITE_ONLY)
 # Metadata whose violation is UB and that the encoder does not model.
 simple("load-noalias-scope", "unsupported", "i8 (ptr %p)", "%v = load i8, ptr %p\nret i8 %v", "%v = load i8, ptr %p, !noalias !5\nret i8 %v",
        "!4 = distinct !{!4}\n!5 = !{!6}\n!6 = distinct !{!6, !4}", why="metadata !noalias")

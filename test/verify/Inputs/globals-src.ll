@@ -19,6 +19,12 @@ define i8 @read_same(i64 %i) {
 define void @store_only_tgt() {
   ret void
 }
+define void @store_only_tgt_read() {
+  ret void
+}
+define void @store_only_tgt_volatile() {
+  ret void
+}
 define i8 @lookup(i1 noundef %c) {
   %v = select i1 %c, i8 7, i8 5
   ret i8 %v

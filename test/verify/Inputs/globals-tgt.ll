@@ -25,6 +25,23 @@ define void @store_only_tgt() {
   store i32 1, ptr @only_tgt
   ret void
 }
+; A variable only the target's module has, read there: its state is the
+; target's alone. One stored to with a volatile store: the store is an
+; event of the environment.
+@only_tgt_read = internal global i32 0
+@only_tgt_volatile = internal global i32 0
+define void @store_only_tgt_read() {
+  store i32 1, ptr @only_tgt_read
+  ret void
+}
+define i32 @read_only_tgt_read() {
+  %v = load i32, ptr @only_tgt_read
+  ret i32 %v
+}
+define void @store_only_tgt_volatile() {
+  store volatile i32 1, ptr @only_tgt_volatile
+  ret void
+}
 define i8 @lookup(i1 noundef %c) {
   %p1 = getelementptr i8, ptr @table, i64 1
   %p = select i1 %c, ptr %p1, ptr @table
