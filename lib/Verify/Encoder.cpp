@@ -222,7 +222,7 @@ static bool storeWithin(const StoreInst &SI, const GlobalVariable &GV) {
 /// address is a simple store within it (collectStores, storeWithin).
 /// GlobalOpt deletes such a global with its stores, and a pipeline without
 /// GlobalOpt keeps them, so one module may have it and the other not.
-static bool isWriteOnlyGlobal(const GlobalVariable &GV) {
+static bool computeWriteOnly(const GlobalVariable &GV) {
   // A section could be read by the linker's __start_/__stop_ symbols.
   if (!GV.hasLocalLinkage() || GV.isConstant() || GV.hasSection() ||
       GV.isExternallyInitialized() || GV.use_empty())
@@ -232,6 +232,35 @@ static bool isWriteOnlyGlobal(const GlobalVariable &GV) {
                 [&](const Use &U) { return collectStores(U, Stores); }) &&
          all_of(Stores,
                 [&](const StoreInst *SI) { return storeWithin(*SI, GV); });
+}
+
+/// isWriteOnlyGlobal's answers while a GlobalFactsScope lives on this
+/// thread (each store asks about its global, and an answer walks all the
+/// global's uses).
+static thread_local DenseMap<const GlobalVariable *, bool> *WriteOnlyCache =
+    nullptr;
+
+GlobalFactsScope::GlobalFactsScope() : Owner(!WriteOnlyCache) {
+  if (Owner)
+    WriteOnlyCache = new DenseMap<const GlobalVariable *, bool>();
+}
+
+GlobalFactsScope::~GlobalFactsScope() {
+  if (Owner) {
+    delete WriteOnlyCache;
+    WriteOnlyCache = nullptr;
+  }
+}
+
+static bool isWriteOnlyGlobal(const GlobalVariable &GV) {
+  if (!WriteOnlyCache)
+    return computeWriteOnly(GV);
+  auto It = WriteOnlyCache->find(&GV);
+  if (It != WriteOnlyCache->end())
+    return It->second;
+  bool R = computeWriteOnly(GV);
+  WriteOnlyCache->try_emplace(&GV, R);
+  return R;
 }
 
 /// Whether \p SI stores to a write-only global (isWriteOnlyGlobal), which

@@ -283,6 +283,21 @@ struct EncodedFunction {
         Stop(C), StopTok(C) {}
 };
 
+/// While one is alive on this thread, the encoder remembers what it found
+/// about global variables (whether a global is only ever stored to), so
+/// that a batch of checks asks once per global. The modules must neither
+/// change nor be freed meanwhile. Scopes nest; the outermost owns the facts.
+class GlobalFactsScope {
+public:
+  GlobalFactsScope();
+  ~GlobalFactsScope();
+  GlobalFactsScope(const GlobalFactsScope &) = delete;
+  GlobalFactsScope &operator=(const GlobalFactsScope &) = delete;
+
+private:
+  bool Owner;
+};
+
 /// Builds the inputs for functions with F's signature.
 void makeSharedInputs(SharedInputs &In, const llvm::Function &F);
 

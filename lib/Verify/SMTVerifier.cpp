@@ -582,6 +582,7 @@ static std::optional<VerifyResult> staticVerdict(const Function &Src,
 
 VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
                                  const VerifyOptions &Opts) {
+  verify::GlobalFactsScope Facts;
   if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
     return *Static; // no solver, and so no child, needed
   if (!Opts.Isolate)
@@ -593,6 +594,7 @@ VerifyResult SMTVerifier::verify(const Function &Src, const Function &Tgt,
 std::vector<VerifyResult> SMTVerifier::verifyAll(
     const std::vector<std::pair<const Function *, const Function *>> &Pairs,
     const VerifyOptions &Opts, unsigned DeadlineMs) {
+  verify::GlobalFactsScope Facts;
   // Pairs the solver is not needed for are settled here, whatever their
   // place in the batch: they cost the child no time or units, and a batch
   // of only such pairs needs no child.
@@ -650,6 +652,7 @@ std::vector<VerifyResult> SMTVerifier::verifyAll(
 VerifyResult verify::checkConcreteInput(const Function &Src, const Function &Tgt,
                                         const std::vector<uint64_t> &Args,
                                         const VerifyOptions &Opts) {
+  verify::GlobalFactsScope Facts;
   if (std::optional<VerifyResult> Static = staticVerdict(Src, Tgt))
     return *Static;
   if (!Opts.Isolate)
