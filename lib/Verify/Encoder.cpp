@@ -3112,10 +3112,18 @@ void FunctionEncoder::run() {
           In.XP[No] || In.XU[No] ||
           !attrsHold(F.getAttributes().getParamAttrs(No), In.X[No]));
     }
+  // A byval argument points to a copy the caller made for this call, and
+  // an sret one to the memory that takes the result; both functions have
+  // the same ones (the verifier checks), and each is taken as a plain
+  // pointer into caller memory. That forgets what the caller guarantees
+  // (the copy is private, so writes to it are unseen, and it aliases
+  // nothing; an sret pointer is valid and aligned), so it proves less,
+  // never more, and a counterexample is approximated (below). inalloca
+  // and preallocated arguments live in the caller's frame: not modelled.
   for (const Argument &A : F.args())
-    if (A.hasAttribute(Attribute::ByVal) || A.hasAttribute(Attribute::InAlloca) ||
-        A.hasAttribute(Attribute::Preallocated) || A.hasAttribute(Attribute::StructRet))
-      unsupported("argument with byval/sret/inalloca");
+    if (A.hasAttribute(Attribute::InAlloca) ||
+        A.hasAttribute(Attribute::Preallocated))
+      unsupported("argument with inalloca or preallocated");
 
   // The caller guarantees the source's dereferenceable and
   // dereferenceable_or_null bytes, and with writable that they may be
@@ -3147,9 +3155,11 @@ void FunctionEncoder::run() {
           Out.Pre.push_back(Null || z3::select(In.Writable, Addr));
       }
     }
-  bool HasNoAlias = false;
-  for (const Argument &A : F.args())
+  bool HasNoAlias = false, HasByValOrSRet = false;
+  for (const Argument &A : F.args()) {
     HasNoAlias |= A.hasNoAliasAttr();
+    HasByValOrSRet |= A.hasByValAttr() || A.hasStructRetAttr();
+  }
 
   // Back edges from a DFS; the rest form a DAG, visited in RPO.
   DenseSet<std::pair<const BasicBlock *, const BasicBlock *>> Back;
@@ -3201,6 +3211,11 @@ void FunctionEncoder::run() {
     // noalias is not modelled: pointers may alias regardless.
     Approxs.push_back(t());
     Out.ApproxWhat.insert("noalias not modelled");
+  }
+  if (HasByValOrSRet && Out.UsesMemory) {
+    // A counterexample may rest on what the caller guarantees them.
+    Approxs.push_back(t());
+    Out.ApproxWhat.insert("byval or sret argument taken as caller memory");
   }
   Out.Approx = orAll(C, Approxs);
   if (!Out.IsVoid) {

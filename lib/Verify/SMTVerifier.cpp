@@ -452,14 +452,24 @@ static std::string addedAttribute(AttributeSet Src, AttributeSet Tgt,
   return "";
 }
 
-/// Tgt may not promise callers more than Src does.
+/// Tgt may not promise callers more than Src does, nor pass its arguments
+/// otherwise: byval, sret, inalloca and preallocated are part of how the
+/// caller passes the argument, so the target must keep the source's.
 static std::string checkAttributes(const Function &Src, const Function &Tgt) {
   const AttributeList &SL = Src.getAttributes(), &TL = Tgt.getAttributes();
-  for (unsigned N = 0; N < Src.arg_size(); ++N)
+  for (unsigned N = 0; N < Src.arg_size(); ++N) {
     if (std::string A = addedAttribute(SL.getParamAttrs(N), TL.getParamAttrs(N),
                                        isModelledValueAttr);
         !A.empty())
       return "target adds parameter attribute " + A;
+    for (Attribute::AttrKind K : {Attribute::ByVal, Attribute::StructRet,
+                                  Attribute::InAlloca, Attribute::Preallocated})
+      if (SL.hasParamAttr(N, K) &&
+          (!TL.hasParamAttr(N, K) ||
+           !isSameAttribute(SL.getParamAttr(N, K), TL.getParamAttr(N, K))))
+        return "target drops parameter attribute " +
+               SL.getParamAttr(N, K).getAsString();
+  }
   // Function attributes the target adds may make it less defined
   // (memory(none), willreturn, ...); only harmless ones are accepted.
   if (std::string A =

@@ -966,6 +966,23 @@ LIFE = "declare void @llvm.lifetime.start.p0(ptr)\ndeclare void @llvm.lifetime.e
 BYVAL = "%struct.S = type { i32, i64 }\ndeclare void @byval(ptr byval(%struct.S) align 8)\n" \
         "declare void @byval64(ptr byval(i64))\ndeclare void @sret(ptr sret(%struct.S) align 8, i32)\n" \
         "declare void @byval32(ptr byval(i32)) memory(none) nounwind willreturn"
+# The function's own byval and sret arguments: plain pointers into caller
+# memory, which forgets what the caller guarantees (a private copy, a
+# valid result slot), so a counterexample is approximated; the target must
+# pass its arguments as the source does.
+BYVAL_ARG = "%struct.S = type { i32, i64 }"
+simple("byval-arg-load-gep", P, "i32 (ptr byval(%struct.S) align 8 %p)",
+       "%v = load i32, ptr %p\nret i32 %v", "%q = getelementptr i8, ptr %p, i64 0\n%v = load i32, ptr %q\nret i32 %v", BYVAL_ARG)
+case("byval-arg-dropped", "unsupported", fn("i32 (ptr byval(%struct.S) align 8 %p)", "%v = load i32, ptr %p\nret i32 %v", "src"),
+     fn("i32 (ptr align 8 %p)", "%v = load i32, ptr %p\nret i32 %v", "tgt"), BYVAL_ARG,
+     why="target drops parameter attribute byval(%struct.S)")
+simple("byval-arg-dead-store-removed", "approximated", "void (ptr byval(%struct.S) align 8 %p)",
+       "store i32 0, ptr %p\nret void", "ret void", BYVAL_ARG, why="byval or sret argument taken as caller memory")
+simple("sret-arg-store-gep", P, "void (ptr sret(%struct.S) align 8 %p, i32 %x)",
+       "%q = getelementptr { i64, i64 }, ptr %p, i64 0, i32 1\nstore i64 0, ptr %q\nret void",
+       "%q = getelementptr i8, ptr %p, i64 8\nstore i64 0, ptr %q\nret void", BYVAL_ARG)
+simple("sret-arg-store-wrong", "approximated", "void (ptr sret(%struct.S) align 8 %p, i32 %x)",
+       "store i32 %x, ptr %p\nret void", "store i32 0, ptr %p\nret void", BYVAL_ARG, why="byval or sret argument taken as caller memory")
 simple("call-byval-same", P, "void (ptr %p)", "call void @byval(ptr byval(%struct.S) align 8 %p)\nret void",
        "call void @byval(ptr byval(%struct.S) align 8 %p)\nret void", BYVAL)
 simple("call-byval-local", P, "void (i64 %x)",
