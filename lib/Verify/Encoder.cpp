@@ -474,6 +474,7 @@ private:
   opaqueEffects(std::string Key, z3::sort_vector Dom, z3::expr_vector Ins,
                 const SharedInputs::CallEffects &Eff);
   void encodeVolatile(const Instruction &I);
+  void encodeAtomic(const Instruction &I);
   /// V satisfies the attributes of AS that make a violating value poison
   /// (nonnull, align, range) on an argument or a returned value.
   z3::expr attrsHold(const AttributeSet &AS, const z3::expr &V);
@@ -2222,6 +2223,12 @@ void FunctionEncoder::encodeOp(const Instruction &I) {
     setVal(&I, R);
     return;
   }
+  if (isa<LoadInst, StoreInst, AtomicRMWInst, AtomicCmpXchgInst, FenceInst>(
+          I) &&
+      I.isAtomic()) {
+    encodeAtomic(I);
+    return;
+  }
   if (isa<LoadInst, StoreInst>(I) && !I.isAtomic() && I.isVolatile()) {
     encodeVolatile(I);
     return;
@@ -2804,8 +2811,8 @@ std::string unsupportedReason(const Instruction &I) {
     return "";
   }
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
-    if (LI->isAtomic())
-      return "atomic load";
+    if (LI->isAtomic() && mayBeLocal(LI->getPointerOperand()))
+      return "atomic access to an alloca";
     if (LI->isVolatile() && mayBeLocal(LI->getPointerOperand()))
       return "volatile access to an alloca";
     return memTypeReason(LI->getType(), true);
@@ -2813,8 +2820,8 @@ std::string unsupportedReason(const Instruction &I) {
   if (auto *SI = dyn_cast<StoreInst>(&I)) {
     if (storesToWriteOnlyGlobal(*SI))
       return "";
-    if (SI->isAtomic())
-      return "atomic store";
+    if (SI->isAtomic() && mayBeLocal(SI->getPointerOperand()))
+      return "atomic access to an alloca";
     if (SI->isVolatile() && mayBeLocal(SI->getPointerOperand()))
       return "volatile access to an alloca";
     Type *T = SI->getValueOperand()->getType();
@@ -2824,6 +2831,25 @@ std::string unsupportedReason(const Instruction &I) {
       return "storing an alloca pointer";
     return "";
   }
+  if (auto *RMW = dyn_cast<AtomicRMWInst>(&I)) {
+    if (mayBeLocal(RMW->getPointerOperand()))
+      return "atomic access to an alloca";
+    if (RMW->getValOperand()->getType()->isPointerTy() &&
+        mayBeLocal(RMW->getValOperand()))
+      return "storing an alloca pointer";
+    return memTypeReason(RMW->getType(), true);
+  }
+  if (auto *CX = dyn_cast<AtomicCmpXchgInst>(&I)) {
+    if (mayBeLocal(CX->getPointerOperand()))
+      return "atomic access to an alloca";
+    if (CX->getNewValOperand()->getType()->isPointerTy() &&
+        (mayBeLocal(CX->getNewValOperand()) ||
+         mayBeLocal(CX->getCompareOperand())))
+      return "storing an alloca pointer";
+    return memTypeReason(CX->getNewValOperand()->getType(), true);
+  }
+  if (isa<FenceInst>(I))
+    return "";
   if (auto *G = dyn_cast<GetElementPtrInst>(&I)) {
     const DataLayout &DL = I.getModule()->getDataLayout();
     for (gep_type_iterator GTI = gep_type_begin(G), E = gep_type_end(G);
@@ -3091,6 +3117,110 @@ void FunctionEncoder::encodeVolatile(const Instruction &I) {
   if (T->isPointerTy()) {
     R.Bid = bvv(0, 8);
     R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
+  }
+  setVal(&I, R);
+}
+
+// An atomic operation (load, store, atomicrmw, cmpxchg, fence) is an event
+// of the environment too: other threads may act at it, on any memory. It
+// is modelled as volatile accesses are: a call of an unknown function named
+// after the operation, its type, orderings, scope and flags, which takes
+// the address, the operands and all of memory, and gives new memory and
+// the result. The target must make the same operations, in the same order,
+// with the same orderings (a weaker one is another function), and plain
+// accesses moved across one are not proved. It is never refuted
+// (HasCalls). A poison address and a broken alignment are UB, and the
+// operation always returns. An atomic result is never undef, as a call's
+// is not.
+void FunctionEncoder::encodeAtomic(const Instruction &I) {
+  Out.HasCalls = true;
+  Out.UsesMemory = true;
+  auto ScopeName = [&](SyncScope::ID ID) {
+    std::optional<StringRef> N = I.getContext().getSyncScopeName(ID);
+    return N ? (N->empty() ? std::string("system") : N->str())
+             : std::to_string(unsigned(ID));
+  };
+  std::string Key = std::string("atomic_") + I.getOpcodeName();
+  z3::sort_vector Dom(C);
+  z3::expr_vector Ins(C);
+  Type *T = nullptr;
+  auto Address = [&](const Value *PtrOp, Align A) {
+    Val Ptr = get(PtrOp);
+    if (Ptr.Local)
+      unsupported("atomic access to an alloca");
+    addUB(Ptr.P);
+    if (A.value() > 1)
+      addUB(misaligned(Ptr.V, A.value()));
+    Ins.push_back(Ptr.V);
+    Dom.push_back(Ptr.V.get_sort());
+  };
+  auto Operand = [&](const Value *V) {
+    Val X = get(V);
+    if (X.Local)
+      unsupported("storing an alloca pointer");
+    passInput(Ins, Dom, X, X.P, V->getType()->isPointerTy());
+  };
+  if (auto *LI = dyn_cast<LoadInst>(&I)) {
+    T = LI->getType();
+    Key += "_" + std::string(toIRString(LI->getOrdering())) + "_" +
+           ScopeName(LI->getSyncScopeID()) + (LI->isVolatile() ? "_v" : "");
+    Address(LI->getPointerOperand(), LI->getAlign());
+  } else if (auto *SI = dyn_cast<StoreInst>(&I)) {
+    Key += "_" + std::string(toIRString(SI->getOrdering())) + "_" +
+           ScopeName(SI->getSyncScopeID()) + (SI->isVolatile() ? "_v" : "");
+    Address(SI->getPointerOperand(), SI->getAlign());
+    Operand(SI->getValueOperand());
+    Key += "_" + describeType(SI->getValueOperand()->getType());
+  } else if (auto *RMW = dyn_cast<AtomicRMWInst>(&I)) {
+    T = RMW->getType();
+    Key += "_" + AtomicRMWInst::getOperationName(RMW->getOperation()).str() +
+           "_" + toIRString(RMW->getOrdering()) + "_" +
+           ScopeName(RMW->getSyncScopeID()) + (RMW->isVolatile() ? "_v" : "");
+    Address(RMW->getPointerOperand(), RMW->getAlign());
+    Operand(RMW->getValOperand());
+  } else if (auto *CX = dyn_cast<AtomicCmpXchgInst>(&I)) {
+    T = CX->getNewValOperand()->getType();
+    Key += "_" + std::string(toIRString(CX->getSuccessOrdering())) + "_" +
+           toIRString(CX->getFailureOrdering()) + "_" +
+           ScopeName(CX->getSyncScopeID()) + (CX->isVolatile() ? "_v" : "") +
+           (CX->isWeak() ? "_weak" : "");
+    Address(CX->getPointerOperand(), CX->getAlign());
+    Operand(CX->getCompareOperand());
+    Operand(CX->getNewValOperand());
+  } else {
+    auto *FI = cast<FenceInst>(&I);
+    Key += "_" + std::string(toIRString(FI->getOrdering())) + "_" +
+           ScopeName(FI->getSyncScopeID());
+  }
+  if (T) {
+    if (std::string Why = memTypeReason(T, true); !Why.empty())
+      unsupported(Why);
+    Key += "_" + describeType(T);
+  }
+  Key += "(";
+  for (unsigned K = 0; K < Dom.size(); ++K)
+    Key += (K ? "," : "") + Dom[K].to_string();
+  Key += ")";
+  SharedInputs::CallEffects Eff;
+  Eff.Reads = Eff.Writes = true;
+  Eff.Returns = true;
+  Eff.NoReturn = false;
+  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
+  if (!T)
+    return;
+  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
+  R.FU = f();
+  if (T->isPointerTy()) {
+    R.Bid = bvv(0, 8);
+    R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
+  }
+  if (isa<AtomicCmpXchgInst>(I)) {
+    Val Ok(UF("ok", C.bv_sort(1)), UF("ok_poison", C.bool_sort()), f());
+    Ok.FU = f();
+    Val Agg = R;
+    Agg.Elems = {R, Ok};
+    setVal(&I, Agg);
+    return;
   }
   setVal(&I, R);
 }

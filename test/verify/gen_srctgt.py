@@ -933,10 +933,43 @@ simple("volatile-alloca", "unsupported", "i32 ()",
        "%s = alloca i32\nstore volatile i32 1, ptr %s\n%a = load volatile i32, ptr %s\nret i32 %a",
        "%s = alloca i32\nstore volatile i32 1, ptr %s\n%a = load volatile i32, ptr %s\n%b = add i32 %a, 0\nret i32 %b",
        why="volatile access to an alloca")
-simple("atomic-load", "unsupported", "i32 (ptr %p)",
+# Atomic operations are events of the environment, like volatile accesses
+# (other threads may act at them, on any memory): the target must make the
+# same ones, in the same order, with the same orderings and scope.
+simple("atomic-load", P, "i32 (ptr %p)",
        "%a = load atomic i32, ptr %p seq_cst, align 4\nret i32 %a",
-       "%a = load atomic i32, ptr %p seq_cst, align 4\n%b = add i32 %a, 0\nret i32 %b",
-       why="atomic load")
+       "%a = load atomic i32, ptr %p seq_cst, align 4\n%b = add i32 %a, 0\nret i32 %b")
+simple("atomic-load-ordering-weakened", U, "i32 (ptr %p)",
+       "%a = load atomic i32, ptr %p seq_cst, align 4\nret i32 %a",
+       "%a = load atomic i32, ptr %p monotonic, align 4\nret i32 %a")
+simple("atomic-store-forwarded-to-atomic-load", U, "i32 (ptr %p, i32 %x)",
+       "store atomic i32 %x, ptr %p seq_cst, align 4\n%a = load atomic i32, ptr %p seq_cst, align 4\nret i32 %a",
+       "store atomic i32 %x, ptr %p seq_cst, align 4\nret i32 %x")
+simple("atomicrmw-same-through-gep", P, "i32 (ptr %p, i32 %x)",
+       "%a = atomicrmw add ptr %p, i32 %x seq_cst, align 4\nret i32 %a",
+       "%q = getelementptr i8, ptr %p, i64 0\n%a = atomicrmw add ptr %q, i32 %x seq_cst, align 4\nret i32 %a")
+simple("atomicrmw-dropped", U, "void (ptr %p)",
+       "%a = atomicrmw add ptr %p, i32 1 monotonic, align 4\nret void", "ret void")
+simple("atomicrmw-plain-load-hoisted-over", U, "i32 (ptr %p, ptr %q)",
+       "%a = atomicrmw xchg ptr %p, i32 1 acquire, align 4\n%x = load i32, ptr %q\nret i32 %x",
+       "%x = load i32, ptr %q\n%a = atomicrmw xchg ptr %p, i32 1 acquire, align 4\nret i32 %x")
+simple("atomicrmw-alignment-added", U, "void (ptr %p)",
+       "%a = atomicrmw add ptr %p, i32 1 monotonic, align 1\nret void",
+       "%a = atomicrmw add ptr %p, i32 1 monotonic, align 4\nret void")
+simple("cmpxchg-success-flag", P, "i8 (ptr %p, i32 %e, i32 %n)",
+       "%r = cmpxchg ptr %p, i32 %e, i32 %n seq_cst seq_cst, align 4\n%ok = extractvalue { i32, i1 } %r, 1\n%z = zext i1 %ok to i8\nret i8 %z",
+       "%r = cmpxchg ptr %p, i32 %e, i32 %n seq_cst seq_cst, align 4\n%ok = extractvalue { i32, i1 } %r, 1\n%z = select i1 %ok, i8 1, i8 0\nret i8 %z")
+simple("cmpxchg-weak-added", U, "i32 (ptr %p, i32 %e, i32 %n)",
+       "%r = cmpxchg ptr %p, i32 %e, i32 %n seq_cst seq_cst, align 4\n%v = extractvalue { i32, i1 } %r, 0\nret i32 %v",
+       "%r = cmpxchg weak ptr %p, i32 %e, i32 %n seq_cst seq_cst, align 4\n%v = extractvalue { i32, i1 } %r, 0\nret i32 %v")
+simple("fence-dropped", U, "i32 (ptr %p)",
+       "fence seq_cst\n%a = load i32, ptr %p\nret i32 %a", "%a = load i32, ptr %p\nret i32 %a")
+simple("fence-same", P, "i32 (ptr %p)",
+       "fence acquire\n%a = load i32, ptr %p\nret i32 %a", "fence acquire\n%a = load i32, ptr %p\n%b = or i32 %a, 0\nret i32 %b")
+simple("atomic-alloca", "unsupported", "i32 (i32 %x)",
+       "%s = alloca i32\nstore i32 %x, ptr %s\n%a = atomicrmw add ptr %s, i32 1 monotonic, align 4\nret i32 %a",
+       "%s = alloca i32\nstore i32 %x, ptr %s\n%a = atomicrmw add ptr %s, i32 1 monotonic, align 4\n%b = add i32 %a, 0\nret i32 %b",
+       why="atomic access to an alloca")
 
 # A call attribute is the caller's promise about the callee: a callee that
 # breaks it makes the call UB (readnone: if @ext_p reads through %p). One
