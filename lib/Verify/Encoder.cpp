@@ -473,6 +473,13 @@ private:
   std::function<z3::expr(const char *, const z3::sort &)>
   opaqueEffects(std::string Key, z3::sort_vector Dom, z3::expr_vector Ins,
                 const SharedInputs::CallEffects &Eff);
+  /// An event of the environment (a volatile access, an atomic operation):
+  /// opaqueEffects under the name Key, reading and writing any memory, that
+  /// returns (Returns) or may not. Its result of type T, if T is not null,
+  /// is what the environment chose, never undef.
+  std::pair<std::function<z3::expr(const char *, const z3::sort &)>, Val>
+  environmentEvent(const std::string &Key, z3::sort_vector Dom,
+                   z3::expr_vector Ins, bool Returns, Type *T);
   void encodeVolatile(const Instruction &I);
   void encodeAtomic(const Instruction &I);
   /// V satisfies the attributes of AS that make a violating value poison
@@ -3105,20 +3112,31 @@ void FunctionEncoder::encodeVolatile(const Instruction &I) {
     passInput(Ins, Dom, V, V.P, T->isPointerTy());
   }
   Key += ")";
+  // Execution goes on after a volatile load.
+  auto [UF, R] =
+      environmentEvent(Key, Dom, Ins, LI != nullptr, LI ? T : nullptr);
+  if (LI)
+    setVal(&I, R);
+}
+
+std::pair<std::function<z3::expr(const char *, const z3::sort &)>, Val>
+FunctionEncoder::environmentEvent(const std::string &Key, z3::sort_vector Dom,
+                                  z3::expr_vector Ins, bool Returns, Type *T) {
   SharedInputs::CallEffects Eff;
   Eff.Reads = Eff.Writes = true;
-  Eff.Returns = LI != nullptr; // execution goes on after a volatile load
+  Eff.Returns = Returns;
   Eff.NoReturn = false;
   auto UF = opaqueEffects(Key, Dom, Ins, Eff);
-  if (!LI)
-    return;
-  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
+  Val R(C);
+  if (!T)
+    return {UF, R};
+  R = Val(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
   R.FU = f();
   if (T->isPointerTy()) {
     R.Bid = bvv(0, 8);
     R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
   }
-  setVal(&I, R);
+  return {UF, R};
 }
 
 // An atomic operation (load, store, atomicrmw, cmpxchg, fence) is an event
@@ -3201,19 +3219,9 @@ void FunctionEncoder::encodeAtomic(const Instruction &I) {
   for (unsigned K = 0; K < Dom.size(); ++K)
     Key += (K ? "," : "") + Dom[K].to_string();
   Key += ")";
-  SharedInputs::CallEffects Eff;
-  Eff.Reads = Eff.Writes = true;
-  Eff.Returns = true;
-  Eff.NoReturn = false;
-  auto UF = opaqueEffects(Key, Dom, Ins, Eff);
+  auto [UF, R] = environmentEvent(Key, Dom, Ins, /*Returns=*/true, T);
   if (!T)
     return;
-  Val R(UF("ret", sortFor(C, T)), UF("ret_poison", C.bool_sort()), f());
-  R.FU = f();
-  if (T->isPointerTy()) {
-    R.Bid = bvv(0, 8);
-    R.Prv = UF("ret_prov", C.bv_sort(kProvBits));
-  }
   if (isa<AtomicCmpXchgInst>(I)) {
     Val Ok(UF("ok", C.bv_sort(1)), UF("ok_poison", C.bool_sort()), f());
     Ok.FU = f();
