@@ -3153,12 +3153,16 @@ FunctionEncoder::environmentEvent(const std::string &Key, z3::sort_vector Dom,
 void FunctionEncoder::encodeAtomic(const Instruction &I) {
   Out.HasCalls = true;
   Out.UsesMemory = true;
-  auto ScopeName = [&](SyncScope::ID ID) {
-    std::optional<StringRef> N = I.getContext().getSyncScopeName(ID);
-    return N ? (N->empty() ? std::string("system") : N->str())
-             : std::to_string(unsigned(ID));
-  };
   std::string Key = std::string("atomic_") + I.getOpcodeName();
+  // The orderings, then the scope, and whether the operation is volatile.
+  auto Sync = [&](StringRef Orderings) {
+    SyncScope::ID ID = *getAtomicSyncScopeID(&I);
+    std::optional<StringRef> N = I.getContext().getSyncScopeName(ID);
+    Key += "_" + Orderings.str() + "_" +
+           (N ? (N->empty() ? std::string("system") : N->str())
+              : std::to_string(unsigned(ID))) +
+           (I.isVolatile() ? "_v" : "");
+  };
   z3::sort_vector Dom(C);
   z3::expr_vector Ins(C);
   Type *T = nullptr;
@@ -3180,35 +3184,29 @@ void FunctionEncoder::encodeAtomic(const Instruction &I) {
   };
   if (auto *LI = dyn_cast<LoadInst>(&I)) {
     T = LI->getType();
-    Key += "_" + std::string(toIRString(LI->getOrdering())) + "_" +
-           ScopeName(LI->getSyncScopeID()) + (LI->isVolatile() ? "_v" : "");
+    Sync(toIRString(LI->getOrdering()));
     Address(LI->getPointerOperand(), LI->getAlign());
   } else if (auto *SI = dyn_cast<StoreInst>(&I)) {
-    Key += "_" + std::string(toIRString(SI->getOrdering())) + "_" +
-           ScopeName(SI->getSyncScopeID()) + (SI->isVolatile() ? "_v" : "");
+    Sync(toIRString(SI->getOrdering()));
     Address(SI->getPointerOperand(), SI->getAlign());
     Operand(SI->getValueOperand());
     Key += "_" + describeType(SI->getValueOperand()->getType());
   } else if (auto *RMW = dyn_cast<AtomicRMWInst>(&I)) {
     T = RMW->getType();
-    Key += "_" + AtomicRMWInst::getOperationName(RMW->getOperation()).str() +
-           "_" + toIRString(RMW->getOrdering()) + "_" +
-           ScopeName(RMW->getSyncScopeID()) + (RMW->isVolatile() ? "_v" : "");
+    Key += "_" + AtomicRMWInst::getOperationName(RMW->getOperation()).str();
+    Sync(toIRString(RMW->getOrdering()));
     Address(RMW->getPointerOperand(), RMW->getAlign());
     Operand(RMW->getValOperand());
   } else if (auto *CX = dyn_cast<AtomicCmpXchgInst>(&I)) {
     T = CX->getNewValOperand()->getType();
-    Key += "_" + std::string(toIRString(CX->getSuccessOrdering())) + "_" +
-           toIRString(CX->getFailureOrdering()) + "_" +
-           ScopeName(CX->getSyncScopeID()) + (CX->isVolatile() ? "_v" : "") +
-           (CX->isWeak() ? "_weak" : "");
+    Sync(std::string(toIRString(CX->getSuccessOrdering())) + "_" +
+         toIRString(CX->getFailureOrdering()));
+    Key += CX->isWeak() ? "_weak" : "";
     Address(CX->getPointerOperand(), CX->getAlign());
     Operand(CX->getCompareOperand());
     Operand(CX->getNewValOperand());
   } else {
-    auto *FI = cast<FenceInst>(&I);
-    Key += "_" + std::string(toIRString(FI->getOrdering())) + "_" +
-           ScopeName(FI->getSyncScopeID());
+    Sync(toIRString(cast<FenceInst>(&I)->getOrdering()));
   }
   if (T) {
     if (std::string Why = memTypeReason(T, true); !Why.empty())
