@@ -734,11 +734,6 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     verify::registerCalls(Q.In, Tgt);
     encodeFunction(Q.In, Src, /*IsSrc=*/true, Opts.UnrollBound, Q.S);
     encodeFunction(Q.In, Tgt, /*IsSrc=*/false, Opts.UnrollBound, Q.T);
-    auto MARK = [&](const char *W) {
-      if (getenv("NPU"))
-        errs() << "UNITS " << W << " " << Budget.used() << "\n";
-    };
-    MARK("encoded");
 
     if (Fixed) {
       for (unsigned N = 0; N < Src.arg_size() && N < Fixed->size(); ++N) {
@@ -1084,9 +1079,7 @@ VerifyResult runQueries(const Function &Src, const Function &Tgt,
     S1.add(Query);
     z3::expr Facts = inBoundsFacts(C, Q.In.InBounds, InBoundsApps);
     S1.add(Facts);
-    MARK("before-main");
     z3::check_result CR = S1.check();
-    MARK("after-main");
     if (Split && CR == z3::unknown && !Budget.spent()) {
       S1 = Budget.solver(C);
       Budget.set(S1);
