@@ -569,7 +569,7 @@ private:
   /// Address A is within the global of address G and Size bytes. A >= G
   /// need not be said: a global ends below 2^64 (In.GlobalPre), so an
   /// address below G is more than Size above it modulo 2^64, and A - G is
-  /// a constant where A is G plus one.
+  /// a constant where A is G plus a constant.
   z3::expr inGlobal(const z3::expr &A, const z3::expr &G, uint64_t Size) {
     return z3::ult(A - G, bvv(Size, 64));
   }
@@ -1654,7 +1654,7 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
   // Wraps around. Only caller memory needs saying so: an alloca's check
   // below implies it, and the sum's comparison costs the solver a
   // bit-blasted adder (a store and a load through an alloca: 30,329 units
-  // with it, 1,572 without). A pointer known to be into caller memory
+  // with it, 1,564 without). A pointer known to be into caller memory
   // keeps the term it had.
   z3::expr Wraps = z3::ult(Last, Ptr.V);
   if (Ptr.Bid.is_numeral())
@@ -1670,8 +1670,8 @@ void FunctionEncoder::checkAccess(const Val &Ptr, uint64_t Bytes, uint64_t Align
     // (Base + Size does not wrap), so an address below Base is more than
     // Size above it modulo 2^64. Ptr.V - Base is then the offset, which a
     // GEP's constant makes a constant.
-    z3::expr InObj = z3::ule(Ptr.V - Base + bvv(Bytes, 64), Size) &&
-                     z3::ule(Ptr.V - Base, Size);
+    z3::expr Off = Ptr.V - Base;
+    z3::expr InObj = z3::ule(Off + bvv(Bytes, 64), Size) && z3::ule(Off, Size);
     Bad.push_back(Ptr.Bid == bvv(K + 1, 8) && !InObj);
     if (!IsSrc) {
       z3::expr Dead = Cur->Locals[K].Dead;
@@ -1696,9 +1696,8 @@ z3::expr FunctionEncoder::inObject(const z3::expr &Prv, const z3::expr &A) {
     std::string N = Prv.decl().name().str();
     if (StringRef(N).starts_with(kGlobalProv)) {
       auto It = In.Globals.find(N.substr(strlen(kGlobalProv)));
-      if (It != In.Globals.end()) {
+      if (It != In.Globals.end())
         return inGlobal(A, It->second.first, It->second.second);
-      }
     }
   }
   return In.InObj(Prv, A);
